@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { AppError, isAppError, toErrorShape } from '../core/errors.ts';
+import { openContext, type Ctx } from '../context.ts';
+import { defaultDataDir } from '../data-dir.ts';
+import type { CliIo, Command } from './command.ts';
+import { commands } from './commands/index.ts';
+
+const COMMON = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+function usage(): string {
+  return ['Cách dùng: diemthu <lệnh> [tuỳ chọn] [--data-dir DIR] [--json]', '', ...commands.map((c) => `  diemthu ${c.usage}`)].join('\n');
+}
+
+/** Runs one CLI invocation; returns the exit code: 0 done, 2 input refused, 1 internal error. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const name = argv[0];
+  const command: Command | undefined = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout.write(usage() + '\n');
+      return 0;
+    }
+    return refuse(io, argv.includes('--json'), new AppError('CLI_UNKNOWN_COMMAND', `Không có lệnh "${name}".\n${usage()}`));
+  }
+  let json = argv.includes('--json');
+  let ctx: Ctx | undefined;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv.slice(1), options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new AppError('CLI_BAD_ARGS', `Tham số không đúng: ${(error as Error).message}\nCách dùng: diemthu ${command.usage}`);
+    }
+    json = parsed.values.json === true;
+    if (parsed.values.help === true) {
+      io.stdout.write(`diemthu ${command.usage}\n`);
+      return 0;
+    }
+    const dataDir = typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : defaultDataDir(io.env);
+    const result = await command.run({
+      positionals: parsed.positionals,
+      values: parsed.values,
+      json,
+      dataDir,
+      io,
+      open: () => (ctx ??= openContext(dataDir)),
+    });
+    if (result !== undefined) io.stdout.write(json ? JSON.stringify({ ok: true, value: result.json }) + '\n' : result.text + '\n');
+    return 0;
+  } catch (error) {
+    if (isAppError(error)) return refuse(io, json, error);
+    io.stderr.write(`[INTERNAL] Lỗi nội bộ của chương trình: ${(error as Error)?.stack ?? String(error)}\n`);
+    if (json) io.stdout.write(JSON.stringify({ ok: false, error: toErrorShape(error) }) + '\n');
+    return 1;
+  } finally {
+    ctx?.close();
+  }
+}
+
+function refuse(io: CliIo, json: boolean, error: AppError): number {
+  io.stderr.write(`[${error.code}] ${error.message}\n`);
+  if (json) io.stdout.write(JSON.stringify({ ok: false, error: toErrorShape(error) }) + '\n');
+  return 2;
+}
+
+function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+}

@@ -1,0 +1,16 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * The folder the Electron app keeps its data in (app.getPath('userData') for the name "diemthu"),
+ * so the CLI and the window share one database. Order: --data-dir, DIEMTHU_DATA_DIR, the OS default.
+ */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.DIEMTHU_DATA_DIR) return env.DIEMTHU_DATA_DIR;
+  const home = homedir();
+  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'diemthu');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'diemthu');
+  return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'diemthu');
+}
+
+export const DATABASE_FILE = 'diemthu.sqlite';

@@ -1,0 +1,7 @@
+import type { Migration } from './migration.ts';
+import { migration0001 } from '../../migrations/0001-initial.ts';
+
+/** Bundled statically (no directory scan: it must work inside an asar). Versions are 1, 2, 3, ... */
+export const migrations: readonly Migration[] = [migration0001];
+
+export const latestVersion: number = migrations.length;

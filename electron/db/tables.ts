@@ -1,0 +1,161 @@
+import type { Generated } from 'kysely';
+
+/** Row types of migrations/ for kysely. Keep in step with the migrations (a test checks the columns). */
+export interface Tables {
+  settings: { key: string; value: string };
+  users: {
+    id: Generated<number>;
+    code: string;
+    name: string;
+    role: 'cashier' | 'supervisor';
+    pin_hash: string;
+    failed_pins: Generated<number>;
+    locked_until: string | null;
+    active: Generated<number>;
+    created_at: string;
+  };
+  shifts: {
+    id: Generated<number>;
+    cashier_id: number;
+    opened_at: string;
+    opening_float: number;
+    closed_at: string | null;
+    counted_cash: number | null;
+    expected_cash: number | null;
+    variance: number | null;
+    closed_by: number | null;
+    force_closed: Generated<number>;
+  };
+  snapshots: {
+    id: Generated<number>;
+    file_name: string;
+    sha256: string;
+    encoding: string;
+    delimiter: string;
+    imported_at: string;
+    row_count: number;
+    customer_count: number;
+    bill_count: number;
+    bill_total: number;
+    skipped_count: Generated<number>;
+    rejects_file: string | null;
+    supervisor_id: number | null;
+    warnings: Generated<string>;
+    reimport_summary: Generated<string>;
+  };
+  customers: {
+    id: Generated<number>;
+    ma_khang: string;
+    ma_dviqly: string;
+    ten_khang: string;
+    dchi_khang: string;
+    ma_the: string | null;
+    dthoai_sms: string | null;
+    ma_sogcs: string | null;
+    stt: string | null;
+    so_cto: string | null;
+    tthai_cat: Generated<number>;
+    name_fold: string;
+    addr_fold: string;
+    last_snapshot_id: number;
+  };
+  bills: {
+    id: Generated<number>;
+    id_hdon: string;
+    customer_id: number;
+    loai_hdon: 'TD' | 'VC' | 'DC';
+    ky: number;
+    thang: number;
+    nam: number;
+    dien_tthu: number | null;
+    so_tien: number;
+    tien_gtgt: number;
+    tong_tien: number;
+    han_ttoan: string | null;
+    first_snapshot_id: number;
+    last_snapshot_id: number;
+  };
+  snapshot_bill_states: {
+    snapshot_id: number;
+    bill_id: number;
+    state: 'paid_waiting_export' | 'exported_still_open' | 'cleared_elsewhere' | 'cleared' | 'conflict';
+  };
+  receipt_counters: { point_code: string; year: number; last_seq: number };
+  clearing_batches: {
+    id: Generated<number>;
+    batch_day: string;
+    seq: number;
+    created_at: string;
+    csv_name: string;
+    csv_sha256: string;
+    row_count: number;
+    total: number;
+    first_receipt: string;
+    last_receipt: string;
+    manifest: string;
+    out_dir: string;
+  };
+  payments: {
+    id: Generated<number>;
+    idempotency_key: string;
+    request_hash: string;
+    receipt_no: string;
+    receipt_year: number;
+    receipt_seq: number;
+    customer_id: number;
+    shift_id: number;
+    cashier_id: number;
+    paid_at: string;
+    total: number;
+    tendered: number | null;
+    voided_at: string | null;
+    voided_by: number | null;
+    void_reason: string | null;
+    batch_id: number | null;
+    void_batch_id: number | null;
+  };
+  payment_lines: {
+    id: Generated<number>;
+    payment_id: number;
+    bill_id: number | null;
+    id_hdon: string | null;
+    loai_hdon: 'TD' | 'VC' | 'DC';
+    ky: number | null;
+    thang: number | null;
+    nam: number | null;
+    dien_tthu: number | null;
+    so_tien: number;
+    tien_gtgt: number;
+    tong_tien: number;
+    voided: Generated<number>;
+  };
+  reconnection_orders: {
+    id: Generated<number>;
+    payment_id: number;
+    customer_id: number;
+    requested_at: string;
+    fee_source: 'snapshot' | 'settings';
+    cancelled_at: string | null;
+  };
+  print_jobs: {
+    id: Generated<number>;
+    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order';
+    payment_id: number | null;
+    copy_no: Generated<number>;
+    document: string;
+    created_at: string;
+    status: Generated<'pending' | 'sending' | 'done' | 'failed'>;
+    attempts: Generated<number>;
+    last_error: string | null;
+    printed_at: string | null;
+  };
+  journal: {
+    id: Generated<number>;
+    at: string;
+    kind: string;
+    actor_id: number | null;
+    payload: string;
+    prev_hash: string;
+    hash: string;
+  };
+}

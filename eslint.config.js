@@ -1,0 +1,56 @@
+// Lint keeps each file in its process (Signal Desktop's habit): domain code imports neither
+// Electron nor Node's file system nor the DOM; the renderer imports no Node and no service;
+// only electron/main.ts and electron/preload.ts import `electron`.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'stream', 'util'];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'test-results/**', '.bench/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts', 'migrations/**/*.ts'],
+    ignores: ['electron/main.ts', 'electron/preload.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main.ts and electron/preload.ts import electron.' }] }],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'node:fs', 'fs', 'node:fs/promises', 'react'].map((name) => ({ name, message: 'core is pure domain code.' })),
+          patterns: [{ group: ['../*', '!./*'], message: 'core imports nothing of ours but core.' }],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks to main only through the IPC contract.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer imports no Node module.' },
+            {
+              regex: '(^|/)electron/(?!ipc/contract\\.ts$|core/)',
+              message: 'The renderer imports only the IPC contract and pure core code.',
+            },
+            { group: ['better-sqlite3', 'kysely', 'serialport', 'node-hid', 'usb', '@napi-rs/canvas'], message: 'Devices and the database live in main.' },
+          ],
+        },
+      ],
+    },
+  },
+);
