@@ -1,0 +1,40 @@
+import type { Sqlite } from './db/open.ts';
+
+/** The snapshot in force: the latest one imported. null before the first import. */
+export function currentSnapshotId(sqlite: Sqlite): number | null {
+  const row = sqlite.prepare('SELECT MAX(id) AS id FROM snapshots').get() as { id: number | null };
+  return row.id;
+}
+
+export interface BillRow {
+  id: number;
+  id_hdon: string;
+  customer_id: number;
+  loai_hdon: 'TD' | 'VC' | 'DC';
+  ky: number;
+  thang: number;
+  nam: number;
+  dien_tthu: number | null;
+  so_tien: number;
+  tien_gtgt: number;
+  tong_tien: number;
+  han_ttoan: string | null;
+}
+
+/**
+ * A bill is outstanding when the current snapshot lists it and no valid payment holds it.
+ * Oldest period first (NAM, THANG, KY), the order in which they must be paid.
+ */
+export function outstandingBills(sqlite: Sqlite, customerId: number): BillRow[] {
+  return sqlite
+    .prepare(
+      `SELECT b.id, b.id_hdon, b.customer_id, b.loai_hdon, b.ky, b.thang, b.nam, b.dien_tthu,
+              b.so_tien, b.tien_gtgt, b.tong_tien, b.han_ttoan
+         FROM bills b
+        WHERE b.customer_id = ?
+          AND b.last_snapshot_id = (SELECT MAX(id) FROM snapshots)
+          AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = b.id AND l.voided = 0)
+        ORDER BY b.nam, b.thang, b.ky, b.id_hdon`,
+    )
+    .all(customerId) as BillRow[];
+}

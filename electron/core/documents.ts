@@ -1,0 +1,90 @@
+/**
+ * What gets printed, as data. A print job stores one of these as JSON (print_jobs.document), so a
+ * reprint renders exactly what the original did; only the job's copy number differs ("BẢN SAO lần n").
+ * Amounts are integer đồng; times are ISO-8601 UTC strings (rendered in Việt Nam time).
+ */
+export interface PrintHeader {
+  companyName: string;
+  companyAddress: string;
+  pointCode: string;
+  pointName: string;
+}
+
+export interface ReceiptLine {
+  idHdon: string | null; // null: reconnection fee charged here
+  loaiHdon: 'TD' | 'VC' | 'DC';
+  ky: number | null;
+  thang: number | null;
+  nam: number | null;
+  dienTthu: number | null;
+  soTien: number;
+  tienGtgt: number;
+  tongTien: number;
+}
+
+export interface ReceiptDocument {
+  kind: 'receipt';
+  header: PrintHeader;
+  receiptNo: string;
+  paidAt: string;
+  cashier: { code: string; name: string };
+  customer: { maKhang: string; tenKhang: string; dchiKhang: string; maSogcs: string | null; stt: string | null; soCto: string | null };
+  lines: ReceiptLine[];
+  total: number;
+  tendered: number | null;
+  reconnectionOrder: boolean; // a reconnection order was issued with this payment
+}
+
+export interface VoidSlipDocument {
+  kind: 'void_slip';
+  header: PrintHeader;
+  receiptNo: string;
+  paidAt: string;
+  voidedAt: string;
+  supervisor: { code: string; name: string };
+  reason: string;
+  customer: { maKhang: string; tenKhang: string };
+  total: number;
+}
+
+export interface ZReportDocument {
+  kind: 'z_report';
+  header: PrintHeader;
+  scope: 'shift' | 'day';
+  day: string; // yyyy-mm-dd local
+  shiftId: number | null;
+  cashier: { code: string; name: string } | null;
+  openedAt: string | null;
+  closedAt: string | null;
+  generatedAt: string;
+  receiptCount: number; // valid receipts
+  firstReceipt: string | null;
+  lastReceipt: string | null;
+  totalsByType: { TD: number; VC: number; DC: number };
+  feesCollected: number; // reconnection fees charged here (lines without a bill)
+  grandTotal: number; // valid payments
+  voids: { count: number; total: number; receipts: string[] };
+  reprints: number;
+  openingFloat: number | null;
+  expectedCash: number | null;
+  countedCash: number | null;
+  variance: number | null;
+  chainHead: string; // journal hash at the time of the report
+}
+
+export interface ReconnectionOrderDocument {
+  kind: 'reconnection_order';
+  header: PrintHeader;
+  orderId: number;
+  receiptNo: string;
+  requestedAt: string;
+  customer: { maKhang: string; tenKhang: string; dchiKhang: string; dthoaiSms: string | null; soCto: string | null };
+}
+
+export interface TestPageDocument {
+  kind: 'test_page';
+  header: PrintHeader;
+  printedAt: string;
+}
+
+export type PrintDocument = ReceiptDocument | VoidSlipDocument | ZReportDocument | ReconnectionOrderDocument | TestPageDocument;
