@@ -1,0 +1,305 @@
+/**
+ * The one IPC contract, imported by main (to validate) and by the renderer (for types). Only zod and
+ * pure core imports here: the renderer bundles this file.
+ *
+ * Every invoke channel has a request and a response schema; every answer crossing the boundary is
+ * `{ ok: true, value } | { ok: false, error: { code, message } }`. Events flow main -> renderer only.
+ * Money is integer đồng; times are ISO-8601 UTC strings.
+ */
+import { z } from 'zod';
+
+const dong = z.number().int();
+const nonNegativeDong = dong.nonnegative();
+const isoTime = z.string();
+const empty = z.object({}).strict();
+const credentials = z.object({ code: z.string().trim().min(1).max(40), pin: z.string().min(4).max(12) }).strict();
+
+export const roleSchema = z.enum(['cashier', 'supervisor']);
+
+export const userView = z.object({ id: z.number().int(), code: z.string(), name: z.string(), role: roleSchema });
+export type UserView = z.infer<typeof userView>;
+
+export const shiftView = z.object({
+  id: z.number().int(),
+  cashierId: z.number().int(),
+  openedAt: isoTime,
+  openingFloat: nonNegativeDong,
+  closedAt: isoTime.nullable(),
+});
+export type ShiftView = z.infer<typeof shiftView>;
+
+export const sessionView = z.object({ user: userView, shift: shiftView.nullable() });
+export type SessionView = z.infer<typeof sessionView>;
+
+export const billView = z.object({
+  id: z.number().int(),
+  idHdon: z.string(),
+  loaiHdon: z.enum(['TD', 'VC', 'DC']),
+  ky: z.number().int(),
+  thang: z.number().int(),
+  nam: z.number().int(),
+  dienTthu: z.number().int().nullable(),
+  soTien: dong,
+  tienGtgt: dong,
+  tongTien: dong,
+  hanTtoan: z.string().nullable(),
+});
+export type BillView = z.infer<typeof billView>;
+
+const customerFields = {
+  id: z.number().int(),
+  maKhang: z.string(),
+  tenKhang: z.string(),
+  dchiKhang: z.string(),
+  maSogcs: z.string().nullable(),
+  stt: z.string().nullable(),
+  soCto: z.string().nullable(),
+  cut: z.boolean(), // TTHAI_CAT = 1: supply cut, reconnection after payment
+};
+
+export const customerHit = z.object({ ...customerFields, outstandingCount: z.number().int(), outstandingTotal: dong });
+export type CustomerHit = z.infer<typeof customerHit>;
+
+export const customerView = z.object({
+  ...customerFields,
+  maThe: z.string().nullable(),
+  dthoaiSms: z.string().nullable(),
+  bills: z.array(billView), // outstanding, oldest period first
+  billsTotal: dong,
+  reconnectionFee: nonNegativeDong, // charged with the payment when cut and no DC bill is listed; else 0
+  total: dong, // billsTotal + reconnectionFee: what Enter collects
+});
+export type CustomerView = z.infer<typeof customerView>;
+
+export const collectResult = z.object({
+  paymentId: z.number().int(),
+  receiptNo: z.string(),
+  paidAt: isoTime,
+  total: dong,
+  tendered: dong.nullable(),
+  change: dong.nullable(),
+  reconnectionOrder: z.boolean(),
+  undoUntil: isoTime, // the cashier may undo (void) without a supervisor until then
+});
+export type CollectResult = z.infer<typeof collectResult>;
+
+export const receiptRow = z.object({
+  receiptNo: z.string(),
+  paidAt: isoTime,
+  maKhang: z.string(),
+  tenKhang: z.string(),
+  total: dong,
+  voided: z.boolean(),
+  voidReason: z.string().nullable(),
+  exported: z.boolean(),
+  reconnectionOrder: z.boolean(),
+});
+export type ReceiptRow = z.infer<typeof receiptRow>;
+
+export const printerState = z.enum(['ready', 'busy', 'offline', 'paper_out', 'error', 'unknown']);
+export const printerStatus = z.object({ state: printerState, message: z.string().nullable() });
+export type PrinterStatus = z.infer<typeof printerStatus>;
+
+export const scannerStatus = z.object({ mode: z.string(), state: z.enum(['ready', 'offline', 'unknown']) });
+export type ScannerStatus = z.infer<typeof scannerStatus>;
+
+export const statusView = z.object({
+  point: z.object({ code: z.string(), name: z.string(), unitCode: z.string() }).nullable(),
+  snapshot: z
+    .object({ id: z.number().int(), fileName: z.string(), importedAt: isoTime, day: z.string(), ageDays: z.number().int() })
+    .nullable(),
+  unexported: z.object({ count: z.number().int(), total: dong }),
+  printJobsWaiting: z.number().int(),
+  printer: printerStatus,
+  scanner: scannerStatus,
+  autoCollect: z.boolean(),
+  session: sessionView.nullable(),
+});
+export type StatusView = z.infer<typeof statusView>;
+
+export const importProblem = z.object({ line: z.number().int().nullable(), column: z.string().nullable(), value: z.string().nullable(), message: z.string() });
+export type ImportProblem = z.infer<typeof importProblem>;
+
+export const importPreview = z.object({
+  path: z.string(),
+  fileName: z.string(),
+  alreadyImported: z.boolean(),
+  encoding: z.string(),
+  delimiter: z.string(),
+  rowCount: z.number().int(),
+  customerCount: z.number().int(),
+  billCount: z.number().int(),
+  billTotal: dong,
+  errors: z.array(importProblem),
+  warnings: z.array(z.string()),
+  reimport: z.array(z.object({ state: z.string(), count: z.number().int() })),
+  conflicts: z.array(z.object({ idHdon: z.string(), maKhang: z.string(), receiptNo: z.string().nullable(), state: z.string() })),
+});
+export type ImportPreview = z.infer<typeof importPreview>;
+
+export const importResult = z.object({
+  snapshotId: z.number().int().nullable(),
+  alreadyImported: z.boolean(),
+  billCount: z.number().int(),
+  billTotal: dong,
+  skippedCount: z.number().int(),
+  rejectsFile: z.string().nullable(),
+});
+export type ImportResult = z.infer<typeof importResult>;
+
+export const exportResult = z.object({
+  nothingToExport: z.boolean(),
+  outDir: z.string(),
+  files: z.array(z.string()), // full paths written
+  rowCount: z.number().int(),
+  total: dong,
+});
+export type ExportResult = z.infer<typeof exportResult>;
+
+export const zReportView = z.object({
+  scope: z.enum(['shift', 'day']),
+  day: z.string(),
+  cashier: z.object({ code: z.string(), name: z.string() }).nullable(),
+  openedAt: isoTime.nullable(),
+  closedAt: isoTime.nullable(),
+  receiptCount: z.number().int(),
+  firstReceipt: z.string().nullable(),
+  lastReceipt: z.string().nullable(),
+  totalsByType: z.object({ TD: dong, VC: dong, DC: dong }),
+  feesCollected: dong,
+  grandTotal: dong,
+  voids: z.object({ count: z.number().int(), total: dong }),
+  reprints: z.number().int(),
+  openingFloat: dong.nullable(),
+  expectedCash: dong.nullable(),
+  countedCash: dong.nullable(),
+  variance: dong.nullable(),
+});
+export type ZReportView = z.infer<typeof zReportView>;
+
+export const printerSettings = z.object({
+  transport: z.enum(['file', 'usb', 'serial', 'tcp', 'spooler']),
+  port: z.string().max(200).default(''),
+  width: z.number().int().min(200).max(1000),
+  mode: z.enum(['raster', 'text']),
+});
+export const settingsView = z.object({
+  pointName: z.string().max(120),
+  companyName: z.string().max(120),
+  companyAddress: z.string().max(200),
+  reconnectionFee: nonNegativeDong,
+  backupDir: z.string().nullable(),
+  autoCollect: z.boolean(),
+  printer: printerSettings,
+  scannerMode: z.enum(['wedge', 'hid', 'serial']),
+});
+export type SettingsView = z.infer<typeof settingsView>;
+
+export const hourlyView = z.object({
+  hours: z.array(z.object({ hour: z.number().int().min(0).max(23), count: z.number().int(), total: dong })),
+  count: z.number().int(),
+  total: dong,
+});
+export type HourlyView = z.infer<typeof hourlyView>;
+
+const ch = <Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res) => ({ request, response });
+
+/** Invoke channels: renderer -> main, one answer each. The key is the channel name and the api function name. */
+export const channels = {
+  session: ch(empty, sessionView.nullable()),
+  login: ch(credentials, sessionView),
+  logout: ch(empty, z.null()),
+  openShift: ch(z.object({ openingFloat: nonNegativeDong }).strict(), shiftView),
+  // Blind count: the expected cash is only in the answer.
+  closeShift: ch(z.object({ countedCash: nonNegativeDong }).strict(), zReportView),
+  status: ch(empty, statusView),
+  lookupCode: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
+  // A keyboard-wedge scan detected in the renderer: looked up like a code and counted as a scan.
+  scanSubmit: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
+  findCustomers: ch(z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(), z.array(customerHit)),
+  customerDetail: ch(z.object({ customerId: z.number().int().positive() }).strict(), customerView),
+  collect: ch(
+    z
+      .object({
+        customerId: z.number().int().positive(),
+        billIds: z.array(z.number().int().positive()).max(200).optional(), // default: every outstanding bill
+        idempotencyKey: z.string().min(8).max(80), // made by the renderer per attempt: a retry is safe
+        tendered: nonNegativeDong.optional(),
+      })
+      .strict(),
+    collectResult,
+  ),
+  // Undo from the banner right after a collect: same cashier, within the undo window, no supervisor.
+  undoCollect: ch(z.object({ receiptNo: z.string().min(1).max(40) }).strict(), z.object({ receiptNo: z.string() })),
+  voidPayment: ch(
+    z.object({ receiptNo: z.string().min(1).max(40), reason: z.string().trim().min(3).max(200), supervisor: credentials }).strict(),
+    z.object({ receiptNo: z.string() }),
+  ),
+  reprint: ch(z.object({ receiptNo: z.string().min(1).max(40) }).strict(), z.object({ receiptNo: z.string(), copyNo: z.number().int() })),
+  todayReceipts: ch(empty, z.array(receiptRow)),
+  hourlyCollections: ch(empty, hourlyView),
+  chooseSnapshotFile: ch(empty, z.object({ path: z.string().nullable() })),
+  importPreview: ch(z.object({ path: z.string().min(1).max(1000) }).strict(), importPreview),
+  importConfirm: ch(
+    z.object({ path: z.string().min(1).max(1000), acceptSkipped: credentials.optional() }).strict(),
+    importResult,
+  ),
+  importCancel: ch(empty, z.null()),
+  chooseExportFolder: ch(empty, z.object({ path: z.string().nullable() })),
+  exportClearing: ch(z.object({ outDir: z.string().min(1).max(1000) }).strict(), exportResult),
+  zReport: ch(z.object({ scope: z.enum(['shift', 'day']), print: z.boolean() }).strict(), zReportView),
+  settingsGet: ch(empty, settingsView),
+  settingsSet: ch(z.object({ supervisor: credentials, values: settingsView.partial() }).strict(), settingsView),
+  usersList: ch(z.object({ supervisor: credentials }).strict(), z.array(userView.extend({ active: z.boolean() }))),
+  userAdd: ch(
+    z
+      .object({
+        supervisor: credentials,
+        user: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), role: roleSchema, pin: z.string().regex(/^\d{4,12}$/) }).strict(),
+      })
+      .strict(),
+    userView,
+  ),
+  printerTestPage: ch(empty, z.null()),
+} as const;
+
+export type Channels = typeof channels;
+export type ChannelName = keyof Channels;
+export type RequestOf<C extends ChannelName> = z.input<Channels[C]['request']>;
+export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
+
+export const errorShape = z.object({ code: z.string(), message: z.string() });
+export type IpcError = z.infer<typeof errorShape>;
+export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+export function isChannelName(name: string): name is ChannelName {
+  return Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+/** Events: main -> renderer. The Electron channel is `event:<name>`. */
+export const events = {
+  scan: z.object({ code: z.string(), source: z.enum(['hid', 'serial', 'wedge']) }),
+  printerStatus: printerStatus,
+  importProgress: z.object({ phase: z.enum(['reading', 'checking', 'writing', 'done']), bytesRead: z.number().int(), totalBytes: z.number().int(), rows: z.number().int() }),
+  statusChanged: z.object({}),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const eventChannel = (name: EventName): string => `event:${name}`;
+
+type Listener<E extends EventName> = (payload: EventPayload<E>) => void;
+
+/** What the preload exposes as `window.diemthu` (checked there with `satisfies DiemthuApi`). */
+export type DiemthuApi = {
+  [C in ChannelName]: (request: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+} & {
+  [E in EventName as `on${Capitalize<E>}`]: (listener: Listener<E>) => () => void;
+};
+
+/** The `on<Event>` name of an event, e.g. scan -> onScan. */
+export function eventApiName<E extends EventName>(name: E): `on${Capitalize<E>}` {
+  return `on${name.charAt(0).toUpperCase()}${name.slice(1)}` as `on${Capitalize<E>}`;
+}
