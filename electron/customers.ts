@@ -1,0 +1,232 @@
+import type { Statement } from 'better-sqlite3';
+import type { Ctx } from './context.ts';
+import type { Sqlite } from './db/open.ts';
+import { AppError } from './core/errors.ts';
+import { normaliseCode } from './core/fold.ts';
+import { compareMatch, ftsPrefixQuery, parseSearchQuery, scoreMatch, type SearchQuery } from './core/search-query.ts';
+import { currentSnapshotId, outstandingBills, type BillRow } from './bills.ts';
+import { getSetting } from './settings.ts';
+
+/** One search result: what tells same-named customers apart, and what they owe. */
+export interface CustomerHit {
+  id: number;
+  maKhang: string;
+  tenKhang: string;
+  dchiKhang: string;
+  maSogcs: string | null;
+  stt: string | null;
+  soCto: string | null;
+  tthaiCat: boolean;
+  /** false only when no customer of the current snapshot matched and older ones are shown. */
+  inCurrentSnapshot: boolean;
+  outstandingCount: number;
+  outstandingTotal: number;
+}
+
+/** A customer as the collection screen shows it, with the bills to pay oldest first. */
+export interface CustomerDetail {
+  id: number;
+  maKhang: string;
+  maDviqly: string;
+  tenKhang: string;
+  dchiKhang: string;
+  maThe: string | null;
+  dthoaiSms: string | null;
+  maSogcs: string | null;
+  stt: string | null;
+  soCto: string | null;
+  tthaiCat: boolean;
+  inCurrentSnapshot: boolean;
+  bills: BillRow[];
+  outstandingCount: number;
+  outstandingTotal: number;
+  /** Fee to collect after the last bill of a cut customer; null when not cut or the snapshot has a DC bill. */
+  reconnectionFee: number | null;
+}
+
+export const SEARCH_LIMIT = 50;
+/**
+ * Index matches read per query, in rowid order, before ranking in JS. Bounds a broad prefix
+ * ("nguyen": ~40% of a province) to a few hundred rows; narrower queries are ranked in full.
+ */
+export const SEARCH_CANDIDATES = 400;
+
+interface CustomerRow {
+  id: number;
+  ma_khang: string;
+  ten_khang: string;
+  dchi_khang: string;
+  ma_sogcs: string | null;
+  stt: string | null;
+  so_cto: string | null;
+  tthai_cat: number;
+  name_fold: string;
+  last_snapshot_id: number;
+}
+
+interface DetailRow extends CustomerRow {
+  ma_dviqly: string;
+  ma_the: string | null;
+  dthoai_sms: string | null;
+}
+
+const HIT_COLUMNS = 'c.id, c.ma_khang, c.ten_khang, c.dchi_khang, c.ma_sogcs, c.stt, c.so_cto, c.tthai_cat, c.name_fold, c.last_snapshot_id';
+/** `@snapshot` NULL = any snapshot (the fallback when the current one has no match). */
+const IN_SNAPSHOT = '(@snapshot IS NULL OR c.last_snapshot_id = @snapshot)';
+
+interface Statements {
+  byMaKhang: Statement;
+  byMaThe: Statement;
+  detail: Statement;
+  hasDcBill: Statement;
+  exactCode: Statement;
+  codePrefix: Statement;
+  text: Statement;
+  outstanding: Statement;
+}
+
+const cache = new WeakMap<Sqlite, Statements>();
+
+function statements(sqlite: Sqlite): Statements {
+  let s = cache.get(sqlite);
+  if (s === undefined) {
+    s = {
+      byMaKhang: sqlite.prepare('SELECT id FROM customers WHERE ma_khang = ?').pluck(),
+      // A card number could have moved between customers: the most recently listed one wins.
+      byMaThe: sqlite.prepare('SELECT id FROM customers WHERE ma_the = ? ORDER BY last_snapshot_id DESC, id DESC LIMIT 1').pluck(),
+      detail: sqlite.prepare(`SELECT ${HIT_COLUMNS}, c.ma_dviqly, c.ma_the, c.dthoai_sms FROM customers c WHERE c.id = ?`),
+      hasDcBill: sqlite
+        .prepare("SELECT EXISTS (SELECT 1 FROM bills WHERE customer_id = ? AND loai_hdon = 'DC' AND last_snapshot_id = ?)")
+        .pluck(),
+      exactCode: sqlite.prepare(
+        `SELECT ${HIT_COLUMNS} FROM customers c WHERE c.ma_khang = @code AND ${IN_SNAPSHOT}
+         UNION
+         SELECT ${HIT_COLUMNS} FROM customers c WHERE c.ma_the = @code AND ${IN_SNAPSHOT}`,
+      ),
+      // Range scans on the MA_KHANG and MA_THE indexes; codes are A-Z0-9, so `code || '~'` bounds the prefix.
+      codePrefix: sqlite.prepare(
+        `SELECT * FROM (
+           SELECT ${HIT_COLUMNS} FROM customers c
+            WHERE c.ma_khang >= @code AND c.ma_khang < @code || '~' AND ${IN_SNAPSHOT} ORDER BY c.ma_khang LIMIT @limit)
+         UNION
+         SELECT * FROM (
+           SELECT ${HIT_COLUMNS} FROM customers c
+            WHERE c.ma_the >= @code AND c.ma_the < @code || '~' AND ${IN_SNAPSHOT} ORDER BY c.ma_the LIMIT @limit)
+         ORDER BY ma_khang LIMIT @limit`,
+      ),
+      // No bm25: FTS5 hands rows over in rowid order and stops at the LIMIT.
+      text: sqlite.prepare(
+        `SELECT ${HIT_COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.rowid
+          WHERE customer_search MATCH @match AND ${IN_SNAPSHOT} LIMIT @limit`,
+      ),
+      outstanding: sqlite.prepare(
+        `SELECT b.customer_id AS id, COUNT(*) AS count, SUM(b.tong_tien) AS total
+           FROM bills b
+          WHERE b.customer_id IN (SELECT value FROM json_each(@ids))
+            AND b.last_snapshot_id = @snapshot
+            AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = b.id AND l.voided = 0)
+          GROUP BY b.customer_id`,
+      ),
+    };
+    cache.set(sqlite, s);
+  }
+  return s;
+}
+
+/** Exact lookup of a scanned or typed MA_KHANG or MA_THE (trimmed, upper-cased, inner spaces dropped). */
+export function lookupCode(ctx: Ctx, code: string): CustomerDetail | null {
+  const normalised = normaliseCode(code);
+  if (normalised === '') return null;
+  const s = statements(ctx.sqlite);
+  const id = (s.byMaKhang.get(normalised) ?? s.byMaThe.get(normalised)) as number | undefined;
+  return id === undefined ? null : customerDetail(ctx, id);
+}
+
+export function customerDetail(ctx: Ctx, customerId: number): CustomerDetail {
+  const s = statements(ctx.sqlite);
+  const row = s.detail.get(customerId) as DetailRow | undefined;
+  if (row === undefined) throw new AppError('CUSTOMER_NOT_FOUND', `Không tìm thấy khách hàng số ${customerId}.`, { customerId });
+  const snapshot = currentSnapshotId(ctx.sqlite);
+  const bills = outstandingBills(ctx.sqlite, customerId);
+  const tthaiCat = row.tthai_cat === 1;
+  let reconnectionFee: number | null = null;
+  // A DC bill in the snapshot is the reconnection fee already: no second fee on top of it.
+  if (tthaiCat && s.hasDcBill.get(customerId, snapshot) === 0) reconnectionFee = getSetting(ctx.sqlite, 'reconnection_fee') ?? 0;
+  return {
+    id: row.id,
+    maKhang: row.ma_khang,
+    maDviqly: row.ma_dviqly,
+    tenKhang: row.ten_khang,
+    dchiKhang: row.dchi_khang,
+    maThe: row.ma_the,
+    dthoaiSms: row.dthoai_sms,
+    maSogcs: row.ma_sogcs,
+    stt: row.stt,
+    soCto: row.so_cto,
+    tthaiCat,
+    inCurrentSnapshot: row.last_snapshot_id === snapshot,
+    bills,
+    outstandingCount: bills.length,
+    outstandingTotal: bills.reduce((sum, b) => sum + b.tong_tien, 0),
+    reconnectionFee,
+  };
+}
+
+/**
+ * The search box: codes (exact, then prefix) first, then name/address word prefixes ignoring
+ * diacritics, those whose diacritics match the typed words ranked first. Customers of the current
+ * snapshot only, unless none of them matches.
+ */
+export function searchCustomers(ctx: Ctx, query: string, limit = SEARCH_LIMIT): CustomerHit[] {
+  const parsed = parseSearchQuery(query);
+  const max = Math.max(0, Math.min(Math.trunc(limit), SEARCH_LIMIT));
+  if (max === 0 || (parsed.code === null && parsed.folded.length === 0)) return [];
+  const s = statements(ctx.sqlite);
+  const current = currentSnapshotId(ctx.sqlite);
+  let rows = matchRows(s, parsed, current, max);
+  if (rows.length === 0 && current !== null) rows = matchRows(s, parsed, null, max);
+  return withOutstanding(s, rows, current);
+}
+
+function matchRows(s: Statements, query: SearchQuery, snapshot: number | null, max: number): CustomerRow[] {
+  const found = new Map<number, CustomerRow>();
+  const add = (rows: CustomerRow[]) => {
+    for (const r of rows) if (found.size < max && !found.has(r.id)) found.set(r.id, r);
+  };
+  if (query.code !== null) {
+    add(s.exactCode.all({ code: query.code, snapshot }) as CustomerRow[]);
+    add(s.codePrefix.all({ code: query.code, snapshot, limit: max }) as CustomerRow[]);
+  }
+  if (found.size < max && query.folded.length > 0) {
+    const candidates = s.text.all({ match: ftsPrefixQuery(query.folded), snapshot, limit: SEARCH_CANDIDATES }) as CustomerRow[];
+    const scored = candidates.map((row) => ({ row, score: scoreMatch(query, row.ten_khang, row.dchi_khang) }));
+    scored.sort((a, b) => compareMatch(a.score, b.score) || compareText(a.row.name_fold, b.row.name_fold) || a.row.id - b.row.id);
+    add(scored.map((x) => x.row));
+  }
+  return [...found.values()];
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function withOutstanding(s: Statements, rows: CustomerRow[], snapshot: number | null): CustomerHit[] {
+  const owed = new Map<number, { count: number; total: number }>();
+  if (rows.length > 0 && snapshot !== null) {
+    const sums = s.outstanding.all({ ids: JSON.stringify(rows.map((r) => r.id)), snapshot }) as { id: number; count: number; total: number }[];
+    for (const o of sums) owed.set(o.id, o);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    maKhang: r.ma_khang,
+    tenKhang: r.ten_khang,
+    dchiKhang: r.dchi_khang,
+    maSogcs: r.ma_sogcs,
+    stt: r.stt,
+    soCto: r.so_cto,
+    tthaiCat: r.tthai_cat === 1,
+    inCurrentSnapshot: r.last_snapshot_id === snapshot,
+    outstandingCount: owed.get(r.id)?.count ?? 0,
+    outstandingTotal: owed.get(r.id)?.total ?? 0,
+  }));
+}
