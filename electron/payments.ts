@@ -1,0 +1,353 @@
+import { createHash } from 'node:crypto';
+import type { Ctx } from './context.ts';
+import type { Sqlite } from './db/open.ts';
+import { outstandingBills, type BillRow } from './bills.ts';
+import { AppError } from './core/errors.ts';
+import { canonicalJson } from './core/journal-hash.ts';
+import { localParts } from './core/local-time.ts';
+import { assertDong, formatDong, sumDong } from './core/money.ts';
+import { checkSelection, reconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
+import { formatReceiptNo, RECEIPT_SEQ_MAX } from './core/receipt-number.ts';
+import type { PrintHeader, ReceiptDocument, ReceiptLine } from './core/documents.ts';
+import { appendJournal } from './journal.ts';
+import { enqueuePrintJob } from './print-jobs.ts';
+import { getSetting, requireSetting } from './settings.ts';
+import { currentShift } from './shifts.ts';
+import { userById } from './users.ts';
+
+export interface CollectRequest {
+  /** MA_KHANG or card number (MA_THE) as typed or scanned, or a customer id. */
+  customer: string | number;
+  /** ID_HDON of the bills to pay; default: every outstanding bill. */
+  billIds?: string[];
+  cashierId: number;
+  /** Made by the client once per intended payment; a retry sends the same key. */
+  idempotencyKey: string;
+  /** Cash handed over, when entered (must cover the total). */
+  tendered?: number;
+}
+
+export interface CollectResult {
+  /** true: the key was used before with the same request; this is the first result, nothing new was written. */
+  replayed: boolean;
+  paymentId: number;
+  receiptNo: string;
+  paidAt: string;
+  customer: { id: number } & ReceiptDocument['customer'];
+  lines: ReceiptLine[];
+  total: number;
+  tendered: number | null;
+  reconnectionOrderId: number | null;
+  printJobId: number;
+}
+
+interface CustomerRow {
+  id: number;
+  ma_khang: string;
+  ten_khang: string;
+  dchi_khang: string;
+  ma_the: string | null;
+  dthoai_sms: string | null;
+  ma_sogcs: string | null;
+  stt: string | null;
+  so_cto: string | null;
+  tthai_cat: number;
+}
+
+/** sha256 of the canonical request: bill order does not matter, a missing list is "all outstanding". */
+export function requestHash(req: CollectRequest): string {
+  const canonical = canonicalJson({
+    customer: req.customer,
+    billIds: req.billIds === undefined ? null : [...req.billIds].sort(),
+    cashierId: req.cashierId,
+    tendered: req.tendered ?? null,
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Collects a payment exactly once. One synchronous IMMEDIATE transaction writes the payment, its
+ * lines (amounts copied from the bills), the next gapless receipt number, the reconnection order
+ * when due, the journal row and the receipt's print job; nothing is printed here (the printer drains
+ * the outbox after the commit). The same idempotency key with the same request returns the first
+ * result and writes nothing; with another request it is refused.
+ */
+export function collectPayment(ctx: Ctx, req: CollectRequest): CollectResult {
+  const key = typeof req.idempotencyKey === 'string' ? req.idempotencyKey.trim() : '';
+  if (key === '' || key.length > 200) throw new AppError('IDEMPOTENCY_KEY_INVALID', 'Thiếu mã chống trùng (idempotency key) của lần thu.');
+  const hash = requestHash(req);
+  try {
+    return ctx.sqlite.transaction(() => collectInTransaction(ctx, req, key, hash)).immediate();
+  } catch (error) {
+    throw mapSqliteError(error);
+  }
+}
+
+function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: string): CollectResult {
+  const { sqlite } = ctx;
+  const previous = sqlite.prepare('SELECT id, request_hash FROM payments WHERE idempotency_key = ?').get(key) as
+    | { id: number; request_hash: string }
+    | undefined;
+  if (previous !== undefined) {
+    if (previous.request_hash !== hash) {
+      throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Mã chống trùng này đã dùng cho một lần thu khác; lần thu này bị từ chối.', { paymentId: previous.id });
+    }
+    return loadCollectResult(sqlite, previous.id, true);
+  }
+
+  const cashier = userById(ctx, req.cashierId);
+  if (cashier === undefined) throw new AppError('USER_NOT_FOUND', 'Không có thu ngân này.');
+  const shift = currentShift(ctx, cashier.id);
+  if (shift === undefined) throw new AppError('SHIFT_NOT_OPEN', `Thu ngân ${cashier.code} chưa mở ca; hãy mở ca trước khi thu tiền.`);
+  const customer = findCustomer(sqlite, req.customer);
+
+  const outstanding = outstandingBills(sqlite, customer.id).map((b) => ({ ...b, idHdon: b.id_hdon, loaiHdon: b.loai_hdon }));
+  const selection = checkSelection(outstanding, req.billIds);
+  if (!selection.ok) throw selectionError(sqlite, customer, selection.problem);
+
+  const reconnection = reconnectionDecision({
+    cutOff: customer.tthai_cat === 1,
+    settlesAll: selection.settlesAll,
+    snapshotFee: selection.bills.some((b) => b.loai_hdon === 'DC') || hasPaidSnapshotFee(sqlite, customer.id),
+    settingsFee: getSetting(sqlite, 'reconnection_fee') ?? 0,
+  });
+  const lines: ReceiptLine[] = selection.bills.map(billLine);
+  if (reconnection?.feeLine != null) lines.push(feeLine(reconnection.feeLine));
+  const total = sumDong(lines.map((l) => l.tongTien));
+  const tendered = req.tendered ?? null;
+  if (tendered !== null) {
+    assertDong(tendered);
+    if (tendered < total) throw new AppError('TENDERED_TOO_LITTLE', `Khách đưa ${formatDong(tendered)}, chưa đủ tổng ${formatDong(total)}.`);
+  }
+
+  const at = ctx.clock();
+  const paidAt = at.toISOString();
+  const pointCode = requireSetting(sqlite, 'point_code');
+  const year = localParts(at).year;
+  const seq = nextReceiptSeq(sqlite, pointCode, year);
+  const receiptNo = formatReceiptNo({ pointCode, year, seq });
+
+  const { id: paymentId } = sqlite
+    .prepare(
+      `INSERT INTO payments (idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total, tendered)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    )
+    .get(key, hash, receiptNo, year, seq, customer.id, shift.id, cashier.id, paidAt, total, tendered) as { id: number };
+  const insertLine = sqlite.prepare(
+    `INSERT INTO payment_lines (payment_id, bill_id, id_hdon, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const billIdByHdon = new Map(selection.bills.map((b) => [b.id_hdon, b.id]));
+  for (const l of lines) {
+    const billId = l.idHdon === null ? null : billIdByHdon.get(l.idHdon)!;
+    insertLine.run(paymentId, billId, l.idHdon, l.loaiHdon, l.ky, l.thang, l.nam, l.dienTthu, l.soTien, l.tienGtgt, l.tongTien);
+  }
+
+  let reconnectionOrderId: number | null = null;
+  if (reconnection !== null) {
+    reconnectionOrderId = (
+      sqlite
+        .prepare('INSERT INTO reconnection_orders (payment_id, customer_id, requested_at, fee_source) VALUES (?, ?, ?, ?) RETURNING id')
+        .get(paymentId, customer.id, paidAt, reconnection.feeSource) as { id: number }
+    ).id;
+  }
+
+  const header = printHeader(sqlite);
+  const document: ReceiptDocument = {
+    kind: 'receipt',
+    header,
+    receiptNo,
+    paidAt,
+    cashier: { code: cashier.code, name: cashier.name },
+    customer: {
+      maKhang: customer.ma_khang,
+      tenKhang: customer.ten_khang,
+      dchiKhang: customer.dchi_khang,
+      maSogcs: customer.ma_sogcs,
+      stt: customer.stt,
+      soCto: customer.so_cto,
+    },
+    lines,
+    total,
+    tendered,
+    reconnectionOrder: reconnectionOrderId !== null,
+  };
+  enqueuePrintJob(sqlite, { kind: 'receipt', paymentId, copyNo: 0, document, at });
+  if (reconnectionOrderId !== null) {
+    enqueuePrintJob(sqlite, {
+      kind: 'reconnection_order',
+      paymentId,
+      copyNo: 0,
+      document: {
+        kind: 'reconnection_order',
+        header,
+        orderId: reconnectionOrderId,
+        receiptNo,
+        requestedAt: paidAt,
+        customer: { maKhang: customer.ma_khang, tenKhang: customer.ten_khang, dchiKhang: customer.dchi_khang, dthoaiSms: customer.dthoai_sms, soCto: customer.so_cto },
+      },
+      at,
+    });
+  }
+  appendJournal(sqlite, {
+    kind: 'payment',
+    actorId: cashier.id,
+    payload: {
+      paymentId,
+      receiptNo,
+      idempotencyKey: key,
+      shiftId: shift.id,
+      maKhang: customer.ma_khang,
+      bills: lines.map((l) => l.idHdon),
+      total,
+      reconnectionOrderId,
+    },
+    at,
+  });
+  return loadCollectResult(sqlite, paymentId, false);
+}
+
+/** The header every printed document carries, from the settings. */
+export function printHeader(sqlite: Sqlite): PrintHeader {
+  return {
+    companyName: getSetting(sqlite, 'company_name') ?? '',
+    companyAddress: getSetting(sqlite, 'company_address') ?? '',
+    pointCode: requireSetting(sqlite, 'point_code'),
+    pointName: getSetting(sqlite, 'point_name') ?? '',
+  };
+}
+
+/** A payment as collectPayment returned it, rebuilt from the database (the receipt job holds the frozen document). */
+export function loadCollectResult(sqlite: Sqlite, paymentId: number, replayed: boolean): CollectResult {
+  const row = sqlite
+    .prepare(
+      `SELECT p.id, p.customer_id, p.tendered,
+              (SELECT id FROM print_jobs j WHERE j.payment_id = p.id AND j.kind = 'receipt' ORDER BY id LIMIT 1) AS job_id,
+              (SELECT document FROM print_jobs j WHERE j.payment_id = p.id AND j.kind = 'receipt' ORDER BY id LIMIT 1) AS document,
+              (SELECT id FROM reconnection_orders o WHERE o.payment_id = p.id) AS order_id
+         FROM payments p WHERE p.id = ?`,
+    )
+    .get(paymentId) as { id: number; customer_id: number; tendered: number | null; job_id: number; document: string; order_id: number | null };
+  const doc = JSON.parse(row.document) as ReceiptDocument;
+  return {
+    replayed,
+    paymentId: row.id,
+    receiptNo: doc.receiptNo,
+    paidAt: doc.paidAt,
+    customer: { id: row.customer_id, ...doc.customer },
+    lines: doc.lines,
+    total: doc.total,
+    tendered: row.tendered,
+    reconnectionOrderId: row.order_id,
+    printJobId: row.job_id,
+  };
+}
+
+const CUSTOMER_COLUMNS = 'id, ma_khang, ten_khang, dchi_khang, ma_the, dthoai_sms, ma_sogcs, stt, so_cto, tthai_cat';
+
+/** By id, MA_KHANG, or the card number MA_THE. */
+function findCustomer(sqlite: Sqlite, ref: string | number): CustomerRow {
+  if (typeof ref === 'number') {
+    const row = sqlite.prepare(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ?`).get(ref) as CustomerRow | undefined;
+    if (row === undefined) throw new AppError('CUSTOMER_NOT_FOUND', `Không tìm thấy khách hàng số ${ref}.`);
+    return row;
+  }
+  const text = ref.trim();
+  const byCode = sqlite.prepare(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ma_khang = ?`).get(text.toUpperCase()) as CustomerRow | undefined;
+  if (byCode !== undefined) return byCode;
+  const byCard = sqlite.prepare(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ma_the = ? LIMIT 2`).all(text) as CustomerRow[];
+  if (byCard.length === 1) return byCard[0]!;
+  if (byCard.length > 1) throw new AppError('CUSTOMER_AMBIGUOUS', `Mã thẻ ${text} thuộc nhiều khách hàng; hãy nhập mã khách hàng.`);
+  throw new AppError('CUSTOMER_NOT_FOUND', `Không tìm thấy khách hàng ${text}.`);
+}
+
+/** The customer's DC bill of the current snapshot was already paid here (in a separate payment). */
+function hasPaidSnapshotFee(sqlite: Sqlite, customerId: number): boolean {
+  return (
+    sqlite
+      .prepare(
+        `SELECT 1 FROM bills b JOIN payment_lines l ON l.bill_id = b.id AND l.voided = 0
+          WHERE b.customer_id = ? AND b.loai_hdon = 'DC' AND b.last_snapshot_id = (SELECT MAX(id) FROM snapshots) LIMIT 1`,
+      )
+      .get(customerId) !== undefined
+  );
+}
+
+function nextReceiptSeq(sqlite: Sqlite, pointCode: string, year: number): number {
+  const { last_seq: seq } = sqlite
+    .prepare(
+      `INSERT INTO receipt_counters (point_code, year, last_seq) VALUES (?, ?, 1)
+       ON CONFLICT (point_code, year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
+    )
+    .get(pointCode, year) as { last_seq: number };
+  if (seq > RECEIPT_SEQ_MAX) throw new AppError('RECEIPT_SEQUENCE_FULL', `Đã hết số biên nhận của năm ${year} (tối đa ${RECEIPT_SEQ_MAX}).`);
+  return seq;
+}
+
+function billLine(b: BillRow): ReceiptLine {
+  return {
+    idHdon: b.id_hdon,
+    loaiHdon: b.loai_hdon,
+    ky: b.ky,
+    thang: b.thang,
+    nam: b.nam,
+    dienTthu: b.dien_tthu,
+    soTien: b.so_tien,
+    tienGtgt: b.tien_gtgt,
+    tongTien: b.tong_tien,
+  };
+}
+
+/** A reconnection fee charged here: no bill, no period; the settings amount is taken as VAT-inclusive. */
+function feeLine(amount: number): ReceiptLine {
+  return { idHdon: null, loaiHdon: 'DC', ky: null, thang: null, nam: null, dienTthu: null, soTien: amount, tienGtgt: 0, tongTien: amount };
+}
+
+function selectionError(sqlite: Sqlite, customer: CustomerRow, problem: SelectionProblem): AppError {
+  switch (problem.code) {
+    case 'NOTHING_TO_COLLECT':
+      return new AppError('NOTHING_TO_COLLECT', `Khách hàng ${customer.ma_khang} không có hoá đơn nào để thu.`);
+    case 'BILL_DUPLICATE':
+      return new AppError('BILL_DUPLICATE', `Hoá đơn ${problem.idHdon} được chọn hai lần.`, problem);
+    case 'BILL_ORDER':
+      return new AppError(
+        'BILL_ORDER',
+        `Phải thu hoá đơn kỳ cũ ${problem.olderUnpaid} trước (hoặc cùng lúc với) hoá đơn ${problem.idHdon}.`,
+        problem,
+      );
+    case 'BILL_NOT_OUTSTANDING':
+      return notOutstandingError(sqlite, customer, problem.idHdon);
+  }
+}
+
+/** Says why a chosen bill cannot be collected: paid already, not this customer's, or no longer open. */
+function notOutstandingError(sqlite: Sqlite, customer: CustomerRow, idHdon: string): AppError {
+  const bill = sqlite
+    .prepare(
+      `SELECT b.customer_id,
+              (SELECT p.receipt_no FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE l.bill_id = b.id AND l.voided = 0) AS receipt_no
+         FROM bills b WHERE b.id_hdon = ?`,
+    )
+    .get(idHdon) as { customer_id: number; receipt_no: string | null } | undefined;
+  if (bill === undefined || bill.customer_id !== customer.id) {
+    return new AppError('BILL_NOT_FOUND', `Khách hàng ${customer.ma_khang} không có hoá đơn ${idHdon}.`, { idHdon });
+  }
+  if (bill.receipt_no !== null) {
+    return new AppError('BILL_ALREADY_PAID', `Hoá đơn ${idHdon} đã được thu (biên nhận ${bill.receipt_no}).`, { idHdon, receiptNo: bill.receipt_no });
+  }
+  return new AppError('BILL_NOT_OUTSTANDING', `Hoá đơn ${idHdon} không còn nợ trong dữ liệu CMIS hiện tại.`, { idHdon });
+}
+
+/** The database's own guards, in words a cashier understands. */
+function mapSqliteError(error: unknown): unknown {
+  const code = (error as { code?: string } | null)?.code;
+  const message = (error as Error | null)?.message ?? '';
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('payment_lines.bill_id')) {
+    return new AppError('BILL_ALREADY_PAID', 'Một hoá đơn trong lần thu này đã được thu ở lần thu khác.');
+  }
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('payments.idempotency_key')) {
+    return new AppError('IDEMPOTENCY_KEY_REUSED', 'Mã chống trùng này vừa được dùng cho một lần thu khác; hãy thử lại.');
+  }
+  if (code === 'SQLITE_BUSY') return new AppError('DATABASE_BUSY', 'Cơ sở dữ liệu đang bận; hãy thử lại.');
+  return error;
+}

@@ -1,0 +1,23 @@
+import type { Sqlite } from './db/open.ts';
+import type { PrintDocument } from './core/documents.ts';
+
+export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order';
+
+export interface NewPrintJob {
+  kind: PrintJobKind;
+  paymentId: number | null;
+  copyNo: number; // 0 = original
+  document: PrintDocument;
+  at: Date;
+}
+
+/**
+ * Puts a job in the print outbox. Call it inside the transaction of the change being printed: the
+ * job commits with it, and the printer drains the outbox only after the commit.
+ */
+export function enqueuePrintJob(sqlite: Sqlite, job: NewPrintJob): number {
+  const row = sqlite
+    .prepare('INSERT INTO print_jobs (kind, payment_id, copy_no, document, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
+    .get(job.kind, job.paymentId, job.copyNo, JSON.stringify(job.document), job.at.toISOString()) as { id: number };
+  return row.id;
+}
