@@ -1,5 +1,9 @@
 import type { Command } from '../command.ts';
 import { initCommand } from './init.ts';
+import { verifyCommand } from './verify.ts';
+import { backupCommand } from './backup.ts';
+import { restoreCommand } from './restore.ts';
+import { exportCommand } from './export.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand];
+export const commands: Command[] = [initCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
