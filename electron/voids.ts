@@ -1,0 +1,122 @@
+import type { Ctx } from './context.ts';
+import type { Sqlite } from './db/open.ts';
+import { AppError } from './core/errors.ts';
+import type { ReceiptDocument, VoidSlipDocument } from './core/documents.ts';
+import { appendJournal } from './journal.ts';
+import { printHeader } from './payments.ts';
+import { enqueuePrintJob } from './print-jobs.ts';
+import { userById } from './users.ts';
+
+export interface VoidResult {
+  paymentId: number;
+  receiptNo: string;
+  voidedAt: string;
+  total: number;
+  reconnectionOrderCancelled: boolean;
+  printJobId: number;
+}
+
+export interface ReprintResult {
+  paymentId: number;
+  receiptNo: string;
+  copyNo: number;
+  printJobId: number;
+}
+
+interface PaymentRow {
+  id: number;
+  receipt_no: string;
+  paid_at: string;
+  total: number;
+  voided_at: string | null;
+  batch_id: number | null;
+}
+
+function findPayment(sqlite: Sqlite, receiptNo: string): PaymentRow {
+  const no = receiptNo.trim().toUpperCase();
+  const row = sqlite.prepare('SELECT id, receipt_no, paid_at, total, voided_at, batch_id FROM payments WHERE receipt_no = ?').get(no) as
+    | PaymentRow
+    | undefined;
+  if (row === undefined) throw new AppError('RECEIPT_NOT_FOUND', `Không có biên nhận ${no}.`);
+  return row;
+}
+
+/** The receipt as first printed: reprints and void slips repeat it, never today's customer data. */
+function originalReceipt(sqlite: Sqlite, paymentId: number): ReceiptDocument {
+  const row = sqlite.prepare("SELECT document FROM print_jobs WHERE payment_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1").get(paymentId) as
+    | { document: string }
+    | undefined;
+  if (row === undefined) throw new AppError('RECEIPT_DOCUMENT_MISSING', 'Không tìm thấy nội dung biên nhận gốc.', { paymentId });
+  return JSON.parse(row.document) as ReceiptDocument;
+}
+
+/**
+ * A supervisor voids a payment not yet exported, with a reason. Its bills become collectable again
+ * (lines marked voided, so the partial unique index lets them go), its reconnection order is
+ * cancelled, a void slip is queued. The receipt number stays, marked voided.
+ */
+export function voidPayment(ctx: Ctx, args: { receiptNo: string; reason: string; supervisorId: number }): VoidResult {
+  const reason = args.reason.trim().normalize('NFC');
+  if (reason === '') throw new AppError('VOID_REASON_REQUIRED', 'Cần ghi lý do huỷ biên nhận.');
+  const supervisor = userById(ctx, args.supervisorId);
+  if (supervisor?.role !== 'supervisor') throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ người giám sát được huỷ biên nhận.');
+  return ctx.sqlite
+    .transaction((): VoidResult => {
+      const { sqlite } = ctx;
+      const payment = findPayment(sqlite, args.receiptNo);
+      if (payment.voided_at !== null) throw new AppError('PAYMENT_ALREADY_VOIDED', `Biên nhận ${payment.receipt_no} đã bị huỷ trước đó.`);
+      if (payment.batch_id !== null) {
+        throw new AppError('PAYMENT_ALREADY_EXPORTED', `Biên nhận ${payment.receipt_no} đã được xuất sang CMIS (gạch nợ); không huỷ được nữa.`);
+      }
+      const at = ctx.clock();
+      const voidedAt = at.toISOString();
+      sqlite.prepare('UPDATE payments SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?').run(voidedAt, supervisor.id, reason, payment.id);
+      sqlite.prepare('UPDATE payment_lines SET voided = 1 WHERE payment_id = ?').run(payment.id);
+      const cancelled = sqlite.prepare('UPDATE reconnection_orders SET cancelled_at = ? WHERE payment_id = ? AND cancelled_at IS NULL').run(voidedAt, payment.id);
+      const receipt = originalReceipt(sqlite, payment.id);
+      const slip: VoidSlipDocument = {
+        kind: 'void_slip',
+        header: printHeader(sqlite),
+        receiptNo: payment.receipt_no,
+        paidAt: payment.paid_at,
+        voidedAt,
+        supervisor: { code: supervisor.code, name: supervisor.name },
+        reason,
+        customer: { maKhang: receipt.customer.maKhang, tenKhang: receipt.customer.tenKhang },
+        total: payment.total,
+      };
+      const printJobId = enqueuePrintJob(sqlite, { kind: 'void_slip', paymentId: payment.id, copyNo: 0, document: slip, at });
+      appendJournal(sqlite, {
+        kind: 'void',
+        actorId: supervisor.id,
+        payload: { paymentId: payment.id, receiptNo: payment.receipt_no, total: payment.total, reason, reconnectionOrderCancelled: cancelled.changes > 0 },
+        at,
+      });
+      return { paymentId: payment.id, receiptNo: payment.receipt_no, voidedAt, total: payment.total, reconnectionOrderCancelled: cancelled.changes > 0, printJobId };
+    })
+    .immediate();
+}
+
+/**
+ * Queues a copy of a receipt: the same document as the original job, copy number one more than the
+ * last copy. A voided receipt is not reprinted (a copy would look like a valid receipt).
+ */
+export function reprintReceipt(ctx: Ctx, args: { receiptNo: string; actorId: number | null }): ReprintResult {
+  if (args.actorId !== null && userById(ctx, args.actorId) === undefined) throw new AppError('USER_NOT_FOUND', 'Không có người dùng này.');
+  return ctx.sqlite
+    .transaction((): ReprintResult => {
+      const { sqlite } = ctx;
+      const payment = findPayment(sqlite, args.receiptNo);
+      if (payment.voided_at !== null) throw new AppError('PAYMENT_VOIDED', `Biên nhận ${payment.receipt_no} đã bị huỷ; không in lại.`);
+      const document = originalReceipt(sqlite, payment.id);
+      const { last } = sqlite
+        .prepare("SELECT MAX(copy_no) AS last FROM print_jobs WHERE payment_id = ? AND kind IN ('receipt', 'reprint')")
+        .get(payment.id) as { last: number };
+      const copyNo = last + 1;
+      const at = ctx.clock();
+      const printJobId = enqueuePrintJob(sqlite, { kind: 'reprint', paymentId: payment.id, copyNo, document, at });
+      appendJournal(sqlite, { kind: 'reprint', actorId: args.actorId, payload: { paymentId: payment.id, receiptNo: payment.receipt_no, copyNo }, at });
+      return { paymentId: payment.id, receiptNo: payment.receipt_no, copyNo, printJobId };
+    })
+    .immediate();
+}
