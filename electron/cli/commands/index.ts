@@ -1,9 +1,11 @@
 import type { Command } from '../command.ts';
 import { initCommand } from './init.ts';
+import { findCommand } from './find.ts';
 import { verifyCommand } from './verify.ts';
 import { backupCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import { exportCommand } from './export.ts';
+import { reportCommand } from './report.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
+export const commands: Command[] = [initCommand, findCommand, reportCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
