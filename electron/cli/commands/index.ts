@@ -5,6 +5,7 @@ import { verifyCommand } from './verify.ts';
 import { backupCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import { exportCommand } from './export.ts';
+import { reportCommand } from './report.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, findCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
+export const commands: Command[] = [initCommand, findCommand, reportCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
