@@ -1,0 +1,113 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { FuseV1Options, FuseVersion } from '@electron/fuses';
+import { NATIVE_MODULES } from '../../scripts/build-electron.ts';
+
+const require = createRequire(import.meta.url);
+const yaml = require('js-yaml') as { load(text: string): unknown };
+const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  validateConfiguration(config: unknown, debug: { isEnabled: boolean; add(): void }): Promise<void>;
+};
+const afterPack = require('../../build/after-pack.cjs') as ((context: unknown) => Promise<void>) & {
+  default: unknown;
+  fuseConfig(fuses: { FuseVersion: typeof FuseVersion; FuseV1Options: typeof FuseV1Options }): Record<string, unknown>;
+};
+
+type Config = Record<string, unknown> & {
+  win: { target: Array<{ target: string; arch: string[] }> };
+  nsis: Record<string, unknown>;
+  linux: { target: Array<{ target: string; arch: string[] }> };
+  asarUnpack: string[];
+  files: string[];
+};
+const config = yaml.load(readFileSync(new URL('../../electron-builder.yml', import.meta.url), 'utf8')) as Config;
+const noDebug = { isEnabled: false, add() {} };
+
+test("electron-builder.yml passes electron-builder's own schema, and the schema check can fail", async () => {
+  await validateConfiguration(config, noDebug);
+  await assert.rejects(validateConfiguration({ ...config, nsis: { ...config.nsis, perMachineX: true } }, noDebug));
+});
+
+test('targets: NSIS x64 per-machine for Windows, AppImage and deb x64 for Linux', () => {
+  assert.deepEqual(config.win.target, [{ target: 'nsis', arch: ['x64'] }]);
+  assert.equal(config.nsis.perMachine, true);
+  assert.equal(config.nsis.oneClick, false);
+  assert.equal(config.nsis.deleteAppDataOnUninstall, false, 'an uninstall must never delete the database');
+  assert.deepEqual(
+    config.linux.target.map((t) => `${t.target}:${t.arch.join()}`),
+    ['AppImage:x64', 'deb:x64'],
+  );
+});
+
+test('asar on, no native rebuild (Node-API prebuilds), every native module unpacked, fuses in afterPack', () => {
+  assert.equal(config.asar, true);
+  assert.equal(config.npmRebuild, false);
+  assert.equal(config.nodeGypRebuild, false);
+  assert.equal(config.buildDependenciesFromSource, false);
+  assert.equal(config.afterPack, './build/after-pack.cjs');
+  assert.equal(config.electronFuses, undefined, 'fuses are flipped once, in afterPack');
+  for (const name of NATIVE_MODULES) {
+    const dir = name === 'serialport' ? '@serialport/bindings-cpp' : name;
+    assert.ok(
+      config.asarUnpack.some((glob) => glob.startsWith(`node_modules/${dir}`)),
+      `${name}'s binary must be unpacked from the asar`,
+    );
+  }
+  assert.ok(config.files.includes('dist/**/*') && config.files.includes('dist-electron/**/*'));
+  // The build script's external list and the yml's keep-list must agree: an excluded package must not be external.
+  const excluded = config.files.find((f) => f.startsWith('!node_modules/{')) ?? '';
+  for (const name of NATIVE_MODULES) assert.ok(!excluded.includes(name), `${name} is loaded at run time`);
+});
+
+test('fuse configuration: every fuse set, RunAsNode off, OnlyLoadAppFromAsar on, node options/inspect off', () => {
+  const fuses = afterPack.fuseConfig({ FuseVersion, FuseV1Options });
+  assert.equal(fuses.version, FuseVersion.V1);
+  assert.equal(fuses.strictlyRequireAllFuses, true);
+  const expected: Record<keyof typeof FuseV1Options, boolean> = {
+    RunAsNode: false,
+    EnableCookieEncryption: true,
+    EnableNodeOptionsEnvironmentVariable: false,
+    EnableNodeCliInspectArguments: false,
+    EnableEmbeddedAsarIntegrityValidation: true,
+    OnlyLoadAppFromAsar: true,
+    LoadBrowserProcessSpecificV8Snapshot: false,
+    GrantFileProtocolExtraPrivileges: false,
+    WasmTrapHandlers: true,
+  };
+  const names = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k))) as Array<keyof typeof FuseV1Options>;
+  assert.deepEqual(names.sort(), Object.keys(expected).sort(), 'a fuse this Electron knows is missing from the expectation');
+  for (const name of names) assert.equal(fuses[FuseV1Options[name]], expected[name], name);
+});
+
+test('the afterPack hook flips those fuses through the packager (binary path per platform)', async () => {
+  const calls: unknown[] = [];
+  const context = { packager: { addElectronFuses: async (ctx: unknown, fuses: unknown) => void calls.push([ctx, fuses]) } };
+  assert.equal(afterPack.default, afterPack);
+  await afterPack(context);
+  assert.equal(calls.length, 1);
+  assert.deepEqual(calls[0], [context, afterPack.fuseConfig({ FuseVersion, FuseV1Options })]);
+});
+
+test('package.json: start builds both sides then runs electron; dist runs electron-builder; main is the bundle', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    main: string;
+    scripts: Record<string, string>;
+  };
+  assert.equal(pkg.main, 'dist-electron/main.cjs');
+  assert.match(pkg.scripts.start ?? '', /build:renderer.*build:electron.*electron \.$/);
+  assert.match(pkg.scripts.dist ?? '', /build:renderer.*build:electron.*electron-builder/);
+  assert.equal(pkg.scripts['build:electron'], 'tsx scripts/build-electron.ts');
+});
+
+test('the committed icons are a 512 px PNG and an ICO with a 256 px PNG inside', () => {
+  const png = readFileSync(new URL('../../build/icon.png', import.meta.url));
+  assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+  assert.equal(png.readUInt32BE(16), 512);
+  const ico = readFileSync(new URL('../../build/icon.ico', import.meta.url));
+  assert.deepEqual([ico.readUInt16LE(2), ico.readUInt16LE(4), ico[6]], [1, 1, 0]);
+  const offset = ico.readUInt32LE(18);
+  assert.equal(ico.subarray(offset + 1, offset + 4).toString('latin1'), 'PNG');
+  assert.equal(ico.readUInt32BE(offset + 16), 256);
+});
