@@ -1,0 +1,37 @@
+import type { StatusView } from '../../electron/ipc/contract.ts';
+import { vi } from '../i18n/vi.ts';
+import { date, money } from '../format.ts';
+
+/** Always visible: printer, scanner, snapshot date and age, unexported money, print jobs waiting. */
+export function StatusBar({ status }: { status: StatusView | null }) {
+  if (status === null) return <footer className="status" />;
+  const s = vi.status;
+  const snapshot = status.snapshot;
+  const printerOk = status.printer.state === 'ready' || status.printer.state === 'busy';
+  return (
+    <footer className="status" data-testid="status-bar">
+      <span className={printerOk ? 'ok' : 'warn'}>
+        {s.printer}: {s.printerStates[status.printer.state]}
+        {status.printer.message !== null && ` (${status.printer.message})`}
+      </span>
+      <span className={status.scanner.state === 'offline' ? 'warn' : 'ok'}>
+        {s.scanner} ({status.scanner.mode}): {s.scannerStates[status.scanner.state]}
+      </span>
+      <span className={snapshot === null || snapshot.ageDays > 0 ? 'warn' : 'ok'} data-testid="status-snapshot">
+        {s.snapshot}: {snapshot === null ? s.noSnapshot : date(snapshot.importedAt)}
+        {snapshot !== null && snapshot.ageDays > 0 && ` – ${s.old(snapshot.ageDays)}`}
+      </span>
+      <span data-testid="status-unexported">
+        {s.unexported}: {status.unexported.count} · {money(status.unexported.total)}
+      </span>
+      <span className={status.printJobsWaiting > 0 ? 'warn' : 'ok'}>
+        {s.jobs}: {status.printJobsWaiting}
+      </span>
+      {status.session !== null && (
+        <span>
+          {s.cashier}: {status.session.user.name} ({status.session.user.code})
+        </span>
+      )}
+    </footer>
+  );
+}

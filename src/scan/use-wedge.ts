@@ -1,0 +1,51 @@
+/**
+ * Wires the keyboard-wedge detector (wedge.ts) to window keydown in the capture phase, so a scan is
+ * seen wherever the focus is (home, search, a half-typed amount). Keys the detector holds are
+ * stopped; when they turn out to be a person typing they are given back: inserted at the caret of
+ * the focused field, or re-sent as key events to the screen's shortcuts (R, V, ...).
+ */
+import { useEffect, useRef } from 'react';
+import { createWedgeDetector } from './wedge.ts';
+
+function isEditable(element: Element | null): element is HTMLInputElement | HTMLTextAreaElement {
+  return (element instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(element.type)) || element instanceof HTMLTextAreaElement;
+}
+
+/** Gives held keys back as what they would have done. */
+function release(text: string): void {
+  const focused = document.activeElement;
+  if (isEditable(focused)) {
+    // insertText goes through the browser's editing path: React sees an ordinary input event.
+    document.execCommand('insertText', false, text);
+    return;
+  }
+  for (const key of text) {
+    (focused ?? document.body).dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+  }
+}
+
+export function useWedgeScanner(onScan: (code: string) => void, enabled: boolean): void {
+  const latest = useRef(onScan);
+  useEffect(() => {
+    latest.current = onScan;
+  }, [onScan]);
+  useEffect(() => {
+    if (!enabled) return;
+    const detector = createWedgeDetector({ onScan: (code) => latest.current(code), onRelease: release });
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.isTrusted) return; // our own re-sent keys
+      if (detector.handleKey(event) === 'consumed') {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    };
+    const onBlur = () => detector.flush();
+    window.addEventListener('keydown', onKey, true);
+    window.addEventListener('blur', onBlur);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+      window.removeEventListener('blur', onBlur);
+      detector.dispose();
+    };
+  }, [enabled]);
+}

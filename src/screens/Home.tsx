@@ -1,0 +1,185 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { CollectResult, CustomerView, HourlyView, IpcError } from '../../electron/ipc/contract.ts';
+import { parseAmount } from '../../electron/core/money.ts';
+import type { Counter } from '../App.tsx';
+import { call, failureOf } from '../api.ts';
+import { vi } from '../i18n/vi.ts';
+import { money, period, date } from '../format.ts';
+import { Field } from '../components/Field.tsx';
+import { ErrorMessage, Message } from '../components/Message.tsx';
+import { HourlyChart } from '../components/HourlyChart.tsx';
+
+interface Props {
+  counter: Counter;
+  autoCollect: boolean;
+  onLookup: (code: string) => void;
+  onCollect: (customer: CustomerView, tendered?: number) => void;
+  onUndone: (receiptNo: string) => void;
+}
+
+/** The ready-to-scan home: large and calm; a scan shows the customer, Enter collects and prints. */
+export function Home({ counter, autoCollect, onLookup, onCollect, onUndone }: Props) {
+  const [code, setCode] = useState('');
+  const [hourly, setHourly] = useState<HourlyView | null>(null);
+  useEffect(() => setCode(''), [counter.customer, counter.notFound]);
+  useEffect(() => {
+    call('hourlyCollections', {}).then(setHourly, () => undefined);
+  }, [counter.collected]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (code.trim() !== '') onLookup(code.trim());
+  };
+  const customer = counter.customer;
+  return (
+    <section className="home">
+      <form className="ready" onSubmit={submit}>
+        {customer === null && <h1 className="ready-title">{vi.home.ready}</h1>}
+        {customer === null && <p>{vi.home.hint}</p>}
+        <Field label={vi.home.codeLabel} value={code} onChange={(e) => setCode(e.target.value)} autoFocus={customer === null} autoComplete="off" name="lookup" />
+        {autoCollect && <p className="badge">{vi.home.autoCollect}</p>}
+      </form>
+      {counter.notFound !== null && <Message kind="warn" text={vi.home.notFound(counter.notFound)} />}
+      <ErrorMessage error={counter.error} />
+      {counter.collected !== null && customer !== null && (
+        <CollectedBanner collected={counter.collected} canUndo={autoCollect} onUndone={onUndone} />
+      )}
+      {customer !== null && <CustomerCard customer={customer} counter={counter} onCollect={onCollect} />}
+      {customer === null && <HourlyChart data={hourly} />}
+    </section>
+  );
+}
+
+function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView; counter: Counter; onCollect: Props['onCollect'] }) {
+  const [tendered, setTendered] = useState('');
+  const h = vi.home;
+  const given = tendered.trim() === '' ? undefined : parseAmount(tendered);
+  const done = counter.collected !== null;
+  const change = given === undefined || given === null ? null : given - customer.total;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (done || counter.busy || customer.total === 0 || given === null || (change !== null && change < 0)) return;
+    onCollect(customer, given);
+  };
+  return (
+    <form className="customer" onSubmit={submit} data-testid="customer">
+      <h2>{customer.tenKhang}</h2>
+      <dl className="meta">
+        <dt>{h.meta.code}</dt>
+        <dd data-testid="ma-khang">{customer.maKhang}</dd>
+        <dt>{h.meta.address}</dt>
+        <dd>{customer.dchiKhang}</dd>
+        <dt>{h.meta.book}</dt>
+        <dd>
+          {customer.maSogcs ?? '–'} / {customer.stt ?? '–'}
+        </dd>
+        <dt>{h.meta.meter}</dt>
+        <dd>{customer.soCto ?? '–'}</dd>
+        {customer.maThe !== null && <dt>{h.meta.card}</dt>}
+        {customer.maThe !== null && <dd>{customer.maThe}</dd>}
+      </dl>
+      {customer.cut && <Message kind="warn" text={h.cut} />}
+      {customer.bills.length === 0 && !done && <Message kind="ok" text={h.noDebt} />}
+      {customer.bills.length > 0 && (
+        <table className="bills">
+          <caption>{h.bills}</caption>
+          <thead>
+            <tr>
+              <th>{h.period}</th>
+              <th>{h.type}</th>
+              <th className="num">{h.kwh}</th>
+              <th className="num">{h.amount}</th>
+              <th className="num">{h.vat}</th>
+              <th className="num">{h.total}</th>
+              <th>{h.due}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {customer.bills.map((b) => (
+              <tr key={b.id}>
+                <td>{period(b)}</td>
+                <td>{b.loaiHdon}</td>
+                <td className="num">{b.dienTthu ?? '–'}</td>
+                <td className="num">{money(b.soTien)}</td>
+                <td className="num">{money(b.tienGtgt)}</td>
+                <td className="num">{money(b.tongTien)}</td>
+                <td>{b.hanTtoan ?? '–'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {customer.total > 0 && (
+        <div className="totals">
+          {customer.reconnectionFee > 0 && (
+            <p>
+              {h.billsTotal}: {money(customer.billsTotal)} · {h.reconnectionFee}: <strong data-testid="reconnection-fee">{money(customer.reconnectionFee)}</strong>
+            </p>
+          )}
+          <p className="grand">
+            {h.grandTotal}: <strong data-testid="grand-total">{money(customer.total)}</strong>
+          </p>
+          {!done && (
+            <>
+              <Field label={h.tendered} value={tendered} onChange={(e) => setTendered(e.target.value)} autoFocus inputMode="numeric" name="tendered" />
+              {change !== null && change >= 0 && (
+                <p className="change">
+                  {h.change}: <strong data-testid="change">{money(change)}</strong>
+                </p>
+              )}
+              {change !== null && change < 0 && <Message kind="warn" text={h.tooLittle} />}
+              <button type="submit" className="collect" disabled={counter.busy}>
+                {counter.busy ? h.collecting : h.collect}
+              </button>
+            </>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}
+
+/** After a collect: the receipt number; in auto-collect mode a few seconds to undo (a void by the same cashier). */
+function CollectedBanner({ collected, canUndo, onUndone }: { collected: CollectResult; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
+  const secondsLeft = () => Math.max(0, Math.ceil((Date.parse(collected.undoUntil) - Date.now()) / 1000));
+  const [left, setLeft] = useState(secondsLeft);
+  const [error, setError] = useState<IpcError | null>(null);
+  useEffect(() => {
+    if (!canUndo) return;
+    const timer = setInterval(() => setLeft(secondsLeft()), 250);
+    return () => clearInterval(timer);
+  });
+  const undo = () => {
+    call('undoCollect', { receiptNo: collected.receiptNo }).then(
+      () => onUndone(collected.receiptNo),
+      (e) => setError(failureOf(e)),
+    );
+  };
+  useEffect(() => {
+    if (!canUndo || left === 0) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.ctrlKey && event.key.toLowerCase() === 'z') {
+        event.preventDefault();
+        undo();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+  return (
+    <div className="collected" role="status" data-testid="collected">
+      <p>
+        {vi.home.collected(collected.receiptNo, money(collected.total))}
+        {collected.change !== null && ` ${vi.home.change}: ${money(collected.change)}.`}
+      </p>
+      {collected.reconnectionOrder && <p>{vi.home.reconnectionOrder}</p>}
+      <p className="small">{date(collected.paidAt)}</p>
+      {canUndo && left > 0 && (
+        <button type="button" className="undo" onClick={undo}>
+          {vi.home.undo(left)}
+        </button>
+      )}
+      <ErrorMessage error={error} />
+    </div>
+  );
+}

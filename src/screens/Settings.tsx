@@ -1,0 +1,208 @@
+import { useState, type FormEvent } from 'react';
+import type { IpcError, SettingsView, UserView } from '../../electron/ipc/contract.ts';
+import { formatAmount, parseAmount } from '../../electron/core/money.ts';
+import { call, failureOf } from '../api.ts';
+import { vi } from '../i18n/vi.ts';
+import { Field } from '../components/Field.tsx';
+import { ErrorMessage, Message } from '../components/Message.tsx';
+
+type Supervisor = { code: string; pin: string };
+type UserRow = UserView & { active: boolean };
+
+/** F9: supervisor only. Every save and every user added carries the supervisor's code + PIN. */
+export function Settings({ onSaved }: { onSaved: () => void }) {
+  const [supervisor, setSupervisor] = useState<Supervisor>({ code: '', pin: '' });
+  const [values, setValues] = useState<SettingsView | null>(null);
+  const [users, setUsers] = useState<UserRow[]>([]);
+  const [error, setError] = useState<IpcError | null>(null);
+
+  const unlock = (event: FormEvent) => {
+    event.preventDefault();
+    Promise.all([call('usersList', { supervisor }), call('settingsGet', {})]).then(
+      ([list, settings]) => {
+        setUsers(list);
+        setValues(settings);
+        setError(null);
+      },
+      (e) => setError(failureOf(e)),
+    );
+  };
+
+  const s = vi.settings;
+  if (values === null)
+    return (
+      <form className="panel narrow" onSubmit={unlock}>
+        <h1>{s.title}</h1>
+        <Field label={vi.today.supervisorCode} value={supervisor.code} onChange={(e) => setSupervisor({ ...supervisor, code: e.target.value })} autoFocus name="supervisor-code" autoComplete="off" />
+        <Field label={vi.today.supervisorPin} type="password" value={supervisor.pin} onChange={(e) => setSupervisor({ ...supervisor, pin: e.target.value })} name="supervisor-pin" />
+        <button type="submit">{s.unlock}</button>
+        <ErrorMessage error={error} />
+      </form>
+    );
+  return (
+    <section className="settings">
+      <h1>{s.title}</h1>
+      <SettingsForm initial={values} supervisor={supervisor} onSaved={onSaved} />
+      <Users users={users} supervisor={supervisor} onAdded={(u) => setUsers([...users, { ...u, active: true }])} />
+    </section>
+  );
+}
+
+function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView; supervisor: Supervisor; onSaved: () => void }) {
+  const [v, setV] = useState(initial);
+  const [fee, setFee] = useState(formatAmount(initial.reconnectionFee));
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const s = vi.settings;
+  const done = (text: string) => {
+    setNotice(text);
+    setError(null);
+  };
+  const save = (event?: FormEvent) => {
+    event?.preventDefault();
+    const reconnectionFee = parseAmount(fee);
+    if (reconnectionFee === null) return setNotice(s.badFee);
+    call('settingsSet', { supervisor, values: { ...v, reconnectionFee } }).then(
+      (saved) => {
+        setV(saved);
+        done(s.saved);
+        onSaved();
+      },
+      (e) => setError(failureOf(e)),
+    );
+  };
+  const testPage = () => call('printerTestPage', {}).then(() => done(s.testSent), (e) => setError(failureOf(e)));
+  const text = (key: 'pointName' | 'companyName' | 'companyAddress', label: string) => (
+    <Field label={label} value={v[key]} onChange={(e) => setV({ ...v, [key]: e.target.value })} name={key} />
+  );
+  return (
+    <form
+      className="settings-form"
+      onSubmit={save}
+      onKeyDown={(e) => {
+        if (e.ctrlKey && e.key.toLowerCase() === 's') {
+          e.preventDefault();
+          save();
+        }
+      }}
+    >
+      <fieldset>
+        <legend>{s.point}</legend>
+        {text('pointName', s.pointName)}
+        {text('companyName', s.companyName)}
+        {text('companyAddress', s.companyAddress)}
+      </fieldset>
+      <fieldset>
+        <legend>{s.printer}</legend>
+        <label className="field">
+          <span>{s.transport}</span>
+          <select value={v.printer.transport} onChange={(e) => setV({ ...v, printer: { ...v.printer, transport: e.target.value as SettingsView['printer']['transport'] } })}>
+            {['file', 'usb', 'serial', 'tcp', 'spooler'].map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <Field label={s.port} value={v.printer.port} onChange={(e) => setV({ ...v, printer: { ...v.printer, port: e.target.value } })} name="printer-port" />
+        <Field
+          label={s.width}
+          value={String(v.printer.width)}
+          onChange={(e) => setV({ ...v, printer: { ...v.printer, width: Number.parseInt(e.target.value, 10) || 0 } })}
+          inputMode="numeric"
+          name="printer-width"
+        />
+        <label className="field">
+          <span>{s.mode}</span>
+          <select value={v.printer.mode} onChange={(e) => setV({ ...v, printer: { ...v.printer, mode: e.target.value === 'text' ? 'text' : 'raster' } })}>
+            <option value="raster">{s.raster}</option>
+            <option value="text">{s.text}</option>
+          </select>
+        </label>
+        <button type="button" className="secondary" onClick={testPage}>
+          {s.testPage}
+        </button>
+      </fieldset>
+      <fieldset>
+        <legend>{s.scanner}</legend>
+        <label className="field">
+          <span>{s.scannerMode}</span>
+          <select value={v.scannerMode} onChange={(e) => setV({ ...v, scannerMode: e.target.value as SettingsView['scannerMode'] })}>
+            {['wedge', 'hid', 'serial'].map((m) => (
+              <option key={m}>{m}</option>
+            ))}
+          </select>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={v.autoCollect} onChange={(e) => setV({ ...v, autoCollect: e.target.checked })} name="auto-collect" />
+          <span>{s.autoCollect}</span>
+        </label>
+      </fieldset>
+      <fieldset>
+        <legend>{s.fee}</legend>
+        <Field label={s.fee} value={fee} onChange={(e) => setFee(e.target.value)} inputMode="numeric" name="fee" />
+        <Field label={s.backupDir} value={v.backupDir ?? ''} onChange={(e) => setV({ ...v, backupDir: e.target.value === '' ? null : e.target.value })} name="backup-dir" />
+      </fieldset>
+      <button type="submit">{s.save}</button>
+      {notice !== null && <Message kind="ok" text={notice} />}
+      <ErrorMessage error={error} />
+    </form>
+  );
+}
+
+function Users({ users, supervisor, onAdded }: { users: UserRow[]; supervisor: Supervisor; onAdded: (user: UserView) => void }) {
+  const empty = { code: '', name: '', role: 'cashier' as UserView['role'], pin: '' };
+  const [user, setUser] = useState(empty);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<IpcError | null>(null);
+  const s = vi.settings;
+  const add = (event: FormEvent) => {
+    event.preventDefault();
+    call('userAdd', { supervisor, user }).then(
+      (added) => {
+        onAdded(added);
+        setUser(empty);
+        setNotice(s.added(added.name));
+        setError(null);
+      },
+      (e) => setError(failureOf(e)),
+    );
+  };
+  return (
+    <form className="users" onSubmit={add}>
+      <h2>{s.users}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>{s.userCode}</th>
+            <th>{s.userName}</th>
+            <th>{s.role}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id} className={u.active ? '' : 'voided'}>
+              <td>{u.code}</td>
+              <td>{u.name}</td>
+              <td>{s.roles[u.role]}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <fieldset className="row">
+        <legend>{s.addUser}</legend>
+        <Field label={s.userCode} value={user.code} onChange={(e) => setUser({ ...user, code: e.target.value })} name="new-code" />
+        <Field label={s.userName} value={user.name} onChange={(e) => setUser({ ...user, name: e.target.value })} name="new-name" />
+        <label className="field">
+          <span>{s.role}</span>
+          <select value={user.role} onChange={(e) => setUser({ ...user, role: e.target.value === 'supervisor' ? 'supervisor' : 'cashier' })}>
+            <option value="cashier">{s.roles.cashier}</option>
+            <option value="supervisor">{s.roles.supervisor}</option>
+          </select>
+        </label>
+        <Field label={s.newPin} type="password" value={user.pin} onChange={(e) => setUser({ ...user, pin: e.target.value })} name="new-pin" />
+        <button type="submit">{s.add}</button>
+      </fieldset>
+      {notice !== null && <Message kind="ok" text={notice} />}
+      <ErrorMessage error={error} />
+    </form>
+  );
+}
