@@ -1,0 +1,213 @@
+/**
+ * What a document looks like on paper, independent of how it is printed: a list of blocks that the
+ * raster renderer draws with the bundled font and the text encoder sends as printer text. One layout
+ * for both keeps a TCVN-3 receipt and a raster receipt saying the same thing.
+ */
+import type {
+  PrintDocument,
+  PrintHeader,
+  ReceiptDocument,
+  ReconnectionOrderDocument,
+  TestPageDocument,
+  VoidSlipDocument,
+  ZReportDocument,
+} from '../../core/documents.ts';
+import { formatDong } from '../../core/money.ts';
+import { formatDate, formatDateTime } from '../../core/local-time.ts';
+import { amountInWords } from './amount-words.ts';
+
+export type Align = 'left' | 'center' | 'right';
+/** body: regular size; strong: bold; title: bold and larger. */
+export type Style = 'body' | 'strong' | 'title';
+
+export type Block =
+  | { type: 'text'; text: string; align: Align; style: Style }
+  | { type: 'pair'; label: string; value: string; style: Style }
+  | { type: 'rule' }
+  | { type: 'feed' }
+  | { type: 'barcode'; value: string };
+
+const text = (value: string, align: Align = 'left', style: Style = 'body'): Block => ({ type: 'text', text: value, align, style });
+const pair = (label: string, value: string, style: Style = 'body'): Block => ({ type: 'pair', label, value, style });
+const rule: Block = { type: 'rule' };
+const feed: Block = { type: 'feed' };
+const at = (iso: string) => formatDateTime(new Date(iso));
+
+const LINE_KIND: Record<'TD' | 'VC' | 'DC', string> = {
+  TD: 'Tiền điện',
+  VC: 'Công suất phản kháng',
+  DC: 'Hóa đơn điều chỉnh',
+};
+
+/** The same header on every document of a point: the raster renderer caches its strips. */
+export function headerBlocks(header: PrintHeader): Block[] {
+  const blocks = [text(header.companyName, 'center', 'strong')];
+  if (header.companyAddress !== '') blocks.push(text(header.companyAddress, 'center'));
+  blocks.push(text(`Điểm thu ${header.pointCode}${header.pointName === '' ? '' : ` - ${header.pointName}`}`, 'center'), rule);
+  return blocks;
+}
+
+function copyMark(copyNo: number): Block[] {
+  return copyNo > 0 ? [text(`BẢN SAO lần ${copyNo}`, 'center', 'title')] : [];
+}
+
+function receiptBlocks(doc: ReceiptDocument): Block[] {
+  const c = doc.customer;
+  const blocks: Block[] = [
+    pair('Số biên nhận:', doc.receiptNo, 'strong'),
+    pair('Ngày giờ:', at(doc.paidAt)),
+    pair('Thu ngân:', `${doc.cashier.code} - ${doc.cashier.name}`),
+    rule,
+    pair('Mã khách hàng:', c.maKhang, 'strong'),
+    text(c.tenKhang, 'left', 'strong'),
+    text(c.dchiKhang),
+  ];
+  if (c.maSogcs !== null) blocks.push(pair('Sổ GCS / STT:', `${c.maSogcs} / ${c.stt ?? ''}`));
+  if (c.soCto !== null) blocks.push(pair('Số công tơ:', c.soCto));
+  blocks.push(rule);
+  for (const line of doc.lines) {
+    if (line.idHdon === null) {
+      blocks.push(pair('Phí đóng điện lại', formatDong(line.tongTien)));
+      continue;
+    }
+    blocks.push(text(`${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`, 'left', 'strong'));
+    if (line.dienTthu !== null) blocks.push(pair('  Điện năng:', `${line.dienTthu} kWh`));
+    blocks.push(pair('  Tiền trước thuế:', formatDong(line.soTien)), pair('  Thuế GTGT:', formatDong(line.tienGtgt)));
+    blocks.push(pair('  Cộng:', formatDong(line.tongTien), 'strong'));
+  }
+  blocks.push(rule, pair('TỔNG CỘNG:', formatDong(doc.total), 'title'), text(`Bằng chữ: ${amountInWords(doc.total)}`));
+  if (doc.tendered !== null) {
+    blocks.push(pair('Khách đưa:', formatDong(doc.tendered)), pair('Trả lại:', formatDong(doc.tendered - doc.total)));
+  }
+  if (doc.reconnectionOrder) blocks.push(text('Đã lập lệnh đóng điện lại', 'center', 'strong'));
+  blocks.push(feed, text('ĐÃ THANH TOÁN', 'center', 'title'), { type: 'barcode', value: doc.receiptNo });
+  blocks.push(text('Xin cảm ơn quý khách!', 'center'));
+  return blocks;
+}
+
+function voidSlipBlocks(doc: VoidSlipDocument): Block[] {
+  return [
+    pair('Số biên nhận:', doc.receiptNo, 'strong'),
+    pair('Ngày thu:', at(doc.paidAt)),
+    pair('Ngày hủy:', at(doc.voidedAt)),
+    pair('Người hủy:', `${doc.supervisor.code} - ${doc.supervisor.name}`),
+    text(`Lý do: ${doc.reason}`),
+    rule,
+    pair('Mã khách hàng:', doc.customer.maKhang, 'strong'),
+    text(doc.customer.tenKhang, 'left', 'strong'),
+    rule,
+    pair('SỐ TIỀN HỦY:', formatDong(doc.total), 'title'),
+    text(`Bằng chữ: ${amountInWords(doc.total)}`),
+    feed,
+    text('BIÊN NHẬN ĐÃ BỊ HỦY', 'center', 'title'),
+    { type: 'barcode', value: doc.receiptNo },
+  ];
+}
+
+const orDash = (value: number | null) => (value === null ? '-' : formatDong(value));
+
+function zReportBlocks(doc: ZReportDocument): Block[] {
+  const [y, m, d] = doc.day.split('-');
+  const blocks: Block[] = [pair('Ngày:', `${d}/${m}/${y}`)];
+  if (doc.shiftId !== null) blocks.push(pair('Ca:', String(doc.shiftId)));
+  if (doc.cashier !== null) blocks.push(pair('Thu ngân:', `${doc.cashier.code} - ${doc.cashier.name}`));
+  if (doc.openedAt !== null) blocks.push(pair('Mở ca:', at(doc.openedAt)));
+  if (doc.closedAt !== null) blocks.push(pair('Đóng ca:', at(doc.closedAt)));
+  blocks.push(
+    pair('Lập lúc:', at(doc.generatedAt)),
+    rule,
+    pair('Số biên nhận:', String(doc.receiptCount), 'strong'),
+    pair('Từ số:', doc.firstReceipt ?? '-'),
+    pair('Đến số:', doc.lastReceipt ?? '-'),
+    pair('Tiền điện:', formatDong(doc.totalsByType.TD)),
+    pair('Công suất phản kháng:', formatDong(doc.totalsByType.VC)),
+    pair('Hóa đơn điều chỉnh:', formatDong(doc.totalsByType.DC)),
+    pair('Phí đóng điện lại:', formatDong(doc.feesCollected)),
+    pair('TỔNG THU:', formatDong(doc.grandTotal), 'title'),
+    rule,
+    pair('Biên nhận hủy:', `${doc.voids.count} (${formatDong(doc.voids.total)})`),
+  );
+  for (const receipt of doc.voids.receipts) blocks.push(text(`  ${receipt}`));
+  blocks.push(
+    pair('Số lần in lại:', String(doc.reprints)),
+    rule,
+    pair('Tiền đầu ca:', orDash(doc.openingFloat)),
+    pair('Tiền mặt phải có:', orDash(doc.expectedCash)),
+    pair('Tiền mặt đếm được:', orDash(doc.countedCash)),
+    pair('Chênh lệch:', orDash(doc.variance), 'strong'),
+    rule,
+    text('Mã kiểm tra nhật ký:'),
+    text(doc.chainHead.slice(0, 32)),
+    text(doc.chainHead.slice(32)),
+    feed,
+    text('Thu ngân ký            Giám sát ký', 'center'),
+    feed,
+    feed,
+  );
+  return blocks;
+}
+
+function reconnectionBlocks(doc: ReconnectionOrderDocument): Block[] {
+  const c = doc.customer;
+  const blocks: Block[] = [
+    pair('Số lệnh:', String(doc.orderId), 'strong'),
+    pair('Theo biên nhận:', doc.receiptNo),
+    pair('Lập lúc:', at(doc.requestedAt)),
+    rule,
+    pair('Mã khách hàng:', c.maKhang, 'strong'),
+    text(c.tenKhang, 'left', 'strong'),
+    text(c.dchiKhang),
+  ];
+  if (c.dthoaiSms !== null) blocks.push(pair('Điện thoại:', c.dthoaiSms));
+  if (c.soCto !== null) blocks.push(pair('Số công tơ:', c.soCto));
+  blocks.push(rule, text('Khách hàng đã thanh toán đủ nợ. Đề nghị đóng điện lại.'), feed);
+  return blocks;
+}
+
+/** Every letter Vietnamese needs, so a supervisor can see which mode prints them right. */
+export const VIETNAMESE_SAMPLE = [
+  'AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXY',
+  'aăâbcdđeêghiklmnoôơpqrstuưvxy',
+  'á à ả ã ạ  ắ ằ ẳ ẵ ặ  ấ ầ ẩ ẫ ậ',
+  'é è ẻ ẽ ẹ  ế ề ể ễ ệ  í ì ỉ ĩ ị',
+  'ó ò ỏ õ ọ  ố ồ ổ ỗ ộ  ớ ờ ở ỡ ợ',
+  'ú ù ủ ũ ụ  ứ ừ ử ữ ự  ý ỳ ỷ ỹ ỵ',
+];
+
+function testPageBlocks(doc: TestPageDocument): Block[] {
+  return [pair('In lúc:', at(doc.printedAt)), rule, ...VIETNAMESE_SAMPLE.map((line) => text(line)), rule, pair('Số tiền mẫu:', formatDong(1234567))];
+}
+
+const TITLES: Record<PrintDocument['kind'], string> = {
+  receipt: 'BIÊN NHẬN THANH TOÁN TIỀN ĐIỆN',
+  void_slip: 'PHIẾU HỦY BIÊN NHẬN',
+  z_report: 'BÁO CÁO Z',
+  reconnection_order: 'LỆNH ĐÓNG ĐIỆN LẠI',
+  test_page: 'TRANG IN THỬ',
+};
+
+function title(doc: PrintDocument): Block[] {
+  if (doc.kind !== 'z_report') return [text(TITLES[doc.kind], 'center', 'title')];
+  const scope = doc.scope === 'shift' ? 'CHỐT CA' : `CHỐT NGÀY ${formatDate(new Date(doc.generatedAt))}`;
+  return [text(`${TITLES.z_report} - ${scope}`, 'center', 'title')];
+}
+
+function bodyBlocks(doc: PrintDocument): Block[] {
+  switch (doc.kind) {
+    case 'receipt':
+      return receiptBlocks(doc);
+    case 'void_slip':
+      return voidSlipBlocks(doc);
+    case 'z_report':
+      return zReportBlocks(doc);
+    case 'reconnection_order':
+      return reconnectionBlocks(doc);
+    case 'test_page':
+      return testPageBlocks(doc);
+  }
+}
+
+/** The whole document; copyNo > 0 adds "BẢN SAO lần n" under the title. */
+export function layoutDocument(doc: PrintDocument, copyNo: number): Block[] {
+  return [...headerBlocks(doc.header), ...title(doc), ...copyMark(copyNo), ...bodyBlocks(doc)];
+}
