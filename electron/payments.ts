@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from './context.ts';
 import type { Sqlite } from './db/open.ts';
-import { outstandingBills, type BillRow } from './bills.ts';
+import type { BillRow } from './bills.ts';
+import { customerDetail, lookupCode, type CustomerDetail } from './customers.ts';
 import { AppError } from './core/errors.ts';
 import { canonicalJson } from './core/journal-hash.ts';
 import { localParts } from './core/local-time.ts';
@@ -39,19 +40,6 @@ export interface CollectResult {
   tendered: number | null;
   reconnectionOrderId: number | null;
   printJobId: number;
-}
-
-interface CustomerRow {
-  id: number;
-  ma_khang: string;
-  ten_khang: string;
-  dchi_khang: string;
-  ma_the: string | null;
-  dthoai_sms: string | null;
-  ma_sogcs: string | null;
-  stt: string | null;
-  so_cto: string | null;
-  tthai_cat: number;
 }
 
 /** sha256 of the canonical request: bill order does not matter, a missing list is "all outstanding". */
@@ -99,14 +87,14 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   if (cashier === undefined) throw new AppError('USER_NOT_FOUND', 'Không có thu ngân này.');
   const shift = currentShift(ctx, cashier.id);
   if (shift === undefined) throw new AppError('SHIFT_NOT_OPEN', `Thu ngân ${cashier.code} chưa mở ca; hãy mở ca trước khi thu tiền.`);
-  const customer = findCustomer(sqlite, req.customer);
+  const customer = findCustomer(ctx, req.customer);
 
-  const outstanding = outstandingBills(sqlite, customer.id).map((b) => ({ ...b, idHdon: b.id_hdon, loaiHdon: b.loai_hdon }));
+  const outstanding = customer.bills.map((b) => ({ ...b, idHdon: b.id_hdon, loaiHdon: b.loai_hdon }));
   const selection = checkSelection(outstanding, req.billIds);
   if (!selection.ok) throw selectionError(sqlite, customer, selection.problem);
 
   const reconnection = reconnectionDecision({
-    cutOff: customer.tthai_cat === 1,
+    cutOff: customer.tthaiCat,
     settlesAll: selection.settlesAll,
     snapshotFee: selection.bills.some((b) => b.loai_hdon === 'DC') || hasPaidSnapshotFee(sqlite, customer.id),
     settingsFee: getSetting(sqlite, 'reconnection_fee') ?? 0,
@@ -160,12 +148,12 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     paidAt,
     cashier: { code: cashier.code, name: cashier.name },
     customer: {
-      maKhang: customer.ma_khang,
-      tenKhang: customer.ten_khang,
-      dchiKhang: customer.dchi_khang,
-      maSogcs: customer.ma_sogcs,
+      maKhang: customer.maKhang,
+      tenKhang: customer.tenKhang,
+      dchiKhang: customer.dchiKhang,
+      maSogcs: customer.maSogcs,
       stt: customer.stt,
-      soCto: customer.so_cto,
+      soCto: customer.soCto,
     },
     lines,
     total,
@@ -184,7 +172,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
         orderId: reconnectionOrderId,
         receiptNo,
         requestedAt: paidAt,
-        customer: { maKhang: customer.ma_khang, tenKhang: customer.ten_khang, dchiKhang: customer.dchi_khang, dthoaiSms: customer.dthoai_sms, soCto: customer.so_cto },
+        customer: { maKhang: customer.maKhang, tenKhang: customer.tenKhang, dchiKhang: customer.dchiKhang, dthoaiSms: customer.dthoaiSms, soCto: customer.soCto },
       },
       at,
     });
@@ -197,7 +185,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
       receiptNo,
       idempotencyKey: key,
       shiftId: shift.id,
-      maKhang: customer.ma_khang,
+      maKhang: customer.maKhang,
       bills: lines.map((l) => l.idHdon),
       total,
       reconnectionOrderId,
@@ -243,22 +231,11 @@ export function loadCollectResult(sqlite: Sqlite, paymentId: number, replayed: b
   };
 }
 
-const CUSTOMER_COLUMNS = 'id, ma_khang, ten_khang, dchi_khang, ma_the, dthoai_sms, ma_sogcs, stt, so_cto, tthai_cat';
-
-/** By id, MA_KHANG, or the card number MA_THE. */
-function findCustomer(sqlite: Sqlite, ref: string | number): CustomerRow {
-  if (typeof ref === 'number') {
-    const row = sqlite.prepare(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ?`).get(ref) as CustomerRow | undefined;
-    if (row === undefined) throw new AppError('CUSTOMER_NOT_FOUND', `Không tìm thấy khách hàng số ${ref}.`);
-    return row;
-  }
-  const text = ref.trim();
-  const byCode = sqlite.prepare(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ma_khang = ?`).get(text.toUpperCase()) as CustomerRow | undefined;
-  if (byCode !== undefined) return byCode;
-  const byCard = sqlite.prepare(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE ma_the = ? LIMIT 2`).all(text) as CustomerRow[];
-  if (byCard.length === 1) return byCard[0]!;
-  if (byCard.length > 1) throw new AppError('CUSTOMER_AMBIGUOUS', `Mã thẻ ${text} thuộc nhiều khách hàng; hãy nhập mã khách hàng.`);
-  throw new AppError('CUSTOMER_NOT_FOUND', `Không tìm thấy khách hàng ${text}.`);
+/** By id, or by a scanned or typed MA_KHANG / card number MA_THE (the search's exact lookup). */
+function findCustomer(ctx: Ctx, ref: string | number): CustomerDetail {
+  const customer = typeof ref === 'number' ? customerDetail(ctx, ref) : lookupCode(ctx, ref);
+  if (customer === null) throw new AppError('CUSTOMER_NOT_FOUND', `Không tìm thấy khách hàng ${ref}.`);
+  return customer;
 }
 
 /** The customer's DC bill of the current snapshot was already paid here (in a separate payment). */
@@ -303,10 +280,10 @@ function feeLine(amount: number): ReceiptLine {
   return { idHdon: null, loaiHdon: 'DC', ky: null, thang: null, nam: null, dienTthu: null, soTien: amount, tienGtgt: 0, tongTien: amount };
 }
 
-function selectionError(sqlite: Sqlite, customer: CustomerRow, problem: SelectionProblem): AppError {
+function selectionError(sqlite: Sqlite, customer: CustomerDetail, problem: SelectionProblem): AppError {
   switch (problem.code) {
     case 'NOTHING_TO_COLLECT':
-      return new AppError('NOTHING_TO_COLLECT', `Khách hàng ${customer.ma_khang} không có hoá đơn nào để thu.`);
+      return new AppError('NOTHING_TO_COLLECT', `Khách hàng ${customer.maKhang} không có hoá đơn nào để thu.`);
     case 'BILL_DUPLICATE':
       return new AppError('BILL_DUPLICATE', `Hoá đơn ${problem.idHdon} được chọn hai lần.`, problem);
     case 'BILL_ORDER':
@@ -321,7 +298,7 @@ function selectionError(sqlite: Sqlite, customer: CustomerRow, problem: Selectio
 }
 
 /** Says why a chosen bill cannot be collected: paid already, not this customer's, or no longer open. */
-function notOutstandingError(sqlite: Sqlite, customer: CustomerRow, idHdon: string): AppError {
+function notOutstandingError(sqlite: Sqlite, customer: CustomerDetail, idHdon: string): AppError {
   const bill = sqlite
     .prepare(
       `SELECT b.customer_id,
@@ -330,7 +307,7 @@ function notOutstandingError(sqlite: Sqlite, customer: CustomerRow, idHdon: stri
     )
     .get(idHdon) as { customer_id: number; receipt_no: string | null } | undefined;
   if (bill === undefined || bill.customer_id !== customer.id) {
-    return new AppError('BILL_NOT_FOUND', `Khách hàng ${customer.ma_khang} không có hoá đơn ${idHdon}.`, { idHdon });
+    return new AppError('BILL_NOT_FOUND', `Khách hàng ${customer.maKhang} không có hoá đơn ${idHdon}.`, { idHdon });
   }
   if (bill.receipt_no !== null) {
     return new AppError('BILL_ALREADY_PAID', `Hoá đơn ${idHdon} đã được thu (biên nhận ${bill.receipt_no}).`, { idHdon, receiptNo: bill.receipt_no });
