@@ -35,7 +35,6 @@ const api = {
   findCustomers: invoker('findCustomers'),
   customerDetail: invoker('customerDetail'),
   collect: invoker('collect'),
-  undoCollect: invoker('undoCollect'),
   voidPayment: invoker('voidPayment'),
   reprint: invoker('reprint'),
   todayReceipts: invoker('todayReceipts'),

@@ -1,4 +1,6 @@
 import { AppError } from './core/errors.ts';
+import type { ChannelName } from './ipc/contract.ts';
+import type { Handlers } from './ipc/register.ts';
 
 /**
  * The gate every payment passes through. Once quitting starts it is closed: a new collect is refused
@@ -103,4 +105,36 @@ export function installQuitDrain(app: QuittingApp, shutdown: () => Promise<void>
         app.quit();
       });
   });
+}
+
+/**
+ * The channels that write (payments, voids, imports, exports, shift changes, settings) or print:
+ * refused once quitting starts, awaited by the drain while in flight. Reads stay open until close.
+ */
+export const GATED_CHANNELS = [
+  'collect',
+  'voidPayment',
+  'reprint',
+  'openShift',
+  'closeShift',
+  'importConfirm',
+  'exportClearing',
+  'zReport',
+  'settingsSet',
+  'userAdd',
+  'printerTestPage',
+] as const satisfies readonly ChannelName[];
+
+/** Wraps the writing handlers in the gate; `after` runs once a gated call succeeded (wake the printer). */
+export function gateHandlers(handlers: Handlers, gate: PaymentGate, after: () => void = () => {}): Handlers {
+  const gated = { ...handlers };
+  for (const channel of GATED_CHANNELS) {
+    const handler = handlers[channel] as (request: unknown) => unknown;
+    (gated as Record<ChannelName, (request: unknown) => unknown>)[channel] = async (request: unknown) => {
+      const value = await gate.run(() => handler(request));
+      after();
+      return value;
+    };
+  }
+  return gated;
 }

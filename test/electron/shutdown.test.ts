@@ -2,7 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { createPaymentGate, drainAndClose, installQuitDrain } from '../../electron/shutdown.ts';
+import { createPaymentGate, drainAndClose, gateHandlers, GATED_CHANNELS, installQuitDrain } from '../../electron/shutdown.ts';
+import { channels } from '../../electron/ipc/contract.ts';
+import type { Handlers } from '../../electron/ipc/register.ts';
 import { openContext } from '../../electron/context.ts';
 import { DATABASE_FILE } from '../../electron/data-dir.ts';
 import { isAppError } from '../../electron/core/errors.ts';
@@ -129,4 +131,27 @@ test('installQuitDrain still quits when the drain fails', async () => {
   await new Promise((r) => setTimeout(r, 0));
   assert.equal(quits, 1);
   assert.match(logged[0] ?? '', /disk full/);
+});
+
+test('gateHandlers: writes pass the gate and wake the printer; after quitting they are refused, reads still answer', async () => {
+  const calls: string[] = [];
+  const base = Object.fromEntries(
+    Object.keys(channels).map((name) => [name, (request: unknown) => (calls.push(name), { name, request })]),
+  ) as unknown as Handlers;
+  const gate = createPaymentGate();
+  let wakes = 0;
+  const handlers = gateHandlers(base, gate, () => (wakes += 1));
+  const collect = handlers.collect as unknown as (request: unknown) => Promise<unknown>;
+  assert.deepEqual(await collect({ customerId: 1 }), { name: 'collect', request: { customerId: 1 } });
+  assert.equal(wakes, 1);
+  assert.ok(GATED_CHANNELS.every((name) => handlers[name] !== base[name]));
+  assert.equal(handlers.findCustomers, base.findCustomers, 'reads are not wrapped');
+
+  gate.close();
+  for (const name of GATED_CHANNELS) {
+    const handler = handlers[name] as unknown as (request: unknown) => Promise<unknown>;
+    await assert.rejects(handler({}), (error: unknown) => isAppError(error) && error.code === 'APP_QUITTING', name);
+  }
+  assert.deepEqual(calls, ['collect'], 'no refused write reached its handler');
+  assert.equal(wakes, 1);
 });
