@@ -6,6 +6,11 @@ import { backupCommand } from './backup.ts';
 import { restoreCommand } from './restore.ts';
 import { exportCommand } from './export.ts';
 import { reportCommand } from './report.ts';
+import { userCommand } from './user.ts';
+import { shiftCommand } from './shift.ts';
+import { collectCommand } from './collect.ts';
+import { voidCommand } from './void.ts';
+import { reprintCommand } from './reprint.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, findCommand, reportCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
+export const commands: Command[] = [initCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, reportCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];

@@ -1,0 +1,97 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { main } from '../../electron/cli/diemthu.ts';
+import { openContext } from '../../electron/context.ts';
+import { initPoint } from '../../electron/point.ts';
+import { seedSnapshot } from '../helpers/seed.ts';
+import { captureIo } from '../helpers/capture-io.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { count } from '../helpers/collect-fixture.ts';
+
+function point(): string {
+  const dir = tempDir();
+  const ctx = openContext(dir);
+  initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: 'Điểm thu số 1' });
+  seedSnapshot(ctx, [
+    {
+      maKhang: 'PC12AA0000001',
+      tenKhang: 'Lê Văn An',
+      dchiKhang: '12 Lý Thường Kiệt',
+      bills: [
+        { idHdon: 'H10', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
+        { idHdon: 'H11', thang: 11, nam: 2026, soTien: 200_000, tienGtgt: 16_000 },
+      ],
+    },
+  ]);
+  ctx.close();
+  return dir;
+}
+
+async function run(dir: string, args: string[], pin?: string) {
+  const io = captureIo(pin === undefined ? {} : { DIEMTHU_PIN: pin });
+  const code = await main([...args, '--data-dir', dir], io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+test('a cashier day through the CLI: users, shift, collect (with retry), reprint, void, close', async () => {
+  const dir = point();
+  assert.equal((await run(dir, ['user', 'add', 'TN01', '--name', 'Nguyễn Thị Thu', '--role', 'cashier'], '1234')).code, 0);
+  assert.equal((await run(dir, ['user', 'add', 'GS01', '--name', 'Trần Văn Giám', '--role', 'supervisor'], '9876')).code, 0);
+
+  const noPin = await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '500.000']);
+  assert.equal(noPin.code, 2);
+  assert.match(noPin.err, /\[PIN_REQUIRED\]/);
+  const wrongPin = await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '500.000'], '0000');
+  assert.equal(wrongPin.code, 2);
+  assert.match(wrongPin.err, /\[LOGIN_FAILED\]/);
+  const opened = await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '500.000'], '1234');
+  assert.equal(opened.code, 0, opened.err);
+  assert.match(opened.out, /tiền đầu ca 500\.000 ₫/);
+
+  const refused = await run(dir, ['collect', 'PC12AA0000001', '--cashier', 'TN01', '--bills', 'H11']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, /\[BILL_ORDER\]/);
+
+  const collected = await run(dir, ['collect', 'pc12aa0000001', '--cashier', 'TN01', '--bills', 'H10', '--key', 'k-1', '--tendered', '200000']);
+  assert.equal(collected.code, 0, collected.err);
+  assert.match(collected.out, /^Đã thu: biên nhận DT0001-26-000001 lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/m);
+  assert.match(collected.out, /^ {2}H10 {2}TD kỳ 1 10\/2026 {2}108\.000 ₫$/m);
+  assert.match(collected.out, /^Tổng cộng: 108\.000 ₫$/m);
+  assert.match(collected.out, /Trả lại: 92\.000 ₫/);
+
+  const retry = await run(dir, ['collect', 'pc12aa0000001', '--cashier', 'TN01', '--bills', 'H10', '--key', 'k-1', '--tendered', '200000', '--json']);
+  const replay = JSON.parse(retry.out) as { ok: boolean; value: { replayed: boolean; receiptNo: string } };
+  assert.deepEqual([replay.ok, replay.value.replayed, replay.value.receiptNo], [true, true, 'DT0001-26-000001']);
+
+  const second = await run(dir, ['collect', 'PC12AA0000001', '--cashier', 'TN01', '--json']);
+  const secondValue = (JSON.parse(second.out) as { value: { receiptNo: string; total: number; idempotencyKey: string } }).value;
+  assert.deepEqual([secondValue.receiptNo, secondValue.total], ['DT0001-26-000002', 216_000]);
+  assert.ok(secondValue.idempotencyKey.length > 0);
+
+  const reprint = await run(dir, ['reprint', 'DT0001-26-000002', '--user', 'TN01']);
+  assert.equal(reprint.out.trim(), 'Đã gửi in lại biên nhận DT0001-26-000002 (bản sao lần 1).');
+
+  const byCashier = await run(dir, ['void', 'DT0001-26-000002', '--reason', 'thu nhầm', '--supervisor', 'TN01'], '1234');
+  assert.match(byCashier.err, /\[SUPERVISOR_REQUIRED\]/);
+  const voided = await run(dir, ['void', 'DT0001-26-000002', '--reason', 'thu nhầm', '--supervisor', 'GS01'], '9876');
+  assert.equal(voided.code, 0, voided.err);
+  assert.match(voided.out, /Đã huỷ biên nhận DT0001-26-000002 \(216\.000 ₫\)/);
+
+  const closed = await run(dir, ['shift', 'close', '--cashier', 'TN01', '--counted', '600000'], '1234');
+  assert.equal(closed.code, 0, closed.err);
+  assert.match(closed.out, /Phải có: +608\.000 ₫/);
+  assert.match(closed.out, /Chênh lệch: +-8\.000 ₫ \(thiếu\)/);
+
+  const ctx = openContext(dir);
+  assert.deepEqual([count(ctx, 'payments'), count(ctx, 'payments', 'voided_at IS NOT NULL'), count(ctx, 'print_jobs')], [2, 1, 4]);
+  ctx.close();
+});
+
+test('bad arguments are refused with exit code 2', async () => {
+  const dir = point();
+  assert.match((await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '12,5'], '1234')).err, /\[CLI_BAD_ARGS\]/);
+  assert.match((await run(dir, ['collect', '--cashier', 'TN01'])).err, /\[CLI_BAD_ARGS\]/);
+  assert.match((await run(dir, ['collect', 'PC12AA0000001', '--cashier', 'NOBODY'])).err, /\[USER_NOT_FOUND\]/);
+  assert.match((await run(dir, ['user', 'add', 'X1', '--name', 'X', '--role', 'cashier'], '12')).err, /\[PIN_INVALID\]/);
+  assert.equal((await run(dir, ['void', 'DT0001-26-000001', '--supervisor', 'GS01'], '9876')).code, 2);
+});
