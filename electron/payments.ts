@@ -5,6 +5,7 @@ import type { BillRow } from './bills.ts';
 import { customerDetail, lookupCode, type CustomerDetail } from './customers.ts';
 import { AppError } from './core/errors.ts';
 import { canonicalJson } from './core/journal-hash.ts';
+import { normaliseCode } from './core/fold.ts';
 import { localParts } from './core/local-time.ts';
 import { assertDong, formatDong, sumDong } from './core/money.ts';
 import { checkSelection, reconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
@@ -42,10 +43,13 @@ export interface CollectResult {
   printJobId: number;
 }
 
-/** sha256 of the canonical request: bill order does not matter, a missing list is "all outstanding". */
+/**
+ * sha256 of the canonical request: a code is compared as the lookup reads it (case, spaces), bill
+ * order does not matter, a missing list means "all outstanding".
+ */
 export function requestHash(req: CollectRequest): string {
   const canonical = canonicalJson({
-    customer: req.customer,
+    customer: typeof req.customer === 'string' ? normaliseCode(req.customer) : req.customer,
     billIds: req.billIds === undefined ? null : [...req.billIds].sort(),
     cashierId: req.cashierId,
     tendered: req.tendered ?? null,
@@ -325,6 +329,6 @@ function mapSqliteError(error: unknown): unknown {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('payments.idempotency_key')) {
     return new AppError('IDEMPOTENCY_KEY_REUSED', 'Mã chống trùng này vừa được dùng cho một lần thu khác; hãy thử lại.');
   }
-  if (code === 'SQLITE_BUSY') return new AppError('DATABASE_BUSY', 'Cơ sở dữ liệu đang bận; hãy thử lại.');
+  if (code?.startsWith('SQLITE_BUSY') === true) return new AppError('DATABASE_BUSY', 'Cơ sở dữ liệu đang bận; hãy thử lại.');
   return error;
 }

@@ -107,6 +107,15 @@ test('the same key twice gives one payment and the first result; nothing new is 
   w.ctx.close();
 });
 
+test('a retry may spell the customer code differently and list the bills in another order', () => {
+  const w = world();
+  const first = collectPayment(w.ctx, req(w, { idempotencyKey: 'k', customer: 'PC12AA0000001', billIds: ['HD-2026-09', 'HD-2026-10'] }));
+  const again = collectPayment(w.ctx, req(w, { idempotencyKey: 'k', customer: ' pc12aa 0000001', billIds: ['HD-2026-10', 'HD-2026-09'] }));
+  assert.equal(again.replayed, true);
+  assert.equal(again.paymentId, first.paymentId);
+  w.ctx.close();
+});
+
 test('the same key with a different request is refused', () => {
   const w = world();
   collectPayment(w.ctx, req(w, { idempotencyKey: 'k1', billIds: ['HD-2026-09'] }));
@@ -201,6 +210,21 @@ test('the database index alone blocks a second valid line for a bill', () => {
   assert.throws(duplicate, /UNIQUE constraint failed: payment_lines\.bill_id/);
   w.ctx.sqlite.prepare('UPDATE payment_lines SET voided = 1 WHERE payment_id = ?').run(first.paymentId);
   assert.doesNotThrow(duplicate);
+  w.ctx.close();
+});
+
+test('a line slipping in for the same bill is stopped by the index: nothing of the payment stays, no receipt number is used', () => {
+  const w = world();
+  const billId = w.seeded.billIds.get('HD-2026-09')!;
+  const other = collectPayment(w.ctx, req(w, { customer: BINH.maKhang }));
+  // Simulates a concurrent writer that got the bill between our check and our insert.
+  w.ctx.sqlite.exec(`CREATE TEMP TRIGGER sneak AFTER INSERT ON payments WHEN NEW.id <> ${other.paymentId}
+    BEGIN INSERT INTO payment_lines (payment_id, bill_id, id_hdon, loai_hdon, so_tien, tien_gtgt, tong_tien)
+          VALUES (${other.paymentId}, ${billId}, 'HD-2026-09', 'TD', 1, 0, 1); END`);
+  assertRefused(() => collectPayment(w.ctx, req(w, { billIds: ['HD-2026-09'] })), 'BILL_ALREADY_PAID');
+  w.ctx.sqlite.exec('DROP TRIGGER sneak');
+  assert.deepEqual([count(w.ctx, 'payments'), count(w.ctx, 'payment_lines'), count(w.ctx, 'journal', "kind = 'payment'"), count(w.ctx, 'print_jobs')], [1, 1, 1, 1]);
+  assert.equal((w.ctx.sqlite.prepare('SELECT last_seq FROM receipt_counters').get() as { last_seq: number }).last_seq, 1);
   w.ctx.close();
 });
 
