@@ -146,7 +146,6 @@ export function encodeTestPage(doc: PrintDocument & { kind: 'test_page' }, width
   const blocks = layoutDocument(doc, 0);
   encodeRaster([...blocks, { type: 'text', text: MODE_NAMES.raster, align: 'left', style: 'strong' }], width, encoder);
   for (const mode of ['tcvn3-epson', 'tcvn3-xprinter', 'ascii'] as const) {
-    encoder.initialize();
     const sample: Block[] = [
       { type: 'rule' },
       { type: 'text', text: MODE_NAMES[mode], align: 'left', style: 'strong' },

@@ -24,8 +24,13 @@ export function stripDiacritics(text: string): string {
     .replace(/Đ/g, 'D');
 }
 
-/** A TCVN-3 byte belongs to the shared lower page when it is ASCII or in the 0xA1.. block. */
-const onLowerPage = (byte: number) => byte < 0x80 || byte >= 0xa1;
+/**
+ * On the base page: ASCII, and in the 0xA1.. block the lower-case letters and the seven unaccented
+ * capitals. iconv's table (TCVN 5712 VN1) also puts some accented capitals in that block; TCVN-3 does not.
+ */
+const UNACCENTED_CAPITALS = 'ĂÂÊÔƠƯĐ';
+const onBasePage = (ch: string, byte: number) =>
+  byte < 0x80 || (byte >= 0xa1 && (ch === ch.toLocaleLowerCase('vi') || UNACCENTED_CAPITALS.includes(ch)));
 
 function tcvnByte(ch: string): number | null {
   const bytes = iconv.encode(ch, 'tcvn');
@@ -47,13 +52,14 @@ export function encodeTextLine(text: string, mode: Exclude<PrintMode, 'raster'>)
   };
   for (const ch of text.normalize('NFC')) {
     const direct = tcvnByte(ch);
-    if (direct !== null && onLowerPage(direct)) {
+    if (direct !== null && onBasePage(ch, direct)) {
       use(base);
       out.push(direct);
       continue;
     }
-    const lower = tcvnByte(ch.toLocaleLowerCase('vi'));
-    if (lower !== null && onLowerPage(lower)) {
+    const small = ch.toLocaleLowerCase('vi');
+    const lower = tcvnByte(small);
+    if (lower !== null && onBasePage(small, lower)) {
       use(mode === 'tcvn3-epson' ? EPSON_TCVN3_UPPER : base);
       out.push(lower);
       continue;

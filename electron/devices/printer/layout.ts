@@ -137,8 +137,8 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     pair('Chênh lệch:', orDash(doc.variance), 'strong'),
     rule,
     text('Mã kiểm tra nhật ký:'),
-    text(doc.chainHead.slice(0, 32)),
-    text(doc.chainHead.slice(32)),
+    // four groups of 16 hex digits fit any paper width
+    ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part)),
     feed,
     text('Thu ngân ký            Giám sát ký', 'center'),
     feed,
@@ -172,6 +172,7 @@ export const VIETNAMESE_SAMPLE = [
   'é è ẻ ẽ ẹ  ế ề ể ễ ệ  í ì ỉ ĩ ị',
   'ó ò ỏ õ ọ  ố ồ ổ ỗ ộ  ớ ờ ở ỡ ợ',
   'ú ù ủ ũ ụ  ứ ừ ử ữ ự  ý ỳ ỷ ỹ ỵ',
+  'ẮẰẲẴẶ ẤẦẨẪẬ ẾỀỂỄỆ ỐỒỔỖỘ ỨỪỬỮỰ',
 ];
 
 function testPageBlocks(doc: TestPageDocument): Block[] {
