@@ -69,7 +69,7 @@ export function App() {
       try {
         const collected = await call('collect', {
           customerId: customer.id,
-          billIds: customer.bills.map((b) => b.id),
+          billIds: customer.bills.map((b) => b.idHdon),
           idempotencyKey: attemptKey.current,
           ...(tendered === undefined ? {} : { tendered }),
         });
@@ -99,6 +99,8 @@ export function App() {
       try {
         show(await call(channel, { code }), code);
       } catch (error) {
+        // The same card read twice in a row: the customer is already on screen.
+        if (failureOf(error).code === 'SCAN_DUPLICATE') return;
         setScreen('home');
         setCounter({ ...EMPTY, error: failureOf(error) });
       }

@@ -12,7 +12,7 @@ const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
 const isoTime = z.string();
 const empty = z.object({}).strict();
-const credentials = z.object({ code: z.string().trim().min(1).max(40), pin: z.string().min(4).max(12) }).strict();
+const credentials = z.object({ code: z.string().trim().min(1).max(40), pin: z.string().min(1).max(12) }).strict();
 
 export const roleSchema = z.enum(['cashier', 'supervisor']);
 
@@ -79,7 +79,6 @@ export const collectResult = z.object({
   tendered: dong.nullable(),
   change: dong.nullable(),
   reconnectionOrder: z.boolean(),
-  undoUntil: isoTime, // the cashier may undo (void) without a supervisor until then
 });
 export type CollectResult = z.infer<typeof collectResult>;
 
@@ -126,11 +125,13 @@ export const importPreview = z.object({
   alreadyImported: z.boolean(),
   encoding: z.string(),
   delimiter: z.string(),
-  rowCount: z.number().int(),
-  customerCount: z.number().int(),
-  billCount: z.number().int(),
-  billTotal: dong,
+  // null when the file has errors: it is refused whole, so its counts mean nothing yet.
+  rowCount: z.number().int().nullable(),
+  customerCount: z.number().int().nullable(),
+  billCount: z.number().int().nullable(),
+  billTotal: dong.nullable(),
   errors: z.array(importProblem),
+  errorCount: z.number().int(), // all of them; `errors` may be capped
   warnings: z.array(z.string()),
   reimport: z.array(z.object({ state: z.string(), count: z.number().int() })),
   conflicts: z.array(z.object({ idHdon: z.string(), maKhang: z.string(), receiptNo: z.string().nullable(), state: z.string() })),
@@ -179,9 +180,9 @@ export type ZReportView = z.infer<typeof zReportView>;
 
 export const printerSettings = z.object({
   transport: z.enum(['file', 'usb', 'serial', 'tcp', 'spooler']),
-  port: z.string().max(200).default(''),
-  width: z.number().int().min(200).max(1000),
-  mode: z.enum(['raster', 'text']),
+  port: z.string().max(200), // serial port, host:port, spooler name or output folder
+  width: z.union([z.literal(384), z.literal(576)]), // 58 mm / 80 mm paper
+  mode: z.enum(['raster', 'tcvn3-epson', 'tcvn3-xprinter', 'ascii']),
 });
 export const settingsView = z.object({
   pointName: z.string().max(120),
@@ -222,15 +223,13 @@ export const channels = {
     z
       .object({
         customerId: z.number().int().positive(),
-        billIds: z.array(z.number().int().positive()).max(200).optional(), // default: every outstanding bill
+        billIds: z.array(z.string().min(1).max(40)).max(200).optional(), // ID_HDON; default: every outstanding bill
         idempotencyKey: z.string().min(8).max(80), // made by the renderer per attempt: a retry is safe
         tendered: nonNegativeDong.optional(),
       })
       .strict(),
     collectResult,
   ),
-  // Undo from the banner right after a collect: same cashier, within the undo window, no supervisor.
-  undoCollect: ch(z.object({ receiptNo: z.string().min(1).max(40) }).strict(), z.object({ receiptNo: z.string() })),
   voidPayment: ch(
     z.object({ receiptNo: z.string().min(1).max(40), reason: z.string().trim().min(3).max(200), supervisor: credentials }).strict(),
     z.object({ receiptNo: z.string() }),
@@ -255,7 +254,7 @@ export const channels = {
     z
       .object({
         supervisor: credentials,
-        user: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), role: roleSchema, pin: z.string().regex(/^\d{4,12}$/) }).strict(),
+        user: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), role: roleSchema, pin: z.string().regex(/^\d{4,8}$/) }).strict(),
       })
       .strict(),
     userView,

@@ -4,10 +4,13 @@ import { parseAmount } from '../../electron/core/money.ts';
 import type { Counter } from '../App.tsx';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
-import { money, period, date } from '../format.ts';
+import { dateTime, money, period } from '../format.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 import { HourlyChart } from '../components/HourlyChart.tsx';
+
+/** How long the banner offers an undo after an automatic collect. */
+const UNDO_SECONDS = 10;
 
 interface Props {
   counter: Counter;
@@ -139,33 +142,30 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
   );
 }
 
-/** After a collect: the receipt number; in auto-collect mode a few seconds to undo (a void by the same cashier). */
+/**
+ * After a collect: the receipt number. In auto-collect mode the banner offers an undo for a few
+ * seconds; an undo is a void, and the file contract allows voids only by a supervisor, so it asks
+ * for the supervisor's code and PIN (the countdown stops once the undo is started).
+ */
 function CollectedBanner({ collected, canUndo, onUndone }: { collected: CollectResult; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
-  const secondsLeft = () => Math.max(0, Math.ceil((Date.parse(collected.undoUntil) - Date.now()) / 1000));
-  const [left, setLeft] = useState(secondsLeft);
-  const [error, setError] = useState<IpcError | null>(null);
+  const [left, setLeft] = useState(UNDO_SECONDS);
+  const [undoing, setUndoing] = useState(false);
   useEffect(() => {
-    if (!canUndo) return;
-    const timer = setInterval(() => setLeft(secondsLeft()), 250);
-    return () => clearInterval(timer);
-  });
-  const undo = () => {
-    call('undoCollect', { receiptNo: collected.receiptNo }).then(
-      () => onUndone(collected.receiptNo),
-      (e) => setError(failureOf(e)),
-    );
-  };
+    if (!canUndo || undoing || left === 0) return;
+    const timer = setTimeout(() => setLeft(left - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [canUndo, undoing, left]);
   useEffect(() => {
     if (!canUndo || left === 0) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.ctrlKey && event.key.toLowerCase() === 'z') {
         event.preventDefault();
-        undo();
+        setUndoing(true);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  });
+  }, [canUndo, left]);
   return (
     <div className="collected" role="status" data-testid="collected">
       <p>
@@ -173,13 +173,35 @@ function CollectedBanner({ collected, canUndo, onUndone }: { collected: CollectR
         {collected.change !== null && ` ${vi.home.change}: ${money(collected.change)}.`}
       </p>
       {collected.reconnectionOrder && <p>{vi.home.reconnectionOrder}</p>}
-      <p className="small">{date(collected.paidAt)}</p>
-      {canUndo && left > 0 && (
-        <button type="button" className="undo" onClick={undo}>
+      <p className="small">{dateTime(collected.paidAt)}</p>
+      {canUndo && !undoing && left > 0 && (
+        <button type="button" className="undo" onClick={() => setUndoing(true)}>
           {vi.home.undo(left)}
         </button>
       )}
-      <ErrorMessage error={error} />
+      {undoing && <UndoForm receiptNo={collected.receiptNo} onUndone={onUndone} />}
     </div>
+  );
+}
+
+function UndoForm({ receiptNo, onUndone }: { receiptNo: string; onUndone: (receiptNo: string) => void }) {
+  const [code, setCode] = useState('');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<IpcError | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    call('voidPayment', { receiptNo, reason: vi.home.undoReason, supervisor: { code, pin } }).then(
+      () => onUndone(receiptNo),
+      (e) => setError(failureOf(e)),
+    );
+  };
+  return (
+    <form onSubmit={submit} className="row undo-form">
+      <p className="small">{vi.home.undoHint}</p>
+      <Field label={vi.today.supervisorCode} value={code} onChange={(e) => setCode(e.target.value)} autoFocus name="supervisor-code" autoComplete="off" />
+      <Field label={vi.today.supervisorPin} type="password" value={pin} onChange={(e) => setPin(e.target.value)} name="supervisor-pin" />
+      <button type="submit">{vi.home.confirmUndo}</button>
+      <ErrorMessage error={error} />
+    </form>
   );
 }

@@ -36,7 +36,7 @@ export function Import({ onImported }: { onImported: () => void }) {
     setPreview(null);
     void call('importCancel', {});
   };
-  const canSkip = preview !== null && preview.errors.length > 0;
+  const canSkip = preview !== null && preview.errorCount > 0;
   const confirm = () => {
     if (preview === null || busy) return;
     const acceptSkipped = canSkip ? { acceptSkipped: supervisor } : {};
@@ -128,19 +128,19 @@ function PreviewView({ preview }: { preview: ImportPreview }) {
           {preview.encoding} / {preview.delimiter === '\t' ? 'TAB' : preview.delimiter}
         </dd>
         <dt>{t.rows}</dt>
-        <dd>{preview.rowCount}</dd>
+        <dd>{preview.rowCount ?? '–'}</dd>
         <dt>{t.customers}</dt>
-        <dd>{preview.customerCount}</dd>
+        <dd>{preview.customerCount ?? '–'}</dd>
         <dt>{t.billCount}</dt>
-        <dd>{preview.billCount}</dd>
+        <dd>{preview.billCount ?? '–'}</dd>
         <dt>{t.billTotal}</dt>
-        <dd>{money(preview.billTotal)}</dd>
+        <dd>{preview.billTotal === null ? '–' : money(preview.billTotal)}</dd>
       </dl>
-      {preview.errors.length === 0 ? (
+      {preview.errorCount === 0 ? (
         <Message kind="ok" text={t.noErrors} />
       ) : (
         <>
-          <Message kind="error" text={t.errors(preview.errors.length)} />
+          <Message kind="error" text={t.errors(preview.errorCount)} />
           <table className="errors" data-testid="import-errors">
             <thead>
               <tr>

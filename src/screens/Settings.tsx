@@ -103,18 +103,21 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
           </select>
         </label>
         <Field label={s.port} value={v.printer.port} onChange={(e) => setV({ ...v, printer: { ...v.printer, port: e.target.value } })} name="printer-port" />
-        <Field
-          label={s.width}
-          value={String(v.printer.width)}
-          onChange={(e) => setV({ ...v, printer: { ...v.printer, width: Number.parseInt(e.target.value, 10) || 0 } })}
-          inputMode="numeric"
-          name="printer-width"
-        />
+        <label className="field">
+          <span>{s.width}</span>
+          <select value={v.printer.width} onChange={(e) => setV({ ...v, printer: { ...v.printer, width: e.target.value === '384' ? 384 : 576 } })}>
+            <option value={576}>{s.widths[576]}</option>
+            <option value={384}>{s.widths[384]}</option>
+          </select>
+        </label>
         <label className="field">
           <span>{s.mode}</span>
-          <select value={v.printer.mode} onChange={(e) => setV({ ...v, printer: { ...v.printer, mode: e.target.value === 'text' ? 'text' : 'raster' } })}>
-            <option value="raster">{s.raster}</option>
-            <option value="text">{s.text}</option>
+          <select value={v.printer.mode} onChange={(e) => setV({ ...v, printer: { ...v.printer, mode: e.target.value as SettingsView['printer']['mode'] } })}>
+            {Object.entries(s.modes).map(([mode, label]) => (
+              <option key={mode} value={mode}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
         <button type="button" className="secondary" onClick={testPage}>

@@ -1,0 +1,45 @@
+/**
+ * The settings screen's view over the settings table: a few keys renamed, the printer and scanner
+ * records given their shape. Unknown fields stored in those records (set by the CLI or a later
+ * version) are kept when the screen saves.
+ */
+import type { Ctx } from '../context.ts';
+import { getSetting, setSettings, type SettingKey, type SettingValue } from '../settings.ts';
+import { printerSettings, settingsView, type SettingsView } from './contract.ts';
+
+const PRINTER_DEFAULT: SettingsView['printer'] = { transport: 'file', port: '', width: 576, mode: 'raster' };
+const scannerMode = settingsView.shape.scannerMode;
+
+export function readSettingsView(ctx: Ctx): SettingsView {
+  const printer = getSetting(ctx.sqlite, 'printer') ?? {};
+  const scanner = getSetting(ctx.sqlite, 'scanner') ?? {};
+  return {
+    pointName: getSetting(ctx.sqlite, 'point_name') ?? '',
+    companyName: getSetting(ctx.sqlite, 'company_name') ?? '',
+    companyAddress: getSetting(ctx.sqlite, 'company_address') ?? '',
+    reconnectionFee: getSetting(ctx.sqlite, 'reconnection_fee') ?? 0,
+    backupDir: getSetting(ctx.sqlite, 'backup_dir') ?? null,
+    autoCollect: getSetting(ctx.sqlite, 'auto_collect') ?? false,
+    // Each field on its own: one odd stored value does not reset the others.
+    printer: Object.fromEntries(
+      Object.entries(PRINTER_DEFAULT).map(([key, fallback]) => {
+        const parsed = printerSettings.shape[key as keyof SettingsView['printer']].safeParse(printer[key]);
+        return [key, parsed.success ? parsed.data : fallback];
+      }),
+    ) as SettingsView['printer'],
+    scannerMode: scannerMode.safeParse(scanner.mode).data ?? 'wedge',
+  };
+}
+
+export function writeSettingsView(ctx: Ctx, values: Partial<SettingsView>, actorId: number): void {
+  const changes: { [K in SettingKey]?: SettingValue<K> } = {};
+  if (values.pointName !== undefined) changes.point_name = values.pointName;
+  if (values.companyName !== undefined) changes.company_name = values.companyName;
+  if (values.companyAddress !== undefined) changes.company_address = values.companyAddress;
+  if (values.reconnectionFee !== undefined) changes.reconnection_fee = values.reconnectionFee;
+  if (values.backupDir !== undefined) changes.backup_dir = values.backupDir;
+  if (values.autoCollect !== undefined) changes.auto_collect = values.autoCollect;
+  if (values.printer !== undefined) changes.printer = { ...(getSetting(ctx.sqlite, 'printer') ?? {}), ...values.printer };
+  if (values.scannerMode !== undefined) changes.scanner = { ...(getSetting(ctx.sqlite, 'scanner') ?? {}), mode: values.scannerMode };
+  if (Object.keys(changes).length > 0) setSettings(ctx.sqlite, changes, actorId, ctx.clock());
+}
