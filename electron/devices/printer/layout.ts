@@ -172,7 +172,7 @@ export const VIETNAMESE_SAMPLE = [
   'é è ẻ ẽ ẹ  ế ề ể ễ ệ  í ì ỉ ĩ ị',
   'ó ò ỏ õ ọ  ố ồ ổ ỗ ộ  ớ ờ ở ỡ ợ',
   'ú ù ủ ũ ụ  ứ ừ ử ữ ự  ý ỳ ỷ ỹ ỵ',
-  'ẮẰẲẴẶ ẤẦẨẪẬ ẾỀỂỄỆ ỐỒỔỖỘ ỨỪỬỮỰ',
+  'ẮẰẲẴẶ ẤẦẨẪẬ ỐỒỔỖỘ ỨỪỬỮỰ',
 ];
 
 function testPageBlocks(doc: TestPageDocument): Block[] {
