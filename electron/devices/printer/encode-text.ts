@@ -30,7 +30,7 @@ export function stripDiacritics(text: string): string {
  */
 const UNACCENTED_CAPITALS = 'ĂÂÊÔƠƯĐ';
 const onBasePage = (ch: string, byte: number) =>
-  byte < 0x80 || (byte >= 0xa1 && (ch === ch.toLocaleLowerCase('vi') || UNACCENTED_CAPITALS.includes(ch)));
+  (byte >= 0x20 && byte < 0x80) || (byte >= 0xa1 && (ch === ch.toLocaleLowerCase('vi') || UNACCENTED_CAPITALS.includes(ch)));
 
 function tcvnByte(ch: string): number | null {
   const bytes = iconv.encode(ch, 'tcvn');
