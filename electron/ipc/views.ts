@@ -1,0 +1,150 @@
+/**
+ * Service results -> the contract's views: the renderer sees only what it shows, in camelCase, and
+ * never a row, a hash or a header it does not need.
+ */
+import type { BillRow } from '../bills.ts';
+import type { CustomerDetail, CustomerHit as ServiceHit } from '../customers.ts';
+import type { Shift } from '../shifts.ts';
+import type { ZReportDocument } from '../core/documents.ts';
+import type { ImportResult as ServiceImport, ReimportSummary } from '../cmis/import-snapshot.ts';
+import type { Problem } from '../cmis/read-snapshot.ts';
+import type { BillView, CustomerHit, CustomerView, ImportPreview, ImportProblem, ImportResult, ShiftView, ZReportView } from './contract.ts';
+
+export function billView(b: BillRow): BillView {
+  return {
+    id: b.id,
+    idHdon: b.id_hdon,
+    loaiHdon: b.loai_hdon,
+    ky: b.ky,
+    thang: b.thang,
+    nam: b.nam,
+    dienTthu: b.dien_tthu,
+    soTien: b.so_tien,
+    tienGtgt: b.tien_gtgt,
+    tongTien: b.tong_tien,
+    hanTtoan: b.han_ttoan,
+  };
+}
+
+export function customerView(c: CustomerDetail): CustomerView {
+  // The fee is charged with the last bill, so it is due only when there are bills to pay.
+  const fee = c.bills.length > 0 ? (c.reconnectionFee ?? 0) : 0;
+  return {
+    id: c.id,
+    maKhang: c.maKhang,
+    tenKhang: c.tenKhang,
+    dchiKhang: c.dchiKhang,
+    maSogcs: c.maSogcs,
+    stt: c.stt,
+    soCto: c.soCto,
+    cut: c.tthaiCat,
+    maThe: c.maThe,
+    dthoaiSms: c.dthoaiSms,
+    bills: c.bills.map(billView),
+    billsTotal: c.outstandingTotal,
+    reconnectionFee: fee,
+    total: c.outstandingTotal + fee,
+  };
+}
+
+export function customerHit(h: ServiceHit): CustomerHit {
+  return {
+    id: h.id,
+    maKhang: h.maKhang,
+    tenKhang: h.tenKhang,
+    dchiKhang: h.dchiKhang,
+    maSogcs: h.maSogcs,
+    stt: h.stt,
+    soCto: h.soCto,
+    cut: h.tthaiCat,
+    outstandingCount: h.outstandingCount,
+    outstandingTotal: h.outstandingTotal,
+  };
+}
+
+export function shiftView(s: Shift): ShiftView {
+  return { id: s.id, cashierId: s.cashierId, openedAt: s.openedAt, openingFloat: s.openingFloat, closedAt: s.closedAt };
+}
+
+export function zReportView(z: ZReportDocument): ZReportView {
+  return {
+    scope: z.scope,
+    day: z.day,
+    cashier: z.cashier,
+    openedAt: z.openedAt,
+    closedAt: z.closedAt,
+    receiptCount: z.receiptCount,
+    firstReceipt: z.firstReceipt,
+    lastReceipt: z.lastReceipt,
+    totalsByType: z.totalsByType,
+    feesCollected: z.feesCollected,
+    grandTotal: z.grandTotal,
+    voids: { count: z.voids.count, total: z.voids.total },
+    reprints: z.reprints,
+    openingFloat: z.openingFloat,
+    expectedCash: z.expectedCash,
+    countedCash: z.countedCash,
+    variance: z.variance,
+  };
+}
+
+export function reimportRows(summary: ReimportSummary): ImportPreview['reimport'] {
+  return Object.entries(summary)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => ({ state, count }));
+}
+
+export function problemView(p: Problem): ImportProblem {
+  return { line: p.line, column: p.column, value: p.value, message: p.reason };
+}
+
+/** A file that passed: its counts and the re-import table, nothing refused. */
+export function previewOf(path: string, r: ServiceImport): ImportPreview {
+  return {
+    path,
+    fileName: r.fileName,
+    alreadyImported: r.status === 'already_imported',
+    encoding: r.encoding,
+    delimiter: r.delimiter,
+    rowCount: r.rowCount,
+    customerCount: r.customerCount,
+    billCount: r.billCount,
+    billTotal: r.billTotal,
+    errors: [],
+    errorCount: 0,
+    warnings: r.warnings,
+    reimport: reimportRows(r.reimport),
+    conflicts: [],
+  };
+}
+
+/** A refused file: every problem with its line; the counts are unknown. */
+export function refusedPreview(path: string, fileName: string, problems: Problem[], problemCount: number): ImportPreview {
+  return {
+    path,
+    fileName,
+    alreadyImported: false,
+    encoding: '',
+    delimiter: '',
+    rowCount: null,
+    customerCount: null,
+    billCount: null,
+    billTotal: null,
+    errors: problems.map(problemView),
+    errorCount: problemCount,
+    warnings: [],
+    reimport: [],
+    conflicts: [],
+  };
+}
+
+export function importResultView(r: ServiceImport): ImportResult {
+  return {
+    snapshotId: r.snapshotId,
+    alreadyImported: r.status === 'already_imported',
+    billCount: r.billCount,
+    billTotal: r.billTotal,
+    skippedCount: r.skippedCount,
+    rejectsFile: r.rejectsFile,
+  };
+}
