@@ -225,60 +225,57 @@ export function exportClearing(ctx: Ctx, options: ExportOptions): ExportResult {
   const fs = options.fs ?? realFs;
   const pointCode = requireSetting(ctx.sqlite, 'point_code');
   sweepPartials(options.outDir, fs);
-  // One read transaction: the lines, orders and voids are one consistent picture.
-  const { lines, orders, voided } = ctx.sqlite.transaction(() => ({
-    lines: selectLines(ctx.sqlite, { batchId: null }),
-    orders: selectOrders(ctx.sqlite, { batchId: null }),
-    voided: selectVoided(ctx.sqlite, null),
-  }))();
-  if (lines.length === 0) {
-    return { code: 'EXPORT_NOTHING_NEW', message: 'Không có khoản thu mới nào kể từ lần xuất trước: không ghi tệp nào.' };
-  }
-  const now = ctx.clock();
-  const day = compactDate(now);
-  const next = ctx.sqlite
-    .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq, (SELECT COALESCE(MAX(id), 0) + 1 FROM clearing_batches) AS id FROM clearing_batches WHERE batch_day = ?')
-    .get(day) as { seq: number; id: number };
-  const batch = buildBatch(
-    pointCode,
-    { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString() },
-    lines,
-    orders,
-    voided.map((v) => v.receipt_no),
-    options.outDir,
-  );
-  writeFilesAtomically(batch.files, fs);
-  options.beforeMark?.();
-  markExported(ctx, batch, options.outDir, [...new Set(lines.map((l) => l.payment_id))], voided.map((v) => v.id), now);
-  return { code: 'EXPORTED', batchId: next.id, outDir: options.outDir, files: batch.files.map((f) => f.path), manifest: batch.manifest };
+  // One write transaction from the read to the mark: the rows written are exactly the rows marked,
+  // and a second export (another process) waits instead of writing the same batch number. A crash
+  // before the commit rolls the mark back; the complete files left behind are rewritten next time.
+  return ctx.sqlite
+    .transaction((): ExportResult => {
+      const lines = selectLines(ctx.sqlite, { batchId: null });
+      if (lines.length === 0) {
+        return { code: 'EXPORT_NOTHING_NEW', message: 'Không có khoản thu mới nào kể từ lần xuất trước: không ghi tệp nào.' };
+      }
+      const voided = selectVoided(ctx.sqlite, null);
+      const now = ctx.clock();
+      const day = compactDate(now);
+      const next = ctx.sqlite
+        .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq, (SELECT COALESCE(MAX(id), 0) + 1 FROM clearing_batches) AS id FROM clearing_batches WHERE batch_day = ?')
+        .get(day) as { seq: number; id: number };
+      const batch = buildBatch(
+        pointCode,
+        { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString() },
+        lines,
+        selectOrders(ctx.sqlite, { batchId: null }),
+        voided.map((v) => v.receipt_no),
+        options.outDir,
+      );
+      writeFilesAtomically(batch.files, fs);
+      options.beforeMark?.();
+      markExported(ctx, batch, options.outDir, [...new Set(lines.map((l) => l.payment_id))], voided.map((v) => v.id), now);
+      return { code: 'EXPORTED', batchId: next.id, outDir: options.outDir, files: batch.files.map((f) => f.path), manifest: batch.manifest };
+    })
+    .immediate();
 }
 
+/** Inside the export's transaction, after the files are complete: the batch row, the marks and the journal row. */
 function markExported(ctx: Ctx, batch: BatchFiles, outDir: string, paymentIds: number[], voidIds: number[], at: Date): void {
   const m = batch.manifest;
   const sqlite = ctx.sqlite;
-  const markPayment = sqlite.prepare('UPDATE payments SET batch_id = ? WHERE id = ? AND batch_id IS NULL AND voided_at IS NULL');
-  const markVoid = sqlite.prepare('UPDATE payments SET void_batch_id = ? WHERE id = ? AND void_batch_id IS NULL');
-  sqlite.transaction(() => {
-    // Another process may have exported meanwhile: then this batch's number is taken and the transaction refuses.
-    sqlite
-      .prepare(
-        `INSERT INTO clearing_batches (id, batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(m.batchId, m.batchDay, m.batchSeq, m.createdAt, m.csvFile, m.csvSha256, m.rowCount, m.totalTongTien, m.firstReceipt, m.lastReceipt, batch.manifestText, outDir);
-    for (const id of paymentIds) {
-      if (markPayment.run(m.batchId, id).changes !== 1) {
-        throw new AppError('EXPORT_CHANGED_MEANWHILE', 'Một khoản thu đã bị huỷ hoặc xuất trong lúc đang xuất tệp. Hãy xuất lại.', { paymentId: id });
-      }
-    }
-    for (const id of voidIds) markVoid.run(m.batchId, id);
-    appendJournal(sqlite, {
-      kind: 'export',
-      actorId: null,
-      payload: { batchId: m.batchId, csvFile: m.csvFile, csvSha256: m.csvSha256, rows: m.rowCount, total: m.totalTongTien, voided: m.voidedReceipts, outDir },
-      at,
-    });
-  }).immediate();
+  sqlite
+    .prepare(
+      `INSERT INTO clearing_batches (id, batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(m.batchId, m.batchDay, m.batchSeq, m.createdAt, m.csvFile, m.csvSha256, m.rowCount, m.totalTongTien, m.firstReceipt, m.lastReceipt, batch.manifestText, outDir);
+  const markPayment = sqlite.prepare('UPDATE payments SET batch_id = ? WHERE id = ?');
+  for (const id of paymentIds) markPayment.run(m.batchId, id);
+  const markVoid = sqlite.prepare('UPDATE payments SET void_batch_id = ? WHERE id = ?');
+  for (const id of voidIds) markVoid.run(m.batchId, id);
+  appendJournal(sqlite, {
+    kind: 'export',
+    actorId: null,
+    payload: { batchId: m.batchId, csvFile: m.csvFile, csvSha256: m.csvSha256, rows: m.rowCount, total: m.totalTongTien, voided: m.voidedReceipts, outDir },
+    at,
+  });
 }
 
 /** A batch given as its id or its file name (`GACHNO_PT01_20261127_01` with or without `.csv`). */
@@ -318,6 +315,7 @@ export function exportAgain(ctx: Ctx, options: ExportOptions & { batch: string }
   }
   sweepPartials(options.outDir, fs);
   writeFilesAtomically(batch.files, fs);
-  appendJournal(ctx.sqlite, { kind: 'export_again', actorId: null, payload: { batchId: stored.id, csvFile: batch.manifest.csvFile, outDir: options.outDir }, at: ctx.clock() });
+  const payload = { batchId: stored.id, csvFile: batch.manifest.csvFile, outDir: options.outDir };
+  ctx.sqlite.transaction(() => appendJournal(ctx.sqlite, { kind: 'export_again', actorId: null, payload, at: ctx.clock() })).immediate();
   return { code: 'EXPORTED', batchId: stored.id, outDir: options.outDir, files: batch.files.map((f) => f.path), manifest: batch.manifest };
 }
