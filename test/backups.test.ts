@@ -10,6 +10,8 @@ import { backupAfter, backupNow, restore } from '../electron/backups.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import { DATABASE_FILE } from '../electron/data-dir.ts';
 import { tempDir } from './helpers/temp-dir.ts';
+import { captureIo } from './helpers/capture-io.ts';
+import { main } from '../electron/cli/diemthu.ts';
 
 const START = new Date('2026-11-27T10:00:00.000Z'); // 17:00 local
 
@@ -99,4 +101,20 @@ test('restore refuses a corrupt file and a file with a tampered journal, and cha
   assert.throws(() => restore(dataDir, join(root, 'missing.sqlite')), { code: 'RESTORE_FILE_MISSING' });
   assert.ok(fs.readFileSync(join(dataDir, DATABASE_FILE)).equals(before), 'database untouched');
   assert.equal(fs.existsSync(join(dataDir, 'safety')), false, 'nothing was replaced, so no safety copy was needed');
+});
+
+test('CLI: backup --out, then restore of that file (exit 0) and of a corrupt file (exit 2)', async () => {
+  const { ctx, root, dataDir } = setup();
+  ctx.close();
+  const io = captureIo();
+  assert.equal(await main(['backup', '--out', join(root, 'b'), '--data-dir', dataDir, '--json'], io), 0);
+  const { file } = (JSON.parse(io.out()) as { value: { file: string } }).value;
+  const restored = captureIo();
+  assert.equal(await main(['restore', file, '--data-dir', dataDir], restored), 0, restored.err());
+  assert.match(restored.out(), /Đã khôi phục/);
+  const junk = join(root, 'junk.sqlite');
+  fs.writeFileSync(junk, 'this is not a database, only text '.repeat(200));
+  const refused = captureIo();
+  assert.equal(await main(['restore', junk, '--data-dir', dataDir], refused), 2);
+  assert.match(refused.err(), /\[(DB_CORRUPT|RESTORE_CORRUPT)\]/);
 });
