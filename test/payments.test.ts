@@ -272,6 +272,16 @@ test('a DC bill in the snapshot is the fee: it must be in the payment and no set
   w.ctx.close();
 });
 
+test('a DC bill paid first is the fee when the last energy bill is paid later', () => {
+  const w = world([{ ...CUT, bills: [...CUT.bills!, { idHdon: 'C-DC', loaiHdon: 'DC', thang: 11, nam: 2026, soTien: 200_000 }] }]);
+  setSettings(w.ctx.sqlite, { reconnection_fee: 150_000 }, w.supervisor.id, w.ctx.clock());
+  assert.equal(collectPayment(w.ctx, req(w, { customer: CUT.maKhang, billIds: ['C-DC'] })).reconnectionOrderId, null);
+  const energy = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
+  assert.equal(energy.total, 216_000);
+  assert.equal(orderOf(w, energy.paymentId)?.fee_source, 'snapshot');
+  w.ctx.close();
+});
+
 test('with a fee of 0 and no DC bill the order is still created, without a fee line', () => {
   const w = world([CUT, BINH]);
   const all = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
