@@ -102,6 +102,8 @@ function isComposedLetter(key: string): boolean {
 interface HeldKey {
   /** What the scanner sent, from the physical key. */
   scanned: string;
+  /** A key press (a physical key, or the letter an input method put in place of one): only these count towards minLength. */
+  physical: boolean;
   /** What a person would have seen typed, from `.key`. */
   typed: string;
 }
@@ -123,9 +125,13 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
   let previousWasBackspace = false;
   let cancelTimer: CancelTimer | undefined;
 
-  const scannedLength = (): number => held.reduce((n, k) => n + k.scanned.length, 0);
+  /**
+   * Letters an input method injects (Telex rewriting a word) come fast and could pass for a burst; a scanner
+   * only presses physical keys, so only those make a burst long enough to be a scan.
+   */
+  const isLongEnough = (): boolean => held.filter((k) => k.physical).length >= minLength;
   /** How long after the last key the burst may still continue. */
-  const allowedGap = (): number => (scannedLength() >= minLength ? timeoutMs : maxGapMs);
+  const allowedGap = (): number => (isLongEnough() ? timeoutMs : maxGapMs);
 
   function stopTimer(): void {
     cancelTimer?.();
@@ -155,12 +161,12 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
   /** Ends the pending burst: a scan if long enough, else the held keys go back as typing. */
   function decide(): 'scan' | 'typing' {
     stopTimer();
+    const longEnough = isLongEnough();
     const keys = held;
     held = [];
     previousWasBackspace = false;
-    const scanned = keys.map((k) => k.scanned).join('');
-    if (scanned.length >= minLength) {
-      const code = strip(scanned);
+    if (longEnough) {
+      const code = strip(keys.map((k) => k.scanned).join(''));
       if (code !== '') options.onScan(code);
       return 'scan';
     }
@@ -169,11 +175,14 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
     return 'typing';
   }
 
-  function scannedChar(event: WedgeKeyEvent): string | undefined {
-    if (previousWasBackspace && isComposedLetter(event.key)) return unfoldTelexChar(event.key);
-    const fromCode = charFromCode(event.code, event.shiftKey);
-    if (fromCode !== undefined) return fromCode;
-    if ([...event.key].length === 1) return unfoldTelexChar(event.key, { loneW: !previousWasBackspace });
+  function heldKey(event: WedgeKeyEvent): HeldKey | undefined {
+    const single = [...event.key].length === 1;
+    const typed = single ? event.key : '';
+    if (previousWasBackspace && isComposedLetter(event.key)) return { scanned: unfoldTelexChar(event.key), physical: true, typed };
+    // With NumLock off the numpad types navigation keys (End, ArrowDown...), not digits: leave those alone.
+    const fromCode = event.code.startsWith('Numpad') && !single ? undefined : charFromCode(event.code, event.shiftKey);
+    if (fromCode !== undefined) return { scanned: fromCode, physical: true, typed: typed || fromCode };
+    if (single) return { scanned: unfoldTelexChar(event.key, { loneW: !previousWasBackspace }), physical: false, typed };
     return undefined;
   }
 
@@ -201,12 +210,12 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
       held.pop();
       return hold(event.timeStamp, true);
     }
-    const scanned = scannedChar(event);
-    if (scanned === undefined) {
+    const key = heldKey(event);
+    if (key === undefined) {
       if (held.length > 0) decide();
       return 'passthrough';
     }
-    held.push({ scanned, typed: [...event.key].length === 1 ? event.key : scanned });
+    held.push(key);
     return hold(event.timeStamp, false);
   }
 

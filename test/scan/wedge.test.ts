@@ -111,6 +111,24 @@ describe('wedge detector on recorded key sequences', () => {
     assert.deepEqual(released, ['x']);
   });
 
+  it('reads a rewrite whose composed letter still carries the physical key code (Backspace, then Â on KeyA)', () => {
+    const events = fixture('telex-backspace-aa').events.map((e) => (e.key === 'Â' ? { ...e, code: 'KeyA' } : e));
+    assert.deepEqual(replay(events).scans, ['PC12AA0012345']);
+  });
+
+  it('with NumLock off the numpad navigates: its keys pass through untouched', () => {
+    const { verdicts, released } = replay([{ code: 'Numpad1', key: 'End', shiftKey: false, timeStamp: 0 }]);
+    assert.deepEqual(verdicts, ['passthrough']);
+    assert.deepEqual(released, []);
+  });
+
+  it('a fast run of letters injected by the input method (a Telex word rewrite) is not a scan', () => {
+    const injected = [...'tiếng việt'].map((key, i): WedgeKeyEvent => ({ code: '', key, shiftKey: false, timeStamp: i * 2 }));
+    const { scans, released } = replay(injected);
+    assert.deepEqual(scans, []);
+    assert.deepEqual(released, ['tiếng việt']);
+  });
+
   it('flush decides a pending burst at once', () => {
     const scans: string[] = [];
     const detector = createWedgeDetector({ onScan: (c) => scans.push(c), setTimer: () => () => {}, now: () => 0 });
