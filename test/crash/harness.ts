@@ -32,16 +32,10 @@ export interface CrashFigures {
   linesNotExportedOnce: number;
 }
 
-/** mulberry32: a seeded generator, so a failing run can be replayed with the same seed. */
+/** A seeded sequence in [0, 1), so a failing run can be replayed with the same seed. */
 function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let n = 0;
+  return () => createHash('sha256').update(`${seed}:${n++}`).digest().readUInt32BE(0) / 2 ** 32;
 }
 
 /** A point with one cashier on shift and `customers` customers of one bill each (every 10th cut off). */
