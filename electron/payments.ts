@@ -7,7 +7,7 @@ import { AppError } from './core/errors.ts';
 import { canonicalJson } from './core/journal-hash.ts';
 import { normaliseCode } from './core/fold.ts';
 import { localParts } from './core/local-time.ts';
-import { assertDong, formatDong, sumDong } from './core/money.ts';
+import { formatDong, sumDong } from './core/money.ts';
 import { checkSelection, reconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from './core/receipt-number.ts';
 import type { PrintHeader, ReceiptDocument, ReceiptLine } from './core/documents.ts';
@@ -108,7 +108,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   const total = sumDong(lines.map((l) => l.tongTien));
   const tendered = req.tendered ?? null;
   if (tendered !== null) {
-    assertDong(tendered);
+    if (!Number.isSafeInteger(tendered) || tendered < 0) throw new AppError('TENDERED_INVALID', 'Số tiền khách đưa phải là số đồng nguyên, không âm.');
     if (tendered < total) throw new AppError('TENDERED_TOO_LITTLE', `Khách đưa ${formatDong(tendered)}, chưa đủ tổng ${formatDong(total)}.`);
   }
 

@@ -181,6 +181,7 @@ test('bills of the same period do not order each other; a DC bill may be paid al
 test('cash handed over must cover the total', () => {
   const w = world();
   assertRefused(() => collectPayment(w.ctx, req(w, { billIds: ['HD-2026-09'], tendered: 107_999 })), 'TENDERED_TOO_LITTLE');
+  assertRefused(() => collectPayment(w.ctx, req(w, { billIds: ['HD-2026-09'], tendered: 108_000.5 })), 'TENDERED_INVALID');
   assert.equal(collectPayment(w.ctx, req(w, { billIds: ['HD-2026-09'], tendered: 108_000 })).tendered, 108_000);
   w.ctx.close();
 });
