@@ -116,9 +116,15 @@ export interface HidScanner {
   close(): void;
 }
 
-/** HID POS scanners among the devices: usage page 0x8C (keyboard-mode scanners are not among them). */
+const BAR_CODE_SCANNER_USAGE = 0x02;
+
+/**
+ * HID POS scanners among the devices: usage page 0x8C (keyboard-mode scanners are not among them), the
+ * "Bar Code Scanner" collection first when a device also lists its other collections (badge reader, cradle).
+ */
 export function hidPosScanners(devices: HidDeviceInfo[]): HidDeviceInfo[] {
-  return devices.filter((d) => d.usagePage === HID_POS_USAGE_PAGE && d.path !== undefined);
+  const onPage = devices.filter((d) => d.usagePage === HID_POS_USAGE_PAGE && d.path !== undefined);
+  return [...onPage.filter((d) => d.usage === BAR_CODE_SCANNER_USAGE), ...onPage.filter((d) => d.usage !== BAR_CODE_SCANNER_USAGE)];
 }
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -63,6 +63,8 @@ describe('HID POS report parsing', () => {
 
   it('finds HID POS scanners only, not scanners in keyboard mode', () => {
     assert.deepEqual(hidPosScanners([KEYBOARD_SCANNER, SCANNER, { vendorId: 1, productId: 2, usagePage: 0x8c }]), [SCANNER]);
+    const cradle = { ...SCANNER, path: 'cradle', usage: 0x05 };
+    assert.deepEqual(hidPosScanners([cradle, SCANNER]), [SCANNER, cradle]);
   });
 });
 
