@@ -61,10 +61,9 @@ export function startSerialScanner(options: SerialScannerOptions): SerialScanner
     lines.on('data', (line: string) => {
       if (line.trim() !== '') stream.submit(line, 'serial');
     });
-    // Without an 'error' listener a driver error would crash the main process.
-    candidate.on('error', (error: Error) => {
-      if (candidate.isOpen) options.onStatus?.({ state: 'waiting', path, error: error.message });
-    });
+    // Without an 'error' listener a driver error would crash the main process; an unplug also arrives as
+    // 'close', which is what reopens, and open failures come through open()'s callback.
+    candidate.on('error', () => {});
     candidate.on('close', (error: Error | null) => {
       if (port === candidate) waitAndRetry(error?.message ?? 'Cổng đã đóng.');
     });
