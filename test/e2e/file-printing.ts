@@ -1,0 +1,50 @@
+/**
+ * The e2e printer: the real outbox drained into the file printer (the hardware edge), so a test can
+ * read the exact bytes of each receipt under <dataDir>/receipts/.
+ */
+import { readdirSync } from 'node:fs';
+import type { Ctx } from '../../electron/context.ts';
+import type { PrinterStatus } from '../../electron/ipc/contract.ts';
+import { FileTransport, receiptsDir } from '../../electron/devices/printer/transports/file.ts';
+
+export interface FilePrinting {
+  kick(): void;
+  status(): PrinterStatus;
+  /** Resolves when every job kicked so far has been drained. */
+  idle(): Promise<void>;
+  /** Names of the files the printer wrote (`<job id>-<kind>.bin`). */
+  files(): string[];
+  stop(): Promise<void>;
+}
+
+type Drain = (ctx: Ctx, printer: { transport: FileTransport; config: { width: 576; mode: 'raster' } }) => Promise<unknown>;
+
+export function filePrinting(ctx: Ctx): FilePrinting {
+  const dir = receiptsDir(ctx.dataDir);
+  const transport = new FileTransport(dir);
+  let chain: Promise<unknown> = Promise.resolve();
+  let status: PrinterStatus = { state: 'ready', message: null };
+  const outbox = '../../electron/devices/printer/outbox.ts';
+  return {
+    kick() {
+      chain = chain
+        .then(async () => {
+          const { drainOutbox } = (await import(outbox)) as { drainOutbox: Drain };
+          await drainOutbox(ctx, { transport, config: { width: 576, mode: 'raster' } });
+          status = { state: 'ready', message: null };
+        })
+        .catch((error: unknown) => {
+          status = { state: 'error', message: String(error) };
+        });
+    },
+    status: () => status,
+    idle: async () => {
+      await chain;
+    },
+    files: () => readdirSync(dir).filter((f) => f.endsWith('.bin')),
+    stop: async () => {
+      await chain;
+      await transport.close();
+    },
+  };
+}

@@ -1,0 +1,324 @@
+/**
+ * The app in real headless Chromium (Debian's /usr/bin/chromium, never a downloaded browser) with the
+ * real services behind the IPC contract. The preload's role is played by a bridge over Playwright's
+ * exposeBinding that calls the SAME dispatch() as Electron's ipcMain, with the page's URL and frame
+ * as the sender. The built renderer (dist/, rebuilt when stale) is served from 127.0.0.1 with the
+ * CSP meta tag the build puts in index.html.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { openContext, type Ctx } from '../../electron/context.ts';
+import { initPoint } from '../../electron/point.ts';
+import { addUser } from '../../electron/users.ts';
+import { setSettings } from '../../electron/settings.ts';
+import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
+import { createScanStream } from '../../electron/devices/scanner/stream.ts';
+import { channels, events, eventApiName, type EventName, type EventPayload } from '../../electron/ipc/contract.ts';
+import { dispatch, type Handlers } from '../../electron/ipc/register.ts';
+import { createHandlers } from '../../electron/ipc/handlers.ts';
+import { createSession } from '../../electron/ipc/session.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { filePrinting, type FilePrinting } from './file-printing.ts';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+const DIST = join(ROOT, 'dist');
+export const FIXTURES = join(import.meta.dirname, 'fixtures');
+export const GOOD_SNAPSHOT = join(FIXTURES, 'morning-good.csv');
+export const BROKEN_SNAPSHOT = join(FIXTURES, 'morning-broken.csv');
+export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '1234' };
+export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '9876' };
+const TEST_PIN_COST = { N: 2 ** 10, r: 8, p: 1 };
+const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+// ---------------------------------------------------------------- renderer build
+
+const RENDERER_INPUTS = ['src', 'vite.config.ts', 'electron/ipc/contract.ts', 'electron/core', 'electron/security.ts'];
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
+}
+
+function rendererIsFresh(): boolean {
+  const index = join(DIST, 'index.html');
+  if (!existsSync(index)) return false;
+  const built = statSync(index).mtimeMs;
+  return RENDERER_INPUTS.every((p) => !existsSync(join(ROOT, p)) || newestMtime(join(ROOT, p)) <= built);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** vite build once, when dist/ is missing or older than its sources; a lock keeps parallel test files from building twice. */
+export async function ensureRendererBuilt(): Promise<void> {
+  const lock = join(ROOT, 'test-results', '.renderer-build.lock');
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  for (;;) {
+    if (rendererIsFresh()) return;
+    try {
+      mkdirSync(lock);
+    } catch {
+      // Another test file is building; a lock older than two minutes is a crashed build.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
+      await sleep(200);
+      continue;
+    }
+    try {
+      if (!rendererIsFresh()) {
+        const { build } = await import('vite');
+        await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'src'), logLevel: 'warn' });
+      }
+      return;
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+// ---------------------------------------------------------------- static server
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2' };
+
+/** Serves dist/ only (no directory listing, no path outside it). */
+export async function serveDist(): Promise<{ origin: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(DIST + sep) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+// ---------------------------------------------------------------- the bridge (the preload's role)
+
+/** Runs in the page before any script: builds window.diemthu from the contract's names over the binding. */
+function installBridge(names: { channels: string[]; events: Array<[string, string]> }): void {
+  type Invoke = (channel: string, payload: unknown) => Promise<unknown>;
+  const w = window as unknown as { __diemthuInvoke: Invoke; __diemthuEmit?: (name: string, payload: unknown) => void; diemthu?: unknown };
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const api: Record<string, unknown> = {};
+  for (const channel of names.channels) api[channel] = (request: unknown) => w.__diemthuInvoke(channel, request);
+  for (const [event, apiName] of names.events) {
+    listeners.set(event, new Set());
+    api[apiName] = (listener: (payload: unknown) => void) => {
+      listeners.get(event)?.add(listener);
+      return () => listeners.get(event)?.delete(listener);
+    };
+  }
+  w.__diemthuEmit = (name, payload) => listeners.get(name)?.forEach((l) => l(payload));
+  Object.defineProperty(window, 'diemthu', { value: Object.freeze(api), writable: false, configurable: false });
+}
+
+export interface AppUnderTest {
+  page: Page;
+  ctx: Ctx;
+  dataDir: string;
+  exportDir: string;
+  handlers: Handlers;
+  printing: FilePrinting;
+  origin: string;
+  /** Calls counted by the bridge, per channel (tests on refused calls check that nothing ran). */
+  calls: string[];
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  shot(name: string): Promise<void>;
+  cdp(): Promise<CDPSession>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  scenario: string;
+  /** Import the good morning file before the page opens. */
+  imported?: boolean;
+  autoCollect?: boolean;
+  reconnectionFee?: number;
+  /** What the shell's file dialog returns. */
+  chosenFile?: string;
+  viewport?: { width: number; height: number };
+}
+
+let shared: Promise<{ browser: Browser; origin: string; server: Server }> | null = null;
+
+/** One build, one server and one browser per test process. */
+function sharedEnvironment() {
+  shared ??= (async () => {
+    await ensureRendererBuilt();
+    const { origin, server } = await serveDist();
+    const browser = await launchChromium();
+    return { browser, origin, server };
+  })();
+  return shared;
+}
+
+export async function stopSharedEnvironment(): Promise<void> {
+  if (shared === null) return;
+  const { browser, server } = await shared;
+  shared = null;
+  await browser.close();
+  await new Promise((r) => server.close(r));
+}
+
+/** A fresh point (initialised, two users), its handlers and a page of the app logged out. */
+export async function startApp(options: StartOptions): Promise<AppUnderTest> {
+  const { browser, origin } = await sharedEnvironment();
+  const dataDir = tempDir('diemthu-e2e-');
+  const exportDir = join(dataDir, 'usb');
+  const ctx = openContext(dataDir);
+  initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
+  addUser(ctx, { ...CASHIER, role: 'cashier' }, TEST_PIN_COST);
+  addUser(ctx, { ...SUPERVISOR, role: 'supervisor' }, TEST_PIN_COST);
+  setSettings(
+    ctx.sqlite,
+    { company_name: 'CÔNG TY ĐIỆN LỰC ĐẮK LẮK', auto_collect: options.autoCollect ?? false, reconnection_fee: options.reconnectionFee ?? 330000 },
+    null,
+    ctx.clock(),
+  );
+  if (options.imported === true) importSnapshot(ctx, { file: GOOD_SNAPSHOT });
+
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 }, locale: 'vi-VN' });
+  const page = await context.newPage();
+  const calls: string[] = [];
+  const printing = filePrinting(ctx);
+  const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
+    page.evaluate(([n, p]) => (window as unknown as { __diemthuEmit?: (n: string, p: unknown) => void }).__diemthuEmit?.(n, p), [name, payload] as const).catch(() => undefined);
+  };
+  const handlers = createHandlers({
+    ctx,
+    session: createSession(),
+    dialogs: { chooseSnapshotFile: async () => options.chosenFile ?? null, chooseFolder: async () => exportDir },
+    printing,
+    scanner: { stream: createScanStream({ clock: ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
+    emit,
+  });
+  const counted = new Proxy(handlers, {
+    get: (target, name: string) => {
+      const fn = target[name as keyof Handlers] as ((r: unknown) => unknown) | undefined;
+      return fn === undefined ? undefined : (request: unknown) => (calls.push(name), fn(request));
+    },
+  });
+  await page.exposeBinding('__diemthuInvoke', (source, channel: string, payload: unknown) =>
+    dispatch(counted, channel, payload, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }, { trustedOrigins: [origin], validateResponses: true }),
+  );
+  await page.addInitScript(installBridge, {
+    channels: Object.keys(channels),
+    events: (Object.keys(events) as EventName[]).map((e) => [e, eventApiName(e)] as [string, string]),
+  });
+  await page.goto(`${origin}/index.html`);
+
+  const shotsDir = join(ROOT, 'test-results', options.scenario);
+  mkdirSync(shotsDir, { recursive: true });
+  let shotNo = 0;
+  return {
+    page,
+    ctx,
+    dataDir,
+    exportDir,
+    handlers,
+    printing,
+    origin,
+    calls,
+    emit,
+    shot: async (name) => {
+      shotNo += 1;
+      await page.screenshot({ path: join(shotsDir, `${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
+    },
+    cdp: () => context.newCDPSession(page),
+    close: async () => {
+      await context.close();
+      await printing.stop();
+      ctx.close();
+    },
+  };
+}
+
+// ---------------------------------------------------------------- cashier actions
+
+export async function login(app: AppUnderTest, user = CASHIER): Promise<void> {
+  const { page } = app;
+  await page.getByLabel('Mã thu ngân').fill(user.code);
+  await page.getByLabel('Mã PIN').fill(user.pin);
+  await page.getByRole('button', { name: /Đăng nhập/ }).click();
+}
+
+export async function loginAndOpenShift(app: AppUnderTest, openingFloat = '500.000'): Promise<void> {
+  await login(app);
+  await app.page.getByLabel('Tiền lẻ đầu ca (đồng)').fill(openingFloat);
+  await app.page.keyboard.press('Enter');
+  await app.page.getByText('Sẵn sàng quét thẻ').waitFor();
+}
+
+/** One keydown as a device or an input method delivers it (code and key may disagree under Telex). */
+export interface KeyEvent {
+  code: string;
+  key: string;
+  shiftKey: boolean;
+}
+
+const VK: Record<string, number> = { Enter: 13, Backspace: 8, Tab: 9 };
+
+/** Real, trusted key events through the DevTools protocol, a few ms apart like a wedge scanner. */
+export async function sendKeys(app: AppUnderTest, keys: KeyEvent[]): Promise<void> {
+  const cdp = await app.cdp();
+  for (const k of keys) {
+    const text = k.key.length === 1 || [...k.key].length === 1 ? k.key : k.key === 'Enter' ? '\r' : undefined;
+    const vk = VK[k.key] ?? (/^Key[A-Z]$/.test(k.code) ? k.code.charCodeAt(3) : /^Digit\d$/.test(k.code) ? k.code.charCodeAt(5) : 0);
+    const base = { key: k.key, code: k.code, modifiers: k.shiftKey ? 8 : 0, windowsVirtualKeyCode: vk };
+    await cdp.send('Input.dispatchKeyEvent', { type: text === undefined ? 'rawKeyDown' : 'keyDown', ...base, ...(text === undefined ? {} : { text }) });
+    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base });
+  }
+  await cdp.detach();
+}
+
+/** The keys a US-layout wedge scanner sends for a code, ended by Enter. */
+export function scannerKeys(code: string): KeyEvent[] {
+  const keys = [...code].map((ch) => {
+    const upper = /[A-Z]/.test(ch);
+    return { code: /\d/.test(ch) ? `Digit${ch}` : `Key${ch.toUpperCase()}`, key: ch, shiftKey: upper };
+  });
+  return [...keys, { code: 'Enter', key: 'Enter', shiftKey: false }];
+}
+
+/** UniKey Telex "key" mode: the second A of AA arrives with code KeyA but key Â (likewise DD, EE). */
+export function telexRewritten(keys: KeyEvent[]): KeyEvent[] {
+  return keys.map((k, i) => {
+    const composed = ({ A: 'Â', D: 'Đ', E: 'Ê' } as Record<string, string>)[k.key];
+    return composed !== undefined && keys[i - 1]?.key === k.key ? { ...k, key: composed } : k;
+  });
+}
+
+/** UniKey Telex "backspace" mode: the second letter is swallowed, then Backspace and an injected composed letter (no code). */
+export function telexBackspaced(keys: KeyEvent[]): KeyEvent[] {
+  const out: KeyEvent[] = [];
+  for (const k of keys) {
+    const composed = ({ A: 'Â', D: 'Đ', E: 'Ê' } as Record<string, string>)[k.key];
+    if (composed !== undefined && out.at(-1)?.key === k.key) {
+      out.push({ code: 'Backspace', key: 'Backspace', shiftKey: false }, { code: '', key: composed, shiftKey: false });
+    } else out.push(k);
+  }
+  return out;
+}
+
+export function count(ctx: Ctx, sql: string, ...params: unknown[]): number {
+  return (ctx.sqlite.prepare(sql).get(...params) as { n: number }).n;
+}
