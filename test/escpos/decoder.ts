@@ -158,7 +158,7 @@ export function decode(input: Uint8Array): Decoded {
       } else {
         throw new Error(`unknown GS 0x${f.toString(16)} at byte ${i}`);
       }
-    } else if (c < 0x20 && page !== 30 && page !== 31 && page !== 27) {
+    } else if (c < 0x20) {
       throw new Error(`unexpected control byte 0x${c.toString(16)} at byte ${i}`);
     } else {
       text.push(c);

@@ -1,0 +1,179 @@
+/**
+ * Drains the print outbox (print_jobs) into a printer, oldest job first. The payment and its job were
+ * committed together before anything prints; this only moves paper.
+ *
+ * A job is never printed twice without saying so. The rule:
+ * - Refused before any byte left (printer status says paper out / cover open / offline, or the printer
+ *   cannot be reached): the job stays 'pending' with attempts+1 and last_error, and is sent again as
+ *   the original on the next pass, because nothing reached the paper.
+ * - In doubt after bytes started to leave (write failed midway, no confirmation afterwards, or a job
+ *   found still 'sending' when a pass starts, i.e. the program died or the cable was pulled mid-job):
+ *   the job becomes 'failed' (it is never sent again) and a copy of the same document is queued in the
+ *   same transaction, with the next copy number, so what comes out says "BẢN SAO lần n". The customer
+ *   may end up with a partial original and a marked copy, never two unmarked originals. The original
+ *   row keeps copy_no 0 so the clearing file still finds the original receipt.
+ * Every outcome is journaled ('print', 'print_failed') in the transaction that records it.
+ */
+import type { Ctx } from '../../context.ts';
+import type { PrintDocument, TestPageDocument } from '../../core/documents.ts';
+import { AppError, isAppError } from '../../core/errors.ts';
+import { appendJournal } from '../../journal.ts';
+import { encodeDocument, encodeTestPage } from './encode-escpos.ts';
+import { renderPreviewPng } from './preview.ts';
+import { statusProblem } from './status.ts';
+import type { PrinterConfig, Transport } from './printer.ts';
+import { FileTransport } from './transports/file.ts';
+
+export interface Printer {
+  transport: Transport;
+  config: PrinterConfig;
+}
+
+interface JobRow {
+  id: number;
+  kind: string;
+  payment_id: number | null;
+  copy_no: number;
+  document: string;
+  attempts: number;
+}
+
+export interface DrainResult {
+  printed: number[];
+  /** Jobs found in doubt and replaced by a copy: [in-doubt job id, copy job id]. */
+  replaced: Array<[number, number]>;
+}
+
+const errorText = (error: unknown) =>
+  isAppError(error) ? `${error.code}: ${error.message}` : `PRINTER_ERROR: ${error instanceof Error ? error.message : String(error)}`;
+
+const asAppError = (error: unknown) =>
+  isAppError(error) ? error : new AppError('PRINTER_ERROR', 'Máy in gặp lỗi khi in. Hãy kiểm tra máy in và dây cáp.', { cause: errorText(error) });
+
+/** The copy number after the last one of the same document (receipt and its reprints share numbers). */
+function nextCopyNo(ctx: Ctx, job: JobRow): number {
+  if (job.payment_id === null) return job.copy_no + 1;
+  const kinds = job.kind === 'receipt' || job.kind === 'reprint' ? ['receipt', 'reprint'] : [job.kind];
+  const { last } = ctx.sqlite
+    .prepare(`SELECT MAX(copy_no) AS last FROM print_jobs WHERE payment_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`)
+    .get(job.payment_id, ...kinds) as { last: number };
+  return last + 1;
+}
+
+/** Marks a job in doubt 'failed' and queues its marked copy; returns the copy's id. */
+function replaceWithCopy(ctx: Ctx, job: JobRow, reason: string): number {
+  return ctx.sqlite
+    .transaction(() => {
+      const at = ctx.clock();
+      const copyNo = nextCopyNo(ctx, job);
+      const copyKind = job.kind === 'receipt' ? 'reprint' : job.kind;
+      ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?").run(reason, job.id);
+      const { id } = ctx.sqlite
+        .prepare('INSERT INTO print_jobs (kind, payment_id, copy_no, document, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
+        .get(copyKind, job.payment_id, copyNo, job.document, at.toISOString()) as { id: number };
+      appendJournal(ctx.sqlite, {
+        kind: 'print_failed',
+        actorId: null,
+        payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, error: reason, inDoubt: true, copyJobId: id, copyNo },
+        at,
+      });
+      return id;
+    })
+    .immediate();
+}
+
+/** Jobs left 'sending' by a pass that never finished: the paper is in doubt. */
+function recoverInDoubt(ctx: Ctx): Array<[number, number]> {
+  const stale = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'sending' ORDER BY id").all() as JobRow[];
+  return stale.map((job) => [job.id, replaceWithCopy(ctx, job, 'PRINT_UNCONFIRMED: Không xác nhận được lần in trước (tắt máy hoặc rút cáp khi đang in).')]);
+}
+
+function refuse(ctx: Ctx, job: JobRow, error: AppError): never {
+  ctx.sqlite
+    .transaction(() => {
+      const reason = errorText(error);
+      ctx.sqlite.prepare('UPDATE print_jobs SET attempts = attempts + 1, last_error = ? WHERE id = ?').run(reason, job.id);
+      appendJournal(ctx.sqlite, {
+        kind: 'print_failed',
+        actorId: null,
+        payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, error: reason, inDoubt: false },
+        at: ctx.clock(),
+      });
+    })
+    .immediate();
+  throw error;
+}
+
+function jobBytes(job: JobRow, config: PrinterConfig): Uint8Array {
+  const doc = JSON.parse(job.document) as PrintDocument;
+  return doc.kind === 'test_page' ? encodeTestPage(doc as TestPageDocument, config.width) : encodeDocument(doc, job.copy_no, config);
+}
+
+async function checkStatus(transport: Transport): Promise<AppError | null> {
+  if (transport.readStatus === undefined) return null;
+  try {
+    return statusProblem(await transport.readStatus());
+  } catch (error) {
+    return asAppError(error);
+  }
+}
+
+/** Sends one job; throws the AppError the cashier should see when it did not print. */
+async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<void> {
+  const bytes = jobBytes(job, printer.config);
+  const before = await checkStatus(printer.transport);
+  if (before !== null) refuse(ctx, job, before);
+  ctx.sqlite.prepare("UPDATE print_jobs SET status = 'sending', attempts = attempts + 1 WHERE id = ?").run(job.id);
+  try {
+    const doc = JSON.parse(job.document) as PrintDocument;
+    const previewPng =
+      printer.transport instanceof FileTransport && printer.config.mode === 'raster'
+        ? () => renderPreviewPng(doc, job.copy_no, printer.config.width)
+        : undefined;
+    await printer.transport.write(bytes, { id: job.id, kind: job.kind, previewPng });
+  } catch (error) {
+    replaceWithCopy(ctx, job, errorText(error));
+    throw asAppError(error);
+  }
+  const after = await checkStatus(printer.transport);
+  if (after !== null) {
+    replaceWithCopy(ctx, job, errorText(after));
+    throw after;
+  }
+  ctx.sqlite
+    .transaction(() => {
+      const at = ctx.clock();
+      ctx.sqlite.prepare("UPDATE print_jobs SET status = 'done', printed_at = ?, last_error = NULL WHERE id = ?").run(at.toISOString(), job.id);
+      appendJournal(ctx.sqlite, {
+        kind: 'print',
+        actorId: null,
+        payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, copyNo: job.copy_no, bytes: bytes.length, transport: printer.transport.name },
+        at,
+      });
+    })
+    .immediate();
+}
+
+const running = new WeakMap<Ctx, Promise<unknown>>();
+
+/**
+ * Sends every waiting job in id order and stops at the first one that does not print (throwing its
+ * AppError, PRINTER_*), so jobs never overtake each other. Passes on one ctx run one after another.
+ */
+export function drainOutbox(ctx: Ctx, printer: Printer): Promise<DrainResult> {
+  const previous = running.get(ctx) ?? Promise.resolve();
+  const pass = previous.catch(() => undefined).then(() => drainOnce(ctx, printer));
+  running.set(ctx, pass);
+  return pass;
+}
+
+async function drainOnce(ctx: Ctx, printer: Printer): Promise<DrainResult> {
+  const replaced = recoverInDoubt(ctx);
+  const printed: number[] = [];
+  const next = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1");
+  for (let job = next.get() as JobRow | undefined; job !== undefined; job = next.get() as JobRow | undefined) {
+    await printJob(ctx, printer, job);
+    printed.push(job.id);
+  }
+  return { printed, replaced };
+}
