@@ -224,12 +224,13 @@ function buildBatch(
 export function exportClearing(ctx: Ctx, options: ExportOptions): ExportResult {
   const fs = options.fs ?? realFs;
   const pointCode = requireSetting(ctx.sqlite, 'point_code');
-  sweepPartials(options.outDir, fs);
   // One write transaction from the read to the mark: the rows written are exactly the rows marked,
   // and a second export (another process) waits instead of writing the same batch number. A crash
   // before the commit rolls the mark back; the complete files left behind are rewritten next time.
   return ctx.sqlite
     .transaction((): ExportResult => {
+      // Only the holder of the write lock sweeps, so it never removes another export's temporaries.
+      sweepPartials(options.outDir, fs);
       const lines = selectLines(ctx.sqlite, { batchId: null });
       if (lines.length === 0) {
         return { code: 'EXPORT_NOTHING_NEW', message: 'Không có khoản thu mới nào kể từ lần xuất trước: không ghi tệp nào.' };
@@ -313,9 +314,13 @@ export function exportAgain(ctx: Ctx, options: ExportOptions & { batch: string }
       rebuilt: batch.manifest.csvSha256,
     });
   }
-  sweepPartials(options.outDir, fs);
-  writeFilesAtomically(batch.files, fs);
   const payload = { batchId: stored.id, csvFile: batch.manifest.csvFile, outDir: options.outDir };
-  ctx.sqlite.transaction(() => appendJournal(ctx.sqlite, { kind: 'export_again', actorId: null, payload, at: ctx.clock() })).immediate();
+  ctx.sqlite
+    .transaction(() => {
+      sweepPartials(options.outDir, fs);
+      writeFilesAtomically(batch.files, fs);
+      appendJournal(ctx.sqlite, { kind: 'export_again', actorId: null, payload, at: ctx.clock() });
+    })
+    .immediate();
   return { code: 'EXPORTED', batchId: stored.id, outDir: options.outDir, files: batch.files.map((f) => f.path), manifest: batch.manifest };
 }

@@ -221,3 +221,27 @@ test('temporaries of a killed export are swept by the next one', () => {
   assert.deepEqual(listFiles(outDir).filter((n) => n.includes('partial')), []);
   ctx.close();
 });
+
+test('a second export while one is writing waits for it instead of writing the same batch number', () => {
+  const { ctx, outDir, pay } = setup();
+  pay('PC12AA0000001', ['HD001']);
+  const other = openContext(ctx.dataDir, { busyTimeoutMs: 50 });
+  let blocked: unknown;
+  exportClearing(ctx, {
+    outDir,
+    beforeMark: () => {
+      try {
+        exportClearing(other, { outDir });
+      } catch (error) {
+        blocked = error;
+      }
+    },
+  });
+  assert.equal((blocked as { code?: string } | undefined)?.code, 'SQLITE_BUSY');
+  const stored = ctx.sqlite.prepare('SELECT csv_name, csv_sha256 FROM clearing_batches').all() as { csv_name: string; csv_sha256: string }[];
+  assert.equal(stored.length, 1);
+  assert.equal(createHash('sha256').update(fs.readFileSync(join(outDir, stored[0]!.csv_name))).digest('hex'), stored[0]!.csv_sha256);
+  assert.equal(exportClearing(other, { outDir }).code, 'EXPORT_NOTHING_NEW');
+  other.close();
+  ctx.close();
+});
