@@ -6,7 +6,7 @@ import { setSettings } from '../electron/settings.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import type { ReceiptDocument } from '../electron/core/documents.ts';
 import { seedSnapshot, type SeedCustomer } from './helpers/seed.ts';
-import { collectWorld, count, type CollectWorld } from './helpers/collect-fixture.ts';
+import { collectWorld, count, refusedWith, type CollectWorld } from './helpers/collect-fixture.ts';
 
 const AN: SeedCustomer = {
   maKhang: 'PC12AA0000001',
@@ -36,7 +36,7 @@ function req(w: CollectWorld, over: Partial<CollectRequest> = {}): CollectReques
 }
 
 function assertRefused(fn: () => unknown, code: string): void {
-  assert.throws(fn, (error: unknown) => (error as { code?: string }).code === code);
+  assert.throws(fn, refusedWith(code));
 }
 
 test('collecting all outstanding bills writes payment, copied lines, receipt number, journal row and print job', () => {

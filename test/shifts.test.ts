@@ -4,11 +4,7 @@ import { closeShift, currentShift, forceCloseShift, openShift } from '../electro
 import { collectPayment } from '../electron/payments.ts';
 import { voidPayment } from '../electron/voids.ts';
 import { seedSnapshot } from './helpers/seed.ts';
-import { collectWorld, count } from './helpers/collect-fixture.ts';
-
-function refusedWith(code: string) {
-  return (error: unknown) => (error as { code?: string }).code === code;
-}
+import { collectWorld, count, refusedWith } from './helpers/collect-fixture.ts';
 
 function worldWithPayments() {
   const w = collectWorld();

@@ -7,17 +7,13 @@ import { sequentialIds } from '../electron/core/clock.ts';
 import { addUser, requireSupervisor, verifyPin } from '../electron/users.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import { tempDir } from './helpers/temp-dir.ts';
-import { count } from './helpers/collect-fixture.ts';
+import { count, refusedWith } from './helpers/collect-fixture.ts';
 
 function setup() {
   const dataDir = join(tempDir(), 'data');
   const now = { at: new Date('2026-11-27T01:00:00.000Z') };
   const ctx = openContext(dataDir, { clock: () => now.at, newId: sequentialIds() });
   return { ctx, dataDir, now };
-}
-
-function refusedWith(code: string) {
-  return (error: unknown) => (error as { code?: string }).code === code;
 }
 
 test('PINs are stored only as salted scrypt hashes: the plain PIN is nowhere in the database files', () => {

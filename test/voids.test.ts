@@ -6,7 +6,7 @@ import { setSettings } from '../electron/settings.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import type { ReceiptDocument, VoidSlipDocument } from '../electron/core/documents.ts';
 import { seedSnapshot } from './helpers/seed.ts';
-import { collectWorld, count } from './helpers/collect-fixture.ts';
+import { collectWorld, count, refusedWith } from './helpers/collect-fixture.ts';
 
 function world(tthaiCat = false) {
   const w = collectWorld();
@@ -25,10 +25,6 @@ function world(tthaiCat = false) {
   const pay = (key: string, billIds?: string[]) =>
     collectPayment(w.ctx, { customer: 'PC12AA0000001', cashierId: w.cashier.id, idempotencyKey: key, ...(billIds ? { billIds } : {}) });
   return { ...w, pay };
-}
-
-function refusedWith(code: string) {
-  return (error: unknown) => (error as { code?: string }).code === code;
 }
 
 test('a voided payment frees its bills, keeps its receipt number and queues a void slip', () => {

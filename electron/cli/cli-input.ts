@@ -1,4 +1,6 @@
-import type { CliIo } from './command.ts';
+import type { CliIo, CommandInput } from './command.ts';
+import type { Ctx } from '../context.ts';
+import { verifyPin, type User } from '../users.ts';
 import { AppError } from '../core/errors.ts';
 import { parseAmount } from '../core/money.ts';
 
@@ -56,4 +58,11 @@ export async function readPin(io: CliIo, prompt: string): Promise<string> {
     stdin.setRawMode(false);
     stdin.pause();
   }
+}
+
+/** The PIN of who acts, checked (verifyPin, or requireSupervisor), on the opened database. */
+export async function signIn(input: CommandInput, code: string, check: (ctx: Ctx, code: string, pin: string) => User = verifyPin): Promise<{ ctx: Ctx; user: User }> {
+  const pin = await readPin(input.io, `PIN của ${code}: `);
+  const ctx = input.open();
+  return { ctx, user: check(ctx, code, pin) };
 }

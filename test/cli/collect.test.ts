@@ -82,6 +82,13 @@ test('a cashier day through the CLI: users, shift, collect (with retry), reprint
   assert.match(closed.out, /Phải có: +608\.000 ₫/);
   assert.match(closed.out, /Chênh lệch: +-8\.000 ₫ \(thiếu\)/);
 
+  const reopened = await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '0', '--json'], '1234');
+  const shiftId = (JSON.parse(reopened.out) as { value: { id: number } }).value.id;
+  const forced = await run(dir, ['shift', 'force-close', String(shiftId), '--supervisor', 'GS01'], '9876');
+  assert.equal(forced.code, 0, forced.err);
+  assert.match(forced.out, /giám sát đóng thay/);
+  assert.match(forced.out, /Đếm được: +\(không đếm\)/);
+
   const ctx = openContext(dir);
   assert.deepEqual([count(ctx, 'payments'), count(ctx, 'payments', 'voided_at IS NOT NULL'), count(ctx, 'print_jobs')], [2, 1, 4]);
   ctx.close();

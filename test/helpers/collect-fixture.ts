@@ -40,3 +40,8 @@ export function collectWorld(start = new Date('2026-11-27T02:00:00.000Z')): Coll
 export function count(ctx: Ctx, table: string, where = '1 = 1'): number {
   return (ctx.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
 }
+
+/** For assert.throws: the error is an AppError with this code. */
+export function refusedWith(code: string): (error: unknown) => boolean {
+  return (error: unknown) => (error as { code?: string }).code === code;
+}

@@ -3,8 +3,8 @@ import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
 import { closeShift, forceCloseShift, openShift, type ShiftClose } from '../../shifts.ts';
-import { requireSupervisor, verifyPin } from '../../users.ts';
-import { amountOption, readPin, requireOption } from '../cli-input.ts';
+import { requireSupervisor } from '../../users.ts';
+import { amountOption, requireOption, signIn } from '../cli-input.ts';
 
 /**
  * Shift actions need the PIN of who does them (the cashier, or a supervisor for force-close):
@@ -15,14 +15,12 @@ export const shiftCommand: Command = {
   usage:
     'shift open --cashier <mã> --float <đồng> | shift close --cashier <mã> --counted <đồng> | shift force-close <số ca> --supervisor <mã> [--counted <đồng>]   (PIN từ DIEMTHU_PIN hoặc nhập)',
   options: { cashier: { type: 'string' }, float: { type: 'string' }, counted: { type: 'string' }, supervisor: { type: 'string' } },
-  async run({ positionals, values, open, io }) {
+  async run(input) {
+    const { positionals, values } = input;
     const action = positionals[0];
     if (action === 'open') {
-      const code = requireOption(values, 'cashier', 'mã thu ngân');
       const openingFloat = amountOption(values, 'float', 'tiền đầu ca');
-      const pin = await readPin(io, `PIN của ${code}: `);
-      const ctx = open();
-      const cashier = verifyPin(ctx, code, pin);
+      const { ctx, user: cashier } = await signIn(input, requireOption(values, 'cashier', 'mã thu ngân'));
       const shift = openShift(ctx, { cashierId: cashier.id, openingFloat });
       return {
         json: shift,
@@ -30,22 +28,16 @@ export const shiftCommand: Command = {
       };
     }
     if (action === 'close') {
-      const code = requireOption(values, 'cashier', 'mã thu ngân');
       const countedCash = amountOption(values, 'counted', 'tiền đếm được');
-      const pin = await readPin(io, `PIN của ${code}: `);
-      const ctx = open();
-      const cashier = verifyPin(ctx, code, pin);
+      const { ctx, user: cashier } = await signIn(input, requireOption(values, 'cashier', 'mã thu ngân'));
       const closed = closeShift(ctx, { cashierId: cashier.id, countedCash });
       return { json: closed, text: closeText(closed) };
     }
     if (action === 'force-close') {
       const shiftId = Number(positionals[1]);
       if (!Number.isSafeInteger(shiftId) || shiftId <= 0) throw new AppError('CLI_BAD_ARGS', 'Cần số ca: diemthu shift force-close <số ca> --supervisor <mã>.');
-      const code = requireOption(values, 'supervisor', 'mã giám sát');
       const countedCash = values.counted === undefined ? null : amountOption(values, 'counted', 'tiền đếm được');
-      const pin = await readPin(io, `PIN của ${code}: `);
-      const ctx = open();
-      const supervisor = requireSupervisor(ctx, code, pin);
+      const { ctx, user: supervisor } = await signIn(input, requireOption(values, 'supervisor', 'mã giám sát'), requireSupervisor);
       const closed = forceCloseShift(ctx, { shiftId, supervisorId: supervisor.id, countedCash });
       return { json: closed, text: closeText(closed) };
     }

@@ -3,20 +3,18 @@ import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
 import { requireSupervisor } from '../../users.ts';
 import { voidPayment } from '../../voids.ts';
-import { readPin, requireOption } from '../cli-input.ts';
+import { requireOption, signIn } from '../cli-input.ts';
 
 export const voidCommand: Command = {
   name: 'void',
   usage: 'void <số biên nhận> --reason "<lý do>" --supervisor <mã>   (PIN giám sát từ DIEMTHU_PIN hoặc nhập)',
   options: { reason: { type: 'string' }, supervisor: { type: 'string' } },
-  async run({ positionals, values, open, io }) {
+  async run(input) {
+    const { positionals, values } = input;
     const receiptNo = positionals[0];
     if (receiptNo === undefined) throw new AppError('CLI_BAD_ARGS', 'Cần số biên nhận cần huỷ.');
     const reason = requireOption(values, 'reason', 'lý do');
-    const code = requireOption(values, 'supervisor', 'mã giám sát');
-    const pin = await readPin(io, `PIN của ${code}: `);
-    const ctx = open();
-    const supervisor = requireSupervisor(ctx, code, pin);
+    const { ctx, user: supervisor } = await signIn(input, requireOption(values, 'supervisor', 'mã giám sát'), requireSupervisor);
     const result = voidPayment(ctx, { receiptNo, reason, supervisorId: supervisor.id });
     const order = result.reconnectionOrderCancelled ? ' Lệnh đóng điện lại của biên nhận đã bị huỷ.' : '';
     return { json: result, text: `Đã huỷ biên nhận ${result.receiptNo} (${formatDong(result.total)}); các hoá đơn có thể thu lại.${order}` };
