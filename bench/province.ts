@@ -1,0 +1,58 @@
+// Shared province-scale data for benchmarks: one generated Đắk Lắk snapshot (490,000 customers,
+// ~620,000 bills) and one initialised data dir with it imported, both cached under .bench/.
+// Builds go to a temporary name and are renamed into place, so concurrent callers never see half a file.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSnapshot } from '../fixtures/generate-snapshot.ts';
+import { openContext } from '../electron/context.ts';
+import { initPoint } from '../electron/point.ts';
+import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
+import { DATABASE_FILE } from '../electron/data-dir.ts';
+
+export const PROVINCE = { seed: 20261127, customers: 490_000, pointCode: 'DT0001', unitCode: 'PC12AA' } as const;
+/** When the province data was imported (07:30 local): fixed, so every copy is the same. */
+export const PROVINCE_IMPORTED_AT = new Date('2026-11-27T00:30:00.000Z');
+
+const cacheDir = join(dirname(fileURLToPath(import.meta.url)), '..', '.bench');
+
+/** Path of the generated province snapshot CSV (generated once, then reused). */
+export async function provinceSnapshot(): Promise<string> {
+  const path = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}.csv`);
+  if (!existsSync(path)) {
+    mkdirSync(cacheDir, { recursive: true });
+    const partial = `${path}.${process.pid}.tmp`;
+    generateSnapshot({ seed: PROVINCE.seed, customers: PROVINCE.customers, out: partial });
+    renameSync(partial, path);
+  }
+  return path;
+}
+
+/** The cached master data dir: point DT0001 / PC12AA initialised and the province snapshot imported. */
+async function masterDataDir(): Promise<string> {
+  const master = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}-datadir`);
+  if (!existsSync(join(master, DATABASE_FILE))) {
+    const file = await provinceSnapshot();
+    const building = `${master}.${process.pid}.tmp`;
+    rmSync(building, { recursive: true, force: true });
+    const ctx = openContext(building, { clock: () => PROVINCE_IMPORTED_AT });
+    try {
+      initPoint(ctx, { pointCode: PROVINCE.pointCode, unitCode: PROVINCE.unitCode, pointName: 'Điểm thu Buôn Ma Thuột' });
+      importSnapshot(ctx, { file });
+    } finally {
+      ctx.close(); // checkpoints the WAL into the file (TRUNCATE), so the .sqlite alone is the database
+    }
+    if (!existsSync(join(master, DATABASE_FILE))) renameSync(building, master);
+    else rmSync(building, { recursive: true, force: true });
+  }
+  return master;
+}
+
+/** A FRESH copy of the master data dir (a new temp folder each call; the caller may change it freely). */
+export async function provinceDataDir(): Promise<string> {
+  const master = await masterDataDir();
+  const dir = mkdtempSync(join(tmpdir(), 'diemthu-province-'));
+  copyFileSync(join(master, DATABASE_FILE), join(dir, DATABASE_FILE));
+  return dir;
+}
