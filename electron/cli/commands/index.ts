@@ -1,5 +1,7 @@
 import type { Command } from '../command.ts';
 import { initCommand } from './init.ts';
+import { importCommand } from './import.ts';
+import { statusCommand } from './status.ts';
 import { findCommand } from './find.ts';
 import { verifyCommand } from './verify.ts';
 import { backupCommand } from './backup.ts';
@@ -13,4 +15,4 @@ import { voidCommand } from './void.ts';
 import { reprintCommand } from './reprint.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, reportCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
+export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, reportCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
