@@ -80,6 +80,10 @@ export function verifyPin(ctx: Ctx, code: string, pin: string): User {
   if (row === undefined || row.active !== 1) throw new AppError('LOGIN_FAILED', 'Sai mã người dùng hoặc mã PIN.');
   const now = ctx.clock();
   if (row.locked_until !== null && Date.parse(row.locked_until) > now.getTime()) {
+    // Tries during the lock are not checked, only journaled.
+    ctx.sqlite
+      .transaction(() => appendJournal(ctx.sqlite, { kind: 'login_failed', actorId: row.id, payload: { code: row.code, locked: true }, at: now }))
+      .immediate();
     throw new AppError('USER_LOCKED', `Người dùng ${row.code} đang bị khoá vì nhập sai PIN quá ${MAX_FAILED_PINS} lần; thử lại sau 5 phút.`, {
       lockedUntil: row.locked_until,
     });
