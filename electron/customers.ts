@@ -3,7 +3,7 @@ import type { Ctx } from './context.ts';
 import type { Sqlite } from './db/open.ts';
 import { AppError } from './core/errors.ts';
 import { normaliseCode } from './core/fold.ts';
-import { compareMatch, ftsPrefixQuery, parseSearchQuery, scoreMatch, type SearchQuery } from './core/search-query.ts';
+import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery, type SearchQuery } from './core/search-query.ts';
 import { currentSnapshotId, outstandingBills, type BillRow } from './bills.ts';
 import { getSetting } from './settings.ts';
 
@@ -61,6 +61,7 @@ interface CustomerRow {
   so_cto: string | null;
   tthai_cat: number;
   name_fold: string;
+  addr_fold: string;
   last_snapshot_id: number;
 }
 
@@ -70,7 +71,7 @@ interface DetailRow extends CustomerRow {
   dthoai_sms: string | null;
 }
 
-const HIT_COLUMNS = 'c.id, c.ma_khang, c.ten_khang, c.dchi_khang, c.ma_sogcs, c.stt, c.so_cto, c.tthai_cat, c.name_fold, c.last_snapshot_id';
+const HIT_COLUMNS = 'c.id, c.ma_khang, c.ten_khang, c.dchi_khang, c.ma_sogcs, c.stt, c.so_cto, c.tthai_cat, c.name_fold, c.addr_fold, c.last_snapshot_id';
 /** `@snapshot` NULL = any snapshot (the fallback when the current one has no match). */
 const IN_SNAPSHOT = '(@snapshot IS NULL OR c.last_snapshot_id = @snapshot)';
 
@@ -95,8 +96,9 @@ function statements(sqlite: Sqlite): Statements {
       // A card number could have moved between customers: the most recently listed one wins.
       byMaThe: sqlite.prepare('SELECT id FROM customers WHERE ma_the = ? ORDER BY last_snapshot_id DESC, id DESC LIMIT 1').pluck(),
       detail: sqlite.prepare(`SELECT ${HIT_COLUMNS}, c.ma_dviqly, c.ma_the, c.dthoai_sms FROM customers c WHERE c.id = ?`),
+      // Unary +: look the customer's few bills up by customer, not every bill of the snapshot.
       hasDcBill: sqlite
-        .prepare("SELECT EXISTS (SELECT 1 FROM bills WHERE customer_id = ? AND loai_hdon = 'DC' AND last_snapshot_id = ?)")
+        .prepare("SELECT EXISTS (SELECT 1 FROM bills WHERE customer_id = ? AND loai_hdon = 'DC' AND +last_snapshot_id = ?)")
         .pluck(),
       exactCode: sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM customers c WHERE c.ma_khang = @code AND ${IN_SNAPSHOT}
@@ -119,11 +121,12 @@ function statements(sqlite: Sqlite): Statements {
         `SELECT ${HIT_COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.rowid
           WHERE customer_search MATCH @match AND ${IN_SNAPSHOT} LIMIT @limit`,
       ),
+      // Driven by the <= 50 ids: the unary + keeps the planner off the bills_snapshot index
+      // (every bill of the snapshot), which it would otherwise pick for the equality.
       outstanding: sqlite.prepare(
         `SELECT b.customer_id AS id, COUNT(*) AS count, SUM(b.tong_tien) AS total
-           FROM bills b
-          WHERE b.customer_id IN (SELECT value FROM json_each(@ids))
-            AND b.last_snapshot_id = @snapshot
+           FROM json_each(@ids) j CROSS JOIN bills b ON b.customer_id = j.value
+          WHERE +b.last_snapshot_id = @snapshot
             AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = b.id AND l.voided = 0)
           GROUP BY b.customer_id`,
       ),
@@ -199,7 +202,11 @@ function matchRows(s: Statements, query: SearchQuery, snapshot: number | null, m
   }
   if (found.size < max && query.folded.length > 0) {
     const candidates = s.text.all({ match: ftsPrefixQuery(query.folded), snapshot, limit: SEARCH_CANDIDATES }) as CustomerRow[];
-    const scored = candidates.map((row) => ({ row, score: scoreMatch(query, row.ten_khang, row.dchi_khang) }));
+    const score = matchScorer(query);
+    const scored = candidates.map((row) => ({
+      row,
+      score: score({ name: row.ten_khang, address: row.dchi_khang, nameFold: row.name_fold, addrFold: row.addr_fold }),
+    }));
     scored.sort((a, b) => compareMatch(a.score, b.score) || compareText(a.row.name_fold, b.row.name_fold) || a.row.id - b.row.id);
     add(scored.map((x) => x.row));
   }
