@@ -247,8 +247,9 @@ function hasPaidSnapshotFee(sqlite: Sqlite, customerId: number): boolean {
   return (
     sqlite
       .prepare(
+        // Unary +: search the customer's few bills, not every bill of the snapshot (bills_snapshot).
         `SELECT 1 FROM bills b JOIN payment_lines l ON l.bill_id = b.id AND l.voided = 0
-          WHERE b.customer_id = ? AND b.loai_hdon = 'DC' AND b.last_snapshot_id = (SELECT MAX(id) FROM snapshots) LIMIT 1`,
+          WHERE b.customer_id = ? AND b.loai_hdon = 'DC' AND +b.last_snapshot_id = (SELECT MAX(id) FROM snapshots) LIMIT 1`,
       )
       .get(customerId) !== undefined
   );
