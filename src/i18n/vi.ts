@@ -111,6 +111,7 @@ export const vi = {
     conflicts: 'Hóa đơn cần xem lại',
     already: 'Tệp này đã được nhập trước đó: không có gì thay đổi.',
     confirm: 'Nhập dữ liệu (Ctrl+Enter)',
+    confirmSkipping: 'Bỏ qua các dòng lỗi và nhập phần còn lại (Ctrl+Enter)',
     cancel: 'Hủy (Esc)',
     acceptSkipped: 'Giám sát viên cho phép bỏ qua các dòng lỗi',
     done: (bills: number, total: string) => `Đã nhập ${bills} hóa đơn, tổng ${total}.`,

@@ -23,15 +23,23 @@ export function Import({ onImported }: { onImported: () => void }) {
     setError(null);
     work.then(then, (e) => setError(failureOf(e))).finally(() => setBusy(false));
   };
-  const check = (event?: FormEvent) => {
-    event?.preventDefault();
-    if (path.trim() === '' || busy) return;
+  const readFile = (file: string) => {
     setPreview(null);
     setResult(null);
     setProgress(null);
-    run(call('importPreview', { path: path.trim() }), setPreview);
+    run(call('importPreview', { path: file }), setPreview);
   };
-  const choose = () => run(call('chooseSnapshotFile', {}), (r) => r.path !== null && setPath(r.path));
+  const check = (event?: FormEvent) => {
+    event?.preventDefault();
+    if (path.trim() !== '' && !busy) readFile(path.trim());
+  };
+  // A file chosen in the dialog is read at once: one action fewer for the cashier.
+  const choose = () =>
+    run(call('chooseSnapshotFile', {}), (r) => {
+      if (r.path === null) return;
+      setPath(r.path);
+      readFile(r.path);
+    });
   const cancel = () => {
     setPreview(null);
     void call('importCancel', {});
@@ -92,7 +100,7 @@ export function Import({ onImported }: { onImported: () => void }) {
             </fieldset>
           )}
           <button type="button" onClick={confirm} disabled={busy}>
-            {t.confirm}
+            {canSkip ? t.confirmSkipping : t.confirm}
           </button>
           <button type="button" className="secondary" onClick={cancel}>
             {t.cancel}
@@ -123,10 +131,12 @@ function PreviewView({ preview }: { preview: ImportPreview }) {
       <dl className="meta">
         <dt>{t.file}</dt>
         <dd>{preview.fileName}</dd>
-        <dt>{t.encoding}</dt>
-        <dd>
-          {preview.encoding} / {preview.delimiter === '\t' ? 'TAB' : preview.delimiter}
-        </dd>
+        {preview.encoding !== '' && <dt>{t.encoding}</dt>}
+        {preview.encoding !== '' && (
+          <dd>
+            {preview.encoding} / {preview.delimiter === '\t' ? 'TAB' : preview.delimiter}
+          </dd>
+        )}
         <dt>{t.rows}</dt>
         <dd>{preview.rowCount ?? '–'}</dd>
         <dt>{t.customers}</dt>

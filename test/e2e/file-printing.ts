@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import type { Ctx } from '../../electron/context.ts';
 import type { PrinterStatus } from '../../electron/ipc/contract.ts';
 import { FileTransport, receiptsDir } from '../../electron/devices/printer/transports/file.ts';
+import { drainOutbox } from '../../electron/devices/printer/outbox.ts';
 
 export interface FilePrinting {
   kick(): void;
@@ -17,19 +18,15 @@ export interface FilePrinting {
   stop(): Promise<void>;
 }
 
-type Drain = (ctx: Ctx, printer: { transport: FileTransport; config: { width: 576; mode: 'raster' } }) => Promise<unknown>;
-
 export function filePrinting(ctx: Ctx): FilePrinting {
   const dir = receiptsDir(ctx.dataDir);
   const transport = new FileTransport(dir);
   let chain: Promise<unknown> = Promise.resolve();
   let status: PrinterStatus = { state: 'ready', message: null };
-  const outbox = '../../electron/devices/printer/outbox.ts';
   return {
     kick() {
       chain = chain
         .then(async () => {
-          const { drainOutbox } = (await import(outbox)) as { drainOutbox: Drain };
           await drainOutbox(ctx, { transport, config: { width: 576, mode: 'raster' } });
           status = { state: 'ready', message: null };
         })

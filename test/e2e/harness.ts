@@ -198,6 +198,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
 
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 }, locale: 'vi-VN' });
   const page = await context.newPage();
+  page.setDefaultTimeout(8000);
   const calls: string[] = [];
   const printing = filePrinting(ctx);
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {

@@ -1,0 +1,61 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
+
+after(stopSharedEnvironment);
+
+test('morning import: a broken file is refused with every error and its line, then the good one goes in', async () => {
+  const app = await startApp({ scenario: 'morning-import', chosenFile: BROKEN_SNAPSHOT });
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    await page.getByTestId('status-snapshot').getByText('Chưa nhập dữ liệu').waitFor();
+    await page.keyboard.press('F4');
+    await page.getByRole('button', { name: 'Chọn tệp…' }).click();
+    const errors = page.getByTestId('import-errors');
+    await errors.waitFor();
+    assert.equal(await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').inputValue(), BROKEN_SNAPSHOT);
+    await page.getByText('4 lỗi – tệp chưa được nhập.').waitFor();
+    const rows = await errors.locator('tbody tr').allInnerTexts();
+    assert.equal(rows.length, 4);
+    assert.deepEqual(
+      rows.map((r) => r.split('\t').slice(0, 2)),
+      [
+        ['3', 'SO_TIEN'],
+        ['4', 'THANG'],
+        ['5', 'TEN_KHANG'],
+        ['5', 'TONG_TIEN'],
+      ],
+    );
+    assert.match(rows[0] ?? '', /160\.000,5/);
+    await app.shot('broken-file-preview');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('import-preview').waitFor({ state: 'detached' });
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 0, 'the broken file changed nothing');
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM customers'), 0);
+
+    await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').fill(GOOD_SNAPSHOT);
+    await page.keyboard.press('Enter');
+    const preview = page.getByTestId('import-preview');
+    await preview.getByText('Không có lỗi.').waitFor();
+    const summary = await preview.locator('dl').innerText();
+    assert.match(summary, /Số hóa đơn\s+8/);
+    assert.match(summary, /Tổng tiền nợ\s+1\.426\.950 ₫/);
+    assert.match(await preview.innerText(), /Còn nợ\s+8/);
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 0, 'a preview writes nothing');
+    await app.shot('good-file-preview');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('Đã nhập 8 hóa đơn, tổng 1.426.950 ₫.').waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 1);
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM bills'), 8);
+    await page.getByTestId('status-snapshot').getByText(/Dữ liệu nợ: \d\d\/\d\d\/\d{4}$/).waitFor();
+    await app.shot('imported');
+
+    // The same file again is a no-op that says so.
+    await page.keyboard.press('Enter');
+    await page.getByTestId('import-preview').getByText('Tệp này đã được nhập trước đó: không có gì thay đổi.').waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 1);
+  } finally {
+    await app.close();
+  }
+});
