@@ -140,7 +140,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
         </label>
       </fieldset>
       <fieldset>
-        <legend>{s.fee}</legend>
+        <legend>{s.feeAndBackup}</legend>
         <Field label={s.fee} value={fee} onChange={(e) => setFee(e.target.value)} inputMode="numeric" name="fee" />
         <Field label={s.backupDir} value={v.backupDir ?? ''} onChange={(e) => setV({ ...v, backupDir: e.target.value === '' ? null : e.target.value })} name="backup-dir" />
       </fieldset>

@@ -1,0 +1,54 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getSetting } from '../../electron/settings.ts';
+import { CASHIER, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
+
+after(stopSharedEnvironment);
+
+test('settings need a supervisor: a cashier PIN is refused; the supervisor saves, prints a test page and adds a user', async () => {
+  const app = await startApp({ scenario: 'settings', imported: true });
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    await page.keyboard.press('F9');
+    await page.getByLabel('Mã giám sát viên').fill(CASHIER.code);
+    await page.getByLabel('PIN giám sát viên').fill(CASHIER.pin);
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText(/\(SUPERVISOR_REQUIRED\)$/).waitFor();
+
+    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Tên điểm thu').waitFor();
+    assert.equal(await page.getByLabel('Phí đóng điện lại (đồng)').inputValue(), '330.000');
+    await app.shot('settings');
+
+    await page.getByLabel('Tên điểm thu').fill('Điểm thu Tân Lợi 2');
+    await page.getByLabel('Phí đóng điện lại (đồng)').fill('350.000');
+    await page.getByLabel('Khổ giấy').selectOption('384');
+    await page.getByLabel('Tự động thu khi quét thẻ', { exact: false }).check();
+    await page.keyboard.press('Control+s');
+    await page.getByText('Đã lưu cài đặt.').waitFor();
+    assert.equal(getSetting(ctx.sqlite, 'point_name'), 'Điểm thu Tân Lợi 2');
+    assert.equal(getSetting(ctx.sqlite, 'reconnection_fee'), 350000);
+    assert.equal(getSetting(ctx.sqlite, 'auto_collect'), true);
+    assert.equal(getSetting(ctx.sqlite, 'printer')?.width, 384);
+    assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM journal WHERE kind = 'settings' AND actor_id = (SELECT id FROM users WHERE code = ?)", SUPERVISOR.code), 1);
+
+    await page.getByRole('button', { name: 'In trang thử' }).click();
+    await page.getByText('Đã gửi trang in thử.').waitFor();
+    await app.printing.idle();
+    assert.ok(app.printing.files().some((f) => f.endsWith('-test_page.bin')));
+
+    await page.getByLabel('Mã', { exact: true }).fill('TN02');
+    await page.getByLabel('Họ tên').fill('Lê Thị Hồng');
+    await page.getByLabel('PIN (4-8 chữ số)').fill('2468');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await page.getByText('Đã thêm Lê Thị Hồng.').waitFor();
+    assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM users WHERE code = 'TN02' AND role = 'cashier'"), 1);
+    await page.keyboard.press('Escape');
+    await page.getByText('Tự động thu khi quét thẻ: BẬT').waitFor();
+  } finally {
+    await app.close();
+  }
+});
