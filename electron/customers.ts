@@ -49,7 +49,7 @@ export const SEARCH_LIMIT = 50;
  * Index matches read per query, in rowid order, before ranking in JS. Bounds a broad prefix
  * ("nguyen": ~40% of a province) to a few hundred rows; narrower queries are ranked in full.
  */
-export const SEARCH_CANDIDATES = 400;
+export const SEARCH_CANDIDATES = 200;
 
 interface CustomerRow {
   id: number;
