@@ -11,7 +11,10 @@ const PAD = 18;
 /** Today's collections per hour as bars (people would rather look than read), and the day's totals. */
 export function HourlyChart({ data }: { data: HourlyView | null }) {
   if (data === null) return null;
-  const hours = Array.from({ length: LAST_HOUR - FIRST_HOUR + 1 }, (_, i) => FIRST_HOUR + i);
+  // Office hours, widened when a payment falls outside them.
+  const first = Math.min(FIRST_HOUR, ...data.hours.map((h) => h.hour));
+  const last = Math.max(LAST_HOUR, ...data.hours.map((h) => h.hour));
+  const hours = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   const byHour = new Map(data.hours.map((h) => [h.hour, h]));
   const max = Math.max(1, ...data.hours.map((h) => h.total));
   const slot = (W - PAD) / hours.length;

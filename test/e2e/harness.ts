@@ -11,6 +11,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { openContext, type Ctx } from '../../electron/context.ts';
+import type { Clock } from '../../electron/core/clock.ts';
 import { initPoint } from '../../electron/point.ts';
 import { addUser } from '../../electron/users.ts';
 import { setSettings } from '../../electron/settings.ts';
@@ -156,6 +157,8 @@ export interface StartOptions {
   /** What the shell's file dialog returns. */
   chosenFile?: string;
   viewport?: { width: number; height: number };
+  /** The services' clock (default: the real one). */
+  clock?: Clock;
 }
 
 let shared: Promise<{ browser: Browser; origin: string; server: Server }> | null = null;
@@ -184,7 +187,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const { browser, origin } = await sharedEnvironment();
   const dataDir = tempDir('diemthu-e2e-');
   const exportDir = join(dataDir, 'usb');
-  const ctx = openContext(dataDir);
+  const ctx = openContext(dataDir, options.clock === undefined ? {} : { clock: options.clock });
   initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
   addUser(ctx, { ...CASHIER, role: 'cashier' }, TEST_PIN_COST);
   addUser(ctx, { ...SUPERVISOR, role: 'supervisor' }, TEST_PIN_COST);

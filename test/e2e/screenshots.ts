@@ -1,0 +1,107 @@
+/**
+ * Regenerates the screenshots of the operator guide (docs/huong-dan-thu-ngan.md) by driving the real
+ * app in Chromium through a cashier's day:  npx tsx test/e2e/screenshots.ts
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { steppingClock } from '../../electron/core/clock.ts';
+import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
+
+const OUT = join(ROOT, 'docs', 'screenshots');
+
+async function save(app: AppUnderTest, name: string): Promise<void> {
+  await app.page.waitForTimeout(150); // let the status bar's poll and the chart settle
+  await app.page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  console.log(`docs/screenshots/${name}.png`);
+}
+
+async function collect(app: AppUnderTest, code: string, name: string): Promise<void> {
+  await sendKeys(app, scannerKeys(code));
+  await app.page.getByTestId('customer').getByText(name).waitFor();
+  await app.page.keyboard.press('Enter');
+  await app.page.getByTestId('collected').waitFor();
+}
+
+async function main(): Promise<void> {
+  mkdirSync(OUT, { recursive: true });
+  // A morning at the point (09:05 in Việt Nam), time moving a few seconds per service call.
+  const clock = steppingClock(new Date('2026-11-27T02:05:00Z'), 4000);
+  const app = await startApp({ scenario: 'screenshots', chosenFile: BROKEN_SNAPSHOT, viewport: { width: 1280, height: 800 }, clock });
+  try {
+    const { page } = app;
+    await page.getByLabel('Mã thu ngân').waitFor();
+    await save(app, '01-dang-nhap');
+    await login(app);
+    await page.getByLabel('Tiền lẻ đầu ca (đồng)').fill('500.000');
+    await save(app, '02-mo-ca');
+    await page.keyboard.press('Enter');
+    await page.getByText('Sẵn sàng quét thẻ').waitFor();
+
+    await page.keyboard.press('F4');
+    await page.getByRole('button', { name: 'Chọn tệp…' }).click();
+    await page.getByTestId('import-errors').waitFor();
+    await save(app, '03-nhap-du-lieu-loi');
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').fill(GOOD_SNAPSHOT);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('import-preview').getByText('Không có lỗi.').waitFor();
+    await save(app, '04-nhap-du-lieu-xem-truoc');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText(/Đã nhập 8 hóa đơn/).waitFor();
+
+    await page.keyboard.press('Escape');
+    await collect(app, 'PC12AA0000006', 'Phạm Thị Mai');
+    await page.keyboard.press('Escape');
+    await page.getByText('Sẵn sàng quét thẻ').waitFor();
+    await save(app, '05-man-hinh-chinh');
+
+    await sendKeys(app, scannerKeys('PC12AA0000001'));
+    await page.getByTestId('customer').getByText('Nguyễn Văn An').waitFor();
+    await page.getByLabel('Khách đưa (không bắt buộc)').fill('600.000');
+    await save(app, '06-khach-hang-va-hoa-don');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('collected').waitFor();
+    await save(app, '07-da-thu');
+
+    await page.keyboard.press('F2');
+    await page.getByLabel('Gõ mã, tên hoặc địa chỉ (không cần dấu)').fill('tran thi hoa');
+    await page.getByRole('option').nth(1).waitFor();
+    await save(app, '08-tim-kiem');
+
+    await sendKeys(app, scannerKeys('PC12AA0000004'));
+    await page.getByTestId('reconnection-fee').waitFor();
+    await save(app, '09-khach-bi-cat-dien');
+    await page.keyboard.press('Enter');
+    await page.getByText('Đã lập lệnh đóng điện lại.').waitFor();
+
+    await page.keyboard.press('F3');
+    await page.locator('table.receipts tbody tr').nth(2).waitFor();
+    await page.keyboard.press('v');
+    await page.getByLabel('Lý do hủy').fill('Thu nhầm khách hàng');
+    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await save(app, '10-huy-bien-nhan');
+    await page.keyboard.press('Escape');
+
+    await page.keyboard.press('F9');
+    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Tên điểm thu').waitFor();
+    await save(app, '11-cai-dat');
+    await page.keyboard.press('Escape');
+
+    await page.keyboard.press('F6');
+    await page.getByLabel('Tiền mặt đếm được trong két (đồng)').fill('1.695.000');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('z-report').waitFor();
+    await page.getByRole('button', { name: 'Chọn thư mục…' }).click();
+    await page.keyboard.press('Control+e');
+    await page.getByTestId('exported').waitFor();
+    await save(app, '12-ket-ca-bao-cao-z-xuat-tep');
+  } finally {
+    await app.close();
+    await stopSharedEnvironment();
+  }
+}
+
+await main();
