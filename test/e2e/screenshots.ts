@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { steppingClock } from '../../electron/core/clock.ts';
-import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
+import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 
