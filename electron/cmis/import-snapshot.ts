@@ -128,7 +128,8 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
             { problems: problemList, problemCount: loader.problemCount, badRows: loader.badRows },
           );
         }
-        const reimport = loader.finish(header.delimiter);
+        const delimiter = header.delimiter === '\t' ? 'tab' : header.delimiter;
+        const reimport = loader.finish(delimiter);
         const summary: ImportResult = {
           status: options.dryRun === true ? 'dry_run' : 'imported',
           code: options.dryRun === true ? 'SNAPSHOT_DRY_RUN' : 'SNAPSHOT_IMPORTED',
@@ -136,7 +137,7 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
           fileName,
           sha256: facts.sha256,
           encoding,
-          delimiter: header.delimiter,
+          delimiter,
           rowCount: loader.rowCount,
           customerCount: loader.customerCount,
           billCount: loader.billCount,
@@ -401,7 +402,7 @@ class SnapshotLoader {
         `UPDATE snapshots SET delimiter = ?, row_count = ?, customer_count = ?, bill_count = ?, bill_total = ?, warnings = ?, reimport_summary = ?
          WHERE id = ?`,
       )
-      .run(delimiter === '\t' ? 'tab' : delimiter, this.rowCount, this.customerCount, this.billCount, this.billTotal, JSON.stringify(this.warnings), JSON.stringify(reimport), this.sid);
+      .run(delimiter, this.rowCount, this.customerCount, this.billCount, this.billTotal, JSON.stringify(this.warnings), JSON.stringify(reimport), this.sid);
     return reimport;
   }
 }

@@ -215,7 +215,7 @@ export function readSnapshot(path: string, options: ReadOptions, onRow: (row: Sn
     if (header === null) {
       const nl = bytes.indexOf(LF);
       if (nl === -1 && !final) {
-        pending = bytes;
+        pending = Buffer.from(bytes); // a copy: the read buffer is reused
         return;
       }
       const headerEnd = nl === -1 ? bytes.length : nl + 1;
@@ -225,7 +225,7 @@ export function readSnapshot(path: string, options: ReadOptions, onRow: (row: Sn
     }
     const end = final ? bytes.length : lastRecordEnd(bytes);
     if (end <= 0) {
-      pending = bytes;
+      pending = Buffer.from(bytes);
       return;
     }
     pending = Buffer.from(bytes.subarray(end));
