@@ -57,23 +57,30 @@ function setUp(dataDir: string, customers: number): number {
   return cashier.id;
 }
 
-/** Runs the child once: killed at a forced point (env) or by the parent after a random delay once it is ready. */
-function runChild(args: string[], env: Record<string, string>, killAfterMs: number | null): Promise<'killed' | 'finished'> {
+type ChildEnd = 'killed_by_parent' | 'killed_itself' | 'finished';
+
+/** Runs the child once: it kills itself at a forced point (env), or the parent kills it `killAfterMs` after it is ready. */
+function runChild(args: string[], env: Record<string, string>, killAfterMs: number): Promise<ChildEnd> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let out = '';
     let err = '';
+    let timer: NodeJS.Timeout | undefined;
+    let killedByParent = false;
     child.stdout.on('data', (d: Buffer) => {
       out += String(d);
-      if (killAfterMs !== null && out.startsWith('ready\n')) {
-        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-        killAfterMs = null;
+      if (timer === undefined && out.startsWith('ready\n')) {
+        timer = setTimeout(() => {
+          killedByParent = true;
+          child.kill('SIGKILL');
+        }, killAfterMs);
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += String(d)));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve('killed');
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') resolve(killedByParent ? 'killed_by_parent' : 'killed_itself');
       else if (code === 0 && out.includes('finished')) resolve('finished');
       else reject(new Error(`crash child failed (exit ${code}): ${err}`));
     });
@@ -135,8 +142,10 @@ export async function runCrashHarness(options: { dataDir: string; kills: number;
   while (kills < options.kills) {
     const forced = rnd() < 0.5 ? FORCED[kills % FORCED.length]! : null;
     const env: Record<string, string> = forced === null ? {} : { CRASH_AT: forced, CRASH_AFTER: String(Math.floor(rnd() * 20)) };
-    const outcome = await runChild([options.dataDir, String(cashierId), String(planSize)], env, forced === null ? Math.floor(rnd() * 250) : null);
-    if (outcome === 'finished') break; // the plan ran out
+    // A forced child kills itself within a few payments; the long limit only catches one that never reaches its point.
+    const end = await runChild([options.dataDir, String(cashierId), String(planSize)], env, forced === null ? Math.floor(rnd() * 250) : 60_000);
+    if (end === 'finished') break; // the plan ran out
+    if (forced !== null && end !== 'killed_itself') throw new Error(`the child never reached the forced point ${forced}`);
     kills++;
     const point = forced ?? 'random';
     killsByPoint[point] = (killsByPoint[point] ?? 0) + 1;
