@@ -15,7 +15,7 @@ import { parseProfile, resolveHeader } from '../../electron/cmis/profiles.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
-export const corpus = (name: string) => join(import.meta.dirname, '..', '..', 'fixtures', 'snapshots', name);
+import { corpus } from './helpers.ts';
 
 function readAll(path: string, encoding?: SnapshotEncoding, profileJson?: unknown) {
   const rows: SnapshotRow[] = [];

@@ -1,0 +1,199 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
+import { AppError } from '../../electron/core/errors.ts';
+import { verifyJournal } from '../../electron/journal.ts';
+import { addUser } from '../../electron/users.ts';
+import { billLine, corpus, dumpDatabase, freshPoint, payBill, snapshotFile } from './helpers.ts';
+
+const CHEAP = { N: 16, r: 1, p: 1 };
+
+function refusedCode(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+  return 'NOT_REFUSED';
+}
+
+test('a good snapshot fills customers, bills, the search index, the snapshot row and one journal entry', () => {
+  const ctx = freshPoint();
+  const result = importSnapshot(ctx, { file: corpus('good-utf8.csv') });
+  assert.equal(result.status, 'imported');
+  assert.deepEqual(
+    [result.rowCount, result.customerCount, result.billCount, result.billTotal],
+    [14, 8, 13, 498960 + 439560 + 470448 + 205200 + 272160 + 299376 + 324000 + 5702400 + 5583600 + 163080 + 712800 + 974160 + 48600],
+  );
+  const s = ctx.sqlite;
+  assert.equal((s.prepare('SELECT COUNT(*) AS n FROM customers').get() as { n: number }).n, 8);
+  assert.equal((s.prepare('SELECT COUNT(*) AS n FROM bills').get() as { n: number }).n, 13);
+  const cut = s.prepare("SELECT tthai_cat, name_fold, ma_the, dthoai_sms FROM customers WHERE ma_khang = 'PC12AA0012347'").get();
+  assert.deepEqual(cut, { tthai_cat: 1, name_fold: "h'hen nie", ma_the: null, dthoai_sms: '0987654321' });
+  const dc = s.prepare("SELECT loai_hdon, dien_tthu, han_ttoan FROM bills WHERE id_hdon = '241110903'").get();
+  assert.deepEqual(dc, { loai_hdon: 'DC', dien_tthu: null, han_ttoan: null });
+  // The FTS index agrees with the customers table and finds a folded name.
+  s.prepare("INSERT INTO customer_search (customer_search) VALUES ('integrity-check')").run();
+  const found = s.prepare("SELECT rowid FROM customer_search WHERE customer_search MATCH 'nguyen thi dao'").all();
+  assert.equal(found.length, 2, 'two customers named Nguyễn Thị Đào');
+  const journal = s.prepare("SELECT kind, payload FROM journal WHERE kind = 'import'").all() as { kind: string; payload: string }[];
+  assert.equal(journal.length, 1);
+  assert.equal((JSON.parse(journal[0]?.payload ?? '{}') as { sha256: string }).sha256, result.sha256);
+  assert.equal(verifyJournal(s).ok, true);
+  const snap = s.prepare('SELECT file_name, encoding, delimiter, bill_count, reimport_summary FROM snapshots').get() as Record<string, unknown>;
+  assert.deepEqual(
+    { ...snap, reimport_summary: JSON.parse(String(snap.reimport_summary)) },
+    {
+      file_name: 'good-utf8.csv',
+      encoding: 'utf8',
+      delimiter: ',',
+      bill_count: 13,
+      reimport_summary: { outstanding: 13, paid_waiting_export: 0, exported_still_open: 0, cleared_elsewhere: 0, cleared: 0, conflict: 0 },
+    },
+  );
+  ctx.close();
+});
+
+test('every encoding and delimiter variant leaves the same customers and bills', () => {
+  const contents = (file: string) => {
+    const ctx = freshPoint();
+    importSnapshot(ctx, { file: corpus(file) });
+    const rows = {
+      customers: ctx.sqlite.prepare('SELECT * FROM customers ORDER BY ma_khang').all(),
+      bills: ctx.sqlite.prepare('SELECT * FROM bills ORDER BY id_hdon').all(),
+    };
+    ctx.close();
+    return rows;
+  };
+  const base = contents('good-utf8.csv');
+  for (const file of ['good-utf8-bom.csv', 'good-utf16le-bom.txt', 'good-windows1258.csv', 'good-semicolon.csv', 'good-tab.tsv']) {
+    assert.deepEqual(contents(file), base, file);
+  }
+});
+
+test('a rejected file changes nothing in the database, and lists all its problems', () => {
+  const ctx = freshPoint();
+  importSnapshot(ctx, { file: corpus('good-utf8.csv') });
+  const before = dumpDatabase(ctx);
+  const bad = readdirSync(join(corpus('.'))).filter((f) => f.startsWith('bad-'));
+  assert.ok(bad.length >= 12);
+  for (const file of bad) {
+    const code = refusedCode(() => importSnapshot(ctx, { file: corpus(file) }));
+    assert.ok(code === 'SNAPSHOT_INVALID' || code === 'SNAPSHOT_HEADER_INVALID', `${file}: ${code}`);
+    assert.deepEqual(dumpDatabase(ctx), before, file);
+  }
+  try {
+    importSnapshot(ctx, { file: corpus('bad-amount-forms.csv') });
+  } catch (error) {
+    assert.ok(error instanceof AppError);
+    const details = error.details as { problemCount: number; problems: { line: number; column: string; value: string }[] };
+    assert.equal(details.problemCount, 12);
+    assert.equal(details.problems.length, 12);
+    assert.match(error.message, /dòng 4, cột SO_TIEN, giá trị "-5": không phải số tiền nguyên/);
+  }
+  ctx.close();
+});
+
+test('cross-row rules: a repeated ID_HDON and a customer whose repeated columns disagree are refused', () => {
+  const ctx = freshPoint();
+  const dup = () => importSnapshot(ctx, { file: corpus('bad-duplicate-id-hdon.csv') });
+  assert.throws(dup, (e: unknown) => e instanceof AppError && /dòng 3, cột ID_HDON, giá trị "245110021": trùng ID_HDON/.test(e.message));
+  assert.throws(
+    () => importSnapshot(ctx, { file: corpus('bad-customer-conflict.csv') }),
+    (e: unknown) =>
+      e instanceof AppError &&
+      /dòng 4, cột TEN_KHANG, giá trị "Nguyễn Văn Ân": khác với .* PC12AA0050101/.test(e.message) &&
+      /dòng 4, cột TTHAI_CAT, giá trị "1"/.test(e.message),
+  );
+  ctx.close();
+});
+
+test('the same file twice is a no-op that says so', () => {
+  const ctx = freshPoint();
+  const first = importSnapshot(ctx, { file: corpus('good-utf8.csv') });
+  const before = dumpDatabase(ctx);
+  const again = importSnapshot(ctx, { file: corpus('good-utf8.csv') });
+  assert.equal(again.status, 'already_imported');
+  assert.equal(again.code, 'SNAPSHOT_ALREADY_IMPORTED');
+  assert.equal(again.snapshotId, first.snapshotId);
+  assert.deepEqual(dumpDatabase(ctx), before);
+  ctx.close();
+});
+
+test('a dry run validates, previews the re-import table and writes nothing', () => {
+  const ctx = freshPoint();
+  importSnapshot(ctx, { file: snapshotFile([billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000), billLine('PC12AA0000002', 'Lê Văn B', '9002', 10, 2000)], 'a.csv') });
+  payBill(ctx, '9002', { exported: false });
+  const before = dumpDatabase(ctx);
+  const preview = importSnapshot(ctx, { file: snapshotFile([billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000)], 'b.csv'), dryRun: true });
+  assert.equal(preview.status, 'dry_run');
+  assert.equal(preview.snapshotId, null);
+  assert.deepEqual(preview.reimport, { outstanding: 1, paid_waiting_export: 0, exported_still_open: 0, cleared_elsewhere: 0, cleared: 0, conflict: 1 });
+  assert.deepEqual(dumpDatabase(ctx), before);
+  assert.equal(refusedCode(() => importSnapshot(ctx, { file: corpus('bad-period.csv'), dryRun: true })), 'SNAPSHOT_INVALID');
+  assert.deepEqual(dumpDatabase(ctx), before);
+  ctx.close();
+});
+
+test('--skip-invalid by a supervisor imports the valid rows, writes the rejects file and journals the choice', () => {
+  const ctx = freshPoint();
+  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  const result = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  assert.equal(result.status, 'imported');
+  assert.deepEqual([result.rowCount, result.billCount, result.skippedCount, result.problemCount], [3, 2, 1, 2]);
+  assert.ok(result.rejectsFile !== null && result.rejectsFile.startsWith(join(ctx.dataDir, 'rejects')));
+  const rejects = readFileSync(result.rejectsFile, 'utf8');
+  assert.match(rejects, /^\uFEFFDONG,LY_DO,NOI_DUNG_GOC\r\n3,"dòng 3, cột SO_TIEN, giá trị ""12,5"": không phải số tiền nguyên/);
+  assert.ok(rejects.includes('"PC12AA,PC12AA0050132,Trần Thị Bình,""Thôn 1, xã Ea Tu, TP. Buôn Ma Thuột"",,0,245110132,TD,1,11,2026,100,""12,5"",0,""12,5"",20/12/2026"'));
+  const ids = ctx.sqlite.prepare('SELECT id_hdon FROM bills ORDER BY id_hdon').all();
+  assert.deepEqual(ids, [{ id_hdon: '245110131' }, { id_hdon: '245110133' }]);
+  const skipped = ctx.sqlite.prepare("SELECT actor_id, payload FROM journal WHERE kind = 'import_skipped_rows'").all() as { actor_id: number; payload: string }[];
+  assert.equal(skipped.length, 1);
+  assert.equal(skipped[0]?.actor_id, boss.id);
+  assert.equal((JSON.parse(skipped[0]?.payload ?? '{}') as { skippedRows: number }).skippedRows, 1);
+  assert.deepEqual(ctx.sqlite.prepare('SELECT skipped_count, supervisor_id FROM snapshots').get(), { skipped_count: 1, supervisor_id: boss.id });
+  ctx.close();
+});
+
+test('--skip-invalid needs a supervisor with the right PIN; a refusal writes no rejects file', () => {
+  const ctx = freshPoint();
+  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '1357' }, CHEAP);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  const file = corpus('bad-one-bad-row.csv');
+  assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'TN01', pin: '1357' } })), 'SUPERVISOR_REQUIRED');
+  assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'GS01', pin: '0000' } })), 'LOGIN_FAILED');
+  assert.equal((ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM snapshots').get() as { n: number }).n, 0);
+  assert.equal(existsSync(join(ctx.dataDir, 'rejects')) ? readdirSync(join(ctx.dataDir, 'rejects')).length : 0, 0);
+  ctx.close();
+});
+
+test('a new snapshot updates customers (and their search entries) and the amounts of unpaid bills only', () => {
+  const ctx = freshPoint();
+  importSnapshot(ctx, { file: snapshotFile([billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000), billLine('PC12AA0000002', 'Lê Văn B', '9002', 10, 2000)], 'a.csv') });
+  payBill(ctx, '9002', { exported: false });
+  importSnapshot(ctx, { file: snapshotFile([billLine('PC12AA0000001', 'Đoàn Văn Ánh', '9001', 10, 1500), billLine('PC12AA0000002', 'Lê Văn B', '9002', 10, 9900)], 'b.csv') });
+  const bills = ctx.sqlite.prepare('SELECT id_hdon, so_tien, tong_tien, first_snapshot_id, last_snapshot_id FROM bills ORDER BY id_hdon').all();
+  assert.deepEqual(bills, [
+    { id_hdon: '9001', so_tien: 1500, tong_tien: 1620, first_snapshot_id: 1, last_snapshot_id: 2 },
+    { id_hdon: '9002', so_tien: 2000, tong_tien: 2160, first_snapshot_id: 1, last_snapshot_id: 2 },
+  ]);
+  ctx.sqlite.prepare("INSERT INTO customer_search (customer_search) VALUES ('integrity-check')").run();
+  const hit = ctx.sqlite.prepare("SELECT c.ma_khang FROM customer_search s JOIN customers c ON c.id = s.rowid WHERE customer_search MATCH 'doan van anh'").all();
+  assert.deepEqual(hit, [{ ma_khang: 'PC12AA0000001' }]);
+  assert.deepEqual(ctx.sqlite.prepare("SELECT 1 AS x FROM customer_search WHERE customer_search MATCH 'le van a'").all(), []);
+  ctx.close();
+});
+
+test('a MA_KHANG not starting with its MA_DVIQLY is imported with a warning', () => {
+  const ctx = freshPoint();
+  const file = snapshotFile(['PC12AB,PC12AA0000001,Lê Văn A,Thôn 1,0,,,,,,,,']);
+  const result = importSnapshot(ctx, { file });
+  assert.equal(result.customerCount, 1);
+  assert.equal(result.billCount, 0);
+  assert.equal(result.warnings.length, 1);
+  assert.match(result.warnings[0] ?? '', /1 khách hàng có MA_KHANG không bắt đầu bằng MA_DVIQLY, ví dụ dòng 2 \(PC12AA0000001, PC12AB\)/);
+  ctx.close();
+});
