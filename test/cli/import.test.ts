@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { main } from '../../electron/cli/diemthu.ts';
+import { openContext } from '../../electron/context.ts';
+import { addUser } from '../../electron/users.ts';
+import { captureIo } from '../helpers/capture-io.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { corpus, dumpDatabase } from '../cmis/helpers.ts';
+
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  const io = captureIo(env);
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+async function initialised(): Promise<string> {
+  const dir = tempDir();
+  assert.equal((await run(['init', '--point', 'DT0001', '--unit', 'PC12AA', '--data-dir', dir])).code, 0);
+  return dir;
+}
+
+test('import: exit 0 with a summary; the same file again says so; status shows the snapshot', async () => {
+  const dir = await initialised();
+  const first = await run(['import', corpus('good-utf8.csv'), '--data-dir', dir]);
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /Đã nhập tệp good-utf8\.csv/);
+  assert.match(first.out, /8 khách hàng, 13 hoá đơn, tổng 15\.694\.344 ₫/);
+  const again = await run(['import', corpus('good-utf8.csv'), '--data-dir', dir, '--json']);
+  assert.equal(again.code, 0);
+  const json = JSON.parse(again.out) as { ok: boolean; value: { code: string; status: string } };
+  assert.deepEqual([json.ok, json.value.code, json.value.status], [true, 'SNAPSHOT_ALREADY_IMPORTED', 'already_imported']);
+
+  const status = await run(['status', '--data-dir', dir, '--json']);
+  assert.equal(status.code, 0);
+  const s = (JSON.parse(status.out) as { value: Record<string, unknown> }).value as {
+    point: { pointCode: string };
+    snapshot: { fileName: string; sha256: string };
+    customers: number;
+    outstanding: { count: number; total: number };
+    paidNotExported: { count: number; total: number };
+    conflicts: unknown[];
+  };
+  assert.equal(s.point.pointCode, 'DT0001');
+  assert.equal(s.snapshot.fileName, 'good-utf8.csv');
+  assert.match(s.snapshot.sha256, /^[0-9a-f]{64}$/);
+  assert.deepEqual([s.customers, s.outstanding, s.paidNotExported, s.conflicts], [8, { count: 13, total: 15694344 }, { count: 0, total: 0 }, []]);
+  const text = await run(['status', '--data-dir', dir]);
+  assert.match(text.out, /Hoá đơn còn nợ: 13, tổng 15\.694\.344 ₫/);
+});
+
+test('import: a bad file exits 2 with every problem on stderr (Vietnamese) and structured under --json', async () => {
+  const dir = await initialised();
+  const bad = await run(['import', corpus('bad-period.csv'), '--data-dir', dir]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^\[SNAPSHOT_INVALID\] Tệp bad-period\.csv bị từ chối: 4 lỗi/);
+  for (const line of ['dòng 2, cột THANG, giá trị "13"', 'dòng 3, cột KY, giá trị "4"', 'dòng 4, cột NAM, giá trị "26x"', 'dòng 5, cột KY, giá trị ""']) {
+    assert.ok(bad.err.includes(line), line);
+  }
+  const json = await run(['import', corpus('bad-period.csv'), '--data-dir', dir, '--json']);
+  assert.equal(json.code, 2);
+  const parsed = JSON.parse(json.out) as { ok: boolean; error: { code: string; details: { problemCount: number; problems: { line: number; column: string }[] } } };
+  assert.equal(parsed.ok, false);
+  assert.equal(parsed.error.code, 'SNAPSHOT_INVALID');
+  assert.deepEqual(parsed.error.details.problems.map((p) => [p.line, p.column]), [[2, 'THANG'], [3, 'KY'], [4, 'NAM'], [5, 'KY']]);
+  const header = await run(['import', corpus('bad-missing-column.csv'), '--data-dir', dir]);
+  assert.equal(header.code, 2);
+  assert.match(header.err, /SNAPSHOT_HEADER_INVALID/);
+});
+
+test('import: --encoding is checked, --profile renames columns, --dry-run writes nothing', async () => {
+  const dir = await initialised();
+  assert.equal((await run(['import', corpus('good-utf8.csv'), '--encoding', 'latin1', '--data-dir', dir])).code, 2);
+  const ctx = openContext(dir);
+  const before = dumpDatabase(ctx);
+  ctx.close();
+  const dry = await run(['import', corpus('good-profile.csv'), '--profile', corpus('profile-site.json'), '--dry-run', '--data-dir', dir]);
+  assert.equal(dry.code, 0, dry.err);
+  assert.match(dry.out, /Chạy thử/);
+  const check = openContext(dir);
+  assert.deepEqual(dumpDatabase(check), before);
+  check.close();
+  const real = await run(['import', corpus('good-windows1258.csv'), '--encoding', 'windows1258', '--data-dir', dir]);
+  assert.equal(real.code, 0, real.err);
+});
+
+test('import: --skip-invalid needs --supervisor and the PIN in DIEMTHU_PIN', async () => {
+  const dir = await initialised();
+  const ctx = openContext(dir);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, { N: 16, r: 1, p: 1 });
+  ctx.close();
+  const file = corpus('bad-one-bad-row.csv');
+  assert.equal((await run(['import', file, '--skip-invalid', '--data-dir', dir])).code, 2);
+  const noPin = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir]);
+  assert.equal(noPin.code, 2);
+  assert.match(noPin.err, /PIN_REQUIRED/);
+  const ok = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir, '--json'], { DIEMTHU_PIN: '2468' });
+  assert.equal(ok.code, 0, ok.err);
+  const value = (JSON.parse(ok.out) as { value: { skippedCount: number; rejectsFile: string } }).value;
+  assert.equal(value.skippedCount, 1);
+  assert.ok(existsSync(value.rejectsFile));
+});
+
+test('import before init is refused', async () => {
+  const dir = tempDir();
+  const r = await run(['import', corpus('good-utf8.csv'), '--data-dir', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /NOT_INITIALISED/);
+});
