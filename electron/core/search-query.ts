@@ -10,7 +10,8 @@ export interface SearchQuery {
   folded: string[];
 }
 
-const CODE = /^[A-Z0-9]{6,}$/;
+/** Customer codes (PC12AA0012345) and card numbers carry digits: "NGUYEN" is a name, not a code. */
+const CODE = /^(?=.*[0-9])[A-Z0-9]{6,}$/;
 
 export function parseSearchQuery(text: string): SearchQuery {
   const code = normaliseCode(text);

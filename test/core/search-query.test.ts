@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery } from '../../electron/core/search-query.ts';
+
+test('a code is 6+ of A-Z0-9 with a digit, trimmed and upper-cased; names are not codes', () => {
+  assert.equal(parseSearchQuery(' pc12aa0012345 ').code, 'PC12AA0012345');
+  assert.equal(parseSearchQuery('PC12AA 0012345').code, 'PC12AA0012345');
+  assert.equal(parseSearchQuery('840012').code, '840012');
+  assert.equal(parseSearchQuery('84001').code, null);
+  assert.equal(parseSearchQuery('nguyen').code, null);
+  assert.equal(parseSearchQuery('Nguyễn Thị Đào').code, null);
+});
+
+test('query words: typed keeps the marks, folded drops them and đ; apostrophes split like the index', () => {
+  assert.deepEqual(parseSearchQuery('  Nguyễn  THỊ Đào ').typed, ['nguyễn', 'thị', 'đào']);
+  assert.deepEqual(parseSearchQuery('  Nguyễn  THỊ Đào ').folded, ['nguyen', 'thi', 'dao']);
+  assert.deepEqual(parseSearchQuery("H'Hen Niê").folded, ['h', 'hen', 'nie']);
+  assert.deepEqual(parseSearchQuery(' ,-. ').folded, []);
+});
+
+test('the FTS expression requires every word as a quoted prefix', () => {
+  assert.equal(ftsPrefixQuery(['nguyen', 'thi', 'da']), '"nguyen"* "thi"* "da"*');
+  assert.equal(ftsPrefixQuery(['or', 'and', 'not']), '"or"* "and"* "not"*', 'FTS keywords stay plain words');
+});
+
+test('scores: exact diacritics first, then name over address, then whole words', () => {
+  const score = matchScorer(parseSearchQuery('Đào'));
+  const row = (name: string, address = 'Thôn 1') => ({ name, address, nameFold: name.toLowerCase(), addrFold: address.toLowerCase() });
+  const dao = score({ name: 'Nguyễn Thị Đào', address: 'Thôn 1', nameFold: 'nguyen thi dao', addrFold: 'thon 1' });
+  const plain = score({ name: 'Nguyễn Thị Dao', address: 'Thôn 1', nameFold: 'nguyen thi dao', addrFold: 'thon 1' });
+  const inAddress = score({ name: 'Lê Văn An', address: 'Thôn Đào Viên', nameFold: 'le van an', addrFold: 'thon dao vien' });
+  const longer = score({ name: 'Trần Đàoa', address: 'Thôn 1', nameFold: 'tran daoa', addrFold: 'thon 1' });
+  assert.deepEqual(dao, { diacritics: 1, inName: 1, whole: 1 });
+  assert.deepEqual(plain, { diacritics: 0, inName: 1, whole: 1 });
+  assert.deepEqual(inAddress, { diacritics: 1, inName: 0, whole: 1 });
+  assert.deepEqual(longer, { diacritics: 1, inName: 1, whole: 0 });
+  assert.ok(compareMatch(dao, plain) < 0 && compareMatch(dao, inAddress) < 0 && compareMatch(dao, longer) < 0);
+  assert.ok(compareMatch(inAddress, plain) < 0, 'typed diacritics outweigh where the word is');
+  assert.equal(compareMatch(dao, dao), 0);
+  assert.deepEqual(matchScorer(parseSearchQuery('hen'))(row("H'Hen Niê")), { diacritics: 1, inName: 1, whole: 1 }, 'a word after an apostrophe is a word');
+});
