@@ -24,16 +24,10 @@ interface Sample {
   dchi_khang: string;
 }
 
-/** mulberry32: the same queries every run. */
+/** Park-Miller minimal standard generator: the same queries every run. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  let x = seed % 2147483647 || 1;
+  return () => (x = (x * 48271) % 2147483647) / 2147483647;
 }
 
 function buildQueries(ctx: Ctx): { cls: QueryClass; text: string }[] {
