@@ -18,17 +18,28 @@ export const EPSON_REPLIES = {
 
 export class FakePrinter {
   state: PaperState = { offline: false, coverOpen: false, paperOut: false };
-  /** Every write that was not a status query, in order. */
+  /** Each job's bytes: everything received between two status queries (the outbox asks after each job). */
   readonly jobs: Buffer[] = [];
-  /** Called with each job write; a test can cut the link there. */
+  /** Called with each chunk of job data as it arrives; a test can cut the link there. */
   onJob: (bytes: Buffer) => void = () => {};
+  private pending: Buffer[] = [];
 
-  /** Bytes the device answers to what it received (a status query is written on its own). */
+  /**
+   * Bytes the device answers to what it received. A stream link (TCP) may deliver a query glued to the
+   * end of job data, so a trailing DLE EOT n is split off wherever it comes.
+   */
   receive(bytes: Buffer): Buffer {
-    if (bytes.length === 3 && bytes[0] === 0x10 && bytes[1] === 0x04) return Buffer.of(this.reply(bytes[2]!));
-    this.jobs.push(Buffer.from(bytes));
-    this.onJob(bytes);
-    return Buffer.alloc(0);
+    const n = bytes.length;
+    const query = n >= 3 && bytes[n - 3] === 0x10 && bytes[n - 2] === 0x04 ? bytes[n - 1]! : null;
+    const data = query === null ? bytes : bytes.subarray(0, n - 3);
+    if (data.length > 0) {
+      this.pending.push(Buffer.from(data));
+      this.onJob(data);
+    }
+    if (query === null) return Buffer.alloc(0);
+    if (this.pending.length > 0) this.jobs.push(Buffer.concat(this.pending));
+    this.pending = [];
+    return Buffer.of(this.reply(query));
   }
 
   private reply(n: number): number {

@@ -75,7 +75,6 @@ export class SerialTransport extends EventEmitter<TransportEvents> implements Tr
       this.reopenTimer = null;
       this.open().catch(() => this.scheduleReopen());
     }, pause);
-    this.reopenTimer.unref();
   }
 
   private async send(bytes: Uint8Array): Promise<void> {
