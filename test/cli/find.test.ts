@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -92,6 +92,24 @@ test('find --stdin answers each line as soon as it is read', { timeout: 10_000 }
   assert.equal(await done, 0);
   stdout.end();
   await once(stdout, 'end');
+});
+
+test('find --stdin stops quietly when the reader goes away (EPIPE)', { timeout: 10_000 }, async () => {
+  const dir = pointWithCustomers();
+  let written = 0;
+  const stdout = new Writable({
+    highWaterMark: 1,
+    write(_chunk, _enc, done) {
+      written += 1;
+      done(written > 1 ? Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }) : null);
+    },
+  });
+  const stdin = new PassThrough();
+  stdin.end(Array.from({ length: 50 }, () => 'nguyen').join('\n') + '\n');
+  const io = captureIo();
+  assert.equal(await main(['find', '--stdin', '--data-dir', dir], { ...io, stdin, stdout }), 0);
+  assert.ok(written < 50, `stopped after ${written} lines`);
+  assert.equal(io.err(), '');
 });
 
 test('the installed command: find --stdin over a pipe, exit codes 0 and 2', () => {

@@ -35,14 +35,28 @@ function parseLimit(value: unknown): number {
   return n;
 }
 
-/** One JSON line per input line, written as soon as it is answered (for pipes and co-processes). */
+/**
+ * One JSON line per input line, written as soon as it is answered (for pipes and co-processes).
+ * When the reader goes away (`| head -1`: EPIPE) it stops quietly, as Unix filters do.
+ */
 async function answerLines(ctx: Ctx, input: NodeJS.ReadableStream, output: NodeJS.WritableStream, limit: number): Promise<void> {
+  let failure: NodeJS.ErrnoException | undefined;
+  const onError = (error: NodeJS.ErrnoException) => (failure ??= error);
+  output.on('error', onError);
   const lines = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of lines) {
-    const query = line.trim();
-    const ok = output.write(JSON.stringify({ query, hits: searchCustomers(ctx, query, limit) }) + '\n');
-    if (!ok) await once(output, 'drain');
+  try {
+    for await (const line of lines) {
+      if (failure !== undefined) break;
+      const query = line.trim();
+      if (!output.write(JSON.stringify({ query, hits: searchCustomers(ctx, query, limit) }) + '\n')) {
+        await once(output, 'drain').catch(onError); // once() rejects if 'error' comes first
+      }
+    }
+  } finally {
+    lines.close();
+    output.off('error', onError);
   }
+  if (failure !== undefined && failure.code !== 'EPIPE') throw failure;
 }
 
 function table(hits: CustomerHit[]): string {
