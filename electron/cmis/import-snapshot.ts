@@ -357,7 +357,7 @@ class SnapshotLoader {
   private fold(text: string): string {
     let folded = this.folds.get(text);
     if (folded === undefined) {
-      if (this.folds.size >= 50_000) this.folds.clear();
+      if (this.folds.size >= 5_000) this.folds.clear();
       folded = fold(text);
       this.folds.set(text, folded);
     }

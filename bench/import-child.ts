@@ -1,0 +1,18 @@
+// Imports one snapshot in a process of its own and prints {ms, maxRssMb, rows, bills} as JSON, so the
+// import's peak memory can be read apart from the caller's (bench/import.bench.ts, test/cmis/streaming.test.ts).
+//   node --import tsx bench/import-child.ts <dataDir> <file>
+import { openContext } from '../electron/context.ts';
+import { initPoint } from '../electron/point.ts';
+import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
+
+const [dataDir, file] = process.argv.slice(2);
+if (dataDir === undefined || file === undefined) throw new Error('usage: import-child.ts <dataDir> <file>');
+const ctx = openContext(dataDir);
+initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: '' });
+const started = performance.now();
+const result = importSnapshot(ctx, { file });
+const ms = performance.now() - started;
+ctx.close();
+process.stdout.write(
+  JSON.stringify({ ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), rows: result.rowCount, bills: result.billCount }) + '\n',
+);
