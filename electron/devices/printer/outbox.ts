@@ -114,7 +114,8 @@ async function checkStatus(transport: Transport): Promise<AppError | null> {
   try {
     return statusProblem(await transport.readStatus());
   } catch (error) {
-    return asAppError(error);
+    // a one-way printer cannot be asked: it prints or it does not, as with the spooler
+    return isAppError(error) && error.code === 'PRINTER_ONE_WAY' ? null : asAppError(error);
   }
 }
 
