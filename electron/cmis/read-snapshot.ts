@@ -1,5 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { AppError } from '../core/errors.ts';
@@ -78,11 +79,22 @@ function forEachChunk(path: string, onChunk: (bytes: Buffer) => void): void {
   }
 }
 
+/** Bytes up to the end of the last complete UTF-8 sequence (a chunk may end inside one). */
+function completeUtf8(bytes: Buffer): number {
+  for (let i = bytes.length - 1; i >= 0 && i >= bytes.length - 4; i--) {
+    const c = bytes[i] ?? 0;
+    if ((c & 0xc0) === 0x80) continue; // continuation byte
+    const size = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    return i + size <= bytes.length ? bytes.length : i;
+  }
+  return bytes.length;
+}
+
 /** One streaming pass: the file's SHA-256 (the same-file check) and its encoding. */
 export function inspectFile(path: string): FileFacts {
   const hash = createHash('sha256');
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
   let validUtf8 = true;
+  let carry: Buffer = Buffer.alloc(0);
   let size = 0;
   let head: Buffer | null = null;
   try {
@@ -91,20 +103,16 @@ export function inspectFile(path: string): FileFacts {
       if (head === null) head = Buffer.from(bytes.subarray(0, 3));
       size += bytes.length;
       if (validUtf8) {
-        try {
-          utf8.decode(bytes, { stream: true });
-        } catch {
-          validUtf8 = false;
-        }
+        const joined = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
+        const end = completeUtf8(joined);
+        validUtf8 = isUtf8(joined.subarray(0, end));
+        carry = Buffer.from(joined.subarray(end));
       }
     });
-    if (validUtf8) utf8.decode();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== undefined) {
-      throw new AppError('SNAPSHOT_UNREADABLE', `Không đọc được tệp ${path}.`, { cause: String(error) });
-    }
-    validUtf8 = false;
+    throw new AppError('SNAPSHOT_UNREADABLE', `Không đọc được tệp ${path}.`, { cause: String(error) });
   }
+  if (carry.length > 0) validUtf8 = false; // the file ends inside a sequence
   const h = (head ?? Buffer.alloc(0)) as Buffer;
   let detected: SnapshotEncoding;
   if (h.length >= 2 && h[0] === 0xff && h[1] === 0xfe) detected = 'utf16le';

@@ -202,3 +202,11 @@ test('records larger than a read chunk and CRLF/LF endings stream correctly', ()
   assert.deepEqual(rows.map((r) => [r.line, r.ok]), [[2, true], [3, true], [5, true]]);
   assert.ok(rows[0]?.ok && rows[0].customer.dchi_khang === long);
 });
+
+test('UTF-8 detection holds when multi-byte letters straddle read chunks', () => {
+  const long = 'ễ'.repeat(700_000); // 2.1 MB of 3-byte sequences: chunk edges fall inside letters
+  const path = writeCsv([HEADER, `PC12AA,PC12AA0000001,A,"${long}",1,1,11,2026,100,8,108`]);
+  assert.equal(inspectFile(path).detected, 'utf8');
+  const [row] = readAll(path).rows;
+  assert.ok(row?.ok && row.customer.dchi_khang === long);
+});
