@@ -8,12 +8,22 @@
  *   Node-free built-ins), so everything else is inlined and the contract is imported for types only.
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { cpSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 export const NATIVE_MODULES = ['better-sqlite3', 'node-hid', 'serialport', 'usb', '@napi-rs/canvas'] as const;
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * `import.meta.url` for the CommonJS bundle (esbuild would leave it empty). Modules use it only to find
+ * files shipped beside them (the receipt fonts, copied to dist-electron/fonts/). Those files are read by
+ * native code (@napi-rs/canvas), which cannot see inside app.asar, so they are unpacked
+ * (electron-builder.yml) and the URL points into app.asar.unpacked.
+ */
+export const IMPORT_META_URL_SHIM =
+  'const __diemthu_import_meta_url = require("node:url").pathToFileURL(__filename.replace(/app\\.asar([\\\\/])/, "app.asar.unpacked$1")).href;';
 
 export interface BuildElectronOptions {
   outDir?: string;
@@ -48,6 +58,8 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       platform: 'node',
       target: 'node22',
       external: ['electron', ...NATIVE_MODULES],
+      define: { 'import.meta.url': '__diemthu_import_meta_url' },
+      banner: { js: IMPORT_META_URL_SHIM },
     }),
     build({
       ...common,
@@ -59,6 +71,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       external: ['electron'],
     }),
   ]);
+  cpSync(join(root, 'electron/devices/printer/fonts'), join(outDir, 'fonts'), { recursive: true });
   return { main, preload, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
 }
 

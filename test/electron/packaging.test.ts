@@ -55,6 +55,7 @@ test('asar on, no native rebuild (Node-API prebuilds), every native module unpac
       `${name}'s binary must be unpacked from the asar`,
     );
   }
+  assert.ok(config.asarUnpack.includes('dist-electron/fonts/**/*'), 'fonts are read by native code');
   assert.ok(config.files.includes('dist/**/*') && config.files.includes('dist-electron/**/*'));
   // The build script's external list and the yml's keep-list must agree: an excluded package must not be external.
   const excluded = config.files.find((f) => f.startsWith('!node_modules/{')) ?? '';
