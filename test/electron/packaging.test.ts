@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { FuseV1Options, FuseVersion } from '@electron/fuses';
+import { FuseState, FuseV1Options, FuseVersion, flipFuses, getCurrentFuseWire } from '@electron/fuses';
 import { NATIVE_MODULES } from '../../scripts/build-electron.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const require = createRequire(import.meta.url);
 const yaml = require('js-yaml') as { load(text: string): unknown };
@@ -80,6 +83,23 @@ test('fuse configuration: every fuse set, RunAsNode off, OnlyLoadAppFromAsar on,
   const names = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k))) as Array<keyof typeof FuseV1Options>;
   assert.deepEqual(names.sort(), Object.keys(expected).sort(), 'a fuse this Electron knows is missing from the expectation');
   for (const name of names) assert.equal(fuses[FuseV1Options[name]], expected[name], name);
+});
+
+test('@electron/fuses accepts the configuration on an Electron-45-shaped fuse wire and writes it', async () => {
+  // A stand-in binary: the sentinel, wire version 1, 9 fuses in Electron's shipped defaults, padding around.
+  const binary = join(tempDir(), 'diemthu.exe');
+  const wire = Buffer.from('101100011', 'latin1');
+  writeFileSync(binary, Buffer.concat([randomBytes(4096), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, wire.length]), wire, randomBytes(4096)]));
+  await flipFuses(binary, afterPack.fuseConfig({ FuseVersion, FuseV1Options }) as Parameters<typeof flipFuses>[1]);
+  const flipped = await getCurrentFuseWire(binary);
+  const on = (option: FuseV1Options) => flipped[option] === FuseState.ENABLE;
+  assert.equal(on(FuseV1Options.RunAsNode), false);
+  assert.equal(on(FuseV1Options.OnlyLoadAppFromAsar), true);
+  assert.equal(on(FuseV1Options.EnableNodeOptionsEnvironmentVariable), false);
+  assert.equal(on(FuseV1Options.EnableNodeCliInspectArguments), false);
+  assert.equal(on(FuseV1Options.EnableEmbeddedAsarIntegrityValidation), true);
+  assert.equal(on(FuseV1Options.EnableCookieEncryption), true);
+  assert.equal(on(FuseV1Options.GrantFileProtocolExtraPrivileges), false);
 });
 
 test('the afterPack hook flips those fuses through the packager (binary path per platform)', async () => {
