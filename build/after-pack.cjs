@@ -3,6 +3,8 @@
 // Every fuse is set explicitly (strictlyRequireAllFuses): a new fuse in a later Electron fails the
 // build instead of silently taking its default.
 'use strict';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- electron-builder require()s this hook: it is CommonJS
+const path = require('node:path');
 
 /** @param {typeof import('@electron/fuses')} fuses */
 function fuseConfig({ FuseVersion, FuseV1Options }) {
@@ -26,13 +28,28 @@ function fuseConfig({ FuseVersion, FuseV1Options }) {
   };
 }
 
-/** @param {import('app-builder-lib').AfterPackContext} context */
+/**
+ * The packed Electron binary (same naming as electron-builder's own fuse step).
+ * @param {import('app-builder-lib').AfterPackContext} context
+ */
+function electronBinaryPath({ appOutDir, electronPlatformName, packager }) {
+  if (electronPlatformName === 'win32') return path.join(appOutDir, `${packager.appInfo.productFilename}.exe`);
+  if (electronPlatformName === 'darwin' || electronPlatformName === 'mas') return path.join(appOutDir, `${packager.appInfo.productFilename}.app`);
+  return path.join(appOutDir, packager.executableName);
+}
+
+/**
+ * Our own @electron/fuses (ESM-only, hence import()), not packager.addElectronFuses: that one uses
+ * electron-builder's nested, older copy, which does not know every fuse of Electron 45's wire and
+ * makes strictlyRequireAllFuses fail.
+ * @param {import('app-builder-lib').AfterPackContext} context
+ */
 async function afterPack(context) {
-  // @electron/fuses is ESM-only; the packager method resolves the binary name per platform.
   const fuses = await import('@electron/fuses');
-  await context.packager.addElectronFuses(context, fuseConfig(fuses));
+  await fuses.flipFuses(electronBinaryPath(context), fuseConfig(fuses));
 }
 
 module.exports = afterPack;
 module.exports.default = afterPack;
 module.exports.fuseConfig = fuseConfig;
+module.exports.electronBinaryPath = electronBinaryPath;

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { FuseState, FuseV1Options, FuseVersion, flipFuses, getCurrentFuseWire } from '@electron/fuses';
+import { FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
 import { NATIVE_MODULES } from '../../scripts/build-electron.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
@@ -16,6 +16,7 @@ const { validateConfiguration } = require('app-builder-lib/out/util/config/confi
 const afterPack = require('../../build/after-pack.cjs') as ((context: unknown) => Promise<void>) & {
   default: unknown;
   fuseConfig(fuses: { FuseVersion: typeof FuseVersion; FuseV1Options: typeof FuseV1Options }): Record<string, unknown>;
+  electronBinaryPath(context: unknown): string;
 };
 
 type Config = Record<string, unknown> & {
@@ -85,13 +86,16 @@ test('fuse configuration: every fuse set, RunAsNode off, OnlyLoadAppFromAsar on,
   for (const name of names) assert.equal(fuses[FuseV1Options[name]], expected[name], name);
 });
 
-test('@electron/fuses accepts the configuration on an Electron-45-shaped fuse wire and writes it', async () => {
-  // A stand-in binary: the sentinel, wire version 1, 9 fuses in Electron's shipped defaults, padding around.
-  const binary = join(tempDir(), 'diemthu.exe');
+test('the afterPack hook flips those fuses with @electron/fuses on the packed binary (a stand-in with Electron 45\'s wire)', async () => {
+  // The sentinel, wire version 1, 9 fuses in Electron's shipped defaults, padding around.
+  const appOutDir = tempDir();
   const wire = Buffer.from('101100011', 'latin1');
-  writeFileSync(binary, Buffer.concat([randomBytes(4096), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, wire.length]), wire, randomBytes(4096)]));
-  await flipFuses(binary, afterPack.fuseConfig({ FuseVersion, FuseV1Options }) as Parameters<typeof flipFuses>[1]);
-  const flipped = await getCurrentFuseWire(binary);
+  const binary = Buffer.concat([randomBytes(4096), Buffer.from('dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'), Buffer.from([1, wire.length]), wire, randomBytes(4096)]);
+  writeFileSync(join(appOutDir, 'diemthu'), binary);
+  const context = { appOutDir, electronPlatformName: 'linux', packager: { executableName: 'diemthu', appInfo: { productFilename: 'Điểm Thu' } } };
+  assert.equal(afterPack.default, afterPack);
+  await afterPack(context);
+  const flipped = await getCurrentFuseWire(join(appOutDir, 'diemthu'));
   const on = (option: FuseV1Options) => flipped[option] === FuseState.ENABLE;
   assert.equal(on(FuseV1Options.RunAsNode), false);
   assert.equal(on(FuseV1Options.OnlyLoadAppFromAsar), true);
@@ -100,15 +104,8 @@ test('@electron/fuses accepts the configuration on an Electron-45-shaped fuse wi
   assert.equal(on(FuseV1Options.EnableEmbeddedAsarIntegrityValidation), true);
   assert.equal(on(FuseV1Options.EnableCookieEncryption), true);
   assert.equal(on(FuseV1Options.GrantFileProtocolExtraPrivileges), false);
-});
 
-test('the afterPack hook flips those fuses through the packager (binary path per platform)', async () => {
-  const calls: unknown[] = [];
-  const context = { packager: { addElectronFuses: async (ctx: unknown, fuses: unknown) => void calls.push([ctx, fuses]) } };
-  assert.equal(afterPack.default, afterPack);
-  await afterPack(context);
-  assert.equal(calls.length, 1);
-  assert.deepEqual(calls[0], [context, afterPack.fuseConfig({ FuseVersion, FuseV1Options })]);
+  assert.equal(afterPack.electronBinaryPath({ ...context, electronPlatformName: 'win32' }), join(appOutDir, 'Điểm Thu.exe'));
 });
 
 test('package.json: start builds both sides then runs electron; dist runs electron-builder; main is the bundle', () => {
