@@ -64,7 +64,7 @@ export interface PreventableEvent {
 }
 
 /**
- * will-navigate / will-redirect: the app is one page, so no navigation is legitimate, not even to
+ * will-navigate / will-frame-navigate / will-redirect: the app is one page, so no navigation is legitimate, not even to
  * another path of our own origin (a link or a form would otherwise reload the cashier's screen).
  */
 export function denyNavigation(event: PreventableEvent): void {
@@ -92,13 +92,14 @@ export function denyPermissionCheck(): boolean {
 }
 
 export interface GuardedContents {
-  on(event: 'will-navigate' | 'will-redirect' | 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'will-navigate' | 'will-frame-navigate' | 'will-redirect' | 'will-attach-webview', listener: (event: PreventableEvent) => void): unknown;
   setWindowOpenHandler(handler: () => { action: 'deny' }): void;
 }
 
 /** Installed on every webContents when it is created (app 'web-contents-created'). */
 export function installContentsGuards(contents: GuardedContents): void {
   contents.on('will-navigate', denyNavigation);
+  contents.on('will-frame-navigate', denyNavigation); // sub-frames too
   contents.on('will-redirect', denyNavigation);
   contents.on('will-attach-webview', denyWebview);
   contents.setWindowOpenHandler(denyWindowOpen);

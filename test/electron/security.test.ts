@@ -55,6 +55,7 @@ test('every navigation is prevented, our own origin included', () => {
   const { fire } = fakeContents();
   // The listener gets the URL too in Electron; it must not matter which one.
   assert.equal(fire('will-navigate'), true);
+  assert.equal(fire('will-frame-navigate'), true);
   assert.equal(fire('will-redirect'), true);
 });
 
