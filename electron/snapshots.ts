@@ -7,6 +7,7 @@ export interface SnapshotInfo {
   sha256: string;
   importedAt: string;
   encoding: string;
+  delimiter: string;
   rowCount: number;
   customerCount: number;
   billCount: number;
@@ -23,6 +24,7 @@ interface SnapshotRow {
   sha256: string;
   imported_at: string;
   encoding: string;
+  delimiter: string;
   row_count: number;
   customer_count: number;
   bill_count: number;
@@ -40,6 +42,7 @@ function toInfo(row: SnapshotRow): SnapshotInfo {
     sha256: row.sha256,
     importedAt: row.imported_at,
     encoding: row.encoding,
+    delimiter: row.delimiter,
     rowCount: row.row_count,
     customerCount: row.customer_count,
     billCount: row.bill_count,

@@ -7,6 +7,7 @@ import { fold } from '../core/fold.ts';
 import { compactDate, localParts } from '../core/local-time.ts';
 import { appendJournal } from '../journal.ts';
 import { requireSupervisor } from '../users.ts';
+import { snapshotById, type SnapshotInfo } from '../snapshots.ts';
 import type { MappingProfile } from './profiles.ts';
 import {
   formatProblem,
@@ -82,9 +83,7 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
   const facts = inspectFile(options.file);
   const fileName = basename(options.file);
   const encoding = options.encoding ?? facts.detected;
-  const already = ctx.sqlite.prepare('SELECT id, imported_at FROM snapshots WHERE sha256 = ?').get(facts.sha256) as
-    | { id: number; imported_at: string }
-    | undefined;
+  const already = ctx.sqlite.prepare('SELECT id FROM snapshots WHERE sha256 = ?').get(facts.sha256) as { id: number } | undefined;
   if (already !== undefined) {
     return {
       ...storedResult(ctx.sqlite, already.id),
@@ -190,37 +189,8 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
 
 /** The summary of a snapshot already in the database (for the same-file no-op). */
 function storedResult(sqlite: Sqlite, id: number): Omit<ImportResult, 'status' | 'code'> {
-  const row = sqlite.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as {
-    file_name: string;
-    sha256: string;
-    encoding: SnapshotEncoding;
-    delimiter: string;
-    row_count: number;
-    customer_count: number;
-    bill_count: number;
-    bill_total: number;
-    skipped_count: number;
-    rejects_file: string | null;
-    warnings: string;
-    reimport_summary: string;
-  };
-  return {
-    snapshotId: id,
-    fileName: row.file_name,
-    sha256: row.sha256,
-    encoding: row.encoding,
-    delimiter: row.delimiter,
-    rowCount: row.row_count,
-    customerCount: row.customer_count,
-    billCount: row.bill_count,
-    billTotal: row.bill_total,
-    skippedCount: row.skipped_count,
-    rejectsFile: row.rejects_file,
-    warnings: JSON.parse(row.warnings) as string[],
-    reimport: JSON.parse(row.reimport_summary) as ReimportSummary,
-    problems: [],
-    problemCount: 0,
-  };
+  const { id: snapshotId, importedAt: _importedAt, encoding, ...info } = snapshotById(sqlite, id) as SnapshotInfo;
+  return { ...info, snapshotId, encoding: encoding as SnapshotEncoding, problems: [], problemCount: 0 };
 }
 
 function hhmmss(at: Date): string {
