@@ -40,23 +40,13 @@ export interface ImportOptions {
   skipInvalid?: { supervisorCode: string; pin: string };
 }
 
-export interface ImportResult {
+/** What an import did (or would do): the snapshot's figures as stored, plus the outcome. */
+export interface ImportResult extends Omit<SnapshotInfo, 'id' | 'importedAt' | 'encoding'> {
   status: 'imported' | 'dry_run' | 'already_imported';
   /** SNAPSHOT_ALREADY_IMPORTED when the same file (SHA-256) was imported before: nothing done. */
   code: 'SNAPSHOT_IMPORTED' | 'SNAPSHOT_DRY_RUN' | 'SNAPSHOT_ALREADY_IMPORTED';
   snapshotId: number | null;
-  fileName: string;
-  sha256: string;
   encoding: SnapshotEncoding;
-  delimiter: string;
-  rowCount: number;
-  customerCount: number;
-  billCount: number;
-  billTotal: number;
-  skippedCount: number;
-  rejectsFile: string | null;
-  warnings: string[];
-  reimport: ReimportSummary;
   /** Problems of skipped rows (first MAX_PROBLEMS kept), when --skip-invalid was used. */
   problems: Problem[];
   problemCount: number;
