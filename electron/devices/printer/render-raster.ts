@@ -31,7 +31,7 @@ interface Metrics {
 }
 
 const MARGIN = 4;
-const STRIP_CACHE_LIMIT = 4000;
+const STRIP_CACHE_LIMIT = 400; // ~10 kB a strip: small enough to stay out of the way of the GC
 
 function metrics(width: PaperWidth, style: Style): Metrics {
   const body = width === 576 ? 24 : 21;
@@ -40,10 +40,23 @@ function metrics(width: PaperWidth, style: Style): Metrics {
   return { font: `${size}px "${family}"`, size, lineHeight: Math.round(size * 1.4) };
 }
 
+interface Glyph {
+  advance: number; // pen advance, fractional dots
+  strip: Strip; // drawn with GLYPH_PAD dots of room on the left
+}
+
+const GLYPH_PAD = 4;
+
+/**
+ * Texts are composed from cached glyphs: reading pixels back from the canvas costs ~25 ns a dot, so
+ * drawing each new name and address whole took most of a receipt's time. A glyph is drawn once per
+ * font; a receipt of new names then needs no canvas call at all. Whole texts (header lines, labels)
+ * are cached too. Kerning is not applied, which a receipt does not show.
+ */
 class StripCache {
   private readonly strips = new Map<string, Strip>();
-  private readonly widths = new Map<string, number>();
-  private readonly canvas = createCanvas(1200, 64);
+  private readonly glyphs = new Map<string, Glyph>();
+  private readonly canvas = createCanvas(128, 96);
   private readonly ctx: SKRSContext2D;
 
   constructor() {
@@ -53,30 +66,51 @@ class StripCache {
     this.ctx.fillStyle = '#000';
   }
 
+  private glyph(m: Metrics, ch: string): Glyph {
+    const key = `${m.font}|${ch}`;
+    const cached = this.glyphs.get(key);
+    if (cached !== undefined) return cached;
+    this.ctx.font = m.font;
+    const advance = this.ctx.measureText(ch).width;
+    const width = Math.min(this.canvas.width, Math.ceil(advance) + 2 * GLYPH_PAD);
+    const height = m.lineHeight;
+    this.ctx.clearRect(0, 0, width, height);
+    this.ctx.fillText(ch, GLYPH_PAD, Math.round(m.size * 1.05));
+    const rgba = this.ctx.getImageData(0, 0, width, height).data;
+    const dots = new Uint8Array(width * height);
+    for (let i = 0; i < dots.length; i++) dots[i] = rgba[i * 4 + 3]! >= 110 ? 1 : 0;
+    const glyph = { advance, strip: { width, height, dots } };
+    this.glyphs.set(key, glyph);
+    return glyph;
+  }
+
   measure(m: Metrics, text: string): number {
-    const key = `${m.font}|${text}`;
-    let width = this.widths.get(key);
-    if (width === undefined) {
-      this.ctx.font = m.font;
-      width = Math.ceil(this.ctx.measureText(text).width);
-      this.widths.set(key, width);
-      if (this.widths.size > STRIP_CACHE_LIMIT * 4) this.widths.clear();
-    }
-    return width;
+    let width = 0;
+    for (const ch of text) width += this.glyph(m, ch).advance;
+    return Math.ceil(width);
   }
 
   strip(m: Metrics, text: string): Strip {
     const key = `${m.font}|${text}`;
     const cached = this.strips.get(key);
     if (cached !== undefined) return cached;
-    const width = Math.max(1, Math.min(this.measure(m, text), this.canvas.width));
+    const width = Math.max(1, this.measure(m, text));
     const height = m.lineHeight;
-    this.ctx.clearRect(0, 0, width, height);
-    this.ctx.font = m.font;
-    this.ctx.fillText(text, 0, Math.round(m.size * 1.05));
-    const rgba = this.ctx.getImageData(0, 0, width, height).data;
     const dots = new Uint8Array(width * height);
-    for (let i = 0; i < dots.length; i++) dots[i] = rgba[i * 4 + 3]! >= 110 ? 1 : 0;
+    let pen = 0;
+    for (const ch of text) {
+      const glyph = this.glyph(m, ch);
+      const left = Math.round(pen) - GLYPH_PAD;
+      for (let y = 0; y < height; y++) {
+        const from = y * glyph.strip.width;
+        const to = y * width;
+        for (let x = 0; x < glyph.strip.width; x++) {
+          const at = left + x;
+          if (at >= 0 && at < width && glyph.strip.dots[from + x] === 1) dots[to + at] = 1;
+        }
+      }
+      pen += glyph.advance;
+    }
     const strip = { width, height, dots };
     // A simple bound: when full, start again (the header and labels come straight back).
     if (this.strips.size >= STRIP_CACHE_LIMIT) this.strips.clear();
@@ -88,50 +122,56 @@ class StripCache {
 let cache: StripCache | undefined;
 const strips = () => (cache ??= new StripCache());
 
-/** A page being assembled, one byte a dot; grows as lines are added. */
+/** Reused between pages (rendering is synchronous): pages leave it zeroed when packed. */
+let scratch = new Uint8Array(576 * 1024);
+
+/** A page being assembled, one byte a dot, in one growing buffer (a row per allocation fed the GC). */
 class Page {
-  private rows: Uint8Array[] = [];
+  private dots = scratch;
+  private rows = 0;
   constructor(readonly width: number) {}
 
   get height(): number {
-    return this.rows.length;
+    return this.rows;
   }
 
   addBlank(height: number): number {
-    const top = this.rows.length;
-    for (let i = 0; i < height; i++) this.rows.push(new Uint8Array(this.width));
+    const top = this.rows;
+    this.rows += height;
+    if (this.rows * this.width > this.dots.length) {
+      const grown = new Uint8Array(Math.max(this.dots.length * 2, this.rows * this.width));
+      grown.set(this.dots);
+      this.dots = grown;
+      scratch = grown;
+    }
     return top;
   }
 
   put(strip: Strip, x: number, top: number): void {
     const w = Math.min(strip.width, this.width - x);
+    const dots = this.dots;
     for (let y = 0; y < strip.height; y++) {
-      const row = this.rows[top + y]!;
+      const to = (top + y) * this.width + x;
       const from = y * strip.width;
-      for (let i = 0; i < w; i++) row[x + i] = row[x + i]! | strip.dots[from + i]!;
+      for (let i = 0; i < w; i++) dots[to + i] = dots[to + i]! | strip.dots[from + i]!;
     }
   }
 
   hline(top: number, thickness: number, dashed: boolean): void {
     for (let y = top; y < top + thickness; y++) {
-      const row = this.rows[y]!;
-      for (let x = MARGIN; x < this.width - MARGIN; x++) row[x] = dashed && x % 8 >= 5 ? 0 : 1;
+      for (let x = MARGIN; x < this.width - MARGIN; x++) this.dots[y * this.width + x] = dashed && x % 8 >= 5 ? 0 : 1;
     }
   }
 
   pack(): Bitmap {
     const bytesPerRow = this.width >> 3;
-    const data = new Uint8Array(bytesPerRow * this.rows.length);
-    this.rows.forEach((row, y) => {
-      const base = y * bytesPerRow;
-      for (let b = 0; b < bytesPerRow; b++) {
-        const x = b << 3;
-        data[base + b] =
-          (row[x]! << 7) | (row[x + 1]! << 6) | (row[x + 2]! << 5) | (row[x + 3]! << 4) |
-          (row[x + 4]! << 3) | (row[x + 5]! << 2) | (row[x + 6]! << 1) | row[x + 7]!;
-      }
-    });
-    return { width: this.width, height: this.rows.length, data };
+    const data = new Uint8Array(bytesPerRow * this.rows);
+    const d = this.dots;
+    for (let b = 0, x = 0; b < data.length; b++, x += 8) {
+      data[b] = (d[x]! << 7) | (d[x + 1]! << 6) | (d[x + 2]! << 5) | (d[x + 3]! << 4) | (d[x + 4]! << 3) | (d[x + 5]! << 2) | (d[x + 6]! << 1) | d[x + 7]!;
+    }
+    d.fill(0, 0, this.rows * this.width);
+    return { width: this.width, height: this.rows, data };
   }
 }
 
