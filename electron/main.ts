@@ -20,11 +20,16 @@ import {
 import { drainAndClose, installQuitDrain } from './shutdown.ts';
 import { entryUrl, trustedOrigins, windowOptions } from './window.ts';
 import { startRuntime, type Dialogs } from './runtime.ts';
-
-const log = (message: string, error?: unknown) => console.error(`[diemthu] ${message}`, error ?? '');
+import { fileLog } from './main-log.ts';
+import { systemClock } from './core/clock.ts';
 
 // One folder for the database and Chromium's own files: the CLI finds the same database.
 const dataDir = defaultDataDir();
+const log = fileLog(dataDir, systemClock, undefined, (message, error) => console.error(`[diemthu] ${message}`, error ?? ''));
+// A fault in a device callback must not close the till: log it and keep going (payments are
+// committed before anything else happens, so there is nothing half-done to protect).
+process.on('uncaughtException', (error) => log('uncaught exception', error));
+process.on('unhandledRejection', (reason) => log('unhandled rejection', reason));
 app.setPath('userData', dataDir);
 app.enableSandbox();
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -88,6 +93,11 @@ async function start(): Promise<void> {
   const window = new BrowserWindow(windowOptions(path.join(app.getAppPath(), 'dist-electron', 'preload.cjs'), !app.isPackaged));
   mainWindow = window;
   window.on('closed', () => (mainWindow = null));
+  // A crashed or killed renderer is reloaded: the state that matters lives in main and the database.
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log(`renderer gone: ${details.reason}`);
+    if (details.reason !== 'clean-exit' && !window.isDestroyed()) void window.loadURL(entry);
+  });
 
   const runtime = startRuntime(ctx, {
     dialogs: dialogs(window),
