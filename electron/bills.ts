@@ -32,7 +32,7 @@ export function outstandingBills(sqlite: Sqlite, customerId: number): BillRow[] 
               b.so_tien, b.tien_gtgt, b.tong_tien, b.han_ttoan
          FROM bills b
         WHERE b.customer_id = ?
-          AND b.last_snapshot_id = (SELECT MAX(id) FROM snapshots)
+          AND +b.last_snapshot_id = (SELECT MAX(id) FROM snapshots) -- unary +: use the customer index, not every bill of the snapshot
           AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = b.id AND l.voided = 0)
         ORDER BY b.nam, b.thang, b.ky, b.id_hdon`,
     )
