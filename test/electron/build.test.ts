@@ -1,12 +1,15 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { builtinModules } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { buildElectron, IMPORT_META_URL_SHIM, NATIVE_MODULES, type BuildElectronResult } from '../../scripts/build-electron.ts';
 import { channels, eventApiName, eventChannel, events } from '../../electron/ipc/contract.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, contentSecurityPolicy } from '../../electron/security.ts';
 
 const outDir = join(tempDir(), 'dist-electron');
 let built: BuildElectronResult;
@@ -97,4 +100,41 @@ test('files found beside a module (the receipt fonts) ship beside the bundle, un
   );
   assert.equal(urlFor('/work/main/dist-electron/main.cjs'), 'file:///work/main/dist-electron/main.cjs', 'unpackaged runs are left alone');
   assert.equal(urlFor('C:\\app\\resources\\app.asar\\dist-electron\\main.cjs'), 'file:///C:/app/resources/app.asar.unpacked/dist-electron/main.cjs');
+});
+
+test('the built main bundle, run under a stand-in electron module, installs every guard and serves, answers and drains', () => {
+  const appPath = dirname(outDir);
+  mkdirSync(join(appPath, 'dist'), { recursive: true });
+  writeFileSync(join(appPath, 'dist', 'index.html'), '<!doctype html><title>Điểm Thu</title>');
+  const dataDir = join(appPath, 'data');
+  const reportFile = join(appPath, 'report.json');
+  const child = spawnSync(process.execPath, ['--require', fileURLToPath(new URL('./fake-electron.cjs', import.meta.url)), built.main], {
+    env: { ...process.env, DIEMTHU_DATA_DIR: dataDir, FAKE_APP_PATH: appPath, FAKE_REPORT: reportFile, NODE_PATH: fileURLToPath(new URL('../../node_modules', import.meta.url)) },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(child.status, 0, child.stderr);
+  const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+
+  assert.deepEqual(report.calls.slice(0, 3), [['app.setPath', 'userData', dataDir], ['app.enableSandbox'], ['protocol.registerSchemesAsPrivileged', [APP_SCHEME_PRIVILEGES]]]);
+  assert.deepEqual(report.window.webPreferences.preload, join(appPath, 'dist-electron', 'preload.cjs'));
+  assert.equal(report.window.webPreferences.sandbox, true);
+  assert.equal(report.window.webPreferences.devTools, false, 'no DevTools in a packaged app');
+  assert.deepEqual(report.guards.sort(), ['render-process-gone', 'setWindowOpenHandler', 'will-attach-webview', 'will-frame-navigate', 'will-navigate', 'will-redirect']);
+  assert.deepEqual(report.sessionGuards, [['permissionRequest', 3], ['permissionCheck', false], ['devicePermission', false], ['will-download'], ['csp', contentSecurityPolicy()]]);
+  assert.ok(report.calls.some((c: unknown[]) => c[0] === 'window.loadURL' && c[1] === APP_ENTRY_URL));
+  assert.deepEqual(report.ipcChannels.sort(), Object.keys(channels).sort());
+
+  assert.deepEqual(report.results.index, { status: 200, csp: contentSecurityPolicy(), body: '<!doctype html><title>Điểm Thu</title>' });
+  assert.equal(report.results.traversal, 403);
+  assert.deepEqual(report.results.session, { ok: true, value: null });
+  assert.equal(report.results.subFrame.error.code, 'FORBIDDEN_SENDER');
+  assert.equal(report.results.badPayload.error.code, 'BAD_REQUEST');
+  assert.equal(report.results.navigationPrevented, true);
+  assert.deepEqual(report.results.windowOpen, { action: 'deny' });
+
+  // Quit: held once for the drain, then let through; the store is checkpointed and closed.
+  assert.deepEqual(report.calls.filter((c: unknown[]) => c[0] === 'app.quit').length, 2);
+  assert.ok(existsSync(join(dataDir, 'diemthu.sqlite')));
+  assert.ok(!existsSync(join(dataDir, 'diemthu.sqlite-wal')) || statSync(join(dataDir, 'diemthu.sqlite-wal')).size === 0);
 });
