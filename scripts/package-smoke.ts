@@ -3,10 +3,11 @@
  * fuses) for a Linux `dir` target against a STAND-IN Electron (a small file carrying Electron 45's fuse
  * wire), since the real binary cannot be downloaded here. Then checks what the package holds: the
  * bundles and renderer inside app.asar, the native modules and the receipt fonts unpacked, the build
- * tooling left out, and the fuses flipped. Needs dist/ (npm run build:renderer) first.
+ * tooling left out, the fuses flipped, and that the packaged main.cjs starts (under a stand-in electron
+ * module, with only the package's own node_modules). Needs dist/ (npm run build:renderer) first.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,7 +16,30 @@ import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { buildElectron } from './build-electron.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const asar = createRequire(import.meta.url)('@electron/asar') as { listPackage(archive: string): string[] };
+const asar = createRequire(import.meta.url)('@electron/asar') as {
+  listPackage(archive: string): string[];
+  extractAll(archive: string, dest: string): void;
+};
+
+/**
+ * Runs the packaged main.cjs from the extracted app (no NODE_PATH: every require must resolve inside
+ * the package) under the stand-in electron module the tests use, and returns what went wrong.
+ */
+function runPackagedMain(appDir: string, work: string): string[] {
+  const report = join(work, 'report.json');
+  const child = spawnSync(process.execPath, ['--require', join(root, 'test', 'electron', 'fake-electron.cjs'), join(appDir, 'dist-electron', 'main.cjs')], {
+    cwd: work,
+    env: { PATH: process.env.PATH, DIEMTHU_DATA_DIR: join(work, 'data'), FAKE_APP_PATH: appDir, FAKE_REPORT: report },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (child.status !== 0 || !existsSync(report)) return [`packaged main did not run: ${child.stderr.slice(0, 2000)}`];
+  const results = (JSON.parse(readFileSync(report, 'utf8')) as { results: { index?: { status: number }; session?: { ok: boolean } } }).results;
+  const problems: string[] = [];
+  if (results.index?.status !== 200) problems.push('packaged main did not serve index.html');
+  if (results.session?.ok !== true) problems.push('packaged main did not answer IPC');
+  return problems;
+}
 
 /** The fuse sentinel, wire version 1 and Electron 45's 9 default fuse states. */
 function standInElectron(dir: string): void {
@@ -71,7 +95,10 @@ export async function run(): Promise<string[]> {
     for (const [fuse, on] of expect) {
       if ((fuses[fuse] === FuseState.ENABLE) !== on) problems.push(`fuse ${FuseV1Options[fuse]} should be ${on ? 'on' : 'off'}`);
     }
-    console.log(problems.length === 0 ? `package smoke: OK (${packed.size} entries in app.asar, fuses flipped)` : `package smoke: ${problems.length} problem(s)`);
+    const extracted = join(work, 'extracted');
+    asar.extractAll(join(app, 'resources', 'app.asar'), extracted);
+    problems.push(...runPackagedMain(extracted, work));
+    console.log(problems.length === 0 ? `package smoke: OK (${packed.size} entries in app.asar, fuses flipped, packaged main starts)` : `package smoke: ${problems.length} problem(s)`);
     for (const p of problems) console.log(`  - ${p}`);
     return problems;
   } finally {
