@@ -81,10 +81,13 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
       code: 'SNAPSHOT_ALREADY_IMPORTED',
     };
   }
-  const supervisor = options.skipInvalid === undefined ? null : requireSupervisor(ctx, options.skipInvalid.supervisorCode, options.skipInvalid.pin);
+  const dryRun = options.dryRun === true;
+  const skipping = options.skipInvalid !== undefined;
+  // A dry run previews the skip without the PIN check: checking it journals a login, and a dry run writes nothing.
+  const supervisor = options.skipInvalid === undefined || dryRun ? null : requireSupervisor(ctx, options.skipInvalid.supervisorCode, options.skipInvalid.pin);
   const at = ctx.clock();
   const rejectsPath =
-    supervisor === null || options.dryRun === true
+    supervisor === null
       ? null
       : join(ctx.dataDir, 'rejects', `${compactDate(at)}-${hhmmss(at)}-${fileName.replace(/\.[^.]*$/, '')}-loai.csv`);
 
@@ -108,7 +111,7 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
         });
         if (header.unknownColumns.length > 0) loader.warnings.unshift(`Bỏ qua các cột không biết: ${header.unknownColumns.join(', ')}.`);
         const problemList = loader.problems;
-        if (loader.problemCount > 0 && supervisor === null) {
+        if (loader.problemCount > 0 && !skipping) {
           const shown = problemList.map(formatProblem);
           const more = loader.problemCount > shown.length ? [`... và ${loader.problemCount - shown.length} lỗi nữa.`] : [];
           throw new AppError(
@@ -120,9 +123,9 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
         const delimiter = header.delimiter === '\t' ? 'tab' : header.delimiter;
         const reimport = loader.finish(delimiter);
         const summary: ImportResult = {
-          status: options.dryRun === true ? 'dry_run' : 'imported',
-          code: options.dryRun === true ? 'SNAPSHOT_DRY_RUN' : 'SNAPSHOT_IMPORTED',
-          snapshotId: options.dryRun === true ? null : sid,
+          status: dryRun ? 'dry_run' : 'imported',
+          code: dryRun ? 'SNAPSHOT_DRY_RUN' : 'SNAPSHOT_IMPORTED',
+          snapshotId: dryRun ? null : sid,
           fileName,
           sha256: facts.sha256,
           encoding,
@@ -138,7 +141,7 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
           problems: problemList,
           problemCount: loader.problemCount,
         };
-        if (options.dryRun === true) throw new Rollback(summary);
+        if (dryRun) throw new Rollback(summary);
         ctx.sqlite
           .prepare('UPDATE snapshots SET skipped_count = ?, rejects_file = ?, supervisor_id = ? WHERE id = ?')
           .run(summary.skippedCount, summary.rejectsFile, summary.skippedCount > 0 ? (supervisor?.id ?? null) : null, sid);

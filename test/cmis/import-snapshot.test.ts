@@ -197,3 +197,14 @@ test('a MA_KHANG not starting with its MA_DVIQLY is imported with a warning', ()
   assert.match(result.warnings[0] ?? '', /1 khách hàng có MA_KHANG không bắt đầu bằng MA_DVIQLY, ví dụ dòng 2 \(PC12AA0000001, PC12AB\)/);
   ctx.close();
 });
+
+test('a dry run of --skip-invalid previews the skip and writes nothing, not even a login', () => {
+  const ctx = freshPoint();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  const before = dumpDatabase(ctx);
+  const preview = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), dryRun: true, skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  assert.deepEqual([preview.status, preview.billCount, preview.skippedCount, preview.rejectsFile], ['dry_run', 2, 1, null]);
+  assert.deepEqual(dumpDatabase(ctx), before);
+  assert.equal(existsSync(join(ctx.dataDir, 'rejects')), false);
+  ctx.close();
+});
