@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { loadImage, createCanvas } from '@napi-rs/canvas';
 import { encodeDocument, encodeTestPage, code128Payload } from '../../../electron/devices/printer/encode-escpos.ts';
 import { encodeTextLine } from '../../../electron/devices/printer/encode-text.ts';
+import fc from 'fast-check';
 import { amountInWords } from '../../../electron/devices/printer/amount-words.ts';
 import { decode, decodedPng } from '../../escpos/decoder.ts';
 import { previews, receipt, testPage, WIDTHS } from '../../../fixtures/receipts/documents.ts';
@@ -106,4 +107,26 @@ test('amounts in words start with a capital and end in đồng', () => {
   assert.equal(amountInWords(1250000), 'Một triệu hai trăm năm mươi nghìn đồng');
   assert.equal(amountInWords(105), 'Một trăm lẻ năm đồng');
   assert.throws(() => amountInWords(1.5));
+});
+
+test('property: any receipt number comes back from the Code 128 command, length byte included', () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[A-Z0-9]{2,12}-\d{2}-\d{1,6}$/), (receiptNo) => {
+      const decoded = decode(encodeDocument({ ...receipt, receiptNo }, 0, { width: 576, mode: 'ascii' }));
+      const [barcode] = decoded.barcodes;
+      assert.equal(barcode!.value, receiptNo);
+      assert.equal(barcode!.lengthByte, barcode!.raw.length);
+      assert.equal(code128Payload(receiptNo).modules * 2 <= 576, true);
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('property: amounts in words are one capitalised phrase ending in "đồng"', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 999_999_999_999 }), (amount) => {
+      const words = amountInWords(amount);
+      assert.match(words, /^[A-ZĐ][^A-Z]* đồng$/u);
+    }),
+  );
 });
