@@ -3,6 +3,7 @@
 // Builds go to a temporary name and are renamed into place, so concurrent callers never see half a file.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSnapshot } from '../fixtures/generate-snapshot.ts';
@@ -10,6 +11,7 @@ import { openContext } from '../electron/context.ts';
 import { initPoint } from '../electron/point.ts';
 import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
 import { DATABASE_FILE } from '../electron/data-dir.ts';
+import { migrations } from '../electron/db/migrations.ts';
 
 export const PROVINCE = { seed: 20261127, customers: 490_000, pointCode: 'DT0001', unitCode: 'PC12AA' } as const;
 /** When the province data was imported (07:30 local): fixed, so every copy is the same. */
@@ -29,9 +31,13 @@ export async function provinceSnapshot(): Promise<string> {
   return path;
 }
 
-/** The cached master data dir: point DT0001 / PC12AA initialised and the province snapshot imported. */
+/**
+ * The cached master data dir: point DT0001 / PC12AA initialised and the province snapshot imported.
+ * Keyed by the schema too: while nothing is released, migrations/0001 may still be edited in place.
+ */
 async function masterDataDir(): Promise<string> {
-  const master = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}-datadir`);
+  const schema = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 12);
+  const master = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}-${schema}-datadir`);
   if (!existsSync(join(master, DATABASE_FILE))) {
     const file = await provinceSnapshot();
     const building = `${master}.${process.pid}.tmp`;
