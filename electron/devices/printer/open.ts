@@ -3,7 +3,8 @@
  *   { transport: 'file' | 'usb' | 'serial' | 'tcp' | 'spooler', port, width: 384 | 576, mode }
  * where `port` is: file -> output folder ('' = <dataDir>/receipts); usb -> "vid:pid" in hex ("0416:5011");
  * serial -> "COM3" or "COM3@115200" ('/dev/ttyUSB0' on Linux); tcp -> "host" or "host:port" (9100);
- * spooler -> the Windows printer name.
+ * spooler -> the Windows printer name. Optional `status: false` for a TCP or serial printer that does not
+ * answer DLE EOT (jobs are then sent without asking, as on the spooler).
  */
 import type { Ctx } from '../../context.ts';
 import { AppError } from '../../core/errors.ts';
@@ -20,19 +21,19 @@ const MODES: PrintMode[] = ['raster', 'tcvn3-epson', 'tcvn3-xprinter', 'ascii'];
 
 const invalid = (what: string) => new AppError('PRINTER_SETTING_INVALID', `Thiết lập máy in không hợp lệ: ${what}.`);
 
-export function transportFor(transport: string, port: string, dataDir: string): Transport {
+export function transportFor(transport: string, port: string, dataDir: string, statusQueries = true): Transport {
   switch (transport) {
     case 'file':
       return new FileTransport(port === '' ? receiptsDir(dataDir) : port);
     case 'tcp': {
       const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(port.trim());
       if (m === null) throw invalid('địa chỉ máy in mạng phải là "máy:cổng"');
-      return new TcpTransport({ host: m[1]!, port: m[2] === undefined ? 9100 : Number(m[2]) });
+      return new TcpTransport({ host: m[1]!, port: m[2] === undefined ? 9100 : Number(m[2]), statusQueries });
     }
     case 'serial': {
       const m = /^([^@\s]+)(?:@(\d+))?$/.exec(port.trim());
       if (m === null) throw invalid('cổng COM phải là "COM3" hoặc "COM3@9600"');
-      return new SerialTransport({ path: m[1]!, baudRate: m[2] === undefined ? 9600 : Number(m[2]) });
+      return new SerialTransport({ path: m[1]!, baudRate: m[2] === undefined ? 9600 : Number(m[2]), statusQueries });
     }
     case 'usb': {
       const m = /^([0-9a-f]{4}):([0-9a-f]{4})$/i.exec(port.trim());
@@ -51,7 +52,7 @@ export function printerFromSettings(ctx: Ctx): Printer {
   const s = getSetting(ctx.sqlite, 'printer') ?? {};
   const width: PaperWidth = s.width === 384 ? 384 : 576;
   const mode = MODES.includes(s.mode as PrintMode) ? (s.mode as PrintMode) : 'raster';
-  const transport = transportFor(typeof s.transport === 'string' ? s.transport : 'file', typeof s.port === 'string' ? s.port : '', ctx.dataDir);
+  const transport = transportFor(typeof s.transport === 'string' ? s.transport : 'file', typeof s.port === 'string' ? s.port : '', ctx.dataDir, s.status !== false);
   return { transport, config: { width, mode } };
 }
 

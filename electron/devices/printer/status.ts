@@ -83,3 +83,10 @@ export class StatusReader {
     return parseStatus(printer, offlineCause, paper);
   }
 }
+
+/**
+ * For printers that never answer DLE EOT (settings: printer.status = false): the outbox then sends
+ * without asking, as it does on the one-way spooler.
+ */
+export const oneWay = (): Promise<PrinterStatus> =>
+  Promise.reject(new AppError('PRINTER_ONE_WAY', 'Máy in này được đặt là không trả lời trạng thái.'));

@@ -10,6 +10,7 @@ import { steppingClock } from '../../../electron/core/clock.ts';
 import { enqueuePrintJob } from '../../../electron/print-jobs.ts';
 import { drainOutbox } from '../../../electron/devices/printer/outbox.ts';
 import { decode } from '../../escpos/decoder.ts';
+import { transportFor } from '../../../electron/devices/printer/open.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { receipt } from '../../../fixtures/receipts/documents.ts';
 import { FakePrinter } from './fake-printer.ts';
@@ -129,5 +130,22 @@ test('serial (mock binding): paper out is refused before sending; after the cabl
   assert.ok(decoded.rasters.length > 0);
   assert.equal(decoded.cuts, 1);
   await transport.close();
+  ctx.close();
+});
+
+test('TCP with status: false (a printer that never answers DLE EOT): jobs go out without asking', async () => {
+  const received: Buffer[] = [];
+  const server = createServer((socket) => socket.on('data', (data) => received.push(data)));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T03:00:00Z')) });
+  enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: receipt, at: ctx.clock() });
+  const transport = transportFor('tcp', `127.0.0.1:${port}`, ctx.dataDir, false);
+  assert.deepEqual((await drainOutbox(ctx, { transport, config: { width: 576, mode: 'raster' } })).printed, [1]);
+  await transport.close();
+  await new Promise((resolve) => server.close(resolve));
+  assert.ok(!Buffer.concat(received).subarray(0, 3).equals(Buffer.of(0x10, 0x04, 0x01)), 'no status query first');
+  assert.equal(decode(Buffer.concat(received)).cuts, 1);
   ctx.close();
 });

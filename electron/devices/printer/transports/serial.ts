@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort, type SerialPortMock } from 'serialport';
 import { AppError } from '../../../core/errors.ts';
-import { StatusReader, type PrinterStatus } from '../status.ts';
+import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
 
 type Port = SerialPort | SerialPortMock;
@@ -14,6 +14,8 @@ export interface SerialOptions {
   path: string;
   baudRate?: number;
   timeoutMs?: number;
+  /** false for a printer that does not answer DLE EOT. */
+  statusQueries?: boolean;
   /** Opens the port object (not yet open); tests pass a SerialPortMock. */
   makePort?: (path: string, baudRate: number) => Port;
   /** Pauses between reopen attempts, last one repeated. */
@@ -94,6 +96,7 @@ export class SerialTransport extends EventEmitter<TransportEvents> implements Tr
   }
 
   readStatus(): Promise<PrinterStatus> {
+    if (this.options.statusQueries === false) return oneWay();
     return this.status.read((query) => this.send(query), this.options.timeoutMs ?? 1000);
   }
 

@@ -5,13 +5,15 @@
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import { AppError } from '../../../core/errors.ts';
-import { StatusReader, type PrinterStatus } from '../status.ts';
+import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
 
 export interface TcpOptions {
   host: string;
   port?: number;
   timeoutMs?: number;
+  /** false for a printer that does not answer DLE EOT. */
+  statusQueries?: boolean;
 }
 
 export class TcpTransport extends EventEmitter<TransportEvents> implements Transport {
@@ -69,6 +71,7 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
   }
 
   readStatus(): Promise<PrinterStatus> {
+    if (this.options.statusQueries === false) return oneWay();
     return this.status.read((query) => this.send(query), this.timeoutMs);
   }
 

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { usb, findByIds, type Device, type InEndpoint, type Interface, type OutEndpoint } from 'usb';
 import { AppError } from '../../../core/errors.ts';
-import { StatusReader, type PrinterStatus } from '../status.ts';
+import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
 
 export interface UsbOptions {
@@ -115,7 +115,7 @@ export class UsbTransport extends EventEmitter<TransportEvents> implements Trans
 
   readStatus(): Promise<PrinterStatus> {
     return this.open().then((link) => {
-      if (link.in === null) throw new AppError('PRINTER_ONE_WAY', 'Máy in USB này không trả lời trạng thái.');
+      if (link.in === null) return oneWay();
       return this.status.read((query) => this.send(query), this.options.timeoutMs ?? 1000);
     });
   }
