@@ -7,6 +7,7 @@ import { steppingClock, sequentialIds } from '../../../electron/core/clock.ts';
 import { enqueuePrintJob, type PrintJobKind } from '../../../electron/print-jobs.ts';
 import { verifyJournal } from '../../../electron/journal.ts';
 import { drainOutbox, type Printer } from '../../../electron/devices/printer/outbox.ts';
+import { encodeDocument } from '../../../electron/devices/printer/encode-escpos.ts';
 import { FileTransport, receiptsDir } from '../../../electron/devices/printer/transports/file.ts';
 import { StatusReader, type PrinterStatus } from '../../../electron/devices/printer/status.ts';
 import type { Transport, TransportEvents } from '../../../electron/devices/printer/printer.ts';
@@ -65,7 +66,9 @@ test('the file printer writes each job as .bin plus a PNG preview, and journals 
   const result = await drainOutbox(ctx, { transport, config: { width: 384, mode: 'raster' } });
   assert.deepEqual(result, { printed: [first, second], replaced: [] });
   assert.deepEqual(readdirSync(receiptsDir(ctx.dataDir)).sort(), [`${first}-receipt.bin`, `${first}-receipt.png`, `${second}-z_report.bin`, `${second}-z_report.png`]);
-  const decoded = decode(readFileSync(`${receiptsDir(ctx.dataDir)}/${first}-receipt.bin`));
+  const stored = readFileSync(`${receiptsDir(ctx.dataDir)}/${first}-receipt.bin`);
+  assert.ok(stored.equals(encodeDocument(receipt, 0, { width: 384, mode: 'raster' })), 'the exact bytes of the job');
+  const decoded = decode(stored);
   assert.equal(decoded.barcodes.length + decoded.commands.filter((c) => c.type === 'qrcode').length, 1);
   assert.equal(decoded.cuts, 1);
   assert.deepEqual(jobs(ctx).map((j) => j.status), ['done', 'done']);
