@@ -1,32 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { collectPayment } from '../../../electron/payments.ts';
 import { reprintReceipt } from '../../../electron/voids.ts';
 import { drainOutbox } from '../../../electron/devices/printer/outbox.ts';
-import { StatusReader, type PrinterStatus } from '../../../electron/devices/printer/status.ts';
-import type { Transport, TransportEvents } from '../../../electron/devices/printer/printer.ts';
 import { seedSnapshot } from '../../helpers/seed.ts';
 import { collectWorld } from '../../helpers/collect-fixture.ts';
 import { decode } from '../../escpos/decoder.ts';
-import { FakePrinter } from './fake-printer.ts';
-
-class LinkedTransport extends EventEmitter<TransportEvents> implements Transport {
-  readonly name = 'linked';
-  private readonly reader = new StatusReader();
-  unplugged = false;
-  constructor(readonly device: FakePrinter) {
-    super();
-  }
-  async write(bytes: Uint8Array): Promise<void> {
-    if (this.unplugged) throw new Error('LIBUSB_ERROR_NO_DEVICE');
-    this.reader.feed(this.device.receive(Buffer.from(bytes)));
-  }
-  readStatus(): Promise<PrinterStatus> {
-    return this.reader.read((q) => this.write(q), 200);
-  }
-  async close(): Promise<void> {}
-}
+import { FakePrinter, FakeTransport } from './fake-printer.ts';
 
 test('a collected payment prints its receipt; an unplug mid-job ends in marked copies only', async () => {
   const { ctx, cashier } = collectWorld();
@@ -42,7 +22,7 @@ test('a collected payment prints its receipt; an unplug mid-job ends in marked c
   reprintReceipt(ctx, { receiptNo: paid.receiptNo, actorId: cashier.id }); // copy 1 queued behind the original
 
   const device = new FakePrinter();
-  const transport = new LinkedTransport(device);
+  const transport = new FakeTransport(device);
   device.onJob = () => {
     transport.unplugged = true;
   };

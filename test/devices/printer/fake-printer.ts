@@ -1,3 +1,7 @@
+import { EventEmitter } from 'node:events';
+import { StatusReader, type PrinterStatus } from '../../../electron/devices/printer/status.ts';
+import type { Transport, TransportEvents } from '../../../electron/devices/printer/printer.ts';
+
 /**
  * The device side of a two-way ESC/POS link for transport tests: records what it is sent and answers
  * DLE EOT queries with status bytes written out from the Epson ESC/POS reference (not computed by our
@@ -51,3 +55,22 @@ export class FakePrinter {
     throw new Error(`unexpected DLE EOT ${n}`);
   }
 }
+
+/** A two-way transport straight onto a FakePrinter: the outbox's rules without sockets. */
+export class FakeTransport extends EventEmitter<TransportEvents> implements Transport {
+  readonly name = 'fake';
+  private readonly reader = new StatusReader();
+  unplugged = false;
+  constructor(readonly device: FakePrinter) {
+    super();
+  }
+  async write(bytes: Uint8Array): Promise<void> {
+    if (this.unplugged) throw new Error('LIBUSB_ERROR_NO_DEVICE');
+    this.reader.feed(this.device.receive(Buffer.from(bytes)));
+  }
+  readStatus(): Promise<PrinterStatus> {
+    return this.reader.read((q) => this.write(q), 200);
+  }
+  async close(): Promise<void> {}
+}
+

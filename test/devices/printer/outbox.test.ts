@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { openContext, type Ctx } from '../../../electron/context.ts';
 import { steppingClock, sequentialIds } from '../../../electron/core/clock.ts';
@@ -9,13 +8,12 @@ import { verifyJournal } from '../../../electron/journal.ts';
 import { drainOutbox, type Printer } from '../../../electron/devices/printer/outbox.ts';
 import { encodeDocument } from '../../../electron/devices/printer/encode-escpos.ts';
 import { FileTransport, receiptsDir } from '../../../electron/devices/printer/transports/file.ts';
-import { StatusReader, type PrinterStatus } from '../../../electron/devices/printer/status.ts';
-import type { Transport, TransportEvents } from '../../../electron/devices/printer/printer.ts';
+import type { Transport } from '../../../electron/devices/printer/printer.ts';
 import type { PrintDocument } from '../../../electron/core/documents.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { receipt, zReport } from '../../../fixtures/receipts/documents.ts';
-import { FakePrinter } from './fake-printer.ts';
+import { FakePrinter, FakeTransport } from './fake-printer.ts';
 
 function context(): Ctx {
   const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T03:00:00Z')), newId: sequentialIds() });
@@ -36,24 +34,6 @@ interface JobState {
 }
 const jobs = (ctx: Ctx) => ctx.sqlite.prepare('SELECT id, kind, status, copy_no, attempts, last_error FROM print_jobs ORDER BY id').all() as JobState[];
 const journalKinds = (ctx: Ctx) => (ctx.sqlite.prepare('SELECT kind FROM journal ORDER BY id').all() as Array<{ kind: string }>).map((r) => r.kind);
-
-/** A two-way transport straight onto a FakePrinter: the outbox's rules without sockets. */
-class FakeTransport extends EventEmitter<TransportEvents> implements Transport {
-  readonly name = 'fake';
-  private readonly reader = new StatusReader();
-  unplugged = false;
-  constructor(readonly device: FakePrinter) {
-    super();
-  }
-  async write(bytes: Uint8Array): Promise<void> {
-    if (this.unplugged) throw new Error('LIBUSB_ERROR_NO_DEVICE');
-    this.reader.feed(this.device.receive(Buffer.from(bytes)));
-  }
-  readStatus(): Promise<PrinterStatus> {
-    return this.reader.read((q) => this.write(q), 200);
-  }
-  async close(): Promise<void> {}
-}
 
 const copyMarks = (bytes: Buffer) => decode(bytes).lines.filter((l) => l.includes('BẢN SAO')).map((l) => l.trim());
 const textPrinter = (transport: Transport): Printer => ({ transport, config: { width: 576, mode: 'tcvn3-epson' } });
