@@ -157,6 +157,8 @@ export interface StartOptions {
   /** What the shell's file dialog returns. */
   chosenFile?: string;
   viewport?: { width: number; height: number };
+  /** An initialised data dir to use (e.g. the province bench data); default: a fresh point DT01. */
+  dataDir?: string;
   /** The services' clock (default: the real one). */
   clock?: Clock;
 }
@@ -185,10 +187,10 @@ export async function stopSharedEnvironment(): Promise<void> {
 /** A fresh point (initialised, two users), its handlers and a page of the app logged out. */
 export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const { browser, origin } = await sharedEnvironment();
-  const dataDir = tempDir('diemthu-e2e-');
+  const dataDir = options.dataDir ?? tempDir('diemthu-e2e-');
   const exportDir = join(dataDir, 'usb');
   const ctx = openContext(dataDir, options.clock === undefined ? {} : { clock: options.clock });
-  initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
+  if (options.dataDir === undefined) initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
   addUser(ctx, { ...CASHIER, role: 'cashier' }, TEST_PIN_COST);
   addUser(ctx, { ...SUPERVISOR, role: 'supervisor' }, TEST_PIN_COST);
   setSettings(
@@ -281,17 +283,28 @@ export interface KeyEvent {
 
 const VK: Record<string, number> = { Enter: 13, Backspace: 8, Tab: 9 };
 
-/** Real, trusted key events through the DevTools protocol, a few ms apart like a wedge scanner. */
-export async function sendKeys(app: AppUnderTest, keys: KeyEvent[]): Promise<void> {
+/** Real, trusted key events through the DevTools protocol; each resolves once the page has handled it. */
+export async function keySender(app: AppUnderTest): Promise<{ send(keys: KeyEvent[]): Promise<void>; detach(): Promise<void> }> {
   const cdp = await app.cdp();
-  for (const k of keys) {
-    const text = k.key.length === 1 || [...k.key].length === 1 ? k.key : k.key === 'Enter' ? '\r' : undefined;
-    const vk = VK[k.key] ?? (/^Key[A-Z]$/.test(k.code) ? k.code.charCodeAt(3) : /^Digit\d$/.test(k.code) ? k.code.charCodeAt(5) : 0);
-    const base = { key: k.key, code: k.code, modifiers: k.shiftKey ? 8 : 0, windowsVirtualKeyCode: vk };
-    await cdp.send('Input.dispatchKeyEvent', { type: text === undefined ? 'rawKeyDown' : 'keyDown', ...base, ...(text === undefined ? {} : { text }) });
-    await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base });
-  }
-  await cdp.detach();
+  return {
+    async send(keys) {
+      for (const k of keys) {
+        const text = [...k.key].length === 1 ? k.key : k.key === 'Enter' ? '\r' : undefined;
+        const vk = VK[k.key] ?? (/^Key[A-Z]$/.test(k.code) ? k.code.charCodeAt(3) : /^Digit\d$/.test(k.code) ? k.code.charCodeAt(5) : 0);
+        const base = { key: k.key, code: k.code, modifiers: k.shiftKey ? 8 : 0, windowsVirtualKeyCode: vk };
+        await cdp.send('Input.dispatchKeyEvent', { type: text === undefined ? 'rawKeyDown' : 'keyDown', ...base, ...(text === undefined ? {} : { text }) });
+        await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base });
+      }
+    },
+    detach: () => cdp.detach(),
+  };
+}
+
+/** Key events a few ms apart, like a wedge scanner (or an input method rewriting them). */
+export async function sendKeys(app: AppUnderTest, keys: KeyEvent[]): Promise<void> {
+  const sender = await keySender(app);
+  await sender.send(keys);
+  await sender.detach();
 }
 
 /** The keys a US-layout wedge scanner sends for a code, ended by Enter. */
