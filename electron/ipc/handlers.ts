@@ -157,7 +157,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           ...(tendered === undefined ? {} : { tendered }),
         }),
       );
-      printed();
+      if (!result.replayed) printed(); // a replay wrote nothing new
       return {
         paymentId: result.paymentId,
         receiptNo: result.receiptNo,

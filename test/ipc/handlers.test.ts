@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { collectWorld, count, type CollectWorld } from '../helpers/collect-fixture.ts';
+import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
+import { createScanStream } from '../../electron/devices/scanner/stream.ts';
+import { createHandlers } from '../../electron/ipc/handlers.ts';
+import { createSession } from '../../electron/ipc/session.ts';
+import { dispatch } from '../../electron/ipc/register.ts';
+import type { EventName } from '../../electron/ipc/contract.ts';
+
+const GOOD = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-good.csv');
+const BROKEN = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-broken.csv');
+const app = { url: 'app://diemthu/index.html', isMainFrame: true };
+
+function world(): CollectWorld & { call: (channel: string, payload?: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>; kicks: () => number; events: EventName[] } {
+  const w = collectWorld();
+  importSnapshot(w.ctx, { file: GOOD });
+  const state = { kicks: 0, events: [] as EventName[] };
+  const handlers = createHandlers({
+    ctx: w.ctx,
+    session: createSession(),
+    dialogs: { chooseSnapshotFile: async () => null, chooseFolder: async () => null },
+    printing: { kick: () => void (state.kicks += 1), status: () => ({ state: 'ready', message: null }) },
+    scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
+    emit: (name) => void state.events.push(name),
+  });
+  const call = (channel: string, payload: unknown = {}) =>
+    dispatch(handlers, channel, payload, app, { trustedOrigins: ['app://diemthu'], validateResponses: true }) as Promise<{
+      ok: boolean;
+      value?: unknown;
+      error?: { code: string };
+    }>;
+  return Object.assign(w, { call, kicks: () => state.kicks, events: state.events });
+}
+
+test('nothing but session and login works before logging in', async () => {
+  const w = world();
+  assert.deepEqual(await w.call('session'), { ok: true, value: null });
+  for (const [channel, payload] of [['lookupCode', { code: 'PC12AA0000001' }], ['todayReceipts', {}], ['collect', { customerId: 1, idempotencyKey: 'k-1234567890' }]] as const) {
+    assert.equal((await w.call(channel, payload)).error?.code, 'NOT_LOGGED_IN', channel);
+  }
+  assert.equal((await w.call('login', { code: 'TN01', pin: '0000' })).error?.code, 'LOGIN_FAILED');
+  const session = await w.call('login', { code: 'TN01', pin: '1234' });
+  assert.equal(session.ok, true);
+  assert.equal((session.value as { shift: { openingFloat: number } }).shift.openingFloat, 500_000);
+});
+
+test('a collect retried with the same key is one payment; the printer is kicked; answers match the contract', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '1234' });
+  const customer = (await w.call('lookupCode', { code: 'pc12aa0000001' })).value as { id: number; total: number; bills: Array<{ idHdon: string }> };
+  assert.equal(customer.total, 573_750);
+  assert.deepEqual(customer.bills.map((b) => b.idHdon), ['HD0000000011', 'HD0000000012']);
+  const request = { customerId: customer.id, billIds: customer.bills.map((b) => b.idHdon), idempotencyKey: 'attempt-0001', tendered: 600_000 };
+  const first = await w.call('collect', request);
+  const retry = await w.call('collect', request);
+  assert.equal(first.ok, true);
+  assert.deepEqual(retry, first);
+  assert.equal((first.value as { change: number }).change, 26_250);
+  assert.equal(count(w.ctx, 'payments'), 1);
+  assert.equal(w.kicks(), 1, 'kicked once: the replay printed nothing new');
+  assert.ok(w.events.includes('statusChanged'));
+  const again = await w.call('collect', { ...request, idempotencyKey: 'attempt-0002' });
+  assert.equal(again.ok, false, 'the bills are paid: a second attempt is refused');
+  assert.equal(count(w.ctx, 'payments'), 1);
+
+  const hourly = (await w.call('hourlyCollections')).value as { count: number; total: number; hours: Array<{ hour: number }> };
+  assert.deepEqual({ count: hourly.count, total: hourly.total, hour: hourly.hours[0]?.hour }, { count: 1, total: 573_750, hour: 9 });
+  const status = (await w.call('status')).value as { unexported: { count: number; total: number }; printJobsWaiting: number; snapshot: { ageDays: number } };
+  assert.deepEqual(status.unexported, { count: 1, total: 573_750 });
+  assert.equal(status.printJobsWaiting, 1, 'nothing drained the outbox here');
+  assert.equal(status.snapshot.ageDays, 0);
+});
+
+test('the same wedge scan twice in a row is refused as a duplicate; a void needs a supervisor', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '1234' });
+  assert.equal(((await w.call('scanSubmit', { code: 'PC12AA0000005' })).value as { maKhang: string }).maKhang, 'PC12AA0000005');
+  assert.equal((await w.call('scanSubmit', { code: 'PC12AA0000005' })).error?.code, 'SCAN_DUPLICATE');
+  const customer = (await w.call('lookupCode', { code: 'THE0005' })).value as { id: number };
+  const paid = (await w.call('collect', { customerId: customer.id, idempotencyKey: 'attempt-0003' })).value as { receiptNo: string };
+  const asCashier = await w.call('voidPayment', { receiptNo: paid.receiptNo, reason: 'Thu nhầm', supervisor: { code: 'TN01', pin: '1234' } });
+  assert.equal(asCashier.error?.code, 'SUPERVISOR_REQUIRED');
+  const voided = await w.call('voidPayment', { receiptNo: paid.receiptNo, reason: 'Thu nhầm', supervisor: { code: 'GS01', pin: '9876' } });
+  assert.equal(voided.ok, true);
+  const rows = (await w.call('todayReceipts')).value as Array<{ voided: boolean; voidReason: string }>;
+  assert.deepEqual(rows.map((r) => [r.voided, r.voidReason]), [[true, 'Thu nhầm']]);
+});
+
+test('import preview of a broken file lists every problem and writes nothing; close is blind and answers the Z report', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '1234' });
+  const snapshots = count(w.ctx, 'snapshots');
+  const preview = (await w.call('importPreview', { path: BROKEN })).value as { errorCount: number; errors: Array<{ line: number; column: string }>; billCount: number | null };
+  assert.equal(preview.errorCount, 4);
+  assert.deepEqual(preview.errors.map((e) => [e.line, e.column]), [[3, 'SO_TIEN'], [4, 'THANG'], [5, 'TEN_KHANG'], [5, 'TONG_TIEN']]);
+  assert.equal(preview.billCount, null);
+  assert.equal(count(w.ctx, 'snapshots'), snapshots);
+  const same = (await w.call('importPreview', { path: GOOD })).value as { alreadyImported: boolean };
+  assert.equal(same.alreadyImported, true);
+
+  const z = (await w.call('closeShift', { countedCash: 499_000 })).value as { expectedCash: number; variance: number; scope: string };
+  assert.deepEqual({ expected: z.expectedCash, variance: z.variance, scope: z.scope }, { expected: 500_000, variance: -1000, scope: 'shift' });
+  const reprintZ = await w.call('zReport', { scope: 'shift', print: true });
+  assert.equal(reprintZ.ok, true, 'the closed shift stays in view for its Z report');
+  assert.equal(count(w.ctx, 'print_jobs', "kind = 'z_report'"), 2);
+});
+
+test('settings: read with defaults, written only with a supervisor, unknown printer fields kept', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '1234' });
+  const before = (await w.call('settingsGet')).value as { printer: { width: number; mode: string }; scannerMode: string };
+  assert.deepEqual([before.printer.width, before.printer.mode, before.scannerMode], [576, 'raster', 'wedge']);
+  const refused = await w.call('settingsSet', { supervisor: { code: 'TN01', pin: '1234' }, values: { reconnectionFee: 1 } });
+  assert.equal(refused.error?.code, 'SUPERVISOR_REQUIRED');
+  const saved = await w.call('settingsSet', {
+    supervisor: { code: 'GS01', pin: '9876' },
+    values: { reconnectionFee: 350_000, printer: { transport: 'tcp', port: '192.168.1.50:9100', width: 384, mode: 'ascii' } },
+  });
+  assert.equal(saved.ok, true);
+  assert.equal((saved.value as { reconnectionFee: number }).reconnectionFee, 350_000);
+  const stored = JSON.parse((w.ctx.sqlite.prepare("SELECT value FROM settings WHERE key = 'printer'").get() as { value: string }).value) as Record<string, unknown>;
+  assert.deepEqual(stored, { transport: 'tcp', width: 384, mode: 'ascii', port: '192.168.1.50:9100' });
+});
