@@ -203,7 +203,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
 
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 }, locale: 'vi-VN' });
   const page = await context.newPage();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(15_000); // generous: the test machine is shared
   const calls: string[] = [];
   const printing = filePrinting(ctx);
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
