@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { main } from '../../electron/cli/diemthu.ts';
 import { openContext } from '../../electron/context.ts';
@@ -81,6 +83,8 @@ test('a cashier day through the CLI: users, shift, collect (with retry), reprint
   assert.equal(closed.code, 0, closed.err);
   assert.match(closed.out, /Phải có: +608\.000 ₫/);
   assert.match(closed.out, /Chênh lệch: +-8\.000 ₫ \(thiếu\)/);
+  assert.match(closed.out, /Đã sao lưu: .*backups/, 'a shift close is followed by a backup');
+  assert.equal(readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.sqlite')).length, 1);
 
   const reopened = await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '0', '--json'], '1234');
   const shiftId = (JSON.parse(reopened.out) as { value: { id: number } }).value.id;
@@ -88,6 +92,7 @@ test('a cashier day through the CLI: users, shift, collect (with retry), reprint
   assert.equal(forced.code, 0, forced.err);
   assert.match(forced.out, /giám sát đóng thay/);
   assert.match(forced.out, /Đếm được: +\(không đếm\)/);
+  assert.match(forced.out, /Đã sao lưu: /);
 
   const ctx = openContext(dir);
   assert.deepEqual([count(ctx, 'payments'), count(ctx, 'payments', 'voided_at IS NOT NULL'), count(ctx, 'print_jobs')], [2, 1, 4]);

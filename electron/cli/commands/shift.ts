@@ -4,6 +4,7 @@ import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
 import { closeShift, forceCloseShift, openShift, type ShiftClose } from '../../shifts.ts';
 import { requireSupervisor } from '../../users.ts';
+import { backupAfter } from '../../backups.ts';
 import { amountOption, requireOption, signIn } from '../cli-input.ts';
 
 /**
@@ -31,7 +32,7 @@ export const shiftCommand: Command = {
       const countedCash = amountOption(values, 'counted', 'tiền đếm được');
       const { ctx, user: cashier } = await signIn(input, requireOption(values, 'cashier', 'mã thu ngân'));
       const closed = closeShift(ctx, { cashierId: cashier.id, countedCash });
-      return { json: closed, text: closeText(closed) };
+      return closedWithBackup(closed, await backupAfter(ctx));
     }
     if (action === 'force-close') {
       const shiftId = Number(positionals[1]);
@@ -39,11 +40,17 @@ export const shiftCommand: Command = {
       const countedCash = values.counted === undefined ? null : amountOption(values, 'counted', 'tiền đếm được');
       const { ctx, user: supervisor } = await signIn(input, requireOption(values, 'supervisor', 'mã giám sát'), requireSupervisor);
       const closed = forceCloseShift(ctx, { shiftId, supervisorId: supervisor.id, countedCash });
-      return { json: closed, text: closeText(closed) };
+      return closedWithBackup(closed, await backupAfter(ctx));
     }
     throw new AppError('CLI_BAD_ARGS', `Cách dùng: diemthu ${shiftCommand.usage}`);
   },
 };
+
+/** Every shift close is followed by a backup; a failed backup is reported, the close stands. */
+function closedWithBackup(closed: ShiftClose, backup: Awaited<ReturnType<typeof backupAfter>>) {
+  const note = backup.ok ? `Đã sao lưu: ${backup.backup.file}.` : `[${backup.code}] ${backup.message}`;
+  return { json: { ...closed, backup }, text: `${closeText(closed)}\n${note}` };
+}
 
 function closeText(c: ShiftClose): string {
   const lines = [
