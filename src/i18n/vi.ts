@@ -77,6 +77,7 @@ export const vi = {
     valid: 'Hợp lệ',
     voided: 'Đã hủy',
     exported: 'Đã xuất',
+    reconnectionOrder: 'Lệnh đóng điện',
     reprinted: (receiptNo: string, copy: number) => `Đã gửi in lại ${receiptNo} (bản sao lần ${copy}).`,
     voidTitle: (receiptNo: string) => `Hủy biên nhận ${receiptNo}`,
     reason: 'Lý do hủy',

@@ -86,6 +86,7 @@ export function Today({ onChanged }: { onChanged: () => void }) {
                 <td>{clock(row.paidAt)}</td>
                 <td>
                   {row.tenKhang} <span className="code">{row.maKhang}</span>
+                  {row.reconnectionOrder && <span className="tag">{t.reconnectionOrder}</span>}
                 </td>
                 <td className="num">{money(row.total)}</td>
                 <td>{row.voided ? `${t.voided}: ${row.voidReason ?? ''}` : row.exported ? t.exported : t.valid}</td>

@@ -121,7 +121,9 @@ test("a cut customer: the reconnection fee is added, collected with the bills, a
     await app.printing.idle();
     assert.ok(app.printing.files().some((f) => f.endsWith('-reconnection_order.bin')), 'order printed');
     await page.keyboard.press('F3');
-    await page.locator('table.receipts tbody tr').first().getByText('535.200 ₫').waitFor();
+    const row = page.locator('table.receipts tbody tr').first();
+    await row.getByText('535.200 ₫').waitFor();
+    await row.getByText('Lệnh đóng điện').waitFor();
   } finally {
     await app.close();
   }
