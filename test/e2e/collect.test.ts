@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUPERVISOR, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, telexBackspaced, telexRewritten } from './harness.ts';
+import { SUPERVISOR, count, keySender, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, telexBackspaced, telexRewritten } from './harness.ts';
 import { receiptsDir } from '../../electron/devices/printer/transports/file.ts';
 
 after(stopSharedEnvironment);
@@ -110,6 +110,34 @@ test('auto-collect: the scan alone collects and prints; the banner undoes it by 
     await app.printing.idle();
     assert.ok(app.printing.files().some((f) => /-void_slip\.bin$/.test(f)), 'void slip printed');
     await app.shot('undone');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a person typing a code (keys ~90 ms apart) is not a scan: the keys land in the field, Enter looks it up', async () => {
+  const app = await startApp({ scenario: 'human-typing', imported: true });
+  try {
+    const { page } = app;
+    await loginAndOpenShift(app);
+    const keys = scannerKeys('PC12AA0000007');
+    const sender = await keySender(app);
+    for (const key of keys.slice(0, -1)) {
+      await sender.send([key]);
+      await page.waitForTimeout(90);
+    }
+    await page.waitForFunction(() => (document.querySelector('input[name="lookup"]') as HTMLInputElement | null)?.value === 'PC12AA0000007');
+    await sender.send(keys.slice(-1));
+    await sender.detach();
+    const card = page.getByTestId('customer');
+    await card.getByText('Hoàng Minh Tâm').waitFor();
+    await card.getByText('Khách hàng không còn nợ.').waitFor();
+    await app.shot('typed-no-debt');
+    assert.deepEqual(
+      app.calls.filter((c) => c === 'scanSubmit' || c === 'lookupCode'),
+      ['lookupCode'],
+      'looked up as typed, not as a scan',
+    );
   } finally {
     await app.close();
   }
