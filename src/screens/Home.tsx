@@ -83,7 +83,7 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
       </dl>
       {customer.cut && <Message kind="warn" text={h.cut} />}
       {customer.bills.length === 0 && !done && <Message kind="ok" text={h.noDebt} />}
-      {customer.bills.length > 0 && (
+      {customer.bills.length > 0 && !done && (
         <table className="bills">
           <caption>{h.bills}</caption>
           <thead>
@@ -112,7 +112,7 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
           </tbody>
         </table>
       )}
-      {customer.total > 0 && (
+      {customer.total > 0 && !done && (
         <div className="totals">
           {customer.reconnectionFee > 0 && (
             <p>
@@ -122,20 +122,16 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
           <p className="grand">
             {h.grandTotal}: <strong data-testid="grand-total">{money(customer.total)}</strong>
           </p>
-          {!done && (
-            <>
-              <Field label={h.tendered} value={tendered} onChange={(e) => setTendered(e.target.value)} autoFocus inputMode="numeric" name="tendered" />
-              {change !== null && change >= 0 && (
-                <p className="change">
-                  {h.change}: <strong data-testid="change">{money(change)}</strong>
-                </p>
-              )}
-              {change !== null && change < 0 && <Message kind="warn" text={h.tooLittle} />}
-              <button type="submit" className="collect" disabled={counter.busy}>
-                {counter.busy ? h.collecting : h.collect}
-              </button>
-            </>
+          <Field label={h.tendered} value={tendered} onChange={(e) => setTendered(e.target.value)} autoFocus inputMode="numeric" name="tendered" />
+          {change !== null && change >= 0 && (
+            <p className="change">
+              {h.change}: <strong data-testid="change">{money(change)}</strong>
+            </p>
           )}
+          {change !== null && change < 0 && <Message kind="warn" text={h.tooLittle} />}
+          <button type="submit" className="collect" disabled={counter.busy}>
+            {counter.busy ? h.collecting : h.collect}
+          </button>
         </div>
       )}
     </form>
