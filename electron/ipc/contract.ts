@@ -148,12 +148,17 @@ export const importResult = z.object({
 });
 export type ImportResult = z.infer<typeof importResult>;
 
+// The backup taken after every shift close and export: a failure is shown, the close/export stands.
+export const backupView = z.object({ ok: z.boolean(), file: z.string().nullable(), message: z.string().nullable() });
+export type BackupView = z.infer<typeof backupView>;
+
 export const exportResult = z.object({
   nothingToExport: z.boolean(),
   outDir: z.string(),
   files: z.array(z.string()), // full paths written
   rowCount: z.number().int(),
   total: dong,
+  backup: backupView.nullable(),
 });
 export type ExportResult = z.infer<typeof exportResult>;
 
@@ -212,7 +217,7 @@ export const channels = {
   logout: ch(empty, z.null()),
   openShift: ch(z.object({ openingFloat: nonNegativeDong }).strict(), shiftView),
   // Blind count: the expected cash is only in the answer.
-  closeShift: ch(z.object({ countedCash: nonNegativeDong }).strict(), zReportView),
+  closeShift: ch(z.object({ countedCash: nonNegativeDong }).strict(), zReportView.extend({ backup: backupView })),
   status: ch(empty, statusView),
   lookupCode: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
   // A keyboard-wedge scan detected in the renderer: looked up like a code and counted as a scan.

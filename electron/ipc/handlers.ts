@@ -18,11 +18,12 @@ import { currentSnapshot, paidNotExported } from '../snapshots.ts';
 import { importSnapshot } from '../cmis/import-snapshot.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
 import { exportClearing } from '../cmis/write-clearing.ts';
+import { backupAfter } from '../backups.ts';
 import { enqueuePrintJob } from '../print-jobs.ts';
 import { pointIdentity } from '../point.ts';
 import type { ScanStream } from '../devices/scanner/stream.ts';
 import type { PaymentGate } from '../shutdown.ts';
-import type { EventName, EventPayload, PrinterStatus, ScannerStatus, SessionView, StatusView } from './contract.ts';
+import type { BackupView, EventName, EventPayload, PrinterStatus, ScannerStatus, SessionView, StatusView } from './contract.ts';
 import type { Handlers } from './register.ts';
 import type { Session } from './session.ts';
 import { customerHit, customerView, importResultView, previewOf, refusedPreview, shiftView, zReportView } from './views.ts';
@@ -91,7 +92,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       session.shiftClosed(closed.shiftId);
       const { report } = printZReport(ctx, { shiftId: closed.shiftId });
       printed();
-      return zReportView(report);
+      return { ...zReportView(report), backup: backupViewOf(await backupAfter(ctx)) };
     },
 
     status: (): StatusView => {
@@ -248,12 +249,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     chooseExportFolder: async () => ({ path: await deps.dialogs.chooseFolder() }),
 
-    exportClearing: ({ outDir }) => {
+    exportClearing: async ({ outDir }) => {
       session.requireUser();
       const result = exportClearing(ctx, { outDir });
       changed();
-      if (result.code === 'EXPORT_NOTHING_NEW') return { nothingToExport: true, outDir, files: [], rowCount: 0, total: 0 };
+      if (result.code === 'EXPORT_NOTHING_NEW') return { nothingToExport: true, outDir, files: [], rowCount: 0, total: 0, backup: null };
       return {
+        backup: backupViewOf(await backupAfter(ctx)),
         nothingToExport: false,
         outDir: result.outDir,
         files: result.files.map((f) => (isAbsolute(f) ? f : join(result.outDir, f))),
@@ -317,4 +319,8 @@ function refusal(error: unknown): { problems: Problem[]; problemCount: number } 
   const details = error.details as { problems?: Problem[]; problemCount?: number } | undefined;
   const problems = details?.problems ?? [];
   return { problems, problemCount: details?.problemCount ?? problems.length };
+}
+
+function backupViewOf(result: Awaited<ReturnType<typeof backupAfter>>): BackupView {
+  return result.ok ? { ok: true, file: result.backup.file, message: null } : { ok: false, file: null, message: `[${result.code}] ${result.message}` };
 }

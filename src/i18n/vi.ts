@@ -151,6 +151,7 @@ export const vi = {
     export: 'Xuất tệp (Ctrl+E)',
     exported: (rows: number, total: string) => `Đã xuất ${rows} dòng, tổng ${total}. Các tệp nằm ở:`,
     nothing: 'Không có gì mới để xuất.',
+    backedUp: (file: string) => `Đã sao lưu dữ liệu vào ${file}.`,
     logout: 'Đăng xuất (Ctrl+L)',
   },
   settings: {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { ExportResult, IpcError, ZReportView } from '../../electron/ipc/contract.ts';
+import type { BackupView, ExportResult, IpcError, ZReportView } from '../../electron/ipc/contract.ts';
 import { parseAmount } from '../../electron/core/money.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
@@ -14,6 +14,7 @@ export function CloseShift({ onClosed, onLogout }: { onClosed: () => void; onLog
   const [error, setError] = useState<IpcError | null>(null);
   const [bad, setBad] = useState(false);
   const [printed, setPrinted] = useState(false);
+  const [backup, setBackup] = useState<BackupView | null>(null);
   const t = vi.close;
 
   const close = (event: FormEvent) => {
@@ -24,6 +25,7 @@ export function CloseShift({ onClosed, onLogout }: { onClosed: () => void; onLog
     call('closeShift', { countedCash }).then(
       (z) => {
         setReport(z);
+        setBackup(z.backup);
         setError(null);
         onClosed();
       },
@@ -57,6 +59,7 @@ export function CloseShift({ onClosed, onLogout }: { onClosed: () => void; onLog
       ) : (
         <>
           <ZReport report={report} />
+          {backup !== null && <BackupMessage backup={backup} />}
           <button type="button" className="secondary" onClick={printZ}>
             {t.printZ}
           </button>
@@ -152,9 +155,15 @@ function ExportPanel() {
               </li>
             ))}
           </ul>
+          {result.backup !== null && <BackupMessage backup={result.backup} />}
         </div>
       )}
       <ErrorMessage error={error} />
     </form>
   );
+}
+
+/** The backup that follows a close or an export: where it went, or why it failed (the close/export stands). */
+function BackupMessage({ backup }: { backup: BackupView }) {
+  return backup.ok ? <Message kind="ok" text={vi.close.backedUp(backup.file ?? '')} /> : <Message kind="error" text={backup.message ?? ''} />;
 }

@@ -80,6 +80,7 @@ test('evening: blind count, Z report with the variance, export to the chosen fol
     await page.keyboard.press('Control+e');
     const exported = page.getByTestId('exported');
     await exported.getByText('Đã xuất 2 dòng, tổng 573.750 ₫. Các tệp nằm ở:').waitFor();
+    await exported.getByText(/Đã sao lưu dữ liệu vào .*\.sqlite\./).waitFor();
     const listed = await exported.locator('code').allInnerTexts();
     assert.ok(listed.some((f) => /GACHNO_DT01_\d{8}_01\.csv$/.test(f)));
     assert.ok(listed.some((f) => /GACHNO_DT01_\d{8}_01\.json$/.test(f)));

@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { collectWorld, count, type CollectWorld } from '../helpers/collect-fixture.ts';
@@ -100,8 +101,10 @@ test('import preview of a broken file lists every problem and writes nothing; cl
   const same = (await w.call('importPreview', { path: GOOD })).value as { alreadyImported: boolean };
   assert.equal(same.alreadyImported, true);
 
-  const z = (await w.call('closeShift', { countedCash: 499_000 })).value as { expectedCash: number; variance: number; scope: string };
+  const z = (await w.call('closeShift', { countedCash: 499_000 })).value as { expectedCash: number; variance: number; scope: string; backup: { ok: boolean; file: string } };
   assert.deepEqual({ expected: z.expectedCash, variance: z.variance, scope: z.scope }, { expected: 500_000, variance: -1000, scope: 'shift' });
+  assert.equal(z.backup.ok, true, 'a shift close is followed by a backup');
+  assert.ok(existsSync(z.backup.file), z.backup.file);
   const reprintZ = await w.call('zReport', { scope: 'shift', print: true });
   assert.equal(reprintZ.ok, true, 'the closed shift stays in view for its Z report');
   assert.equal(count(w.ctx, 'print_jobs', "kind = 'z_report'"), 2);
