@@ -1,6 +1,7 @@
 // Imports one snapshot in a process of its own and prints {ms, maxRssMb, rows, bills} as JSON, so the
 // import's peak memory can be read apart from the caller's (bench/import.bench.ts, test/cmis/streaming.test.ts).
 //   node --import tsx bench/import-child.ts <dataDir> <file>
+import { readFileSync } from 'node:fs';
 import { openContext } from '../electron/context.ts';
 import { initPoint } from '../electron/point.ts';
 import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
@@ -13,6 +14,18 @@ const started = performance.now();
 const result = importSnapshot(ctx, { file });
 const ms = performance.now() - started;
 ctx.close();
-process.stdout.write(
-  JSON.stringify({ ms: Math.round(ms), maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), rows: result.rowCount, bills: result.billCount }) + '\n',
-);
+process.stdout.write(JSON.stringify({ ms: Math.round(ms), maxRssMb: peakRssMb(), rows: result.rowCount, bills: result.billCount }) + '\n');
+
+/**
+ * This process's own peak RSS. On Linux getrusage's maxrss survives exec: a child spawned by a big
+ * parent reports the parent's peak. VmHWM (/proc/self/status) belongs to this process image only.
+ */
+function peakRssMb(): number {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm?.[1] !== undefined) return Math.round(Number(hwm[1]) / 1024);
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
