@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Sqlite } from './db/open.ts';
+import type { Tables } from './db/tables.ts';
 
 /** The snapshot in force: the latest one imported. null before the first import. */
 export function currentSnapshotId(sqlite: Sqlite): number | null {
@@ -6,20 +8,8 @@ export function currentSnapshotId(sqlite: Sqlite): number | null {
   return row.id;
 }
 
-export interface BillRow {
-  id: number;
-  id_hdon: string;
-  customer_id: number;
-  loai_hdon: 'TD' | 'VC' | 'DC';
-  ky: number;
-  thang: number;
-  nam: number;
-  dien_tthu: number | null;
-  so_tien: number;
-  tien_gtgt: number;
-  tong_tien: number;
-  han_ttoan: string | null;
-}
+/** A bill as the collection screen and the payment read it (the table row without its snapshot ids). */
+export type BillRow = Omit<Selectable<Tables['bills']>, 'first_snapshot_id' | 'last_snapshot_id'>;
 
 /**
  * A bill is outstanding when the current snapshot lists it and no valid payment holds it.
