@@ -21,14 +21,15 @@ export function amountOption(values: Record<string, unknown>, name: string, what
 
 /**
  * The PIN of the user acting: from the environment variable DIEMTHU_PIN (scripts), otherwise
- * typed on the terminal without echo. Without either the command is refused.
+ * typed on the terminal without echo. Without either the command is refused. A second person's PIN
+ * (the supervisor who approves `user add`) comes from its own variable.
  */
-export async function readPin(io: CliIo, prompt: string): Promise<string> {
-  const fromEnv = io.env.DIEMTHU_PIN;
+export async function readPin(io: CliIo, prompt: string, envName = 'DIEMTHU_PIN'): Promise<string> {
+  const fromEnv = io.env[envName];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   const stdin = io.stdin as NodeJS.ReadStream;
   if (stdin.isTTY !== true || typeof stdin.setRawMode !== 'function') {
-    throw new AppError('PIN_REQUIRED', 'Cần mã PIN: đặt biến môi trường DIEMTHU_PIN hoặc chạy lệnh trên cửa sổ dòng lệnh để nhập.');
+    throw new AppError('PIN_REQUIRED', `Cần mã PIN: đặt biến môi trường ${envName} hoặc chạy lệnh trên cửa sổ dòng lệnh để nhập.`);
   }
   io.stderr.write(prompt);
   stdin.setRawMode(true);

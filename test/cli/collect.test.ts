@@ -29,16 +29,16 @@ function point(): string {
   return dir;
 }
 
-async function run(dir: string, args: string[], pin?: string) {
-  const io = captureIo(pin === undefined ? {} : { DIEMTHU_PIN: pin });
+async function run(dir: string, args: string[], pin?: string, supervisorPin?: string) {
+  const io = captureIo({ ...(pin === undefined ? {} : { DIEMTHU_PIN: pin }), ...(supervisorPin === undefined ? {} : { DIEMTHU_SUPERVISOR_PIN: supervisorPin }) });
   const code = await main([...args, '--data-dir', dir], io);
   return { code, out: io.out(), err: io.err() };
 }
 
 test('a cashier day through the CLI: users, shift, collect (with retry), reprint, void, close', async () => {
   const dir = point();
-  assert.equal((await run(dir, ['user', 'add', 'TN01', '--name', 'Nguyễn Thị Thu', '--role', 'cashier'], '1234')).code, 0);
   assert.equal((await run(dir, ['user', 'add', 'GS01', '--name', 'Trần Văn Giám', '--role', 'supervisor'], '9876')).code, 0);
+  assert.equal((await run(dir, ['user', 'add', 'TN01', '--name', 'Nguyễn Thị Thu', '--role', 'cashier', '--supervisor', 'GS01'], '1234', '9876')).code, 0);
 
   const noPin = await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '500.000']);
   assert.equal(noPin.code, 2);
@@ -104,6 +104,13 @@ test('bad arguments are refused with exit code 2', async () => {
   assert.match((await run(dir, ['shift', 'open', '--cashier', 'TN01', '--float', '12,5'], '1234')).err, /\[CLI_BAD_ARGS\]/);
   assert.match((await run(dir, ['collect', '--cashier', 'TN01'])).err, /\[CLI_BAD_ARGS\]/);
   assert.match((await run(dir, ['collect', 'PC12AA0000001', '--cashier', 'NOBODY'])).err, /\[USER_NOT_FOUND\]/);
-  assert.match((await run(dir, ['user', 'add', 'X1', '--name', 'X', '--role', 'cashier'], '12')).err, /\[PIN_INVALID\]/);
+  assert.match((await run(dir, ['user', 'add', 'X1', '--name', 'X', '--role', 'cashier'], '1234')).err, /\[FIRST_USER_SUPERVISOR\]/);
+  assert.match((await run(dir, ['user', 'add', 'GS01', '--name', 'G', '--role', 'supervisor'], '12')).err, /\[PIN_INVALID\]/);
+  assert.equal((await run(dir, ['user', 'add', 'GS01', '--name', 'G', '--role', 'supervisor'], '9876')).code, 0);
+  assert.match((await run(dir, ['user', 'add', 'X1', '--name', 'X', '--role', 'cashier'], '1234')).err, /Cần --supervisor/);
+  assert.match((await run(dir, ['user', 'add', 'X1', '--name', 'X', '--role', 'cashier', '--supervisor', 'GS01'], '1234', '0000')).err, /\[LOGIN_FAILED\]/);
+  const ctx = openContext(dir);
+  assert.equal(count(ctx, 'users'), 1, 'no user added without a supervisor');
+  ctx.close();
   assert.equal((await run(dir, ['void', 'DT0001-26-000001', '--supervisor', 'GS01'], '9876')).code, 2);
 });

@@ -32,8 +32,8 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   fs.writeFileSync(join(root, 'day2.csv'), DAY2.join('\r\n') + '\r\n');
 
   /** Runs one command; returns the --json value, failing the test on a non-zero exit. */
-  const run = async (args: string[], pin?: string): Promise<Record<string, unknown>> => {
-    const io = captureIo(pin === undefined ? {} : { DIEMTHU_PIN: pin });
+  const run = async (args: string[], pin?: string, supervisorPin?: string): Promise<Record<string, unknown>> => {
+    const io = captureIo({ ...(pin === undefined ? {} : { DIEMTHU_PIN: pin }), ...(supervisorPin === undefined ? {} : { DIEMTHU_SUPERVISOR_PIN: supervisorPin }) });
     const code = await main([...args, '--data-dir', dataDir, '--json'], io);
     assert.equal(code, 0, `diemthu ${args.join(' ')} -> ${code}: ${io.err()}`);
     return (JSON.parse(io.out()) as { value: Record<string, unknown> }).value;
@@ -42,8 +42,8 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   await run(['init', '--point', 'DT0001', '--unit', 'PC12AA', '--name', 'Điểm thu số 1']);
   const day1 = await run(['import', join(root, 'day1.csv')]);
   assert.equal(day1.billCount, 7);
-  await run(['user', 'add', 'TN01', '--name', 'Nguyễn Thị Thu', '--role', 'cashier'], '1234');
   await run(['user', 'add', 'GS01', '--name', 'Trần Văn Giám', '--role', 'supervisor'], '9876');
+  await run(['user', 'add', 'TN01', '--name', 'Nguyễn Thị Thu', '--role', 'cashier', '--supervisor', 'GS01'], '1234', '9876');
   await run(['shift', 'open', '--cashier', 'TN01', '--float', '500000'], '1234');
 
   const a = await run(['collect', 'PC12AA0000001', '--cashier', 'TN01', '--key', 'day1-a']);
