@@ -12,12 +12,20 @@
  *   same transaction, with the next copy number, so what comes out says "BẢN SAO lần n". The customer
  *   may end up with a partial original and a marked copy, never two unmarked originals. The original
  *   row keeps copy_no 0 so the clearing file still finds the original receipt.
+ * - Receipt, reprint and reconnection order jobs of a payment voided before they printed are never
+ *   sent (a voided receipt must not reach the customer looking valid): they become 'failed' with
+ *   reason VOIDED. The void slip of that payment prints as usual.
  * Every outcome is journaled ('print', 'print_failed') in the transaction that records it.
+ *
+ * Only the process holding the printer lease (./lease.ts) drains, and a job is claimed 'sending' only
+ * from 'pending', so the app and `diemthu print` on the same data folder never both send a job, and a
+ * pass never mistakes another live process's job for one left by a crash.
  */
 import type { Ctx } from '../../context.ts';
 import type { PrintDocument, TestPageDocument } from '../../core/documents.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import { appendJournal } from '../../journal.ts';
+import { holdPrinterLease, releasePrinterLease } from './lease.ts';
 import { encodeDocument, encodeTestPage } from './encode-escpos.ts';
 import { renderPreviewPng } from './preview.ts';
 import { statusProblem } from './status.ts';
@@ -60,14 +68,18 @@ function nextCopyNo(ctx: Ctx, job: JobRow): number {
   return last + 1;
 }
 
-/** Marks a job in doubt 'failed' and queues its marked copy; returns the copy's id. */
-function replaceWithCopy(ctx: Ctx, job: JobRow, reason: string): number {
+/**
+ * Marks a job in doubt 'failed' and queues its marked copy; returns the copy's id, or null when the job
+ * was no longer 'sending' (another pass already settled it: one copy is enough).
+ */
+function replaceWithCopy(ctx: Ctx, job: JobRow, reason: string): number | null {
   return ctx.sqlite
     .transaction(() => {
+      const failed = ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ? AND status = 'sending'").run(reason, job.id);
+      if (failed.changes === 0) return null;
       const at = ctx.clock();
       const copyNo = nextCopyNo(ctx, job);
       const copyKind = job.kind === 'receipt' ? 'reprint' : job.kind;
-      ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ?").run(reason, job.id);
       const { id } = ctx.sqlite
         .prepare('INSERT INTO print_jobs (kind, payment_id, copy_no, document, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
         .get(copyKind, job.payment_id, copyNo, job.document, at.toISOString()) as { id: number };
@@ -82,10 +94,47 @@ function replaceWithCopy(ctx: Ctx, job: JobRow, reason: string): number {
     .immediate();
 }
 
-/** Jobs left 'sending' by a pass that never finished: the paper is in doubt. */
+/** Jobs left 'sending' by a pass that never finished (run under the lease, so no live pass owns them). */
 function recoverInDoubt(ctx: Ctx): Array<[number, number]> {
   const stale = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'sending' ORDER BY id").all() as JobRow[];
-  return stale.map((job) => [job.id, replaceWithCopy(ctx, job, 'PRINT_UNCONFIRMED: Không xác nhận được lần in trước (tắt máy hoặc rút cáp khi đang in).')]);
+  return stale.flatMap((job): Array<[number, number]> => {
+    const copy = replaceWithCopy(ctx, job, 'PRINT_UNCONFIRMED: Không xác nhận được lần in trước (tắt máy hoặc rút cáp khi đang in).');
+    return copy === null ? [] : [[job.id, copy]];
+  });
+}
+
+/** Jobs that show a payment as valid; its void slip is not one of them. */
+const VALID_PAYMENT_KINDS = new Set(['receipt', 'reprint', 'reconnection_order']);
+const VOIDED_REASON = 'VOIDED: Biên nhận đã bị huỷ trước khi in nên không in nữa (phiếu huỷ vẫn được in).';
+
+function paymentVoided(ctx: Ctx, job: JobRow): boolean {
+  if (job.payment_id === null || !VALID_PAYMENT_KINDS.has(job.kind)) return false;
+  const row = ctx.sqlite.prepare('SELECT voided_at FROM payments WHERE id = ?').get(job.payment_id) as { voided_at: string | null } | undefined;
+  return row?.voided_at != null;
+}
+
+/**
+ * Claims a job for sending, renewing the lease in the same transaction. False when it must not be sent:
+ * its payment was voided (the job fails with VOIDED) or it is no longer 'pending'.
+ */
+function claim(ctx: Ctx, job: JobRow): boolean {
+  return ctx.sqlite
+    .transaction(() => {
+      holdPrinterLease(ctx);
+      if (!paymentVoided(ctx, job)) {
+        return ctx.sqlite.prepare("UPDATE print_jobs SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'").run(job.id).changes === 1;
+      }
+      if (ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'").run(VOIDED_REASON, job.id).changes === 1) {
+        appendJournal(ctx.sqlite, {
+          kind: 'print_failed',
+          actorId: null,
+          payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, error: VOIDED_REASON, inDoubt: false },
+          at: ctx.clock(),
+        });
+      }
+      return false;
+    })
+    .immediate();
 }
 
 function refuse(ctx: Ctx, job: JobRow, error: AppError): never {
@@ -119,12 +168,12 @@ async function checkStatus(transport: Transport): Promise<AppError | null> {
   }
 }
 
-/** Sends one job; throws the AppError the cashier should see when it did not print. */
-async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<void> {
+/** Sends one job (false: not sent, see claim); throws the AppError the cashier should see when it did not print. */
+async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<boolean> {
   const bytes = jobBytes(job, printer.config);
   const before = await checkStatus(printer.transport);
   if (before !== null) refuse(ctx, job, before);
-  ctx.sqlite.prepare("UPDATE print_jobs SET status = 'sending', attempts = attempts + 1 WHERE id = ?").run(job.id);
+  if (!claim(ctx, job)) return false;
   try {
     const doc = JSON.parse(job.document) as PrintDocument;
     const previewPng =
@@ -144,7 +193,11 @@ async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<void> 
   ctx.sqlite
     .transaction(() => {
       const at = ctx.clock();
-      ctx.sqlite.prepare("UPDATE print_jobs SET status = 'done', printed_at = ?, last_error = NULL WHERE id = ?").run(at.toISOString(), job.id);
+      // still 'sending' unless our lease lapsed mid-job and another pass already queued its copy;
+      // the paper came out either way, so the print is journaled
+      ctx.sqlite
+        .prepare("UPDATE print_jobs SET status = 'done', printed_at = ?, last_error = NULL WHERE id = ? AND status = 'sending'")
+        .run(at.toISOString(), job.id);
       appendJournal(ctx.sqlite, {
         kind: 'print',
         actorId: null,
@@ -153,6 +206,7 @@ async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<void> 
       });
     })
     .immediate();
+  return true;
 }
 
 const running = new WeakMap<Ctx, Promise<unknown>>();
@@ -169,12 +223,16 @@ export function drainOutbox(ctx: Ctx, printer: Printer): Promise<DrainResult> {
 }
 
 async function drainOnce(ctx: Ctx, printer: Printer): Promise<DrainResult> {
-  const replaced = recoverInDoubt(ctx);
-  const printed: number[] = [];
-  const next = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1");
-  for (let job = next.get() as JobRow | undefined; job !== undefined; job = next.get() as JobRow | undefined) {
-    await printJob(ctx, printer, job);
-    printed.push(job.id);
+  ctx.sqlite.transaction(() => holdPrinterLease(ctx)).immediate();
+  try {
+    const replaced = recoverInDoubt(ctx);
+    const printed: number[] = [];
+    const next = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1");
+    for (let job = next.get() as JobRow | undefined; job !== undefined; job = next.get() as JobRow | undefined) {
+      if (await printJob(ctx, printer, job)) printed.push(job.id);
+    }
+    return { printed, replaced };
+  } finally {
+    releasePrinterLease(ctx);
   }
-  return { printed, replaced };
 }
