@@ -101,7 +101,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const now = ctx.clock();
       const today = dayRange(isoDay(now)).start.getTime();
       const snapshotDay = snapshot === null ? null : dayRange(isoDay(new Date(snapshot.importedAt))).start.getTime();
-      const waiting = ctx.sqlite.prepare("SELECT COUNT(*) AS n FROM print_jobs WHERE status <> 'done'").get() as { n: number };
+      // A failed job is settled (its copy is queued, or its payment was voided): only pending and sending ones wait.
+      const waiting = ctx.sqlite.prepare("SELECT COUNT(*) AS n FROM print_jobs WHERE status <> 'done' AND status <> 'failed'").get() as { n: number };
       return {
         point: point === undefined ? null : { code: point.pointCode, name: point.pointName, unitCode: point.unitCode },
         snapshot:

@@ -72,6 +72,9 @@ test('a collect retried with the same key is one payment; the printer is kicked;
   assert.deepEqual(status.unexported, { count: 1, total: 573_750 });
   assert.equal(status.printJobsWaiting, 1, 'nothing drained the outbox here');
   assert.equal(status.snapshot.ageDays, 0);
+  w.ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = 'VOIDED'").run();
+  const settled = (await w.call('status')).value as { printJobsWaiting: number };
+  assert.equal(settled.printJobsWaiting, 0, 'a failed job is settled (copy queued or payment voided), not waiting');
 });
 
 test('the same wedge scan twice in a row is refused as a duplicate; a void needs a supervisor', async () => {
