@@ -70,7 +70,22 @@ export function fsyncDir(fs: AtomicFs, dir: string, platform: NodeJS.Platform = 
   }
 }
 
-/** Removes temporaries left in `dir` by a write that was killed before its renames. */
+/** A temporary's tag is the pid of its writer: true while that process (not this one) is alive and may still be writing. */
+function writerAlive(tag: string): boolean {
+  const pid = Number(tag);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporaries left in `dir` by a write that was killed before its renames. Those of another
+ * live process are kept: it may be writing them now (exports hold no database lock while writing).
+ */
 export function sweepPartials(dir: string, fs: AtomicFs = realFs): string[] {
   let names: string[];
   try {
@@ -78,7 +93,7 @@ export function sweepPartials(dir: string, fs: AtomicFs = realFs): string[] {
   } catch {
     return [];
   }
-  const partials = names.filter((n) => n.includes(TEMP_MARK));
+  const partials = names.filter((n) => n.includes(TEMP_MARK) && !writerAlive(n.slice(n.lastIndexOf(TEMP_MARK) + TEMP_MARK.length)));
   for (const name of partials) fs.rmSync(join(dir, name), { force: true });
   return partials;
 }

@@ -11,6 +11,7 @@ export type JournalKind =
   | 'print'
   | 'print_failed'
   | 'export'
+  | 'export_complete'
   | 'export_again'
   | 'login'
   | 'login_failed'

@@ -150,8 +150,18 @@ CREATE TABLE clearing_batches (
   last_receipt TEXT NOT NULL,
   manifest TEXT NOT NULL,               -- the manifest JSON exactly as written
   out_dir TEXT NOT NULL,
+  -- The other two files' exact bytes, so the batch is written again byte for byte (crashed export, lost USB stick).
+  csv_bytes BLOB NOT NULL,
+  reconnection_bytes BLOB NOT NULL,
+  reconnection_sha256 TEXT NOT NULL,
+  manifest_sha256 TEXT NOT NULL,
+  -- pending: recorded with its payments before any file is written; the next export finishes it first.
+  status TEXT NOT NULL CHECK (status IN ('pending', 'complete')),
+  completed_at TEXT,
+  CHECK ((status = 'complete') = (completed_at IS NOT NULL)),
   UNIQUE (batch_day, seq)
 ) STRICT;
+CREATE UNIQUE INDEX clearing_batches_one_pending ON clearing_batches(status) WHERE status = 'pending';
 
 CREATE TABLE payments (
   id INTEGER PRIMARY KEY,

@@ -7,7 +7,7 @@ import { AppError } from '../core/errors.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
 import { appendJournal } from '../journal.ts';
 import { requireSetting } from '../settings.ts';
-import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs } from '../atomic-write.ts';
+import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../atomic-write.ts';
 
 /** Contract section 3. The column order is the file format: never reorder. */
 export const CLEARING_COLUMNS = [
@@ -36,18 +36,6 @@ export interface ClearingManifest {
   reconnectionOrderCount: number;
   voidedReceipts: string[]; // voided since the last export, never exported
   csvSha256: string;
-}
-
-export type ExportResult =
-  | { code: 'EXPORT_NOTHING_NEW'; message: string }
-  | { code: 'EXPORTED'; batchId: number; outDir: string; files: string[]; manifest: ClearingManifest };
-
-export interface ExportOptions {
-  outDir: string;
-  /** File-system calls (tests inject failures). */
-  fs?: AtomicFs;
-  /** Called after the files are complete and before they are marked exported (crash harness). */
-  beforeMark?: () => void;
 }
 
 interface LineRow {
@@ -162,28 +150,25 @@ function fileStem(kind: 'GACHNO' | 'LENHDONGDIEN', pointCode: string, day: strin
   return `${kind}_${pointCode}_${day}_${String(seq).padStart(2, '0')}`;
 }
 
-function manifestBytes(manifest: ClearingManifest): Buffer {
-  return Buffer.from(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
-}
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-interface BatchFiles {
-  files: { path: string; bytes: Buffer }[];
+/** The three files of a batch, by name; the manifest last, so its presence says the batch is complete. */
+interface BatchContent {
   manifest: ClearingManifest;
+  csv: Buffer;
+  reconnection: Buffer;
   manifestText: string;
 }
 
-/** Everything a batch writes, from rows read from the database: the same rows give the same bytes. */
+/** Everything a new batch writes, from rows read from the database. */
 function buildBatch(
   pointCode: string,
   id: { batchId: number; day: string; seq: number; createdAt: string },
   lines: LineRow[],
   orders: OrderRow[],
   voided: string[],
-  outDir: string,
-): BatchFiles {
+): BatchContent {
   const csv = clearingCsv(pointCode, lines);
-  const csvFile = `${fileStem('GACHNO', pointCode, id.day, id.seq)}.csv`;
-  const reconnectionFile = `${fileStem('LENHDONGDIEN', pointCode, id.day, id.seq)}.csv`;
   const manifest: ClearingManifest = {
     formatVersion: MANIFEST_FORMAT_VERSION,
     pointCode,
@@ -191,8 +176,8 @@ function buildBatch(
     batchDay: id.day,
     batchSeq: id.seq,
     createdAt: id.createdAt,
-    csvFile,
-    reconnectionFile,
+    csvFile: `${fileStem('GACHNO', pointCode, id.day, id.seq)}.csv`,
+    reconnectionFile: `${fileStem('LENHDONGDIEN', pointCode, id.day, id.seq)}.csv`,
     firstReceipt: lines[0]!.receipt_no,
     lastReceipt: lines[lines.length - 1]!.receipt_no,
     rowCount: lines.length,
@@ -200,127 +185,187 @@ function buildBatch(
     receiptCount: new Set(lines.map((l) => l.payment_id)).size,
     reconnectionOrderCount: orders.length,
     voidedReceipts: voided,
-    csvSha256: createHash('sha256').update(csv).digest('hex'),
+    csvSha256: sha256(csv),
   };
-  const manifestBuf = manifestBytes(manifest);
-  return {
-    manifest,
-    manifestText: manifestBuf.toString('utf8'),
-    files: [
-      { path: join(outDir, csvFile), bytes: csv },
-      { path: join(outDir, reconnectionFile), bytes: reconnectionCsv(orders) },
-      // The manifest last: its presence says the batch is complete.
-      { path: join(outDir, csvFile.replace(/\.csv$/, '.json')), bytes: manifestBuf },
-    ],
-  };
+  return { manifest, csv, reconnection: reconnectionCsv(orders), manifestText: JSON.stringify(manifest, null, 2) + '\n' };
+}
+
+/** A clearing_batches row with what it takes to write its files again byte for byte. */
+interface BatchRow {
+  id: number;
+  csv_name: string;
+  csv_sha256: string;
+  manifest: string;
+  manifest_sha256: string;
+  csv_bytes: Buffer;
+  reconnection_bytes: Buffer;
+  reconnection_sha256: string;
+  status: 'pending' | 'complete';
+}
+const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, status';
+
+/**
+ * The stored files of a batch, each checked against the SHA-256 recorded at export (and the CSV's
+ * against the manifest too): a batch whose stored bytes changed is never written.
+ */
+function storedFiles(row: BatchRow, outDir: string): { manifest: ClearingManifest; files: FileToWrite[] } {
+  const manifest = JSON.parse(row.manifest) as ClearingManifest;
+  const files = [
+    { name: row.csv_name, bytes: row.csv_bytes, sha: row.csv_sha256 },
+    { name: manifest.reconnectionFile, bytes: row.reconnection_bytes, sha: row.reconnection_sha256 },
+    { name: row.csv_name.replace(/\.csv$/, '.json'), bytes: Buffer.from(row.manifest, 'utf8'), sha: row.manifest_sha256 },
+  ];
+  const bad = files.filter((f) => sha256(f.bytes) !== f.sha).map((f) => f.name);
+  if (manifest.csvSha256 !== row.csv_sha256) bad.push(manifest.csvFile);
+  if (bad.length > 0) {
+    throw new AppError('EXPORT_BATCH_MISMATCH', `Dữ liệu lưu của lần xuất ${row.csv_name} không còn khớp mã SHA-256: không ghi tệp nào. Hãy báo bộ phận kỹ thuật.`, {
+      batchId: row.id,
+      files: bad,
+    });
+  }
+  return { manifest, files: files.map((f) => ({ path: join(outDir, f.name), bytes: f.bytes })) };
+}
+
+/** Inside a write transaction: records the batch of every valid payment not exported before, as pending, and takes its payments and voids. */
+function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
+  const sqlite = ctx.sqlite;
+  const lines = selectLines(sqlite, { batchId: null });
+  if (lines.length === 0) return null;
+  const voided = selectVoided(sqlite, null);
+  const now = ctx.clock();
+  const day = compactDate(now);
+  const next = sqlite
+    .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq, (SELECT COALESCE(MAX(id), 0) + 1 FROM clearing_batches) AS id FROM clearing_batches WHERE batch_day = ?')
+    .get(day) as { seq: number; id: number };
+  const { manifest: m, csv, reconnection, manifestText } = buildBatch(
+    requireSetting(sqlite, 'point_code'),
+    { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString() },
+    lines,
+    selectOrders(sqlite, { batchId: null }),
+    voided.map((v) => v.receipt_no),
+  );
+  const shas = { csvSha256: m.csvSha256, reconnectionSha256: sha256(reconnection), manifestSha256: sha256(Buffer.from(manifestText, 'utf8')) };
+  sqlite
+    .prepare(
+      `INSERT INTO clearing_batches (id, batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir,
+                                     csv_bytes, reconnection_bytes, reconnection_sha256, manifest_sha256, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+    )
+    .run(m.batchId, m.batchDay, m.batchSeq, m.createdAt, m.csvFile, m.csvSha256, m.rowCount, m.totalTongTien, m.firstReceipt, m.lastReceipt, manifestText, outDir,
+      csv, reconnection, shas.reconnectionSha256, shas.manifestSha256);
+  const markPayment = sqlite.prepare('UPDATE payments SET batch_id = ? WHERE id = ?');
+  for (const id of new Set(lines.map((l) => l.payment_id))) markPayment.run(m.batchId, id);
+  const markVoid = sqlite.prepare('UPDATE payments SET void_batch_id = ? WHERE id = ?');
+  for (const v of voided) markVoid.run(m.batchId, v.id);
+  appendJournal(sqlite, {
+    kind: 'export',
+    actorId: null,
+    payload: { batchId: m.batchId, csvFile: m.csvFile, ...shas, rows: m.rowCount, total: m.totalTongTien, voided: m.voidedReceipts, outDir },
+    at: now,
+  });
+  return sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches WHERE id = ?`).get(m.batchId) as BatchRow;
+}
+
+export interface WrittenBatch {
+  batchId: number;
+  outDir: string;
+  files: string[];
+  manifest: ClearingManifest;
+}
+
+export type ExportResult =
+  | { code: 'EXPORT_NOTHING_NEW'; message: string }
+  /** The last batch written; `resumed`: batches left pending by an earlier export, finished first. */
+  | ({ code: 'EXPORTED'; resumed: WrittenBatch[] } & WrittenBatch);
+
+export interface ExportOptions {
+  outDir: string;
+  /** File-system calls (tests inject failures). */
+  fs?: AtomicFs;
+  /** Called after the files are complete and before the batch is marked complete (crash harness). */
+  beforeMark?: () => void;
+}
+
+/** Writes a batch's stored files (no database lock held: a slow USB stick keeps no collection waiting). */
+function writeStored(row: BatchRow, options: ExportOptions): WrittenBatch {
+  const fs = options.fs ?? realFs;
+  const { manifest, files } = storedFiles(row, options.outDir);
+  try {
+    writeFilesAtomically(files, fs);
+  } catch (error) {
+    throw new AppError(
+      'EXPORT_WRITE_FAILED',
+      `Chưa ghi xong tệp của lần xuất ${row.csv_name} vào ${options.outDir}. Các khoản thu đã thuộc lần xuất này; hãy kiểm tra ổ USB rồi xuất lại: lần xuất này sẽ được ghi lại đúng như cũ.`,
+      { batchId: row.id, cause: String(error) },
+    );
+  }
+  return { batchId: row.id, outDir: options.outDir, files: files.map((f) => f.path), manifest };
 }
 
 /**
- * Writes the clearing batch of every valid payment not exported before (contract section 3), then,
- * only when all its files are complete on disk, marks those payments (and the voids it lists)
- * exported in one transaction with the clearing_batches row and the journal entry.
- * Nothing new: nothing is written, and the result says so.
+ * The evening export (contract section 3), in three steps so that every set of files that can be on
+ * disk is a batch the database knows: (1) one short transaction records the batch as pending with its
+ * files' bytes and takes its payments (pending counts as exported: no void, no other batch);
+ * (2) the files are written atomically, with no database lock held; (3) the batch is marked complete.
+ * A batch left pending (crash, full or pulled USB stick) is first written again under its own name,
+ * byte for byte, before any new batch is made. Nothing new and nothing pending: nothing is written.
  */
 export function exportClearing(ctx: Ctx, options: ExportOptions): ExportResult {
-  const fs = options.fs ?? realFs;
-  const pointCode = requireSetting(ctx.sqlite, 'point_code');
-  // One write transaction from the read to the mark: the rows written are exactly the rows marked,
-  // and a second export (another process) waits instead of writing the same batch number. A crash
-  // before the commit rolls the mark back; the complete files left behind are rewritten next time.
-  return ctx.sqlite
-    .transaction((): ExportResult => {
-      // Only the holder of the write lock sweeps, so it never removes another export's temporaries.
-      sweepPartials(options.outDir, fs);
-      const lines = selectLines(ctx.sqlite, { batchId: null });
-      if (lines.length === 0) {
-        return { code: 'EXPORT_NOTHING_NEW', message: 'Không có khoản thu mới nào kể từ lần xuất trước: không ghi tệp nào.' };
+  sweepPartials(options.outDir, options.fs);
+  const written: WrittenBatch[] = [];
+  for (;;) {
+    const next = ctx.sqlite
+      .transaction(() => {
+        const pending = ctx.sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches WHERE status = 'pending'`).get() as BatchRow | undefined;
+        if (pending !== undefined) return { row: pending, resumed: true };
+        const row = recordNewBatch(ctx, options.outDir);
+        return row === null ? null : { row, resumed: false };
+      })
+      .immediate();
+    if (next === null) break;
+    const batch = writeStored(next.row, options);
+    options.beforeMark?.();
+    markComplete(ctx, batch);
+    written.push(batch);
+    if (!next.resumed) break;
+  }
+  const last = written.pop();
+  if (last === undefined) return { code: 'EXPORT_NOTHING_NEW', message: 'Không có khoản thu mới nào kể từ lần xuất trước: không ghi tệp nào.' };
+  return { code: 'EXPORTED', ...last, resumed: written };
+}
+
+/** After the files are complete. Another process may have finished the same batch first: then nothing to do. */
+function markComplete(ctx: Ctx, batch: WrittenBatch): void {
+  const at = ctx.clock();
+  ctx.sqlite
+    .transaction(() => {
+      const done = ctx.sqlite
+        .prepare("UPDATE clearing_batches SET status = 'complete', completed_at = ?, out_dir = ? WHERE id = ? AND status = 'pending'")
+        .run(at.toISOString(), batch.outDir, batch.batchId);
+      if (done.changes === 1) {
+        appendJournal(ctx.sqlite, { kind: 'export_complete', actorId: null, payload: { batchId: batch.batchId, csvFile: batch.manifest.csvFile, outDir: batch.outDir }, at });
       }
-      const voided = selectVoided(ctx.sqlite, null);
-      const now = ctx.clock();
-      const day = compactDate(now);
-      const next = ctx.sqlite
-        .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq, (SELECT COALESCE(MAX(id), 0) + 1 FROM clearing_batches) AS id FROM clearing_batches WHERE batch_day = ?')
-        .get(day) as { seq: number; id: number };
-      const batch = buildBatch(
-        pointCode,
-        { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString() },
-        lines,
-        selectOrders(ctx.sqlite, { batchId: null }),
-        voided.map((v) => v.receipt_no),
-        options.outDir,
-      );
-      writeFilesAtomically(batch.files, fs);
-      options.beforeMark?.();
-      markExported(ctx, batch, options.outDir, [...new Set(lines.map((l) => l.payment_id))], voided.map((v) => v.id), now);
-      return { code: 'EXPORTED', batchId: next.id, outDir: options.outDir, files: batch.files.map((f) => f.path), manifest: batch.manifest };
     })
     .immediate();
 }
 
-/** Inside the export's transaction, after the files are complete: the batch row, the marks and the journal row. */
-function markExported(ctx: Ctx, batch: BatchFiles, outDir: string, paymentIds: number[], voidIds: number[], at: Date): void {
-  const m = batch.manifest;
-  const sqlite = ctx.sqlite;
-  sqlite
-    .prepare(
-      `INSERT INTO clearing_batches (id, batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(m.batchId, m.batchDay, m.batchSeq, m.createdAt, m.csvFile, m.csvSha256, m.rowCount, m.totalTongTien, m.firstReceipt, m.lastReceipt, batch.manifestText, outDir);
-  const markPayment = sqlite.prepare('UPDATE payments SET batch_id = ? WHERE id = ?');
-  for (const id of paymentIds) markPayment.run(m.batchId, id);
-  const markVoid = sqlite.prepare('UPDATE payments SET void_batch_id = ? WHERE id = ?');
-  for (const id of voidIds) markVoid.run(m.batchId, id);
-  appendJournal(sqlite, {
-    kind: 'export',
-    actorId: null,
-    payload: { batchId: m.batchId, csvFile: m.csvFile, csvSha256: m.csvSha256, rows: m.rowCount, total: m.totalTongTien, voided: m.voidedReceipts, outDir },
-    at,
-  });
-}
-
 /** A batch given as its id or its file name (`GACHNO_PT01_20261127_01` with or without `.csv`). */
-function findBatch(sqlite: Sqlite, batch: string): { id: number; batch_day: string; seq: number; created_at: string; csv_sha256: string; manifest: string } {
+function findBatch(sqlite: Sqlite, batch: string): BatchRow {
   const byId = /^\d+$/.test(batch) ? Number(batch) : null;
   const name = batch.endsWith('.csv') ? batch : `${batch}.csv`;
-  const row = sqlite
-    .prepare('SELECT id, batch_day, seq, created_at, csv_sha256, manifest FROM clearing_batches WHERE id = ? OR csv_name = ?')
-    .get(byId, name) as { id: number; batch_day: string; seq: number; created_at: string; csv_sha256: string; manifest: string } | undefined;
+  const row = sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches WHERE id = ? OR csv_name = ?`).get(byId, name) as BatchRow | undefined;
   if (row === undefined) throw new AppError('EXPORT_BATCH_UNKNOWN', `Không có lần xuất "${batch}".`);
   return row;
 }
 
 /**
- * Writes a past batch again from the database (a lost USB stick): the same bytes as the first
- * time, checked against the SHA-256 and manifest stored when it was exported. Marks nothing.
+ * Writes a past batch again (a lost USB stick): its three files exactly as stored at export, each
+ * checked against its SHA-256 first. Marks nothing; a pending batch stays for exportClearing to finish.
  */
 export function exportAgain(ctx: Ctx, options: ExportOptions & { batch: string }): ExportResult {
-  const fs = options.fs ?? realFs;
-  const pointCode = requireSetting(ctx.sqlite, 'point_code');
-  const stored = findBatch(ctx.sqlite, options.batch);
-  const sel = { batchId: stored.id };
-  const batch = buildBatch(
-    pointCode,
-    { batchId: stored.id, day: stored.batch_day, seq: stored.seq, createdAt: stored.created_at },
-    selectLines(ctx.sqlite, sel),
-    selectOrders(ctx.sqlite, sel),
-    selectVoided(ctx.sqlite, stored.id).map((v) => v.receipt_no),
-    options.outDir,
-  );
-  if (batch.manifest.csvSha256 !== stored.csv_sha256 || batch.manifestText !== stored.manifest) {
-    throw new AppError('EXPORT_AGAIN_MISMATCH', 'Dữ liệu trong máy không còn khớp với lần xuất này (mã SHA-256 khác): không ghi tệp nào. Hãy báo bộ phận kỹ thuật.', {
-      batchId: stored.id,
-      stored: stored.csv_sha256,
-      rebuilt: batch.manifest.csvSha256,
-    });
-  }
-  const payload = { batchId: stored.id, csvFile: batch.manifest.csvFile, outDir: options.outDir };
-  ctx.sqlite
-    .transaction(() => {
-      sweepPartials(options.outDir, fs);
-      writeFilesAtomically(batch.files, fs);
-      appendJournal(ctx.sqlite, { kind: 'export_again', actorId: null, payload, at: ctx.clock() });
-    })
-    .immediate();
-  return { code: 'EXPORTED', batchId: stored.id, outDir: options.outDir, files: batch.files.map((f) => f.path), manifest: batch.manifest };
+  sweepPartials(options.outDir, options.fs);
+  const batch = writeStored(findBatch(ctx.sqlite, options.batch), options);
+  const payload = { batchId: batch.batchId, csvFile: batch.manifest.csvFile, outDir: options.outDir };
+  ctx.sqlite.transaction(() => appendJournal(ctx.sqlite, { kind: 'export_again', actorId: null, payload, at: ctx.clock() })).immediate();
+  return { code: 'EXPORTED', ...batch, resumed: [] };
 }

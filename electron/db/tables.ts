@@ -94,6 +94,12 @@ export interface Tables {
     last_receipt: string;
     manifest: string;
     out_dir: string;
+    csv_bytes: Buffer;
+    reconnection_bytes: Buffer;
+    reconnection_sha256: string;
+    manifest_sha256: string;
+    status: 'pending' | 'complete';
+    completed_at: string | null;
   };
   payments: {
     id: Generated<number>;

@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { openContext, type Ctx } from '../../electron/context.ts';
 import { steppingClock } from '../../electron/core/clock.ts';
 import { initPoint } from '../../electron/point.ts';
-import { exportAgain, exportClearing, CLEARING_COLUMNS, type ClearingManifest } from '../../electron/cmis/write-clearing.ts';
+import { exportAgain, exportClearing, CLEARING_COLUMNS, type ClearingManifest, type ExportResult } from '../../electron/cmis/write-clearing.ts';
 import { realFs, type AtomicFs } from '../../electron/atomic-write.ts';
 import { verifyJournal } from '../../electron/journal.ts';
 import { seedPayment, seedSnapshot } from '../helpers/seed.ts';
@@ -132,7 +132,7 @@ test('nothing new: nothing written, and the result says so; the next export of t
   ctx.close();
 });
 
-test('export --again rewrites a past batch byte for byte, even after the customer was renamed', () => {
+test('export --again rewrites all three files of a past batch byte for byte, even after the customer, unit code and cashier code changed', () => {
   const { ctx, outDir, pay } = setup();
   const p1 = pay('PC12AA0000001', ['HD001']);
   addFeeAndOrder(ctx, p1, 30000);
@@ -146,11 +146,16 @@ test('export --again rewrites a past batch byte for byte, even after the custome
     .prepare("INSERT INTO print_jobs (kind, payment_id, document, created_at) VALUES ('receipt', ?, ?, '2026-11-27T02:00:00.000Z')")
     .run(p1, JSON.stringify({ customer: { tenKhang: 'Nguyễn Văn An, "Bé"', dchiKhang: '12 Lê Lợi' } }));
   ctx.sqlite.prepare("UPDATE customers SET ten_khang = 'Tên mới', dchi_khang = 'Địa chỉ mới' WHERE ma_khang = 'PC12AA0000001'").run();
+  // The unit code, the SMS phone and the cashier's code change too: nothing of the written batch may follow.
+  ctx.sqlite.prepare("UPDATE customers SET ma_dviqly = 'PC12BB', dthoai_sms = '0912000000'").run();
+  ctx.sqlite.prepare("UPDATE users SET code = 'OTHER' WHERE code = 'SEED'").run();
 
   const again = join(outDir, '..', 'again');
   const result = exportAgain(ctx, { batch: 'GACHNO_PT01_20261127_01', outDir: again });
   assert.equal(result.code, 'EXPORTED');
-  for (const name of listFiles(outDir).filter((n) => n.endsWith('_01.csv') || n.endsWith('_01.json'))) {
+  const names = listFiles(outDir).filter((n) => n.endsWith('_01.csv') || n.endsWith('_01.json'));
+  assert.equal(names.length, 3);
+  for (const name of names) {
     assert.ok(fs.readFileSync(join(again, name)).equals(fs.readFileSync(join(outDir, name))), `${name} identical`);
   }
   assert.equal(listFiles(again).length, 3);
@@ -158,23 +163,30 @@ test('export --again rewrites a past batch byte for byte, even after the custome
   ctx.close();
 });
 
-test('export --again refuses when the database no longer gives the same bytes', () => {
-  const { ctx, outDir, pay } = setup();
-  pay('PC12AA0000002', ['HD003']);
-  const first = exportClearing(ctx, { outDir });
-  assert.equal(first.code, 'EXPORTED');
-  ctx.sqlite.prepare("UPDATE users SET code = 'OTHER' WHERE code = 'SEED'").run();
-  const again = join(outDir, '..', 'again');
-  assert.throws(() => exportAgain(ctx, { batch: '1', outDir: again }), { code: 'EXPORT_AGAIN_MISMATCH' });
-  assert.deepEqual(listFiles(again), []);
-  ctx.close();
-});
+for (const column of ['csv_bytes', 'reconnection_bytes', 'manifest'] as const) {
+  test(`export --again refuses a batch whose stored ${column} no longer matches its SHA-256, and writes nothing`, () => {
+    const { ctx, outDir, pay } = setup();
+    pay('PC12AA0000002', ['HD003']);
+    assert.equal(exportClearing(ctx, { outDir }).code, 'EXPORTED');
+    const value = column === 'manifest' ? "replace(manifest, 'PT01', 'PT02')" : `CAST(replace(CAST(${column} AS TEXT), 'MA_KHANG', 'MA_KHACH') AS BLOB)`;
+    ctx.sqlite.prepare(`UPDATE clearing_batches SET ${column} = ${value}`).run();
+    const again = join(outDir, '..', 'again');
+    assert.throws(() => exportAgain(ctx, { batch: '1', outDir: again }), { code: 'EXPORT_BATCH_MISMATCH' });
+    assert.deepEqual(listFiles(again), []);
+    ctx.close();
+  });
+}
 
-function failingFs(fail: 'rename' | 'write'): AtomicFs {
+/** node:fs whose `failAt`-th rename (1-based) or second file's write (a full disk) fails. */
+function failingFs(fail: { rename: number } | 'write'): AtomicFs {
   let writes = 0;
+  let renames = 0;
   return {
     ...realFs,
-    renameSync: fail === 'rename' ? () => { throw Object.assign(new Error('simulated crash before rename'), { code: 'ECRASH' }); } : realFs.renameSync,
+    renameSync: (from, to) => {
+      if (fail !== 'write' && ++renames === fail.rename) throw Object.assign(new Error('simulated crash before rename'), { code: 'ECRASH' });
+      realFs.renameSync(from, to);
+    },
     writeSync: ((...args: Parameters<typeof realFs.writeSync>) => {
       // The second file hits a full disk, after the first is complete.
       if (fail === 'write' && ++writes > 1) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
@@ -183,63 +195,107 @@ function failingFs(fail: 'rename' | 'write'): AtomicFs {
   };
 }
 
-for (const fail of ['rename', 'write'] as const) {
-  test(`a failure at ${fail === 'rename' ? 'rename (crash between write and rename)' : 'write (ENOSPC)'} leaves no file and no payment marked`, () => {
+function batches(ctx: Ctx): { id: number; csv_name: string; status: string }[] {
+  return ctx.sqlite.prepare('SELECT id, csv_name, status FROM clearing_batches ORDER BY id').all() as { id: number; csv_name: string; status: string }[];
+}
+
+const BATCH_01 = ['GACHNO_PT01_20261127_01.csv', 'GACHNO_PT01_20261127_01.json', 'LENHDONGDIEN_PT01_20261127_01.csv'];
+
+for (const fail of [{ rename: 1 }, { rename: 2 }, { rename: 3 }, 'write'] as const) {
+  const what = fail === 'write' ? 'write of the 2nd file (ENOSPC)' : `rename ${fail.rename} of 3`;
+  test(`a failure at the ${what}: every file left is of the pending batch, which the next export finishes byte for byte`, () => {
     const { ctx, outDir, pay } = setup();
     pay('PC12AA0000001', ['HD001']);
     pay('PC12AA0000002', ['HD003']);
-    const journalBefore = verifyJournal(ctx.sqlite).rows;
-    assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs(fail) }), { code: fail === 'rename' ? 'ECRASH' : 'ENOSPC' });
-    assert.deepEqual(listFiles(outDir), []);
-    assert.equal(unexported(ctx), 2);
-    assert.equal((ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM clearing_batches').get() as { n: number }).n, 0);
-    assert.equal(verifyJournal(ctx.sqlite).rows, journalBefore);
-    // The retry writes batch 01 in full.
-    const retry = exportClearing(ctx, { outDir });
-    assert.equal(retry.code === 'EXPORTED' && retry.manifest.csvFile, 'GACHNO_PT01_20261127_01.csv');
+    assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs(fail) }), { code: 'EXPORT_WRITE_FAILED' });
+    const left = listFiles(outDir);
+    // Written in this order: the CSV, the reconnection orders, the manifest last.
+    const writeOrder = [BATCH_01[0]!, BATCH_01[2]!, BATCH_01[1]!];
+    assert.deepEqual(left, fail === 'write' ? [] : writeOrder.slice(0, fail.rename - 1).sort());
+    // The batch is known and holds the payments (they cannot be voided or exported in another batch).
+    assert.deepEqual(batches(ctx), [{ id: 1, csv_name: BATCH_01[0], status: 'pending' }]);
     assert.equal(unexported(ctx), 0);
+    const leftBytes = left.map((n) => fs.readFileSync(join(outDir, n)));
+    const retry = exportClearing(ctx, { outDir });
+    assert.equal(retry.code === 'EXPORTED' && retry.manifest.csvFile, BATCH_01[0]);
+    assert.deepEqual(listFiles(outDir), BATCH_01);
+    left.forEach((n, i) => assert.ok(fs.readFileSync(join(outDir, n)).equals(leftBytes[i]!), `${n} rewritten byte for byte`));
+    assert.deepEqual(batches(ctx), [{ id: 1, csv_name: BATCH_01[0], status: 'complete' }]);
+    assert.equal(verifyJournal(ctx.sqlite).ok, true);
     ctx.close();
   });
 }
 
-test('payments are marked exported only after every file is complete', () => {
-  const { ctx, outDir, pay } = setup();
-  pay('PC12AA0000001', ['HD001']);
-  let seen: { files: string[]; unexported: number } | undefined;
-  exportClearing(ctx, { outDir, beforeMark: () => (seen = { files: listFiles(outDir), unexported: unexported(ctx) }) });
-  assert.deepEqual(seen, { files: ['GACHNO_PT01_20261127_01.csv', 'GACHNO_PT01_20261127_01.json', 'LENHDONGDIEN_PT01_20261127_01.csv'], unexported: 1 });
-  assert.equal(unexported(ctx), 0);
+test('a batch left pending by a crash before midnight is finished under its own name the next day, not cleared again as a new one', () => {
+  let now = EVENING;
+  const dir = tempDir();
+  const ctx = openContext(join(dir, 'data'), { clock: () => now });
+  initPoint(ctx, { pointCode: 'PT01', unitCode: 'PC12AA', pointName: '' });
+  const seeded = seedSnapshot(ctx, [
+    { maKhang: 'PC12AA0000002', tenKhang: 'Trần Thị Bình', dchiKhang: '3 Hùng Vương', bills: [{ idHdon: 'HD003', thang: 10, nam: 2026, soTien: 50000, tienGtgt: 4000 }] },
+    { maKhang: 'PC12AA0000003', tenKhang: 'Lê Văn Cường', dchiKhang: '9 Trần Phú', bills: [{ idHdon: 'HD004', thang: 10, nam: 2026, soTien: 70000, tienGtgt: 5600 }] },
+  ]);
+  const outDir = join(dir, 'out');
+  seedPayment(ctx, seeded.ids.get('PC12AA0000002')!, [seeded.billIds.get('HD003')!]);
+  // Killed after the CSV and the order file were renamed, before the manifest.
+  assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs({ rename: 3 }) }), { code: 'EXPORT_WRITE_FAILED' });
+  now = new Date('2026-11-28T02:00:00.000Z'); // 09:00 the next day
+  seedPayment(ctx, seeded.ids.get('PC12AA0000003')!, [seeded.billIds.get('HD004')!]);
+  const result = exportClearing(ctx, { outDir });
+  assert.equal(result.code === 'EXPORTED' && result.manifest.csvFile, 'GACHNO_PT01_20261128_01.csv');
+  assert.deepEqual(result.code === 'EXPORTED' && result.resumed.map((b) => b.manifest.csvFile), ['GACHNO_PT01_20261127_01.csv']);
+  const receiptsIn = (name: string) =>
+    (parse(fs.readFileSync(join(outDir, name), 'utf8').slice(1), { columns: true }) as Record<string, string>[]).map((r) => r.SO_BIENNHAN);
+  assert.deepEqual(receiptsIn('GACHNO_PT01_20261127_01.csv'), ['SEED-26-000001']);
+  assert.deepEqual(receiptsIn('GACHNO_PT01_20261128_01.csv'), ['SEED-26-000002'], 'each payment in exactly one file on disk');
+  assert.equal(listFiles(outDir).length, 6);
   ctx.close();
 });
 
-test('temporaries of a killed export are swept by the next one', () => {
+test('the batch is marked complete only after every file is complete, and no write lock is held while writing', () => {
   const { ctx, outDir, pay } = setup();
   pay('PC12AA0000001', ['HD001']);
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(join(outDir, 'GACHNO_PT01_20261127_01.csv.partial-123'), 'half');
-  exportClearing(ctx, { outDir });
-  assert.deepEqual(listFiles(outDir).filter((n) => n.includes('partial')), []);
-  ctx.close();
-});
-
-test('a second export while one is writing waits for it instead of writing the same batch number', () => {
-  const { ctx, outDir, pay } = setup();
-  pay('PC12AA0000001', ['HD001']);
+  let seen: { files: string[]; status: string[] } | undefined;
   const other = openContext(ctx.dataDir, { busyTimeoutMs: 50 });
-  let blocked: unknown;
   exportClearing(ctx, {
     outDir,
     beforeMark: () => {
-      try {
-        exportClearing(other, { outDir });
-      } catch (error) {
-        blocked = error;
-      }
+      // A collection in another process is not kept waiting by a slow USB stick.
+      other.sqlite.transaction(() => other.sqlite.prepare("UPDATE settings SET value = value WHERE key = 'point_code'").run()).immediate();
+      seen = { files: listFiles(outDir), status: batches(ctx).map((b) => b.status) };
     },
   });
-  assert.equal((blocked as { code?: string } | undefined)?.code, 'SQLITE_BUSY');
-  const stored = ctx.sqlite.prepare('SELECT csv_name, csv_sha256 FROM clearing_batches').all() as { csv_name: string; csv_sha256: string }[];
+  assert.deepEqual(seen, { files: BATCH_01, status: ['pending'] });
+  assert.deepEqual(batches(ctx).map((b) => b.status), ['complete']);
+  other.close();
+  ctx.close();
+});
+
+test('temporaries of a killed export are swept by the next one, those of a live writer are kept', () => {
+  const { ctx, outDir, pay } = setup();
+  pay('PC12AA0000001', ['HD001']);
+  fs.mkdirSync(outDir, { recursive: true });
+  // A writer that is gone (no pid that high) and one still alive (this test's parent process).
+  fs.writeFileSync(join(outDir, 'GACHNO_PT01_20261127_01.csv.partial-2147483646'), 'half');
+  const live = `GACHNO_PT01_20261127_01.csv.partial-${process.ppid}`;
+  fs.writeFileSync(join(outDir, live), 'being written');
+  exportClearing(ctx, { outDir });
+  assert.deepEqual(listFiles(outDir).filter((n) => n.includes('partial')), [live]);
+  ctx.close();
+});
+
+test('a second export while one is writing finishes the same batch instead of making another', () => {
+  const { ctx, outDir, pay } = setup();
+  pay('PC12AA0000001', ['HD001']);
+  const other = openContext(ctx.dataDir, { busyTimeoutMs: 50 });
+  let second: ExportResult | undefined;
+  const first = exportClearing(ctx, { outDir, beforeMark: () => (second = exportClearing(other, { outDir })) });
+  assert.equal(second?.code === 'EXPORTED' && second.manifest.csvFile, BATCH_01[0]);
+  assert.equal(first.code === 'EXPORTED' && first.manifest.csvFile, BATCH_01[0]);
+  assert.deepEqual(listFiles(outDir), BATCH_01);
+  const stored = ctx.sqlite.prepare('SELECT csv_name, csv_sha256, status FROM clearing_batches').all() as { csv_name: string; csv_sha256: string; status: string }[];
   assert.equal(stored.length, 1);
+  assert.equal(stored[0]!.status, 'complete');
   assert.equal(createHash('sha256').update(fs.readFileSync(join(outDir, stored[0]!.csv_name))).digest('hex'), stored[0]!.csv_sha256);
   assert.equal(exportClearing(other, { outDir }).code, 'EXPORT_NOTHING_NEW');
   other.close();

@@ -2,8 +2,8 @@
 // yet acknowledged (so the request in flight at the last kill is retried with the SAME key), appends
 // each acknowledged receipt to the ack file (fsynced) after the commit, and exports every few payments.
 // CRASH_AT makes it kill itself at a forced point: before_commit (inside the payment transaction),
-// after_commit (committed, receipt not yet acknowledged), export_rename (between the writes and the
-// renames of the clearing files) or export_mark (files complete, not yet marked exported).
+// after_commit (committed, receipt not yet acknowledged), export_rename (the batch recorded as pending,
+// killed after the 1st or 2nd rename of its files) or export_mark (files complete, not yet marked exported).
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { openContext } from '../../electron/context.ts';
@@ -31,14 +31,15 @@ const ctx = openContext(dataDir, {
   },
 });
 
+let renames = 0;
 const exportFs: AtomicFs =
   crashAt === 'export_rename'
     ? {
         ...realFs,
-        // Dies after the first rename: one final file present, the others still temporary.
+        // Dies after the first or the second rename: one or two final files present, the others still temporary.
         renameSync: (from, to) => {
           realFs.renameSync(from, to);
-          die();
+          if (++renames === 1 + (crashAfter % 2)) die();
         },
       }
     : realFs;

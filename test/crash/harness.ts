@@ -104,11 +104,24 @@ export function check(dataDir: string): Omit<CrashFigures, 'kills' | 'killsByPoi
   const receiptGaps = (gaps.max ?? 0) - gaps.n;
   const chain = verifyJournal(sqlite);
   const integrity = (sqlite.pragma('integrity_check', { simple: true }) as string) ?? '';
-  const batches = sqlite.prepare('SELECT csv_name, csv_sha256, out_dir FROM clearing_batches').all() as { csv_name: string; csv_sha256: string; out_dir: string }[];
+  // Every file of every batch on disk with the bytes recorded, every batch complete, and no clearing file on disk that is no batch's.
+  const batches = sqlite.prepare('SELECT csv_name, csv_sha256, reconnection_sha256, manifest, manifest_sha256, out_dir, status FROM clearing_batches').all() as {
+    csv_name: string; csv_sha256: string; reconnection_sha256: string; manifest: string; manifest_sha256: string; out_dir: string; status: string;
+  }[];
+  const known = new Set<string>();
   const batchFilesMismatched = batches.filter((b) => {
-    const path = join(b.out_dir, b.csv_name);
-    return !fs.existsSync(path) || createHash('sha256').update(fs.readFileSync(path)).digest('hex') !== b.csv_sha256;
-  }).length;
+    const files = [
+      [b.csv_name, b.csv_sha256],
+      [(JSON.parse(b.manifest) as { reconnectionFile: string }).reconnectionFile, b.reconnection_sha256],
+      [b.csv_name.replace(/\.csv$/, '.json'), b.manifest_sha256],
+    ] as const;
+    for (const [name] of files) known.add(join(b.out_dir, name));
+    const differs = ([name, sha]: readonly [string, string]) => {
+      const path = join(b.out_dir, name);
+      return !fs.existsSync(path) || createHash('sha256').update(fs.readFileSync(path)).digest('hex') !== sha;
+    };
+    return b.status !== 'complete' || files.some(differs);
+  }).length + (fs.existsSync(join(dataDir, EXPORT_DIR)) ? fs.readdirSync(join(dataDir, EXPORT_DIR)) : []).filter((n) => !known.has(join(dataDir, EXPORT_DIR, n))).length;
   const linesNotExportedOnce = one<{ n: number }>(
     `SELECT (SELECT COUNT(*) FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.batch_id IS NULL AND p.voided_at IS NULL)
           + ABS((SELECT COUNT(*) FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.voided_at IS NULL) - (SELECT COALESCE(SUM(row_count), 0) FROM clearing_batches)) AS n`,

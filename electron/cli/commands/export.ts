@@ -20,6 +20,7 @@ export const exportCommand: Command = {
     const backup = await backupAfter(ctx);
     const m = result.manifest;
     const text = [
+      ...result.resumed.map((b) => `Đã ghi xong lần xuất còn dở ${b.manifest.csvFile} (đúng từng byte như đã ghi nhận).`),
       `Đã xuất ${m.csvFile}: ${m.receiptCount} biên nhận (${m.firstReceipt} .. ${m.lastReceipt}), ${m.rowCount} dòng, tổng ${formatDong(m.totalTongTien)}.`,
       ...(m.voidedReceipts.length > 0 ? [`Biên nhận đã huỷ: ${m.voidedReceipts.join(', ')}.`] : []),
       `Lệnh đóng điện: ${m.reconnectionOrderCount}.`,
