@@ -3,9 +3,10 @@ import type { Ctx } from './context.ts';
 import type { Sqlite } from './db/open.ts';
 import { AppError } from './core/errors.ts';
 import { normaliseCode } from './core/fold.ts';
-import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery, type SearchQuery } from './core/search-query.ts';
+import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery, prefixFilter, splitWords, type SearchQuery } from './core/search-query.ts';
 import { currentSnapshotId, outstandingBills, type BillRow } from './bills.ts';
 import { getSetting } from './settings.ts';
+import { wordDensities, type WordDensities } from './word-density.ts';
 
 /** One search result: what tells same-named customers apart, and what they owe. */
 export interface CustomerHit {
@@ -50,6 +51,11 @@ export const SEARCH_LIMIT = 50;
  * ("nguyen": ~40% of a province) to 200 rows (~1 ms); narrower queries are ranked in full.
  */
 export const SEARCH_CANDIDATES = 200;
+/**
+ * Rows read on the rarer words alone while the common ones are checked in JS: when few of them pass
+ * (the sample misjudged), the index takes every word again from where the reading stopped.
+ */
+const CHECKED_READ_LIMIT = 3 * SEARCH_CANDIDATES;
 
 interface CustomerRow {
   id: number;
@@ -116,10 +122,10 @@ function statements(sqlite: Sqlite): Statements {
             WHERE c.ma_the >= @code AND c.ma_the < @code || '~' AND ${IN_SNAPSHOT} ORDER BY c.ma_the LIMIT @limit)
          ORDER BY ma_khang LIMIT @limit`,
       ),
-      // No bm25: FTS5 hands rows over in rowid order and stops at the LIMIT.
+      // No bm25: FTS5 hands rows over in rowid order, from just after @after, and stops at the LIMIT.
       text: sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.rowid
-          WHERE customer_search MATCH @match AND ${IN_SNAPSHOT} LIMIT @limit`,
+          WHERE customer_search MATCH @match AND s.rowid > @after AND ${IN_SNAPSHOT} ORDER BY s.rowid LIMIT @limit`,
       ),
       // Driven by the <= 50 ids: the unary + keeps the planner off the bills_snapshot index
       // (every bill of the snapshot), which it would otherwise pick for the equality.
@@ -186,12 +192,14 @@ export function searchCustomers(ctx: Ctx, query: string, limit = SEARCH_LIMIT): 
   if (max === 0 || (parsed.code === null && parsed.folded.length === 0)) return [];
   const s = statements(ctx.sqlite);
   const current = currentSnapshotId(ctx.sqlite);
-  let rows = matchRows(s, parsed, current, max);
-  if (rows.length === 0 && current !== null) rows = matchRows(s, parsed, null, max);
+  // Rated on a sample only when there is a choice of words to give the index.
+  const rate = parsed.folded.length > 1 ? wordDensities(ctx.sqlite, current) : null;
+  let rows = matchRows(s, parsed, rate, current, max);
+  if (rows.length === 0 && current !== null) rows = matchRows(s, parsed, rate, null, max);
   return withOutstanding(s, rows, current);
 }
 
-function matchRows(s: Statements, query: SearchQuery, snapshot: number | null, max: number): CustomerRow[] {
+function matchRows(s: Statements, query: SearchQuery, rate: WordDensities | null, snapshot: number | null, max: number): CustomerRow[] {
   const found = new Map<number, CustomerRow>();
   const add = (rows: CustomerRow[]) => {
     for (const r of rows) if (found.size < max && !found.has(r.id)) found.set(r.id, r);
@@ -201,7 +209,7 @@ function matchRows(s: Statements, query: SearchQuery, snapshot: number | null, m
     add(s.codePrefix.all({ code: query.code, snapshot, limit: max }) as CustomerRow[]);
   }
   if (found.size < max && query.folded.length > 0) {
-    const candidates = s.text.all({ match: ftsPrefixQuery(query.folded), snapshot, limit: SEARCH_CANDIDATES }) as CustomerRow[];
+    const candidates = textCandidates(s, query.folded, rate, snapshot);
     const score = matchScorer(query);
     const scored = candidates.map((row) => ({
       row,
@@ -211,6 +219,37 @@ function matchRows(s: Statements, query: SearchQuery, snapshot: number | null, m
     add(scored.map((x) => x.row));
   }
   return [...found.values()];
+}
+
+/**
+ * The first SEARCH_CANDIDATES rows in rowid order whose name and address hold every word as a
+ * prefix: the common words are checked on the rows the index finds for the rarer ones.
+ */
+function textCandidates(s: Statements, folded: string[], rate: WordDensities | null, snapshot: number | null): CustomerRow[] {
+  const read = (match: string, after: number, limit: number) => s.text.all({ match, snapshot, after, limit }) as CustomerRow[];
+  const every = ftsPrefixQuery(folded);
+  if (rate === null) return read(every, 0, SEARCH_CANDIDATES);
+  const { indexed, checked } = splitWords(folded, rate.density, rate.customers);
+  if (checked.length === 0) return read(every, 0, SEARCH_CANDIDATES);
+  const passes = prefixFilter(checked);
+  const rarer = ftsPrefixQuery(indexed);
+  // Expected share of rows passing, from the sample; then as observed.
+  let passRate = checked.reduce((p, w) => p * rate.density(w), 1);
+  const found: CustomerRow[] = [];
+  let after = 0;
+  let seen = 0;
+  while (found.length < SEARCH_CANDIDATES) {
+    const wanted = SEARCH_CANDIDATES - found.length;
+    if (seen >= CHECKED_READ_LIMIT) return found.concat(read(every, after, wanted));
+    const limit = Math.min(CHECKED_READ_LIMIT - seen, Math.ceil((wanted * 1.1) / passRate) + 8);
+    const rows = read(rarer, after, limit);
+    for (const r of rows) if (passes(r.name_fold, r.addr_fold)) found.push(r);
+    seen += rows.length;
+    if (rows.length < limit) break;
+    after = rows[rows.length - 1]!.id;
+    passRate = Math.max(found.length / seen, 0.1);
+  }
+  return found.slice(0, SEARCH_CANDIDATES);
 }
 
 function compareText(a: string, b: string): number {

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { openContext, type Ctx } from '../electron/context.ts';
 import { sequentialIds, steppingClock } from '../electron/core/clock.ts';
 import { customerDetail, lookupCode, searchCustomers, SEARCH_CANDIDATES } from '../electron/customers.ts';
+import { currentSnapshotId } from '../electron/bills.ts';
+import { splitWords } from '../electron/core/search-query.ts';
 import { setSettings } from '../electron/settings.ts';
+import { wordDensities } from '../electron/word-density.ts';
 import { seedPayment, seedSnapshot, type SeedCustomer } from './helpers/seed.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
@@ -213,5 +216,37 @@ test('customers of the current snapshot only, unless none of them matches', () =
   assert.equal(old[0]?.outstandingCount, 0);
   assert.equal(lookupCode(ctx, 'PC12AA0000007')?.inCurrentSnapshot, false);
   assert.equal(customerDetail(ctx, ids.get('PC12AA0000001')!).inCurrentSnapshot, true);
+  ctx.close();
+});
+
+test('a common word checked on the rows found for the rarer ones finds what the index would', () => {
+  // "h" begins a word of every customer (Hòa Phú); "ksor" is in 700, mostly without a second h-word
+  // in the name: the search reads the Ksor rows and checks "h" on them.
+  const customers: SeedCustomer[] = Array.from({ length: 1400 }, (_, i) => ({
+    maKhang: `PC12AE${String(i).padStart(7, '0')}`,
+    tenKhang: i % 2 === 0 ? `Y Bhin Ksor ${i}` : `Nguyễn Văn Bình ${i}`,
+    dchiKhang: i % 7 === 0 ? 'Thôn 3, xã Ea Tu' : 'Xã Hòa Phú',
+  }));
+  const { ctx } = fresh(customers);
+  const rate = wordDensities(ctx.sqlite, currentSnapshotId(ctx.sqlite));
+  assert.deepEqual(splitWords(['ksor', 'h'], rate.density, rate.customers).checked, ['h']);
+  const expected = customers.filter((c, i) => i % 2 === 0 && i % 7 !== 0).map((c) => c.maKhang).slice(0, SEARCH_CANDIDATES);
+  const hits = searchCustomers(ctx, 'ksor h');
+  assert.equal(hits.length, 50);
+  assert.ok(hits.every((h) => expected.includes(h.maKhang)), 'only customers with both words, among the first candidates');
+  ctx.close();
+});
+
+test('when few rows pass the checked word, the index takes every word again where the reading stopped', () => {
+  // 800 Ksor without any h-word, then 3 with one: past the rows read before the index takes over.
+  const customers: SeedCustomer[] = [
+    ...Array.from({ length: 800 }, (_, i) => ({ maKhang: `PC12AF${String(i).padStart(7, '0')}`, tenKhang: `Y Ksor ${i}`, dchiKhang: 'Thôn 3, xã Ea Tu' })),
+    ...Array.from({ length: 1000 }, (_, i) => ({ maKhang: `PC12AG${String(i).padStart(7, '0')}`, tenKhang: `Nguyễn Văn ${i}`, dchiKhang: 'Xã Hòa Phú' })),
+    ...['PC12AH0000001', 'PC12AH0000002', 'PC12AH0000003'].map((maKhang) => ({ maKhang, tenKhang: 'H Ksor', dchiKhang: 'Buôn Ako' })),
+  ];
+  const { ctx } = fresh(customers);
+  const rate = wordDensities(ctx.sqlite, currentSnapshotId(ctx.sqlite));
+  assert.deepEqual(splitWords(['ksor', 'h'], rate.density, rate.customers).checked, ['h']);
+  assert.deepEqual(codes(searchCustomers(ctx, 'ksor h')), ['PC12AH0000001', 'PC12AH0000002', 'PC12AH0000003']);
   ctx.close();
 });

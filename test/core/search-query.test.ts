@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery } from '../../electron/core/search-query.ts';
+import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery, prefixCounts, prefixFilter, splitWords } from '../../electron/core/search-query.ts';
 
 test('a code is 6+ of A-Z0-9 with a digit, trimmed and upper-cased; names are not codes', () => {
   assert.equal(parseSearchQuery(' pc12aa0012345 ').code, 'PC12AA0012345');
@@ -38,4 +38,37 @@ test('scores: exact diacritics first, then name over address, then whole words',
   assert.ok(compareMatch(inAddress, plain) < 0, 'typed diacritics outweigh where the word is');
   assert.equal(compareMatch(dao, dao), 0);
   assert.deepEqual(matchScorer(parseSearchQuery('hen'))(row("H'Hen Niê")), { diacritics: 1, inName: 1, whole: 1 }, 'a word after an apostrophe is a word');
+});
+
+test('prefixFilter: every word must begin a word of the name or the address, as the index matches', () => {
+  const passes = prefixFilter(['h', 'ksor']);
+  assert.equal(passes("h hen ksor", 'buon ako'), true);
+  assert.equal(passes('ksor nie', 'xa hoa phu'), true, 'one word in the name, the other in the address');
+  assert.equal(passes('ksor nie', 'buon ako'), false);
+  assert.equal(passes('nie ksor', 'thon 1'), false, 'h inside a word (thon) is not a word prefix');
+  assert.equal(prefixFilter(['a.b'])('axb', ''), false, 'regex characters are literal');
+  assert.equal(prefixFilter([])('', ''), true);
+});
+
+test('prefixCounts: each prefix of each word, a text counted once', () => {
+  const counts = prefixCounts(['hoa hau\nxa hoa', 'ha\nthon 1', 'ksor']);
+  assert.equal(counts.get('h'), 2);
+  assert.equal(counts.get('ho'), 1);
+  assert.equal(counts.get('hoa'), 1);
+  assert.equal(counts.get('t'), 1);
+  assert.equal(counts.get('1'), 1);
+  assert.equal(counts.get('k'), 1);
+  assert.equal(counts.get('hoan'), undefined);
+});
+
+test('splitWords: a dense word is checked on rows only when the other words match few customers', () => {
+  const shares = new Map([['h', 0.96], ['n', 0.6], ['yam', 0.01], ['ks', 0.02], ['nguyen', 0.32], ['thi', 0.25], ['x', 0.8]]);
+  const density = (w: string) => shares.get(w) ?? 0;
+  assert.deepEqual(splitWords(['h', 'yam', 'ks'], density, 490_000), { indexed: ['yam', 'ks'], checked: ['h'] });
+  // "yam" alone: 4,900 expected customers, enough for the index to find 200 rows early.
+  assert.deepEqual(splitWords(['h', 'yam'], density, 490_000), { indexed: ['h', 'yam'], checked: [] });
+  assert.deepEqual(splitWords(['h', 'yam'], density, 100_000), { indexed: ['yam'], checked: ['h'] });
+  assert.deepEqual(splitWords(['nguyen', 'thi'], density, 1000), { indexed: ['nguyen', 'thi'], checked: [] }, 'no dense word');
+  assert.deepEqual(splitWords(['h', 'x', 'n'], density, 1000), { indexed: ['n'], checked: ['h', 'x'] }, 'the rarest word stays in the index');
+  assert.deepEqual(splitWords(['h'], density, 10), { indexed: ['h'], checked: [] });
 });
