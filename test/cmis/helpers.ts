@@ -69,8 +69,9 @@ export function payBill(ctx: Ctx, idHdon: string, options: { exported: boolean }
     batchId = Number(
       s
         .prepare(
-          `INSERT INTO clearing_batches (batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir)
-           VALUES ('20261127', ?, '2026-11-27T10:00:00.000Z', 'x.csv', 'x', 1, ?, 'r', 'r', '{}', '/tmp')`,
+          `INSERT INTO clearing_batches (batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir,
+                                         csv_bytes, reconnection_bytes, reconnection_sha256, manifest_sha256, status, completed_at)
+           VALUES ('20261127', ?, '2026-11-27T10:00:00.000Z', 'x.csv', 'x', 1, ?, 'r', 'r', '{}', '/tmp', X'', X'', '', '', 'complete', '2026-11-27T10:00:00.000Z')`,
         )
         .run(seq, bill.tong_tien).lastInsertRowid,
     );

@@ -71,8 +71,9 @@ test('an unresolved conflict stays listed by the next snapshot; once exported it
   assert.equal(openConflicts(ctx.sqlite).length, 1);
   ctx.sqlite
     .prepare(
-      `INSERT INTO clearing_batches (id, batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir)
-       VALUES (99, '20261128', 1, '2026-11-28T10:00:00.000Z', 'y.csv', 'y', 1, 1080, 'r', 'r', '{}', '/tmp')`,
+      `INSERT INTO clearing_batches (id, batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir,
+                                     csv_bytes, reconnection_bytes, reconnection_sha256, manifest_sha256, status, completed_at)
+       VALUES (99, '20261128', 1, '2026-11-28T10:00:00.000Z', 'y.csv', 'y', 1, 1080, 'r', 'r', '{}', '/tmp', X'', X'', '', '', 'complete', '2026-11-28T10:00:00.000Z')`,
     )
     .run();
   ctx.sqlite.prepare('UPDATE payments SET batch_id = 99').run();

@@ -179,10 +179,11 @@ export function seedPayment(ctx: Ctx, customerId: number, billIds: number[], opt
         batchId = Number(
           sqlite
             .prepare(
-              `INSERT INTO clearing_batches (batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir)
-               VALUES ('20261127', (SELECT COUNT(*) + 1 FROM clearing_batches), ?, 'seed.csv', 'seed', 0, 0, '', '', '{}', '/tmp')`,
+              `INSERT INTO clearing_batches (batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir,
+                                             csv_bytes, reconnection_bytes, reconnection_sha256, manifest_sha256, status, completed_at)
+               VALUES ('20261127', (SELECT COUNT(*) + 1 FROM clearing_batches), @at, 'seed.csv', 'seed', 0, 0, '', '', '{}', '/tmp', X'', X'', '', '', 'complete', @at)`,
             )
-            .run(at).lastInsertRowid,
+            .run({ at }).lastInsertRowid,
         );
       }
       const voided = options.voided === true;
