@@ -7,6 +7,7 @@ import { AppError } from '../core/errors.ts';
 import { parseAmount } from '../core/money.ts';
 import { parseDate } from '../core/local-time.ts';
 import { normaliseCode } from '../core/fold.ts';
+import { fastFold } from './fast-fold.ts';
 import { resolveHeader, type MappingProfile, type SnapshotColumn } from './profiles.ts';
 
 export type SnapshotEncoding = 'utf8' | 'utf16le' | 'windows1258';
@@ -51,9 +52,12 @@ export interface BillFields {
   han_ttoan: string | null;
 }
 
-/** A data row of the snapshot: valid fields, or the problems that refuse it. `raw` is the original text when asked for. */
+/**
+ * A data row of the snapshot: valid fields (with the search folds of name and address), or the
+ * problems that refuse it. `raw` is the original text when asked for.
+ */
 export type SnapshotRow =
-  | { ok: true; line: number; customer: CustomerFields; bill: BillFields | null; raw: string | null }
+  | { ok: true; line: number; customer: CustomerFields; nameFold: string; addrFold: string; bill: BillFields | null; raw: string | null }
   | { ok: false; line: number; problems: Problem[]; raw: string | null };
 
 export interface FileFacts {
@@ -298,11 +302,15 @@ class RowValidator {
   private record: string[] = [];
   private line = 0;
   private problems: Problem[] = [];
+  private readonly folds = new Map<string, string>();
+  // Plain fields, not parameter properties: this module also runs in the reader worker under Node's type stripping.
+  private readonly index: Partial<Record<SnapshotColumn, number>>;
+  private readonly width: number;
 
-  constructor(
-    private readonly index: Partial<Record<SnapshotColumn, number>>,
-    private readonly width: number,
-  ) {}
+  constructor(index: Partial<Record<SnapshotColumn, number>>, width: number) {
+    this.index = index;
+    this.width = width;
+  }
 
   validate(record: string[], line: number, raw: string | null): SnapshotRow {
     this.record = record;
@@ -315,7 +323,18 @@ class RowValidator {
     const customer = this.customer();
     const bill = this.bill();
     if (this.problems.length > 0) return { ok: false, line, problems: this.problems, raw };
-    return { ok: true, line, customer, bill, raw };
+    return { ok: true, line, customer, nameFold: this.fold(customer.ten_khang), addrFold: this.fold(customer.dchi_khang), bill, raw };
+  }
+
+  /** fold() (fastFold) with a bounded memo: names and village addresses repeat a lot across a province. */
+  private fold(text: string): string {
+    let folded = this.folds.get(text);
+    if (folded === undefined) {
+      if (this.folds.size >= 20_000) this.folds.clear();
+      folded = fastFold(text);
+      this.folds.set(text, folded);
+    }
+    return folded;
   }
 
   private get(c: SnapshotColumn): string {

@@ -1,0 +1,154 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { AppError, toErrorShape, type ErrorShape } from '../core/errors.ts';
+import { readSnapshot, type BillFields, type CustomerFields, type ReadOptions, type SnapshotHeader, type SnapshotRow } from './read-snapshot.ts';
+
+/**
+ * The snapshot reader on a second core: a worker thread reads, decodes, parses, validates and folds
+ * while the caller's thread writes SQLite. The caller stays synchronous (one better-sqlite3
+ * transaction): it blocks on a shared counter (Atomics.wait) and takes batches with
+ * receiveMessageOnPort. Rows cross as flat arrays of primitives (cheaper to clone than objects), and
+ * the worker waits while MAX_IN_FLIGHT batches are unread, so memory stays bounded.
+ */
+
+const BATCH_ROWS = 1000;
+const MAX_IN_FLIGHT = 8;
+/** No batch for this long means the worker died without a word (e.g. it could not load). */
+const STALL_MS = 30_000;
+/** The worker's live data is one batch and a fold memo; a small old generation keeps the import's RSS down. */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48 };
+// Slots of the shared Int32Array.
+const PRODUCED = 0;
+const CONSUMED = 1;
+const CANCELLED = 2;
+
+export interface ReaderInput {
+  port: MessagePort;
+  shared: Int32Array;
+  path: string;
+  options: ReadOptions;
+}
+
+type ReaderMessage =
+  | { kind: 'rows'; rows: unknown[] }
+  | { kind: 'done'; header: SnapshotHeader }
+  | { kind: 'error'; error: ErrorShape & { internal?: string } };
+
+const WORKER = new URL('./read-worker.ts', import.meta.url);
+
+/**
+ * readSnapshot() with the reading done in a worker thread; same rows, same order, same errors.
+ * Falls back to reading on this thread where the worker module is not shipped as a file (a bundle).
+ */
+export function readSnapshotParallel(path: string, options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader {
+  if (WORKER.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER))) return readSnapshot(path, options, onRow);
+  const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+  const { port1, port2 } = new MessageChannel();
+  const input: ReaderInput = { port: port2, shared, path, options };
+  const worker = new Worker(WORKER, { workerData: input, transferList: [port2], resourceLimits: WORKER_LIMITS });
+  worker.unref();
+  try {
+    for (;;) {
+      const seen = Atomics.load(shared, PRODUCED);
+      const received = receiveMessageOnPort(port1);
+      if (received === undefined) {
+        if (Atomics.wait(shared, PRODUCED, seen, STALL_MS) === 'timed-out' && Atomics.load(shared, PRODUCED) === seen) {
+          throw new Error('snapshot reader worker stalled');
+        }
+        continue;
+      }
+      const message = received.message as ReaderMessage;
+      if (message.kind === 'done') return message.header;
+      if (message.kind === 'error') {
+        if (message.error.internal !== undefined) throw new Error(message.error.internal);
+        throw new AppError(message.error.code, message.error.message, message.error.details);
+      }
+      decodeRows(message.rows, onRow);
+      Atomics.add(shared, CONSUMED, 1);
+      Atomics.notify(shared, CONSUMED);
+    }
+  } finally {
+    // Done, failed, or the caller's onRow threw: release a worker waiting for room, then stop it.
+    Atomics.store(shared, CANCELLED, 1);
+    Atomics.notify(shared, CONSUMED);
+    port1.close();
+    void worker.terminate();
+  }
+}
+
+/** Posts one message and wakes the reading thread. */
+export function post(input: ReaderInput, message: ReaderMessage): void {
+  input.port.postMessage(message);
+  Atomics.add(input.shared, PRODUCED, 1);
+  Atomics.notify(input.shared, PRODUCED);
+}
+
+export function postError(input: ReaderInput, error: unknown): void {
+  const shape = toErrorShape(error);
+  post(input, { kind: 'error', error: shape.code === 'INTERNAL' ? { ...shape, internal: String(error) } : shape });
+}
+
+/** The worker's side: reads the file, posting batches and waiting while the reader is MAX_IN_FLIGHT behind. */
+export function serveRows(input: ReaderInput): void {
+  const { shared } = input;
+  let batch: unknown[] = [];
+  let count = 0;
+  const flush = (): void => {
+    for (;;) {
+      if (Atomics.load(shared, CANCELLED) === 1) throw new Error('cancelled');
+      const consumed = Atomics.load(shared, CONSUMED);
+      if (Atomics.load(shared, PRODUCED) - consumed < MAX_IN_FLIGHT) break;
+      Atomics.wait(shared, CONSUMED, consumed);
+    }
+    post(input, { kind: 'rows', rows: batch });
+    batch = [];
+    count = 0;
+  };
+  const header = readSnapshot(input.path, input.options, (row) => {
+    encodeRow(row, batch);
+    if (++count === BATCH_ROWS) flush();
+  });
+  if (count > 0) flush();
+  post(input, { kind: 'done', header });
+}
+
+function encodeRow(row: SnapshotRow, out: unknown[]): void {
+  if (!row.ok) {
+    out.push(0, row.line, row.raw, row.problems);
+    return;
+  }
+  const c = row.customer;
+  out.push(1, row.line, row.raw, c.ma_dviqly, c.ma_khang, c.ten_khang, c.dchi_khang, c.ma_the, c.dthoai_sms, c.ma_sogcs, c.stt, c.so_cto, c.tthai_cat, row.nameFold, row.addrFold);
+  const b = row.bill;
+  if (b === null) out.push(0);
+  else out.push(1, b.id_hdon, b.loai_hdon, b.ky, b.thang, b.nam, b.dien_tthu, b.so_tien, b.tien_gtgt, b.tong_tien, b.han_ttoan);
+}
+
+function decodeRows(rows: unknown[], onRow: (row: SnapshotRow) => void): void {
+  let i = 0;
+  const next = (): unknown => rows[i++];
+  while (i < rows.length) {
+    const ok = next() === 1;
+    const line = next() as number;
+    const raw = next() as string | null;
+    if (!ok) {
+      onRow({ ok: false, line, raw, problems: next() as Extract<SnapshotRow, { ok: false }>['problems'] });
+      continue;
+    }
+    const customer = {
+      ma_dviqly: next(), ma_khang: next(), ten_khang: next(), dchi_khang: next(), ma_the: next(), dthoai_sms: next(),
+      ma_sogcs: next(), stt: next(), so_cto: next(), tthai_cat: next(),
+    } as CustomerFields;
+    const nameFold = next() as string;
+    const addrFold = next() as string;
+    const bill =
+      next() === 0
+        ? null
+        : ({
+            id_hdon: next(), loai_hdon: next(), ky: next(), thang: next(), nam: next(), dien_tthu: next(),
+            so_tien: next(), tien_gtgt: next(), tong_tien: next(), han_ttoan: next(),
+          } as BillFields);
+    onRow({ ok: true, line, customer, nameFold, addrFold, bill, raw });
+  }
+}
