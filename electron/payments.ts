@@ -98,7 +98,8 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   if (!selection.ok) throw selectionError(sqlite, customer, selection.problem);
 
   const reconnection = reconnectionDecision({
-    cutOff: customer.tthaiCat,
+    // An order of this cut-off episode already went to CMIS: no second fee, no second order.
+    cutOff: customer.tthaiCat && !hasEpisodeOrder(sqlite, customer.id),
     settlesAll: selection.settlesAll,
     snapshotFee: selection.bills.some((b) => b.loai_hdon === 'DC') || hasPaidSnapshotFee(sqlite, customer.id),
     settingsFee: getSetting(sqlite, 'reconnection_fee') ?? 0,
@@ -250,6 +251,21 @@ function hasPaidSnapshotFee(sqlite: Sqlite, customerId: number): boolean {
         // Unary +: search the customer's few bills, not every bill of the snapshot (bills_snapshot).
         `SELECT 1 FROM bills b JOIN payment_lines l ON l.bill_id = b.id AND l.voided = 0
           WHERE b.customer_id = ? AND b.loai_hdon = 'DC' AND +b.last_snapshot_id = (SELECT MAX(id) FROM snapshots) LIMIT 1`,
+      )
+      .get(customerId) !== undefined
+  );
+}
+
+/**
+ * The customer has a reconnection order of the current cut-off episode: from a valid payment, not
+ * cancelled, and no snapshot since listed the customer as reconnected (TTHAI_CAT = 0).
+ */
+function hasEpisodeOrder(sqlite: Sqlite, customerId: number): boolean {
+  return (
+    sqlite
+      .prepare(
+        `SELECT 1 FROM reconnection_orders o JOIN payments p ON p.id = o.payment_id AND p.voided_at IS NULL
+          WHERE o.customer_id = ? AND o.cancelled_at IS NULL AND o.episode_end_snapshot_id IS NULL LIMIT 1`,
       )
       .get(customerId) !== undefined
   );

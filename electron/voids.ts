@@ -30,11 +30,18 @@ interface PaymentRow {
   total: number;
   voided_at: string | null;
   batch_id: number | null;
+  cashier_id: number;
+  shift_closed_at: string | null;
 }
 
 function findPayment(sqlite: Sqlite, receiptNo: string): PaymentRow {
   const no = receiptNo.trim().toUpperCase();
-  const row = sqlite.prepare('SELECT id, receipt_no, paid_at, total, voided_at, batch_id FROM payments WHERE receipt_no = ?').get(no) as
+  const row = sqlite
+    .prepare(
+      `SELECT p.id, p.receipt_no, p.paid_at, p.total, p.voided_at, p.batch_id, p.cashier_id, s.closed_at AS shift_closed_at
+         FROM payments p JOIN shifts s ON s.id = p.shift_id WHERE p.receipt_no = ?`,
+    )
+    .get(no) as
     | PaymentRow
     | undefined;
   if (row === undefined) throw new AppError('RECEIPT_NOT_FOUND', `Không có biên nhận ${no}.`);
@@ -51,7 +58,8 @@ function originalReceipt(sqlite: Sqlite, paymentId: number): ReceiptDocument {
 }
 
 /**
- * A supervisor voids a payment not yet exported, with a reason. Its bills become collectable again
+ * A supervisor voids a payment not yet exported, of a shift still open, that they did not collect
+ * themselves, with a reason. Its bills become collectable again
  * (lines marked voided, so the partial unique index lets them go), its reconnection order is
  * cancelled, a void slip is queued. The receipt number stays, marked voided.
  */
@@ -68,10 +76,19 @@ export function voidPayment(ctx: Ctx, args: { receiptNo: string; reason: string;
       if (payment.batch_id !== null) {
         throw new AppError('PAYMENT_ALREADY_EXPORTED', `Biên nhận ${payment.receipt_no} đã được xuất sang CMIS (gạch nợ); không huỷ được nữa.`);
       }
+      if (payment.shift_closed_at !== null) {
+        throw new AppError(
+          'VOID_SHIFT_CLOSED',
+          `Ca thu của biên nhận ${payment.receipt_no} đã đóng (tiền đã được đếm và chốt); không huỷ được nữa. Việc hoàn tiền phải làm theo thủ tục hoàn tiền của công ty.`,
+        );
+      }
+      if (payment.cashier_id === supervisor.id) {
+        throw new AppError('VOID_OWN_PAYMENT', `Biên nhận ${payment.receipt_no} do chính anh/chị thu; một người giám sát khác phải huỷ.`);
+      }
       const at = ctx.clock();
       const voidedAt = at.toISOString();
+      // The trigger payments_void_lines marks the lines voided with the payment.
       sqlite.prepare('UPDATE payments SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?').run(voidedAt, supervisor.id, reason, payment.id);
-      sqlite.prepare('UPDATE payment_lines SET voided = 1 WHERE payment_id = ?').run(payment.id);
       const cancelled = sqlite.prepare('UPDATE reconnection_orders SET cancelled_at = ? WHERE payment_id = ? AND cancelled_at IS NULL').run(voidedAt, payment.id);
       const receipt = originalReceipt(sqlite, payment.id);
       const slip: VoidSlipDocument = {

@@ -213,8 +213,20 @@ CREATE TABLE reconnection_orders (
   customer_id INTEGER NOT NULL REFERENCES customers(id),
   requested_at TEXT NOT NULL,
   fee_source TEXT NOT NULL CHECK (fee_source IN ('snapshot', 'settings')),
-  cancelled_at TEXT                     -- set when its payment is voided
+  cancelled_at TEXT,                    -- set when its payment is voided
+  -- The first later snapshot listing the customer with TTHAI_CAT = 0 (CMIS reconnected them): the
+  -- order's cut-off episode is over. While an order of a valid payment has neither this nor
+  -- cancelled_at, the customer is charged no new fee and gets no new order.
+  episode_end_snapshot_id INTEGER REFERENCES snapshots(id)
 ) STRICT;
+CREATE INDEX reconnection_orders_customer ON reconnection_orders(customer_id);
+-- Fires only on the rare 1 -> 0 change, so the import's bulk update stays cheap.
+CREATE TRIGGER customers_reconnected AFTER UPDATE OF tthai_cat ON customers
+WHEN OLD.tthai_cat = 1 AND NEW.tthai_cat = 0
+BEGIN
+  UPDATE reconnection_orders SET episode_end_snapshot_id = NEW.last_snapshot_id
+   WHERE customer_id = NEW.id AND episode_end_snapshot_id IS NULL;
+END;
 
 -- Print outbox: a job is written in the payment's transaction and drained after commit.
 -- document holds what is printed (JSON), so a reprint is identical.
@@ -255,9 +267,33 @@ CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
 BEGIN SELECT RAISE(ABORT, 'payments are never deleted'); END;
 CREATE TRIGGER payment_lines_no_delete BEFORE DELETE ON payment_lines
 BEGIN SELECT RAISE(ABORT, 'payment lines are never deleted'); END;
-CREATE TRIGGER payments_amounts_fixed BEFORE UPDATE OF idempotency_key, receipt_no, customer_id, total, paid_at ON payments
+CREATE TRIGGER payments_amounts_fixed BEFORE UPDATE OF idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq,
+  customer_id, shift_id, cashier_id, paid_at, total, tendered ON payments
 BEGIN SELECT RAISE(ABORT, 'a payment is never changed'); END;
-CREATE TRIGGER payment_lines_amounts_fixed BEFORE UPDATE OF payment_id, bill_id, so_tien, tien_gtgt, tong_tien ON payment_lines
+CREATE TRIGGER payment_lines_amounts_fixed BEFORE UPDATE OF payment_id, bill_id, id_hdon, loai_hdon, ky, thang, nam, dien_tthu,
+  so_tien, tien_gtgt, tong_tien ON payment_lines
 BEGIN SELECT RAISE(ABORT, 'a payment line is never changed'); END;
+-- A void is written once (NULL -> value) and only while the payment's shift is open (its close
+-- counted the cash); the lines follow it, so the one-valid-payment index never disagrees with it.
+CREATE TRIGGER payments_void_once BEFORE UPDATE OF voided_at, voided_by, void_reason ON payments
+WHEN OLD.voided_at IS NOT NULL AND (NEW.voided_at IS NOT OLD.voided_at OR NEW.voided_by IS NOT OLD.voided_by OR NEW.void_reason IS NOT OLD.void_reason)
+BEGIN SELECT RAISE(ABORT, 'a void is written once'); END;
+CREATE TRIGGER payments_void_open_shift BEFORE UPDATE OF voided_at ON payments
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL AND (SELECT closed_at FROM shifts WHERE id = NEW.shift_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'the shift is closed: its payments are not voided'); END;
+CREATE TRIGGER payments_void_lines AFTER UPDATE OF voided_at ON payments
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN UPDATE payment_lines SET voided = 1 WHERE payment_id = NEW.id; END;
+CREATE TRIGGER payment_lines_void_with_payment BEFORE UPDATE OF voided ON payment_lines
+WHEN NEW.voided IS NOT OLD.voided AND (NEW.voided = 0 OR (SELECT voided_at FROM payments WHERE id = NEW.payment_id) IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a line is voided only with its payment''s void'); END;
+CREATE TRIGGER payment_lines_insert_voided BEFORE INSERT ON payment_lines
+WHEN NEW.voided IS NOT ((SELECT voided_at FROM payments WHERE id = NEW.payment_id) IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'a line is voided only with its payment''s void'); END;
+-- Export marks are written once: a payment or a void is never moved to another batch or unmarked.
+CREATE TRIGGER payments_export_once BEFORE UPDATE OF batch_id, void_batch_id ON payments
+WHEN (OLD.batch_id IS NOT NULL AND NEW.batch_id IS NOT OLD.batch_id)
+  OR (OLD.void_batch_id IS NOT NULL AND NEW.void_batch_id IS NOT OLD.void_batch_id)
+BEGIN SELECT RAISE(ABORT, 'an export mark is written once'); END;
 `,
 };

@@ -201,16 +201,21 @@ test('the database index alone blocks a second valid line for a bill', () => {
   const w = world();
   const first = collectPayment(w.ctx, req(w, { billIds: ['HD-2026-09'] }));
   const billId = w.seeded.billIds.get('HD-2026-09')!;
-  const duplicate = () =>
+  const duplicateIn = (paymentId: number) =>
     w.ctx.sqlite
       .prepare(
         `INSERT INTO payment_lines (payment_id, bill_id, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien)
          VALUES (?, ?, 'HD-2026-09', 'TD', 1, 9, 2026, 100000, 8000, 108000)`,
       )
-      .run(first.paymentId, billId);
+      .run(paymentId, billId);
+  const duplicate = () => duplicateIn(first.paymentId);
   assert.throws(duplicate, /UNIQUE constraint failed: payment_lines\.bill_id/);
-  w.ctx.sqlite.prepare('UPDATE payment_lines SET voided = 1 WHERE payment_id = ?').run(first.paymentId);
-  assert.doesNotThrow(duplicate);
+  // Voiding the payment (lines follow by trigger) frees the bill for a line of another valid payment.
+  w.ctx.sqlite
+    .prepare("UPDATE payments SET voided_at = '2026-11-27T03:00:00.000Z', voided_by = ?, void_reason = 'nhầm' WHERE id = ?")
+    .run(w.supervisor.id, first.paymentId);
+  const other = collectPayment(w.ctx, req(w, { customer: BINH.maKhang }));
+  assert.doesNotThrow(() => duplicateIn(other.paymentId));
   w.ctx.close();
 });
 
@@ -291,5 +296,44 @@ test('with a fee of 0 and no DC bill the order is still created, without a fee l
   const notCut = collectPayment(w.ctx, req(w, { customer: BINH.maKhang }));
   assert.equal(notCut.reconnectionOrderId, null);
   assert.equal(count(w.ctx, 'reconnection_orders'), 1);
+  w.ctx.close();
+});
+
+test('one fee and one reconnection order per cut-off episode: a later snapshot still cut off charges neither again', () => {
+  const w = world([CUT]);
+  setSettings(w.ctx.sqlite, { reconnection_fee: 150_000 }, w.supervisor.id, w.ctx.clock());
+  const first = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
+  assert.equal(first.total, 2 * 108_000 + 150_000);
+  assert.notEqual(first.reconnectionOrderId, null);
+  // Next morning: CMIS has not reconnected yet (TTHAI_CAT still 1) and a new bill came.
+  const c12 = { idHdon: 'C-12', thang: 12, nam: 2026, soTien: 50_000, tienGtgt: 4_000 };
+  seedSnapshot(w.ctx, [{ ...CUT, bills: [...CUT.bills!, c12] }], '2026-11-28T00:30:00.000Z');
+  const second = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
+  assert.deepEqual([second.total, second.lines.length, second.reconnectionOrderId], [54_000, 1, null]);
+  assert.equal(count(w.ctx, 'reconnection_orders'), 1);
+  assert.equal(count(w.ctx, 'print_jobs', "kind = 'reconnection_order'"), 1);
+
+  // CMIS reconnected them (listed with TTHAI_CAT 0): the episode is over; a later cut-off is a new one.
+  const c01 = { idHdon: 'C-01', thang: 1, nam: 2027, soTien: 60_000, tienGtgt: 0 };
+  seedSnapshot(w.ctx, [{ ...CUT, tthaiCat: false, bills: [c01] }], '2027-01-10T00:30:00.000Z');
+  seedSnapshot(w.ctx, [{ ...CUT, bills: [c01] }], '2027-02-20T00:30:00.000Z');
+  const third = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
+  assert.equal(third.total, 60_000 + 150_000);
+  assert.equal(orderOf(w, third.paymentId)?.fee_source, 'settings');
+  assert.equal(count(w.ctx, 'reconnection_orders'), 2);
+  w.ctx.close();
+});
+
+test('a voided payment does not hold the episode: paying again charges the fee and makes a new order', () => {
+  const w = world([CUT]);
+  setSettings(w.ctx.sqlite, { reconnection_fee: 150_000 }, w.supervisor.id, w.ctx.clock());
+  const first = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
+  // Voided by SQL, without the service cancelling the order: the payment's validity alone decides.
+  w.ctx.sqlite
+    .prepare("UPDATE payments SET voided_at = '2026-11-27T03:00:00.000Z', voided_by = ?, void_reason = 'nhầm' WHERE id = ?")
+    .run(w.supervisor.id, first.paymentId);
+  const again = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
+  assert.equal(again.total, first.total);
+  assert.notEqual(again.reconnectionOrderId, null);
   w.ctx.close();
 });

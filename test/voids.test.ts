@@ -3,14 +3,16 @@ import assert from 'node:assert/strict';
 import { collectPayment } from '../electron/payments.ts';
 import { reprintReceipt, voidPayment } from '../electron/voids.ts';
 import { setSettings } from '../electron/settings.ts';
+import { closeShift, openShift } from '../electron/shifts.ts';
+import { addUser } from '../electron/users.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import type { ReceiptDocument, VoidSlipDocument } from '../electron/core/documents.ts';
-import { seedSnapshot } from './helpers/seed.ts';
-import { collectWorld, count, refusedWith } from './helpers/collect-fixture.ts';
+import { seedPayment, seedSnapshot } from './helpers/seed.ts';
+import { collectWorld, count, refusedWith, TEST_PIN_COST } from './helpers/collect-fixture.ts';
 
 function world(tthaiCat = false) {
   const w = collectWorld();
-  seedSnapshot(w.ctx, [
+  const seeded = seedSnapshot(w.ctx, [
     {
       maKhang: 'PC12AA0000001',
       tenKhang: 'Lê Văn An',
@@ -24,7 +26,7 @@ function world(tthaiCat = false) {
   ]);
   const pay = (key: string, billIds?: string[]) =>
     collectPayment(w.ctx, { customer: 'PC12AA0000001', cashierId: w.cashier.id, idempotencyKey: key, ...(billIds ? { billIds } : {}) });
-  return { ...w, pay };
+  return { ...w, seeded, pay };
 }
 
 test('a voided payment frees its bills, keeps its receipt number and queues a void slip', () => {
@@ -58,15 +60,9 @@ test('a void needs a supervisor, a reason, an unexported and not yet voided paym
   assert.throws(() => v({ reason: '   ' }), refusedWith('VOID_REASON_REQUIRED'));
   assert.throws(() => v({ receiptNo: 'DT0001-26-999999' }), refusedWith('RECEIPT_NOT_FOUND'));
 
-  const exported = w.pay('k2', ['HD-11']);
-  const batch = w.ctx.sqlite
-    .prepare(
-      `INSERT INTO clearing_batches (batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir)
-       VALUES ('20261127', 1, '2026-11-27T10:00:00.000Z', 'x.csv', 'x', 1, 1, 'a', 'a', '{}', '/tmp') RETURNING id`,
-    )
-    .get() as { id: number };
-  w.ctx.sqlite.prepare('UPDATE payments SET batch_id = ? WHERE id = ?').run(batch.id, exported.paymentId);
-  assert.throws(() => v({ receiptNo: exported.receiptNo }), refusedWith('PAYMENT_ALREADY_EXPORTED'));
+  const exportedId = seedPayment(w.ctx, w.seeded.ids.get('PC12AA0000001')!, [w.seeded.billIds.get('HD-11')!], { exported: true });
+  const exported = w.ctx.sqlite.prepare('SELECT receipt_no FROM payments WHERE id = ?').get(exportedId) as { receipt_no: string };
+  assert.throws(() => v({ receiptNo: exported.receipt_no }), refusedWith('PAYMENT_ALREADY_EXPORTED'));
 
   v({});
   assert.throws(() => v({}), refusedWith('PAYMENT_ALREADY_VOIDED'));
@@ -108,5 +104,29 @@ test('a reprint repeats the original document with the next copy number and is j
   voidPayment(w.ctx, { receiptNo: paid.receiptNo, reason: 'nhầm', supervisorId: w.supervisor.id });
   assert.throws(() => reprintReceipt(w.ctx, { receiptNo: paid.receiptNo, actorId: null }), refusedWith('PAYMENT_VOIDED'));
   assert.throws(() => reprintReceipt(w.ctx, { receiptNo: 'DT0001-26-000777', actorId: null }), refusedWith('RECEIPT_NOT_FOUND'));
+  w.ctx.close();
+});
+
+test('a payment of a closed shift is not voided: its Z report and expected cash stay true', () => {
+  const w = world();
+  const paid = w.pay('k1');
+  const closed = closeShift(w.ctx, { cashierId: w.cashier.id, countedCash: 500_000 + paid.total });
+  assert.throws(() => voidPayment(w.ctx, { receiptNo: paid.receiptNo, reason: 'nhầm', supervisorId: w.supervisor.id }), refusedWith('VOID_SHIFT_CLOSED'));
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+  assert.equal(count(w.ctx, 'journal', "kind = 'void'"), 0);
+  const shift = w.ctx.sqlite.prepare('SELECT expected_cash FROM shifts WHERE id = ?').get(closed.shiftId) as { expected_cash: number };
+  assert.equal(shift.expected_cash, 500_000 + paid.total);
+  w.ctx.close();
+});
+
+test('a supervisor does not void a payment they collected themselves; another supervisor may', () => {
+  const w = world();
+  openShift(w.ctx, { cashierId: w.supervisor.id, openingFloat: 0 });
+  const own = collectPayment(w.ctx, { customer: 'PC12AA0000001', cashierId: w.supervisor.id, idempotencyKey: 'own' });
+  const v = (supervisorId: number) => voidPayment(w.ctx, { receiptNo: own.receiptNo, reason: 'nhầm', supervisorId });
+  assert.throws(() => v(w.supervisor.id), refusedWith('VOID_OWN_PAYMENT'));
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+  const other = addUser(w.ctx, { code: 'GS02', name: 'Phan Thị Sát', role: 'supervisor', pin: '5555' }, TEST_PIN_COST);
+  assert.equal(v(other.id).receiptNo, own.receiptNo);
   w.ctx.close();
 });

@@ -142,6 +142,7 @@ export interface Tables {
     requested_at: string;
     fee_source: 'snapshot' | 'settings';
     cancelled_at: string | null;
+    episode_end_snapshot_id: number | null;
   };
   print_jobs: {
     id: Generated<number>;
