@@ -42,24 +42,40 @@ export interface Candidate {
   addrFold: string;
 }
 
-const NOT_AFTER_WORD = '(?<![\\p{L}\\p{N}])';
-const NOT_BEFORE_WORD = '(?![\\p{L}\\p{N}])';
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Whether the character ending just before `end` (a code point, surrogate pairs included) is a letter or digit. */
+function wordCharBefore(text: string, end: number): boolean {
+  if (end <= 0) return false;
+  const code = text.charCodeAt(end - 1);
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
+  const start = code >= 0xdc00 && code <= 0xdfff && end >= 2 ? end - 2 : end - 1;
+  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(start) ?? code));
 }
 
-/** Matches where `word` begins a word of a text: a word prefix, as the index matches it. */
-function wordPrefix(word: string): RegExp {
-  return new RegExp(NOT_AFTER_WORD + escapeRegExp(word), 'u');
+function wordCharAt(text: string, at: number): boolean {
+  if (at >= text.length) return false;
+  const code = text.codePointAt(at) ?? 0;
+  if (code < 0x80) return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a);
+  return WORD_CHAR.test(String.fromCodePoint(code));
+}
+
+/**
+ * Whether `word` begins a word of `text` (a word prefix, as the index matches it), and with `whole`
+ * also ends one. Plain string search: a regex per query word would be compiled on every keystroke.
+ */
+export function hasWord(text: string, word: string, whole = false): boolean {
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+    if (!wordCharBefore(text, i) && !(whole && wordCharAt(text, i + word.length))) return true;
+  }
+  return false;
 }
 
 /** Whether every folded word prefixes a word of the folded name or address: the index's test, on one row. */
 export function prefixFilter(folded: string[]): (nameFold: string, addrFold: string) => boolean {
-  const patterns = folded.map(wordPrefix);
   return (nameFold, addrFold) => {
     const text = `${nameFold}\n${addrFold}`;
-    return patterns.every((p) => p.test(text));
+    return folded.every((w) => hasWord(text, w));
   };
 }
 
@@ -103,28 +119,20 @@ export function splitWords(folded: string[], density: (word: string) => number, 
 }
 
 /**
- * A scorer for one query, its patterns compiled once: candidates are scored by the hundred per
- * keystroke. The index already guaranteed every folded word prefixes some word; scoring only
- * orders candidates, it never drops one.
+ * A scorer for one query: candidates are scored by the hundred per keystroke. The index already
+ * guaranteed every folded word prefixes some word; scoring only orders candidates, it never drops one.
  */
 export function matchScorer(query: SearchQuery): (c: Candidate) => MatchScore {
-  const patterns = query.typed.map((typed, i) => {
-    const folded = query.folded[i] ?? '';
-    return {
-      typed: wordPrefix(typed),
-      prefix: wordPrefix(folded),
-      whole: new RegExp(NOT_AFTER_WORD + escapeRegExp(folded) + NOT_BEFORE_WORD, 'u'),
-    };
-  });
   return (c) => {
     const text = `${c.name}\n${c.address}`.toLowerCase();
     const folded = `${c.nameFold}\n${c.addrFold}`;
     const score: MatchScore = { diacritics: 0, inName: 0, whole: 0 };
-    for (const p of patterns) {
-      if (p.typed.test(text)) score.diacritics += 1;
-      if (p.prefix.test(c.nameFold)) score.inName += 1;
-      if (p.whole.test(folded)) score.whole += 1;
-    }
+    query.typed.forEach((typed, i) => {
+      const word = query.folded[i] ?? '';
+      if (hasWord(text, typed)) score.diacritics += 1;
+      if (hasWord(c.nameFold, word)) score.inName += 1;
+      if (hasWord(folded, word, true)) score.whole += 1;
+    });
     return score;
   };
 }
