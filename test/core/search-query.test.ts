@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery, prefixCounts, prefixFilter, splitWords } from '../../electron/core/search-query.ts';
+import { compareMatch, ftsPrefixQuery, hasWord, matchScorer, parseSearchQuery, prefixCounts, prefixFilter, splitWords } from '../../electron/core/search-query.ts';
 
 test('a code is 6+ of A-Z0-9 with a digit, trimmed and upper-cased; names are not codes', () => {
   assert.equal(parseSearchQuery(' pc12aa0012345 ').code, 'PC12AA0012345');
@@ -71,4 +71,16 @@ test('splitWords: a dense word is checked on rows only when the other words matc
   assert.deepEqual(splitWords(['nguyen', 'thi'], density, 1000), { indexed: ['nguyen', 'thi'], checked: [] }, 'no dense word');
   assert.deepEqual(splitWords(['h', 'x', 'n'], density, 1000), { indexed: ['n'], checked: ['h', 'x'] }, 'the rarest word stays in the index');
   assert.deepEqual(splitWords(['h'], density, 10), { indexed: ['h'], checked: [] });
+});
+
+test('hasWord: a word start after any non-letter, not after a letter or digit of any script', () => {
+  assert.equal(hasWord("h'hen niê", 'hen'), true);
+  assert.equal(hasWord('đào', 'ao'), false, 'đ is a letter');
+  assert.equal(hasWord('1ab ab', 'ab'), true, 'found at its second place');
+  assert.equal(hasWord('1ab', 'ab'), false, 'a digit is part of the word');
+  assert.equal(hasWord('x\u{1D400}ab', 'ab'), false, 'a letter outside the BMP');
+  assert.equal(hasWord('—ab', 'ab'), true);
+  assert.equal(hasWord('hoa hoan', 'hoa', true), true);
+  assert.equal(hasWord('hoan hoà', 'ho', true), false, 'whole: no letter may follow');
+  assert.equal(hasWord('thi\nho', 'ho', true), true);
 });
