@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { openContext, type Ctx } from '../electron/context.ts';
 import { steppingClock } from '../electron/core/clock.ts';
@@ -10,6 +12,11 @@ import { backupAfter, backupNow, restore } from '../electron/backups.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import { DATABASE_FILE } from '../electron/data-dir.ts';
 import { tempDir } from './helpers/temp-dir.ts';
+import { addUser } from '../electron/users.ts';
+import { collectPayment } from '../electron/payments.ts';
+import { exportClearing } from '../electron/cmis/write-clearing.ts';
+import { collectWorld, TEST_PIN_COST } from './helpers/collect-fixture.ts';
+import { seedSnapshot } from './helpers/seed.ts';
 import { captureIo } from './helpers/capture-io.ts';
 import { main } from '../electron/cli/diemthu.ts';
 
@@ -57,14 +64,15 @@ test('backupAfter reports a failed backup instead of throwing', async () => {
   ctx.close();
 });
 
-test('restore replaces the database with a checked backup and keeps a safety copy of the current one', async () => {
+test('restore of an older backup, forced by a supervisor, replaces the database and keeps a safety copy of the current one', async () => {
   const { ctx, root, dataDir } = setup();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '9876' }, TEST_PIN_COST);
   setSettings(ctx.sqlite, { point_name: 'trước' }, null, START);
   const { file } = await backupNow(ctx, { outDir: join(root, 'b') });
   setSettings(ctx.sqlite, { point_name: 'sau' }, null, START);
   ctx.close();
 
-  const result = restore(dataDir, file, { clock: steppingClock(START) });
+  const result = restore(dataDir, file, { clock: steppingClock(START), force: { supervisorCode: 'GS01', pin: '9876' } });
   assert.ok(result.safetyCopy !== null && fs.existsSync(result.safetyCopy));
   const restored = openContext(dataDir);
   assert.equal(pointName(restored), 'trước');
@@ -117,4 +125,91 @@ test('CLI: backup --out, then restore of that file (exit 0) and of a corrupt fil
   const refused = captureIo();
   assert.equal(await main(['restore', junk, '--data-dir', dataDir], refused), 2);
   assert.match(refused.err(), /\[(DB_CORRUPT|RESTORE_CORRUPT)\]/);
+});
+
+test('the newest backup restores without --force: after it the current database only journaled the backup itself', async () => {
+  const { ctx, root, dataDir } = setup();
+  const { file } = await backupNow(ctx, { outDir: join(root, 'b') });
+  ctx.close();
+  assert.ok(restore(dataDir, file, { clock: steppingClock(START) }).safetyCopy !== null);
+});
+
+test('restore refuses while another process has the database open, and changes nothing', async () => {
+  const { ctx, root, dataDir } = setup();
+  const { file } = await backupNow(ctx, { outDir: join(root, 'b') });
+  ctx.close();
+  const dbPath = join(dataDir, DATABASE_FILE);
+  // The app in another process: an idle connection that has read the database.
+  const app = spawn(
+    process.execPath,
+    ['-e', `const D = require('better-sqlite3'); const db = new D(${JSON.stringify(dbPath)}); db.prepare('SELECT COUNT(*) FROM journal').get(); console.log('open'); setInterval(() => {}, 1000);`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await once(app.stdout, 'data');
+  const before = fs.readFileSync(dbPath);
+  try {
+    assert.throws(() => restore(dataDir, file), (e: { code?: string; message?: string }) => e.code === 'RESTORE_DB_IN_USE' && /đang mở/.test(e.message ?? ''));
+  } finally {
+    app.kill();
+  }
+  await once(app, 'exit');
+  assert.ok(fs.readFileSync(dbPath).equals(before), 'database untouched');
+  assert.equal(fs.existsSync(join(dataDir, 'safety')), false);
+  assert.ok(restore(dataDir, file).safetyCopy !== null, 'restores once the other process is gone');
+});
+
+test('an older backup is refused; forced by a supervisor it keeps receipt numbers and clearing batch numbers moving forward, journaled', async () => {
+  const w = collectWorld();
+  const dataDir = w.ctx.dataDir;
+  const root = join(dataDir, '..');
+  seedSnapshot(w.ctx, ['PC12AA0000001', 'PC12AA0000002', 'PC12AA0000003'].map((ma, i) => ({
+    maKhang: ma, tenKhang: `Khách ${i}`, dchiKhang: 'Số 1', bills: [{ idHdon: `HD${i}`, thang: 10, nam: 2026, soTien: 10000, tienGtgt: 1000 }],
+  })));
+  const collect = (ctx: Ctx, ma: string, key: string) => collectPayment(ctx, { customer: ma, cashierId: w.cashier.id, idempotencyKey: key }).receiptNo;
+  assert.equal(collect(w.ctx, 'PC12AA0000001', 'k1'), 'DT0001-26-000001');
+  const { file } = await backupNow(w.ctx, { outDir: join(root, 'b') });
+  assert.equal(collect(w.ctx, 'PC12AA0000002', 'k2'), 'DT0001-26-000002');
+  const outDir = join(root, 'usb');
+  assert.equal(exportClearing(w.ctx, { outDir }).code, 'EXPORTED'); // GACHNO_DT0001_20261127_01: receipts 1 and 2
+  w.ctx.close();
+
+  const clock = steppingClock(new Date('2026-11-27T05:00:00.000Z'));
+  assert.throws(() => restore(dataDir, file, { clock }), (e: { code?: string; message?: string }) => e.code === 'RESTORE_OLDER_THAN_CURRENT' && /--force/.test(e.message ?? ''));
+  assert.throws(() => restore(dataDir, file, { clock, force: { supervisorCode: 'TN01', pin: '1234' } }), { code: 'SUPERVISOR_REQUIRED' });
+  assert.throws(() => restore(dataDir, file, { clock, force: { supervisorCode: 'GS01', pin: '0000' } }), { code: 'LOGIN_FAILED' });
+  assert.equal(fs.existsSync(join(dataDir, 'safety')), false, 'refused: nothing replaced');
+
+  const result = restore(dataDir, file, { clock, force: { supervisorCode: 'GS01', pin: '9876' } });
+  assert.ok(result.safetyCopy !== null && fs.existsSync(result.safetyCopy));
+  const ctx = openContext(dataDir, { clock });
+  const exportedIn = (no: string) => (ctx.sqlite.prepare('SELECT batch_id AS b FROM payments WHERE receipt_no = ?').get(no) as { b: number | null }).b;
+  assert.equal(exportedIn('DT0001-26-000001'), 1, 'already in batch _01 on the stick: not cleared a second time');
+  assert.equal(collect(ctx, 'PC12AA0000003', 'k3'), 'DT0001-26-000003', 'receipt 2 was issued: never reissued');
+  const next = exportClearing(ctx, { outDir });
+  assert.equal(next.code === 'EXPORTED' && next.manifest.csvFile, 'GACHNO_DT0001_20261127_02.csv');
+  assert.equal(next.code === 'EXPORTED' && `${next.manifest.firstReceipt}..${next.manifest.lastReceipt}`, 'DT0001-26-000003..DT0001-26-000003');
+  const journal = ctx.sqlite.prepare("SELECT actor_id AS actor, payload FROM journal WHERE kind = 'restore'").get() as { actor: number; payload: string };
+  assert.equal(journal.actor, w.supervisor.id);
+  assert.deepEqual(
+    (({ forced, receiptCounters, batchesCarried, paymentsMarkedExported }) => ({ forced, receiptCounters, batchesCarried, paymentsMarkedExported }))(
+      JSON.parse(journal.payload) as Record<string, unknown>,
+    ),
+    { forced: true, receiptCounters: [{ pointCode: 'DT0001', year: 2026, from: 1, to: 2 }], batchesCarried: [1], paymentsMarkedExported: ['DT0001-26-000001'] },
+  );
+  assert.equal(verifyJournal(ctx.sqlite).ok, true);
+  ctx.close();
+});
+
+test('CLI: restore of an older backup exits 2 without --force, and 0 with --force --supervisor (PIN from DIEMTHU_PIN)', async () => {
+  const { ctx, root, dataDir } = setup();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '9876' }, TEST_PIN_COST);
+  const { file } = await backupNow(ctx, { outDir: join(root, 'b') });
+  setSettings(ctx.sqlite, { point_name: 'sau' }, null, START);
+  ctx.close();
+  const refused = captureIo();
+  assert.equal(await main(['restore', file, '--data-dir', dataDir], refused), 2);
+  assert.match(refused.err(), /\[RESTORE_OLDER_THAN_CURRENT\]/);
+  const forced = captureIo({ DIEMTHU_PIN: '9876' });
+  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', dataDir], forced), 0, forced.err());
+  assert.match(forced.out(), /Khôi phục bắt buộc/);
 });

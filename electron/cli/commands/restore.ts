@@ -1,17 +1,27 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
 import { restore } from '../../backups.ts';
+import { readPin } from '../cli-input.ts';
 
 export const restoreCommand: Command = {
   name: 'restore',
-  usage: 'restore <tệp sao lưu>   (đóng chương trình Điểm Thu trước)',
-  options: {},
-  run({ positionals, dataDir }) {
+  usage: 'restore <tệp sao lưu> [--force --supervisor <mã giám sát>]   (đóng chương trình Điểm Thu trước; --force: tệp cũ hơn dữ liệu hiện tại, PIN từ DIEMTHU_PIN hoặc nhập)',
+  options: { force: { type: 'boolean' }, supervisor: { type: 'string' } },
+  async run({ positionals, values, io, dataDir }) {
     const file = positionals[0];
     if (file === undefined) throw new AppError('CLI_BAD_ARGS', 'Cần tên tệp sao lưu: diemthu restore <tệp>.');
+    if ((values.force === true) !== (typeof values.supervisor === 'string')) {
+      throw new AppError('CLI_BAD_ARGS', '--force cần --supervisor <mã người giám sát> (và ngược lại).');
+    }
+    const force = typeof values.supervisor === 'string' ? { supervisorCode: values.supervisor, pin: await readPin(io, `PIN của ${values.supervisor}: `) } : undefined;
     // The database is not opened here: restore replaces the file, with no connection left on it.
-    const result = restore(dataDir, file);
+    const result = restore(dataDir, file, force === undefined ? {} : { force });
     const safety = result.safetyCopy === null ? '' : ` Bản an toàn của dữ liệu cũ: ${result.safetyCopy}.`;
-    return { json: result, text: `Đã khôi phục từ ${result.restored} (${result.journalRows} dòng nhật ký đã kiểm tra).${safety}` };
+    const carried =
+      result.forced === null
+        ? ''
+        : `\nKhôi phục bắt buộc: số biên nhận tiếp tục từ ${result.forced.receiptCounters.map((c) => `${c.pointCode}-${c.year}: ${c.to}`).join(', ') || 'mức cũ'}; ` +
+          `${result.forced.batchesCarried.length} lần xuất và ${result.forced.paymentsMarkedExported.length} khoản thu đã xuất được giữ nguyên.`;
+    return { json: result, text: `Đã khôi phục từ ${result.restored} (${result.journalRows} dòng nhật ký đã kiểm tra).${safety}${carried}` };
   },
 };
