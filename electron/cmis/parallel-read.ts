@@ -14,7 +14,7 @@ import { readSnapshot, type BillFields, type CustomerFields, type ReadOptions, t
 
 const BATCH_ROWS = 1000;
 const MAX_IN_FLIGHT = 8;
-/** No batch for this long means the worker died without a word (e.g. it could not load). */
+/** No batch for this long means the worker died without a word. */
 const STALL_MS = 30_000;
 /** The worker's live data is one batch and a fold memo; a small old generation keeps the import's RSS down. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48 };
@@ -22,33 +22,62 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 48 };
 const PRODUCED = 0;
 const CONSUMED = 1;
 const CANCELLED = 2;
+const GO = 3;
 
 export interface ReaderInput {
   port: MessagePort;
   shared: Int32Array;
   path: string;
-  options: ReadOptions;
 }
 
 type ReaderMessage =
   | { kind: 'rows'; rows: unknown[] }
   | { kind: 'done'; header: SnapshotHeader }
-  | { kind: 'error'; error: ErrorShape & { internal?: string } };
+  | { kind: 'error'; error: ErrorShape & { internal?: string } }
+  /** The worker could not load the reader: the caller reads on its own thread. */
+  | { kind: 'unavailable' };
 
 const WORKER = new URL('./read-worker.ts', import.meta.url);
 
+export interface SnapshotReader {
+  /** readSnapshot() of the file; same rows, same order, same errors. Once per reader. */
+  read(options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader;
+  /** Stops the worker (whether or not read() ran). */
+  close(): void;
+}
+
 /**
- * readSnapshot() with the reading done in a worker thread; same rows, same order, same errors.
- * Falls back to reading on this thread where the worker module is not shipped as a file (a bundle).
+ * Starts the reader's worker for `path` (it boots while the caller hashes the file and opens its
+ * transaction). The worker runs TypeScript by Node's type stripping when available (faster to boot
+ * than a loader). Where the worker module is not shipped as a file (a bundle) or cannot load, read()
+ * reads on the caller's thread.
  */
-export function readSnapshotParallel(path: string, options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader {
-  if (WORKER.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER))) return readSnapshot(path, options, onRow);
-  const shared = new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT));
+export function openSnapshotReader(path: string): SnapshotReader {
+  if (WORKER.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER))) {
+    return { read: (options, onRow) => readSnapshot(path, options, onRow), close: () => undefined };
+  }
+  const shared = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
-  const input: ReaderInput = { port: port2, shared, path, options };
-  const worker = new Worker(WORKER, { workerData: input, transferList: [port2], resourceLimits: WORKER_LIMITS });
+  const input: ReaderInput = { port: port2, shared, path };
+  const worker = new Worker(WORKER, {
+    workerData: input,
+    transferList: [port2],
+    resourceLimits: WORKER_LIMITS,
+    ...(process.features.typescript === false ? {} : { execArgv: [] }),
+  });
   worker.unref();
-  try {
+  const close = (): void => {
+    // Done, failed, or the caller's onRow threw: release a worker waiting for room or for GO, then stop it.
+    Atomics.store(shared, CANCELLED, 1);
+    Atomics.notify(shared, CONSUMED);
+    Atomics.notify(shared, GO);
+    port1.close();
+    void worker.terminate();
+  };
+  const read = (options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader => {
+    port1.postMessage(options);
+    Atomics.store(shared, GO, 1);
+    Atomics.notify(shared, GO);
     for (;;) {
       const seen = Atomics.load(shared, PRODUCED);
       const received = receiveMessageOnPort(port1);
@@ -59,6 +88,7 @@ export function readSnapshotParallel(path: string, options: ReadOptions, onRow: 
         continue;
       }
       const message = received.message as ReaderMessage;
+      if (message.kind === 'unavailable') return readSnapshot(path, options, onRow);
       if (message.kind === 'done') return message.header;
       if (message.kind === 'error') {
         if (message.error.internal !== undefined) throw new Error(message.error.internal);
@@ -68,13 +98,8 @@ export function readSnapshotParallel(path: string, options: ReadOptions, onRow: 
       Atomics.add(shared, CONSUMED, 1);
       Atomics.notify(shared, CONSUMED);
     }
-  } finally {
-    // Done, failed, or the caller's onRow threw: release a worker waiting for room, then stop it.
-    Atomics.store(shared, CANCELLED, 1);
-    Atomics.notify(shared, CONSUMED);
-    port1.close();
-    void worker.terminate();
-  }
+  };
+  return { read, close };
 }
 
 /** Posts one message and wakes the reading thread. */
@@ -92,6 +117,11 @@ export function postError(input: ReaderInput, error: unknown): void {
 /** The worker's side: reads the file, posting batches and waiting while the reader is MAX_IN_FLIGHT behind. */
 export function serveRows(input: ReaderInput): void {
   const { shared } = input;
+  while (Atomics.load(shared, GO) === 0) {
+    if (Atomics.load(shared, CANCELLED) === 1) return;
+    Atomics.wait(shared, GO, 0);
+  }
+  const options = receiveMessageOnPort(input.port)?.message as ReadOptions;
   let batch: unknown[] = [];
   let count = 0;
   const flush = (): void => {
@@ -105,7 +135,7 @@ export function serveRows(input: ReaderInput): void {
     batch = [];
     count = 0;
   };
-  const header = readSnapshot(input.path, input.options, (row) => {
+  const header = readSnapshot(input.path, options, (row) => {
     encodeRow(row, batch);
     if (++count === BATCH_ROWS) flush();
   });
@@ -151,4 +181,8 @@ function decodeRows(rows: unknown[], onRow: (row: SnapshotRow) => void): void {
           } as BillFields);
     onRow({ ok: true, line, customer, nameFold, addrFold, bill, raw });
   }
+}
+
+export function cancelled(input: ReaderInput): boolean {
+  return Atomics.load(input.shared, CANCELLED) === 1;
 }
