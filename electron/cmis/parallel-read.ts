@@ -12,12 +12,12 @@ import { readSnapshot, type BillFields, type CustomerFields, type ReadOptions, t
  * the worker waits while MAX_IN_FLIGHT batches are unread, so memory stays bounded.
  */
 
-const BATCH_ROWS = 1000;
-const MAX_IN_FLIGHT = 8;
+const BATCH_ROWS = 500;
+const MAX_IN_FLIGHT = 4;
 /** No batch for this long means the worker died without a word. */
 const STALL_MS = 30_000;
 /** The worker's live data is one batch and a fold memo; a small old generation keeps the import's RSS down. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 48 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96 };
 // Slots of the shared Int32Array.
 const PRODUCED = 0;
 const CONSUMED = 1;

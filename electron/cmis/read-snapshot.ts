@@ -8,6 +8,7 @@ import { parseAmount } from '../core/money.ts';
 import { parseDate } from '../core/local-time.ts';
 import { normaliseCode } from '../core/fold.ts';
 import { fastFold } from './fast-fold.ts';
+import { parseSimpleCsv } from './simple-csv.ts';
 import { resolveHeader, type MappingProfile, type SnapshotColumn } from './profiles.ts';
 
 export type SnapshotEncoding = 'utf8' | 'utf16le' | 'windows1258';
@@ -241,16 +242,20 @@ export function readSnapshot(path: string, options: ReadOptions, onRow: (row: Sn
       return;
     }
     pending = Buffer.from(bytes.subarray(end));
-    let records: { record: string[]; raw?: string }[] | string[][];
-    try {
-      records = parse(bytes.subarray(0, end), {
-        delimiter: header.info.delimiter,
-        relax_column_count: true,
-        relax_quotes: true,
-        raw: options.keepRaw === true,
-      }) as { record: string[]; raw?: string }[] | string[][];
-    } catch (error) {
-      throw new AppError('SNAPSHOT_UNREADABLE', `Tệp không đọc được như CSV gần dòng ${line}: ${(error as Error).message}`);
+    // The one-pass parser takes the common batches (not when the raw text is kept: csv-parse gives it).
+    let records: { record: string[]; raw?: string }[] | string[][] | null =
+      options.keepRaw === true ? null : parseSimpleCsv(bytes.toString('utf8', 0, end), header.info.delimiter);
+    if (records === null) {
+      try {
+        records = parse(bytes.subarray(0, end), {
+          delimiter: header.info.delimiter,
+          relax_column_count: true,
+          relax_quotes: true,
+          raw: options.keepRaw === true,
+        }) as { record: string[]; raw?: string }[] | string[][];
+      } catch (error) {
+        throw new AppError('SNAPSHOT_UNREADABLE', `Tệp không đọc được như CSV gần dòng ${line}: ${(error as Error).message}`);
+      }
     }
     for (const item of records) {
       const record = Array.isArray(item) ? item : item.record;
