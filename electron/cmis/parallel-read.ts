@@ -37,13 +37,19 @@ type ReaderMessage =
   /** The worker could not load the reader: the caller reads on its own thread. */
   | { kind: 'unavailable' };
 
-const WORKER = new URL('./read-worker.ts', import.meta.url);
+/** The worker module: the bundled one beside the Electron main bundle, else the source (Node's type stripping). */
+function defaultWorker(): URL {
+  const bundled = new URL('./read-worker.mjs', import.meta.url);
+  return bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled)) ? bundled : new URL('./read-worker.ts', import.meta.url);
+}
 
 export interface SnapshotReader {
   /** readSnapshot() of the file; same rows, same order, same errors. Once per reader. */
   read(options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader;
   /** Stops the worker (whether or not read() ran). */
   close(): void;
+  /** Who read the rows: the worker, or the caller's thread (no worker module, or it could not load). */
+  readonly via: () => 'worker' | 'caller';
 }
 
 /**
@@ -52,14 +58,15 @@ export interface SnapshotReader {
  * than a loader). Where the worker module is not shipped as a file (a bundle) or cannot load, read()
  * reads on the caller's thread.
  */
-export function openSnapshotReader(path: string): SnapshotReader {
-  if (WORKER.protocol !== 'file:' || !existsSync(fileURLToPath(WORKER))) {
-    return { read: (options, onRow) => readSnapshot(path, options, onRow), close: () => undefined };
+export function openSnapshotReader(path: string, workerModule: URL = defaultWorker()): SnapshotReader {
+  if (workerModule.protocol !== 'file:' || !existsSync(fileURLToPath(workerModule))) {
+    return { read: (options, onRow) => readSnapshot(path, options, onRow), close: () => undefined, via: () => 'caller' };
   }
+  let via: 'worker' | 'caller' = 'worker';
   const shared = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   const { port1, port2 } = new MessageChannel();
   const input: ReaderInput = { port: port2, shared, path };
-  const worker = new Worker(WORKER, {
+  const worker = new Worker(workerModule, {
     workerData: input,
     transferList: [port2],
     resourceLimits: WORKER_LIMITS,
@@ -88,7 +95,10 @@ export function openSnapshotReader(path: string): SnapshotReader {
         continue;
       }
       const message = received.message as ReaderMessage;
-      if (message.kind === 'unavailable') return readSnapshot(path, options, onRow);
+      if (message.kind === 'unavailable') {
+        via = 'caller';
+        return readSnapshot(path, options, onRow);
+      }
       if (message.kind === 'done') return message.header;
       if (message.kind === 'error') {
         if (message.error.internal !== undefined) throw new Error(message.error.internal);
@@ -99,7 +109,7 @@ export function openSnapshotReader(path: string): SnapshotReader {
       Atomics.notify(shared, CONSUMED);
     }
   };
-  return { read, close };
+  return { read, close, via: () => via };
 }
 
 /** Posts one message and wakes the reading thread. */

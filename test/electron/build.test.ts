@@ -2,13 +2,15 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import vm from 'node:vm';
 import { buildElectron, IMPORT_META_URL_SHIM, NATIVE_MODULES, type BuildElectronResult } from '../../scripts/build-electron.ts';
 import { channels, eventApiName, eventChannel, events } from '../../electron/ipc/contract.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { openSnapshotReader } from '../../electron/cmis/parallel-read.ts';
+import { readSnapshot } from '../../electron/cmis/read-snapshot.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, contentSecurityPolicy } from '../../electron/security.ts';
 
 const outDir = join(tempDir(), 'dist-electron');
@@ -137,4 +139,23 @@ test('the built main bundle, run under a stand-in electron module, installs ever
   assert.deepEqual(report.calls.filter((c: unknown[]) => c[0] === 'app.quit').length, 2);
   assert.ok(existsSync(join(dataDir, 'diemthu.sqlite')));
   assert.ok(!existsSync(join(dataDir, 'diemthu.sqlite-wal')) || statSync(join(dataDir, 'diemthu.sqlite-wal')).size === 0);
+});
+
+test('the bundled snapshot reader worker reads the rows itself, the same rows as the reader on the calling thread', () => {
+  const file = fileURLToPath(new URL('../../fixtures/snapshots/good-quoted-multiline.csv', import.meta.url));
+  const rowsOf = (read: (onRow: (row: unknown) => void) => unknown) => {
+    const rows: unknown[] = [];
+    read((row) => rows.push(row));
+    return rows;
+  };
+  const reader = openSnapshotReader(file, pathToFileURL(built.readWorker));
+  let viaWorker: unknown[];
+  try {
+    viaWorker = rowsOf((onRow) => reader.read({ encoding: 'utf8' }, onRow));
+  } finally {
+    reader.close();
+  }
+  assert.equal(reader.via(), 'worker', 'the bundle loaded in a worker thread (no fallback to the calling thread)');
+  assert.ok(viaWorker.length > 0);
+  assert.deepEqual(viaWorker, rowsOf((onRow) => readSnapshot(file, { encoding: 'utf8' }, onRow)));
 });
