@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
+import type { BillRow } from '../bills.ts';
 import { AppError } from '../core/errors.ts';
 import { parseAmount } from '../core/money.ts';
 import { parseDate } from '../core/local-time.ts';
@@ -40,18 +41,8 @@ export interface CustomerFields {
   tthai_cat: 0 | 1;
 }
 
-export interface BillFields {
-  id_hdon: string;
-  loai_hdon: 'TD' | 'VC' | 'DC';
-  ky: number;
-  thang: number;
-  nam: number;
-  dien_tthu: number | null;
-  so_tien: number;
-  tien_gtgt: number;
-  tong_tien: number;
-  han_ttoan: string | null;
-}
+/** A bill as the snapshot gives it: the bills row without the ids the import assigns. */
+export type BillFields = Omit<BillRow, 'id' | 'customer_id'>;
 
 /**
  * A data row of the snapshot: valid fields (with the search folds of name and address), or the
