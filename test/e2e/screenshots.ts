@@ -95,6 +95,8 @@ async function main(): Promise<void> {
     await page.keyboard.press('Enter');
     await page.getByTestId('z-report').waitFor();
     await page.getByRole('button', { name: 'Chọn thư mục…' }).click();
+    // The folder arrives from the (stubbed) dialog asynchronously: export once the field shows it.
+    await page.waitForFunction(() => (document.querySelector('input[name="out-dir"]') as HTMLInputElement | null)?.value !== '');
     await page.keyboard.press('Control+e');
     await page.getByTestId('exported').waitFor();
     await save(app, '12-ket-ca-bao-cao-z-xuat-tep');
