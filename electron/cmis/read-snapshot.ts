@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
+import type { Selectable } from 'kysely';
 import type { BillRow } from '../bills.ts';
+import type { Tables } from '../db/tables.ts';
 import { AppError } from '../core/errors.ts';
 import { parseAmount } from '../core/money.ts';
 import { parseDate } from '../core/local-time.ts';
@@ -28,18 +30,10 @@ export function formatProblem(p: Problem): string {
   return `dòng ${p.line}, cột ${p.column}, giá trị "${p.value}": ${p.reason}`;
 }
 
-export interface CustomerFields {
-  ma_dviqly: string;
-  ma_khang: string;
-  ten_khang: string;
-  dchi_khang: string;
-  ma_the: string | null;
-  dthoai_sms: string | null;
-  ma_sogcs: string | null;
-  stt: string | null;
-  so_cto: string | null;
+/** A customer as the snapshot gives it: the customers row without what the import derives. */
+export type CustomerFields = Omit<Selectable<Tables['customers']>, 'id' | 'name_fold' | 'addr_fold' | 'last_snapshot_id' | 'tthai_cat'> & {
   tthai_cat: 0 | 1;
-}
+};
 
 /** A bill as the snapshot gives it: the bills row without the ids the import assigns. */
 export type BillFields = Omit<BillRow, 'id' | 'customer_id'>;
