@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { collectWorld, count } from './helpers/collect-fixture.ts';
 import { seedSnapshot } from './helpers/seed.ts';
 import { tempDir } from './helpers/temp-dir.ts';
@@ -14,6 +16,7 @@ import { createSession } from '../electron/ipc/session.ts';
 import { dispatch } from '../electron/ipc/register.ts';
 import { createScanStream } from '../electron/devices/scanner/stream.ts';
 
+const WORKER = fileURLToPath(new URL('./workers/full-disk.ts', import.meta.url));
 const CUSTOMERS = ['PC12AA0000001', 'PC12AA0000002'];
 
 /** A DISK_FULL refusal: says the disk is full and what to do, and is never "corrupt" or internal. */
@@ -81,4 +84,23 @@ test('[#12] clearing files that hit a full USB stick (real ENOSPC from /dev/full
   const again = exportClearing(w.ctx, { outDir });
   assert.equal(again.code === 'EXPORTED' && again.manifest.csvFile, 'GACHNO_DT0001_20261127_01.csv');
   w.ctx.close();
+});
+
+test('[#12] on a full disk (a real small tmpfs) opening, collecting, backing up, exporting and restoring say DISK_FULL with what to do, never DB_CORRUPT or INTERNAL; once freed nothing was lost', () => {
+  const mnt = tempDir();
+  // Root mounts directly; anyone else gets a user namespace in which mounting a tmpfs is allowed.
+  const wrap = process.getuid?.() === 0 ? [] : ['unshare', '-Urm'];
+  const child = spawnSync(wrap[0] ?? process.execPath, [...wrap.slice(1), ...(wrap.length > 0 ? [process.execPath] : []), '--import', 'tsx', WORKER, mnt], { encoding: 'utf8' });
+  assert.equal(child.status, 0, `the full-disk worker needs to mount a tmpfs (root or user namespaces): ${child.stderr}`);
+  const steps = JSON.parse(child.stdout) as { step: string; args: string[]; exit: number; code?: string; message?: string; value?: unknown }[];
+  const refused = steps.filter((s) => s.step !== 'freed');
+  assert.deepEqual(refused.map((s) => s.args[0]), ['status', 'collect', 'collect', 'backup', 'export', 'restore']);
+  for (const s of refused) {
+    assert.equal(s.exit, 2, `${s.step} ${s.args.join(' ')}: exit 2, no stack trace`);
+    assertDiskFull(s, `${s.step} ${s.args.join(' ')}`);
+  }
+  const freed = steps.filter((s) => s.step === 'freed');
+  assert.deepEqual(freed.map((s) => [s.args[0], s.exit, s.code]), [['collect', 0, undefined], ['export', 0, undefined], ['verify', 0, undefined]]);
+  assert.equal((freed[0]!.value as { receiptNo: string }).receiptNo, 'DT0001-26-000002', 'the refused collects used no receipt number');
+  assert.equal((freed[1]!.value as { manifest: { receiptCount: number } }).manifest.receiptCount, 2, 'both payments are in the clearing file');
 });
