@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Tables } from './db/tables.ts';
 import { systemClock, type Clock, type IdSource } from './core/clock.ts';
 import { DATABASE_FILE } from './data-dir.ts';
+import { refuseLostDatabase, rememberPointOf } from './held-point.ts';
+import { isDiskFull } from './core/errors.ts';
 
 /** What every service function takes first: the store, time, ids and the data folder. */
 export interface Ctx {
@@ -22,9 +24,19 @@ export interface ContextOptions extends OpenOptions {
   newId?: IdSource;
 }
 
+/** Opens the point's database in `dataDir` (refused, DB_MISSING, when a folder that held a point lost it). */
 export function openContext(dataDir: string, options: ContextOptions = {}): Ctx {
   mkdirSync(dataDir, { recursive: true });
+  refuseLostDatabase(dataDir);
   const store: Store = openStore(join(dataDir, DATABASE_FILE), options);
+  if (options.readonly !== true) {
+    try {
+      rememberPointOf(dataDir, store.sqlite);
+    } catch (error) {
+      // A full disk costs only the marker for now: the database opened fine and the next open writes it.
+      if (!isDiskFull(error)) throw error;
+    }
+  }
   return {
     sqlite: store.sqlite,
     db: store.db,

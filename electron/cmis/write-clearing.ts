@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, diskFullError, isDiskFull } from '../core/errors.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
 import { appendJournal } from '../journal.ts';
 import { requireSetting } from '../settings.ts';
@@ -293,6 +293,12 @@ function writeStored(row: BatchRow, options: ExportOptions): WrittenBatch {
   try {
     writeFilesAtomically(files, fs);
   } catch (error) {
+    if (isDiskFull(error)) {
+      throw diskFullError(
+        error,
+        `Ổ đĩa ${options.outDir} đã đầy: chưa ghi xong tệp của lần xuất ${row.csv_name}. Các khoản thu đã thuộc lần xuất này; hãy giải phóng chỗ trống hoặc dùng ổ USB khác rồi xuất lại: lần xuất này sẽ được ghi lại đúng như cũ.`,
+      );
+    }
     throw new AppError(
       'EXPORT_WRITE_FAILED',
       `Chưa ghi xong tệp của lần xuất ${row.csv_name} vào ${options.outDir}. Các khoản thu đã thuộc lần xuất này; hãy kiểm tra ổ USB rồi xuất lại: lần xuất này sẽ được ghi lại đúng như cũ.`,

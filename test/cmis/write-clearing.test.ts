@@ -207,7 +207,8 @@ for (const fail of [{ rename: 1 }, { rename: 2 }, { rename: 3 }, 'write'] as con
     const { ctx, outDir, pay } = setup();
     pay('PC12AA0000001', ['HD001']);
     pay('PC12AA0000002', ['HD003']);
-    assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs(fail) }), { code: 'EXPORT_WRITE_FAILED' });
+    // A full stick is said as such (DISK_FULL, with what to do); other write faults stay EXPORT_WRITE_FAILED.
+    assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs(fail) }), { code: fail === 'write' ? 'DISK_FULL' : 'EXPORT_WRITE_FAILED' });
     const left = listFiles(outDir);
     // Written in this order: the CSV, the reconnection orders, the manifest last.
     const writeOrder = [BATCH_01[0]!, BATCH_01[2]!, BATCH_01[1]!];
