@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } fr
 import { basename, join } from 'node:path';
 import type { Ctx } from './context.ts';
 import { AppError } from './core/errors.ts';
+import { requireAbsolute } from './core/paths.ts';
 import { compactDate, localParts } from './core/local-time.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import { DATABASE_FILE } from './data-dir.ts';
@@ -37,7 +38,7 @@ export interface BackupResult {
 
 /** Where backups go: --out, else the backup_dir setting (e.g. a USB stick), else <dataDir>/backups. */
 export function backupDir(ctx: Ctx, outDir?: string): string {
-  return outDir ?? getSetting(ctx.sqlite, 'backup_dir') ?? join(ctx.dataDir, 'backups');
+  return requireAbsolute(outDir ?? getSetting(ctx.sqlite, 'backup_dir') ?? join(ctx.dataDir, 'backups'), 'Thư mục sao lưu');
 }
 
 /**

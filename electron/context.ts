@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openStore, type OpenOptions, type Sqlite, type Store } from './db/open.ts';
 import type { Kysely } from 'kysely';
@@ -22,7 +22,9 @@ export interface ContextOptions extends OpenOptions {
   newId?: IdSource;
 }
 
-export function openContext(dataDir: string, options: ContextOptions = {}): Ctx {
+export function openContext(folder: string, options: ContextOptions = {}): Ctx {
+  // Resolved once here: every folder derived from it (receipts, backups, exports) is then absolute.
+  const dataDir = resolve(folder);
   mkdirSync(dataDir, { recursive: true });
   const store: Store = openStore(join(dataDir, DATABASE_FILE), options);
   return {

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
 import { AppError } from '../core/errors.ts';
+import { requireAbsolute } from '../core/paths.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
 import { appendJournal } from '../journal.ts';
 import { requireSetting } from '../settings.ts';
@@ -202,6 +203,7 @@ interface BatchRow {
   reconnection_sha256: string;
   status: 'pending' | 'complete';
 }
+const EXPORT_FOLDER = 'Thư mục xuất tệp gạch nợ';
 const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, status';
 
 /**
@@ -311,6 +313,7 @@ function writeStored(row: BatchRow, options: ExportOptions): WrittenBatch {
  * byte for byte, before any new batch is made. Nothing new and nothing pending: nothing is written.
  */
 export function exportClearing(ctx: Ctx, options: ExportOptions): ExportResult {
+  requireAbsolute(options.outDir, EXPORT_FOLDER);
   sweepPartials(options.outDir, options.fs);
   const written: WrittenBatch[] = [];
   for (;;) {
@@ -363,6 +366,7 @@ function findBatch(sqlite: Sqlite, batch: string): BatchRow {
  * checked against its SHA-256 first. Marks nothing; a pending batch stays for exportClearing to finish.
  */
 export function exportAgain(ctx: Ctx, options: ExportOptions & { batch: string }): ExportResult {
+  requireAbsolute(options.outDir, EXPORT_FOLDER);
   sweepPartials(options.outDir, options.fs);
   const batch = writeStored(findBatch(ctx.sqlite, options.batch), options);
   const payload = { batchId: batch.batchId, csvFile: batch.manifest.csvFile, outDir: options.outDir };

@@ -8,6 +8,7 @@
  */
 import type { Ctx } from '../../context.ts';
 import { AppError } from '../../core/errors.ts';
+import { isAbsolutePath } from '../../core/paths.ts';
 import { getSetting } from '../../settings.ts';
 import { drainOutbox, type DrainResult, type Printer } from './outbox.ts';
 import type { PaperWidth, PrintMode, Transport } from './printer.ts';
@@ -24,6 +25,7 @@ const invalid = (what: string) => new AppError('PRINTER_SETTING_INVALID', `Thi�
 export function transportFor(transport: string, port: string, dataDir: string, statusQueries = true): Transport {
   switch (transport) {
     case 'file':
+      if (port !== '' && !isAbsolutePath(port)) throw invalid('thư mục máy in tệp phải là đường dẫn đầy đủ');
       return new FileTransport(port === '' ? receiptsDir(dataDir) : port);
     case 'tcp': {
       const m = /^([^:\s]+)(?::(\d{1,5}))?$/.exec(port.trim());
