@@ -112,6 +112,7 @@ export const statusView = z.object({
     .nullable(),
   unexported: z.object({ count: z.number().int(), total: dong }),
   printJobsWaiting: z.number().int(),
+  printJobsSetAside: z.number().int(), // could not be printed as stored: a supervisor must look (F3, reprint)
   printer: printerStatus,
   scanner: scannerStatus,
   autoCollect: z.boolean(),

@@ -202,6 +202,7 @@ export const vi = {
     old: (days: number) => `CŨ ${days} ngày – hãy nhập dữ liệu mới`,
     unexported: 'Chưa xuất',
     jobs: 'Lệnh in chờ',
+    setAside: (count: number) => `Lệnh in bị gác lại: ${count} (không đọc được, cần giám sát viên in lại)`,
     printerStates: {
       ready: 'sẵn sàng',
       busy: 'đang in',
