@@ -18,6 +18,9 @@
  * - A job that cannot be printed as stored (its document unreadable: see ./job-document.ts) is set
  *   aside: claimed, 'failed' with set_aside_at and its error, never retried, and the jobs behind it
  *   print. `setAsideJob` is the one way to do it, for any check that finds a job unprintable.
+ * - No step waits on the printer without end: each transport bounds its writes (./deadline.ts) and
+ *   this module bounds each status read and write again, so a printer that stops reading costs one
+ *   job in doubt and a PRINTER_TIMEOUT for the status bar, never a pass that does not end.
  * Every outcome is journaled ('print', 'print_failed') in the transaction that records it.
  *
  * Only the process holding the printer lease (./lease.ts) drains, and a job is claimed 'sending' only
@@ -33,13 +36,21 @@ import { encodeDocument, encodeTestPage } from './encode-escpos.ts';
 import { readJobDocument } from './job-document.ts';
 import { renderPreviewPng } from './preview.ts';
 import { statusProblem } from './status.ts';
+import { DEFAULT_WRITE_TIMEOUT_MS, STEP_GRACE_MS, withDeadline } from './deadline.ts';
 import type { PrinterConfig, Transport } from './printer.ts';
 import { FileTransport } from './transports/file.ts';
 
 export interface Printer {
   transport: Transport;
   config: PrinterConfig;
+  /**
+   * The longest one device step (a status read, a job's write) may take before the pass gives up on
+   * it: a backstop behind the transport's own write timeout. Default: that timeout's default + grace.
+   */
+  stepTimeoutMs?: number;
 }
+
+const stepTimeout = (printer: Printer) => printer.stepTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS + STEP_GRACE_MS;
 
 interface JobRow {
   id: number;
@@ -206,10 +217,11 @@ function printable(ctx: Ctx, job: JobRow): PrintDocument | AppError {
   }
 }
 
-async function checkStatus(transport: Transport): Promise<AppError | null> {
+async function checkStatus(printer: Printer): Promise<AppError | null> {
+  const { transport } = printer;
   if (transport.readStatus === undefined) return null;
   try {
-    return statusProblem(await transport.readStatus());
+    return statusProblem(await withDeadline(transport.readStatus(), stepTimeout(printer)));
   } catch (error) {
     // a one-way printer cannot be asked: it prints or it does not, as with the spooler
     return isAppError(error) && error.code === 'PRINTER_ONE_WAY' ? null : asAppError(error);
@@ -219,7 +231,7 @@ async function checkStatus(transport: Transport): Promise<AppError | null> {
 /** Sends one job (false: not sent, see claim); throws the AppError the cashier should see when it did not print. */
 async function printJob(ctx: Ctx, printer: Printer, job: JobRow, doc: PrintDocument): Promise<boolean> {
   const bytes = jobBytes(doc, job.copy_no, printer.config);
-  const before = await checkStatus(printer.transport);
+  const before = await checkStatus(printer);
   if (before !== null) refuse(ctx, job, before);
   if (!claim(ctx, job)) return false;
   try {
@@ -227,12 +239,12 @@ async function printJob(ctx: Ctx, printer: Printer, job: JobRow, doc: PrintDocum
       printer.transport instanceof FileTransport && printer.config.mode === 'raster'
         ? () => renderPreviewPng(doc, job.copy_no, printer.config.width)
         : undefined;
-    await printer.transport.write(bytes, { id: job.id, kind: job.kind, previewPng });
+    await withDeadline(printer.transport.write(bytes, { id: job.id, kind: job.kind, previewPng }), stepTimeout(printer));
   } catch (error) {
     replaceWithCopy(ctx, job, errorText(error));
     throw asAppError(error);
   }
-  const after = await checkStatus(printer.transport);
+  const after = await checkStatus(printer);
   if (after !== null) {
     replaceWithCopy(ctx, job, errorText(after));
     throw after;
