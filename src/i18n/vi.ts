@@ -47,6 +47,9 @@ export const vi = {
     collecting: 'Đang thu…',
     collected: (receiptNo: string, total: string) => `Đã thu ${total}, biên nhận ${receiptNo}. Đang in.`,
     reconnectionOrder: 'Đã lập lệnh đóng điện lại.',
+    customerOf: (name: string, code: string, earlier: boolean) => `${earlier ? 'Khách hàng trước: ' : ''}${name} (${code})`,
+    notCollected: (name: string, code: string, earlier: boolean, reason: string) =>
+      `Chưa thu được tiền của ${earlier ? 'khách hàng trước, ' : ''}${name} (${code}): ${reason}`,
     undo: (seconds: number) => `Hoàn tác (Ctrl+Z) – còn ${seconds} giây`,
     undoHint: 'Hoàn tác là hủy biên nhận: cần giám sát viên nhập mã và PIN.',
     undoReason: 'Hoàn tác ngay sau khi tự động thu',
