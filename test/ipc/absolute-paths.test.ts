@@ -2,53 +2,32 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { collectWorld, count } from '../helpers/collect-fixture.ts';
+import { count } from '../helpers/collect-fixture.ts';
+import { ipcWorld } from '../helpers/ipc-world.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { captureIo } from '../helpers/capture-io.ts';
-import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 import { exportAgain, exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { backupNow } from '../../electron/backups.ts';
 import { collectPayment } from '../../electron/payments.ts';
 import { lookupCode } from '../../electron/customers.ts';
 import { transportFor } from '../../electron/devices/printer/open.ts';
-import { createScanStream } from '../../electron/devices/scanner/stream.ts';
-import { createHandlers } from '../../electron/ipc/handlers.ts';
-import { createSession } from '../../electron/ipc/session.ts';
-import { dispatch } from '../../electron/ipc/register.ts';
 import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { main } from '../../electron/cli/diemthu.ts';
 
-const GOOD = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-good.csv');
-const app = { url: 'app://diemthu/index.html', isMainFrame: true };
 
 /**
  * A point with one payment to export, its handlers, and the process working in an empty temp folder
  * until the test ends (set after the import: the reader worker must start from the checkout).
  */
 function world(t: TestContext) {
-  const w = collectWorld();
-  importSnapshot(w.ctx, { file: GOOD });
+  const w = ipcWorld();
   const customer = lookupCode(w.ctx, 'PC12AA0000001')!;
   collectPayment(w.ctx, { customer: customer.id, cashierId: w.cashier.id, idempotencyKey: 'key-paths-0001' });
-  const handlers = createHandlers({
-    ctx: w.ctx,
-    session: createSession(),
-    dialogs: { chooseSnapshotFile: async () => null, chooseFolder: async () => null },
-    printing: { kick: () => {}, status: () => ({ state: 'ready', message: null }) },
-    scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
-    emit: () => {},
-  });
-  const call = (channel: string, payload: unknown = {}) =>
-    dispatch(handlers, channel, payload, app, { trustedOrigins: ['app://diemthu'], validateResponses: true }) as Promise<{
-      ok: boolean;
-      value?: unknown;
-      error?: { code: string };
-    }>;
   const cwd = tempDir();
   const home = process.cwd();
   process.chdir(cwd);
   t.after(() => process.chdir(home));
-  return { ...w, call, cwd };
+  return Object.assign(w, { cwd });
 }
 
 // On this (POSIX) host a Windows path is relative too: "C:\out" would land in ./C:\out.

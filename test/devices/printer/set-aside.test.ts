@@ -9,18 +9,13 @@ import { verifyJournal } from '../../../electron/journal.ts';
 import { drainOutbox, type Printer } from '../../../electron/devices/printer/outbox.ts';
 import { initPoint } from '../../../electron/point.ts';
 import { main } from '../../../electron/cli/diemthu.ts';
-import { importSnapshot } from '../../../electron/cmis/import-snapshot.ts';
 import { exportClearing } from '../../../electron/cmis/write-clearing.ts';
 import { collectPayment } from '../../../electron/payments.ts';
 import { lookupCode } from '../../../electron/customers.ts';
-import { createScanStream } from '../../../electron/devices/scanner/stream.ts';
-import { createHandlers } from '../../../electron/ipc/handlers.ts';
-import { createSession } from '../../../electron/ipc/session.ts';
-import { dispatch } from '../../../electron/ipc/register.ts';
 import type { PrintDocument } from '../../../electron/core/documents.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
-import { collectWorld } from '../../helpers/collect-fixture.ts';
+import { ipcWorld } from '../../helpers/ipc-world.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { receipt, voidSlip, zReport } from '../../../fixtures/receipts/documents.ts';
 import { FakePrinter, FakeTransport } from './fake-printer.ts';
@@ -148,18 +143,9 @@ test('[#18] diemthu print: a bad job is set aside and named, the rest print, and
 });
 
 test('[#18] the status bar counts jobs set aside until that document prints again', async () => {
-  const w = collectWorld();
-  importSnapshot(w.ctx, { file: join(import.meta.dirname, '..', '..', 'e2e', 'fixtures', 'morning-good.csv') });
-  const handlers = createHandlers({
-    ctx: w.ctx,
-    session: createSession(),
-    dialogs: { chooseSnapshotFile: async () => null, chooseFolder: async () => null },
-    printing: { kick: () => {}, status: () => ({ state: 'ready', message: null }) },
-    scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
-    emit: () => {},
-  });
+  const w = ipcWorld();
   const call = async (channel: string, payload: unknown = {}) => {
-    const answer = await dispatch(handlers, channel, payload, { url: 'app://diemthu/index.html', isMainFrame: true }, { trustedOrigins: ['app://diemthu'], validateResponses: true });
+    const answer = await w.call(channel, payload);
     assert.ok(answer.ok, JSON.stringify(answer));
     return answer.value as Record<string, unknown>;
   };
@@ -180,8 +166,7 @@ test('[#18] the status bar counts jobs set aside until that document prints agai
 });
 
 test('[#18] an unreadable receipt document does not block the evening export either (names come from the customer row)', async () => {
-  const w = collectWorld();
-  importSnapshot(w.ctx, { file: join(import.meta.dirname, '..', '..', 'e2e', 'fixtures', 'morning-good.csv') });
+  const w = ipcWorld();
   const customer = lookupCode(w.ctx, 'PC12AA0000001')!;
   const paid = collectPayment(w.ctx, { customer: customer.id, cashierId: w.cashier.id, idempotencyKey: 'key-unreadable-01' });
   w.ctx.sqlite.prepare("UPDATE print_jobs SET document = '{\"customer\": {' WHERE payment_id = ?").run(paid.paymentId);
