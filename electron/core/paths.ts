@@ -24,7 +24,7 @@ export function isAbsolutePath(path: string, style: PathStyle | 'either' = hostP
  * The path style of the machine this runs on. Main knows its platform; the sandboxed renderer has no
  * `process` and accepts either form (main checks again with its own).
  */
-export function hostPathStyle(): PathStyle | 'either' {
+function hostPathStyle(): PathStyle | 'either' {
   const platform = (globalThis as { process?: { platform?: string } }).process?.platform;
   if (platform === undefined) return 'either';
   return platform === 'win32' ? 'win32' : 'posix';
