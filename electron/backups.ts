@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Ctx } from './context.ts';
 import { AppError, asAppError, diskFullError, isDiskFull } from './core/errors.ts';
+import { requireAbsolute } from './core/paths.ts';
 import { compactDate, localParts } from './core/local-time.ts';
 import { BACKUP_FILE, BACKUPS_FOLDER } from './data-dir.ts';
 import { appendJournal } from './journal.ts';
@@ -34,7 +35,7 @@ export interface BackupResult {
 
 /** Where backups go: --out, else the backup_dir setting (e.g. a USB stick), else <dataDir>/backups. */
 export function backupDir(ctx: Ctx, outDir?: string): string {
-  return outDir ?? getSetting(ctx.sqlite, 'backup_dir') ?? join(ctx.dataDir, BACKUPS_FOLDER);
+  return requireAbsolute(outDir ?? getSetting(ctx.sqlite, 'backup_dir') ?? join(ctx.dataDir, BACKUPS_FOLDER), 'Thư mục sao lưu');
 }
 
 /**

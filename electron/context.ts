@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openStore, type OpenOptions, type Sqlite, type Store } from './db/open.ts';
 import type { Kysely } from 'kysely';
@@ -24,8 +24,10 @@ export interface ContextOptions extends OpenOptions {
   newId?: IdSource;
 }
 
-/** Opens the point's database in `dataDir` (refused, DB_MISSING, when a folder that held a point lost it). */
-export function openContext(dataDir: string, options: ContextOptions = {}): Ctx {
+/** Opens the point's database in `folder` (refused, DB_MISSING, when a folder that held a point lost it). */
+export function openContext(folder: string, options: ContextOptions = {}): Ctx {
+  // Resolved once here: every folder derived from it (receipts, backups, exports) is then absolute.
+  const dataDir = resolve(folder);
   mkdirSync(dataDir, { recursive: true });
   refuseLostDatabase(dataDir);
   const store: Store = openStore(join(dataDir, DATABASE_FILE), options);

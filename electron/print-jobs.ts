@@ -21,3 +21,24 @@ export function enqueuePrintJob(sqlite: Sqlite, job: NewPrintJob): number {
     .get(job.kind, job.paymentId, job.copyNo, JSON.stringify(job.document), job.at.toISOString()) as { id: number };
   return row.id;
 }
+
+// A receipt and its reprints are one document; every other kind is its own.
+const FAMILY = (alias: string) => `CASE WHEN ${alias}.kind IN ('receipt', 'reprint') THEN 'receipt' ELSE ${alias}.kind END`;
+
+/**
+ * Jobs set aside (they could not be printed as stored) whose document has not come out on paper
+ * since: no later printed job of the same payment and document, or, for a job without a payment (a Z
+ * report, a test page), of the same kind. What the status bar warns about until a supervisor acts.
+ */
+export function countSetAside(sqlite: Sqlite): number {
+  const row = sqlite
+    .prepare(
+      `SELECT COUNT(*) AS n FROM print_jobs j
+        WHERE j.set_aside_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM print_jobs later
+                           WHERE later.id > j.id AND later.status = 'done' AND later.payment_id IS j.payment_id
+                             AND ${FAMILY('later')} = ${FAMILY('j')})`,
+    )
+    .get() as { n: number };
+  return row.n;
+}

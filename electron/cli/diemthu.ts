@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, asAppError, toErrorShape } from '../core/errors.ts';
 import { openContext, type Ctx } from '../context.ts';
@@ -40,7 +41,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stdout.write(`diemthu ${command.usage}\n`);
       return 0;
     }
-    const dataDir = typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : defaultDataDir(io.env);
+    // Relative folders given on the command line mean the current folder, said explicitly once here.
+    const dataDir = resolve(typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : defaultDataDir(io.env));
     const result = await command.run({
       positionals: parsed.positionals,
       values: parsed.values,

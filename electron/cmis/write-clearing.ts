@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
 import { AppError, diskFullError, isDiskFull } from '../core/errors.ts';
+import { requireAbsolute } from '../core/paths.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
 import { appendJournal } from '../journal.ts';
 import { requireSetting } from '../settings.ts';
@@ -71,12 +72,16 @@ interface OrderRow {
 type Selection = { batchId: number | null };
 
 // Name and address come from the original receipt document when there is one: a later snapshot may
-// rename the customer, and a batch written again must be the same bytes as the first time.
+// rename the customer, and a batch written again must be the same bytes as the first time. A document
+// that is unreadable there (damaged on disk, edited by hand) gives way to the customer row: one bad
+// print job must not stop the evening export.
 const CUSTOMER_AS_RECEIPTED = `
   LEFT JOIN print_jobs pj ON pj.payment_id = p.id AND pj.kind = 'receipt' AND pj.copy_no = 0
   JOIN customers c ON c.id = p.customer_id`;
-const TEN_KHANG = `COALESCE(json_extract(pj.document, '$.customer.tenKhang'), c.ten_khang)`;
-const DCHI_KHANG = `COALESCE(json_extract(pj.document, '$.customer.dchiKhang'), c.dchi_khang)`;
+const receipted = (field: string, fallback: string) =>
+  `COALESCE(CASE WHEN json_valid(pj.document) AND json_type(pj.document, '$.customer.${field}') = 'text' THEN json_extract(pj.document, '$.customer.${field}') END, ${fallback})`;
+const TEN_KHANG = receipted('tenKhang', 'c.ten_khang');
+const DCHI_KHANG = receipted('dchiKhang', 'c.dchi_khang');
 
 function batchFilter(sel: Selection): string {
   return sel.batchId === null ? 'p.batch_id IS NULL AND p.voided_at IS NULL' : 'p.batch_id = @batchId';
@@ -202,6 +207,7 @@ interface BatchRow {
   reconnection_sha256: string;
   status: 'pending' | 'complete';
 }
+const EXPORT_FOLDER = 'Thư mục xuất tệp gạch nợ';
 const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, status';
 
 /**
@@ -317,6 +323,7 @@ function writeStored(row: BatchRow, options: ExportOptions): WrittenBatch {
  * byte for byte, before any new batch is made. Nothing new and nothing pending: nothing is written.
  */
 export function exportClearing(ctx: Ctx, options: ExportOptions): ExportResult {
+  requireAbsolute(options.outDir, EXPORT_FOLDER);
   sweepPartials(options.outDir, options.fs);
   const written: WrittenBatch[] = [];
   for (;;) {
@@ -369,6 +376,7 @@ function findBatch(sqlite: Sqlite, batch: string): BatchRow {
  * checked against its SHA-256 first. Marks nothing; a pending batch stays for exportClearing to finish.
  */
 export function exportAgain(ctx: Ctx, options: ExportOptions & { batch: string }): ExportResult {
+  requireAbsolute(options.outDir, EXPORT_FOLDER);
   sweepPartials(options.outDir, options.fs);
   const batch = writeStored(findBatch(ctx.sqlite, options.batch), options);
   const payload = { batchId: batch.batchId, csvFile: batch.manifest.csvFile, outDir: options.outDir };

@@ -155,6 +155,7 @@ export interface Tables {
     attempts: Generated<number>;
     last_error: string | null;
     printed_at: string | null;
+    set_aside_at: string | null;
   };
   journal: {
     id: Generated<number>;

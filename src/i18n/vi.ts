@@ -47,6 +47,9 @@ export const vi = {
     collecting: 'Đang thu…',
     collected: (receiptNo: string, total: string) => `Đã thu ${total}, biên nhận ${receiptNo}. Đang in.`,
     reconnectionOrder: 'Đã lập lệnh đóng điện lại.',
+    customerOf: (name: string, code: string, earlier: boolean) => `${earlier ? 'Khách hàng trước: ' : ''}${name} (${code})`,
+    notCollected: (name: string, code: string, earlier: boolean, reason: string) =>
+      `Chưa thu được tiền của ${earlier ? 'khách hàng trước, ' : ''}${name} (${code}): ${reason}`,
     undo: (seconds: number) => `Hoàn tác (Ctrl+Z) – còn ${seconds} giây`,
     undoHint: 'Hoàn tác là hủy biên nhận: cần giám sát viên nhập mã và PIN.',
     undoReason: 'Hoàn tác ngay sau khi tự động thu',
@@ -202,6 +205,7 @@ export const vi = {
     old: (days: number) => `CŨ ${days} ngày – hãy nhập dữ liệu mới`,
     unexported: 'Chưa xuất',
     jobs: 'Lệnh in chờ',
+    setAside: (count: number) => `Lệnh in bị gác lại: ${count} (không đọc được, cần giám sát viên in lại)`,
     printerStates: {
       ready: 'sẵn sàng',
       busy: 'đang in',
@@ -216,5 +220,7 @@ export const vi = {
   common: {
     back: 'Quay lại (Esc)',
     loading: 'Đang tải…',
+    // Main refuses a relative folder too (BAD_REQUEST); this says why before anything is sent.
+    notAbsolute: (what: string) => ({ code: 'PATH_NOT_ABSOLUTE', message: `${what} phải là đường dẫn đầy đủ, ví dụ D:\\GachNo hoặc E:\\ (ổ USB).` }),
   },
 } as const;

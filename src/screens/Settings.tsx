@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { IpcError, SettingsView, UserView } from '../../electron/ipc/contract.ts';
 import { formatAmount, parseAmount } from '../../electron/core/money.ts';
+import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
@@ -62,6 +63,8 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
     event?.preventDefault();
     const reconnectionFee = parseAmount(fee);
     if (reconnectionFee === null) return setNotice(s.badFee);
+    if (v.backupDir !== null && !isAbsolutePath(v.backupDir)) return setError(vi.common.notAbsolute(s.backupDir));
+    if (v.printer.transport === 'file' && v.printer.port !== '' && !isAbsolutePath(v.printer.port)) return setError(vi.common.notAbsolute(s.port));
     call('settingsSet', { supervisor, values: { ...v, reconnectionFee } }).then(
       (saved) => {
         setV(saved);

@@ -20,7 +20,7 @@ const columns: { [T in keyof Tables]: { [C in keyof Tables[T]]-?: true } } = {
   payments: { id: true, idempotency_key: true, request_hash: true, receipt_no: true, receipt_year: true, receipt_seq: true, customer_id: true, shift_id: true, cashier_id: true, paid_at: true, total: true, tendered: true, voided_at: true, voided_by: true, void_reason: true, batch_id: true, void_batch_id: true },
   payment_lines: { id: true, payment_id: true, bill_id: true, id_hdon: true, loai_hdon: true, ky: true, thang: true, nam: true, dien_tthu: true, so_tien: true, tien_gtgt: true, tong_tien: true, voided: true },
   reconnection_orders: { id: true, payment_id: true, customer_id: true, requested_at: true, fee_source: true, cancelled_at: true, episode_end_snapshot_id: true },
-  print_jobs: { id: true, kind: true, payment_id: true, copy_no: true, document: true, created_at: true, status: true, attempts: true, last_error: true, printed_at: true },
+  print_jobs: { id: true, kind: true, payment_id: true, copy_no: true, document: true, created_at: true, status: true, attempts: true, last_error: true, printed_at: true, set_aside_at: true },
   journal: { id: true, at: true, kind: true, actor_id: true, payload: true, prev_hash: true, hash: true },
 };
 

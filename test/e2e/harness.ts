@@ -161,6 +161,11 @@ export interface StartOptions {
   dataDir?: string;
   /** The services' clock (default: the real one). */
   clock?: Clock;
+  /**
+   * Wraps every call behind the bridge: `run` calls the real handler. A test can hold an answer (a slow
+   * commit) or run something first (another process at the worst moment).
+   */
+  around?: (channel: string, run: () => Promise<unknown>) => Promise<unknown>;
 }
 
 let shared: Promise<{ browser: Browser; origin: string; server: Server }> | null = null;
@@ -220,7 +225,11 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const counted = new Proxy(handlers, {
     get: (target, name: string) => {
       const fn = target[name as keyof Handlers] as ((r: unknown) => unknown) | undefined;
-      return fn === undefined ? undefined : (request: unknown) => (calls.push(name), fn(request));
+      if (fn === undefined) return undefined;
+      return (request: unknown) => {
+        calls.push(name);
+        return options.around === undefined ? fn(request) : options.around(name, async () => fn(request));
+      };
     },
   });
   await page.exposeBinding('__diemthuInvoke', (source, channel: string, payload: unknown) =>

@@ -2,38 +2,10 @@ import { test } from 'node:test';
 import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { collectWorld, count, type CollectWorld } from '../helpers/collect-fixture.ts';
-import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
-import { createScanStream } from '../../electron/devices/scanner/stream.ts';
-import { createHandlers } from '../../electron/ipc/handlers.ts';
-import { createSession } from '../../electron/ipc/session.ts';
-import { dispatch } from '../../electron/ipc/register.ts';
-import type { EventName } from '../../electron/ipc/contract.ts';
+import { count } from '../helpers/collect-fixture.ts';
+import { GOOD_SNAPSHOT as GOOD, ipcWorld as world } from '../helpers/ipc-world.ts';
 
-const GOOD = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-good.csv');
 const BROKEN = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-broken.csv');
-const app = { url: 'app://diemthu/index.html', isMainFrame: true };
-
-function world(): CollectWorld & { call: (channel: string, payload?: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>; kicks: () => number; events: EventName[] } {
-  const w = collectWorld();
-  importSnapshot(w.ctx, { file: GOOD });
-  const state = { kicks: 0, events: [] as EventName[] };
-  const handlers = createHandlers({
-    ctx: w.ctx,
-    session: createSession(),
-    dialogs: { chooseSnapshotFile: async () => null, chooseFolder: async () => null },
-    printing: { kick: () => void (state.kicks += 1), status: () => ({ state: 'ready', message: null }) },
-    scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
-    emit: (name) => void state.events.push(name),
-  });
-  const call = (channel: string, payload: unknown = {}) =>
-    dispatch(handlers, channel, payload, app, { trustedOrigins: ['app://diemthu'], validateResponses: true }) as Promise<{
-      ok: boolean;
-      value?: unknown;
-      error?: { code: string };
-    }>;
-  return Object.assign(w, { call, kicks: () => state.kicks, events: state.events });
-}
 
 test('nothing but session and login works before logging in', async () => {
   const w = world();

@@ -44,7 +44,7 @@ test('the file printer writes each job as .bin plus a PNG preview, and journals 
   const second = enqueue(ctx, zReport, 'z_report');
   const transport = new FileTransport(receiptsDir(ctx.dataDir));
   const result = await drainOutbox(ctx, { transport, config: { width: 384, mode: 'raster' } });
-  assert.deepEqual(result, { printed: [first, second], replaced: [] });
+  assert.deepEqual(result, { printed: [first, second], replaced: [], setAside: [] });
   assert.deepEqual(readdirSync(receiptsDir(ctx.dataDir)).sort(), [`${first}-receipt.bin`, `${first}-receipt.png`, `${second}-z_report.bin`, `${second}-z_report.png`]);
   const stored = readFileSync(`${receiptsDir(ctx.dataDir)}/${first}-receipt.bin`);
   assert.ok(stored.equals(encodeDocument(receipt, 0, { width: 384, mode: 'raster' })), 'the exact bytes of the job');
@@ -54,7 +54,7 @@ test('the file printer writes each job as .bin plus a PNG preview, and journals 
   assert.deepEqual(jobs(ctx).map((j) => j.status), ['done', 'done']);
   assert.deepEqual(journalKinds(ctx), ['print', 'print']);
   assert.equal(verifyJournal(ctx.sqlite).ok, true);
-  assert.deepEqual(await drainOutbox(ctx, { transport, config: { width: 384, mode: 'raster' } }), { printed: [], replaced: [] });
+  assert.deepEqual(await drainOutbox(ctx, { transport, config: { width: 384, mode: 'raster' } }), { printed: [], replaced: [], setAside: [] });
   ctx.close();
 });
 

@@ -141,7 +141,7 @@ test('TCP with status: false (a printer that never answers DLE EOT): jobs go out
   const { port } = server.address() as { port: number };
   const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T03:00:00Z')) });
   enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: receipt, at: ctx.clock() });
-  const transport = transportFor('tcp', `127.0.0.1:${port}`, ctx.dataDir, false);
+  const transport = transportFor('tcp', `127.0.0.1:${port}`, ctx.dataDir, { statusQueries: false });
   assert.deepEqual((await drainOutbox(ctx, { transport, config: { width: 576, mode: 'raster' } })).printed, [1]);
   await transport.close();
   await new Promise((resolve) => server.close(resolve));

@@ -42,8 +42,8 @@ test('two drains from two processes on one data folder print each job exactly on
 
   // the lease was given back: the other process drains at once (nothing left to print)
   const next = enqueue(cli);
-  assert.deepEqual(await drainOutbox(cli, printerOn(device)), { printed: [next], replaced: [] });
-  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [], replaced: [] });
+  assert.deepEqual(await drainOutbox(cli, printerOn(device)), { printed: [next], replaced: [], setAside: [] });
+  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [], replaced: [], setAside: [] });
   app.close();
   cli.close();
 });
@@ -58,7 +58,7 @@ test('a job one process is still printing is not "recovered" by the other', asyn
     other = drainOutbox(cli, printerOn(device)).catch((error: unknown) => error);
     device.onJob = () => {};
   };
-  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [id], replaced: [] });
+  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [id], replaced: [], setAside: [] });
   assert.equal(((await other) as { code?: string }).code, 'PRINTER_BUSY');
   assert.deepEqual(copyMarks(device), [0]);
   assert.deepEqual(jobs(app), [{ id, kind: 'receipt', status: 'done', copy_no: 0 }]);
