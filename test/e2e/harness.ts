@@ -297,13 +297,15 @@ export async function keySender(app: AppUnderTest): Promise<{ send(keys: KeyEven
   const cdp = await app.cdp();
   return {
     async send(keys) {
-      // Pipelined, not awaited one by one: a DevTools round trip on a loaded 2-core machine can
-      // exceed the wedge gap (40 ms) and turn a scan into typing. The session keeps their order.
+      // Pipelined, not awaited one by one, and stamped 4 ms apart as a scanner's keys reach the OS:
+      // a busy renderer handles them late but reads their own times, so a loaded 2-core machine
+      // cannot stretch a scan's key gaps (40 ms) into typing. The session keeps their order.
       const sent: Promise<unknown>[] = [];
-      for (const k of keys) {
+      const start = Date.now() / 1000;
+      for (const [i, k] of keys.entries()) {
         const text = [...k.key].length === 1 ? k.key : k.key === 'Enter' ? '\r' : undefined;
         const vk = VK[k.key] ?? (/^Key[A-Z]$/.test(k.code) ? k.code.charCodeAt(3) : /^Digit\d$/.test(k.code) ? k.code.charCodeAt(5) : 0);
-        const base = { key: k.key, code: k.code, modifiers: k.shiftKey ? 8 : 0, windowsVirtualKeyCode: vk };
+        const base = { key: k.key, code: k.code, modifiers: k.shiftKey ? 8 : 0, windowsVirtualKeyCode: vk, timestamp: start + i * 0.004 };
         sent.push(cdp.send('Input.dispatchKeyEvent', { type: text === undefined ? 'rawKeyDown' : 'keyDown', ...base, ...(text === undefined ? {} : { text }) }));
         sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base }));
       }
