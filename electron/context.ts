@@ -6,20 +6,24 @@ import type { Kysely } from 'kysely';
 import type { Tables } from './db/tables.ts';
 import { systemClock, type Clock, type IdSource } from './core/clock.ts';
 import { DATABASE_FILE } from './data-dir.ts';
+import { PIN_COST, type ScryptCost } from './core/pin-hash.ts';
 
-/** What every service function takes first: the store, time, ids and the data folder. */
+/** What every service function takes first: the store, time, ids, the data folder and the PIN hashing cost. */
 export interface Ctx {
   sqlite: Sqlite;
   db: Kysely<Tables>;
   clock: Clock;
   newId: IdSource;
   dataDir: string;
+  /** New PIN hashes use it; a login rehashes a PIN stored with another cost. Tests lower it. */
+  pinCost: ScryptCost;
   close(): void;
 }
 
 export interface ContextOptions extends OpenOptions {
   clock?: Clock;
   newId?: IdSource;
+  pinCost?: ScryptCost;
 }
 
 export function openContext(dataDir: string, options: ContextOptions = {}): Ctx {
@@ -31,6 +35,7 @@ export function openContext(dataDir: string, options: ContextOptions = {}): Ctx 
     clock: options.clock ?? systemClock,
     newId: options.newId ?? randomUUID,
     dataDir,
+    pinCost: options.pinCost ?? PIN_COST,
     close: () => store.close(),
   };
 }

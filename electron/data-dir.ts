@@ -14,3 +14,5 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 export const DATABASE_FILE = 'diemthu.sqlite';
+/** The PIN key (pepper): next to the database, never inside it or its backups (electron/pin-key.ts). */
+export const PIN_KEY_FILE = 'pin.key';
