@@ -204,6 +204,24 @@ function checkPin(ctx: Ctx, code: string, pin: string, key: PinKey | null): User
   return new AppError('LOGIN_FAILED', 'Sai mã người dùng hoặc mã PIN.', { attemptsLeft: MAX_FAILED_PINS - failed });
 }
 
+/**
+ * A user changes their own PIN (the current one checked as at a login, failures counted) to a new
+ * one of 6-8 digits. Nobody sets another user's PIN: whoever knew it could act as that user.
+ */
+export function changePin(ctx: Ctx, args: { code: string; pin: string; newPin: string }): User {
+  if (!isValidNewPin(args.newPin)) throw new AppError('PIN_INVALID', 'Mã PIN mới phải gồm 6 đến 8 chữ số.');
+  const user = verifyPin(ctx, args.code, args.pin);
+  const pinHash = hashPin(args.newPin, randomBytes(16), keyForNewHashes(ctx), ctx.pinCost);
+  const at = ctx.clock();
+  ctx.sqlite
+    .transaction(() => {
+      ctx.sqlite.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(pinHash, user.id);
+      appendJournal(ctx.sqlite, { kind: 'pin_changed', actorId: user.id, payload: { code: user.code }, at });
+    })
+    .immediate();
+  return user;
+}
+
 /** verifyPin, and the user must be a supervisor. */
 export function requireSupervisor(ctx: Ctx, code: string, pin: string): User {
   const user = verifyPin(ctx, code, pin);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openContext } from '../electron/context.ts';
 import { sequentialIds } from '../electron/core/clock.ts';
-import { addUser, requireSupervisor, verifyPin, type Role } from '../electron/users.ts';
+import { addUser, changePin, requireSupervisor, verifyPin, type Role } from '../electron/users.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import { backupNow } from '../electron/backups.ts';
 import { tempDir } from './helpers/temp-dir.ts';
@@ -211,5 +211,18 @@ test('[#15] a PIN hash from before the key file still logs in once, and that log
   assert.equal(backupConfirms(upgraded, '4815'), false);
   assert.equal(verifyPin(ctx, 'TN01', '4815').code, 'TN01');
   assert.throws(() => verifyPin(ctx, 'TN01', '4816'), refusedWith('LOGIN_FAILED'));
+  ctx.close();
+});
+
+test('[#15] a user moves from an old 4-digit PIN to a new one of 6-8 digits; the old one stops working', () => {
+  const { ctx, add } = setup();
+  const user = add('TN01', 'cashier', '123456');
+  ctx.sqlite.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(legacyHash('4815'), user.id);
+  assert.throws(() => changePin(ctx, { code: 'TN01', pin: '4815', newPin: '1234' }), refusedWith('PIN_INVALID'));
+  assert.throws(() => changePin(ctx, { code: 'TN01', pin: '4816', newPin: '48151623' }), refusedWith('LOGIN_FAILED'));
+  assert.equal(changePin(ctx, { code: 'tn01', pin: '4815', newPin: '48151623' }).code, 'TN01');
+  assert.throws(() => verifyPin(ctx, 'TN01', '4815'), refusedWith('LOGIN_FAILED'));
+  assert.equal(verifyPin(ctx, 'TN01', '48151623').code, 'TN01');
+  assert.deepEqual(ctx.sqlite.prepare("SELECT actor_id FROM journal WHERE kind = 'pin_changed'").all(), [{ actor_id: user.id }]);
   ctx.close();
 });

@@ -149,3 +149,13 @@ test("[#3] CLI: a supervisor's alter ego, added with `user add` after collecting
   assert.equal(count(ctx, 'payments', 'voided_at IS NOT NULL'), 0);
   ctx.close();
 });
+
+test('[#15] CLI: `user pin` changes one\'s own PIN, to 6-8 digits', async () => {
+  const dir = point();
+  assert.equal((await run(dir, ['user', 'add', 'GS01', '--name', 'Trần Văn Giám', '--role', 'supervisor'], '987654')).code, 0);
+  assert.match((await run(dir, ['user', 'pin', 'GS01'], '987654', undefined, { DIEMTHU_NEW_PIN: '2468' })).err, /\[PIN_INVALID\]/);
+  assert.match((await run(dir, ['user', 'pin', 'GS01'], '111111', undefined, { DIEMTHU_NEW_PIN: '24681357' })).err, /\[LOGIN_FAILED\]/);
+  const changed = await run(dir, ['user', 'pin', 'GS01'], '987654', undefined, { DIEMTHU_NEW_PIN: '24681357' });
+  assert.equal(changed.out.trim(), 'Đã đổi PIN của GS01.');
+  assert.match((await run(dir, ['user', 'pin', 'GS01'], '987654', undefined, { DIEMTHU_NEW_PIN: '13572468' })).err, /\[LOGIN_FAILED\]/);
+});

@@ -2,7 +2,7 @@ import type { CliIo, Command } from '../command.ts';
 import type { Ctx } from '../../context.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDateTime } from '../../core/local-time.ts';
-import { addUser, listUsers, requireSupervisor, type Role, type UserListing } from '../../users.ts';
+import { addUser, changePin, listUsers, requireSupervisor, type Role, type UserListing } from '../../users.ts';
 import { readPin, requireOption } from '../cli-input.ts';
 
 const ROLE_TEXT: Record<Role, string> = { cashier: 'thu ngân', supervisor: 'giám sát' };
@@ -10,7 +10,7 @@ const ROLE_TEXT: Record<Role, string> = { cashier: 'thu ngân', supervisor: 'gi�
 export const userCommand: Command = {
   name: 'user',
   usage:
-    'user add <mã> --name "<họ tên>" --role cashier|supervisor [--supervisor <mã giám sát> [--second-supervisor <mã giám sát thứ hai>]]   (PIN mới từ DIEMTHU_PIN, PIN giám sát từ DIEMTHU_SUPERVISOR_PIN, PIN giám sát thứ hai từ DIEMTHU_SECOND_SUPERVISOR_PIN, hoặc nhập khi được hỏi)\n  user list   (mọi người dùng và ai đã duyệt họ)',
+    'user add <mã> --name "<họ tên>" --role cashier|supervisor [--supervisor <mã giám sát> [--second-supervisor <mã giám sát thứ hai>]]   (PIN mới từ DIEMTHU_PIN, PIN giám sát từ DIEMTHU_SUPERVISOR_PIN, PIN giám sát thứ hai từ DIEMTHU_SECOND_SUPERVISOR_PIN, hoặc nhập khi được hỏi)\n  user pin <mã>   (đổi PIN của chính mình: PIN hiện tại từ DIEMTHU_PIN, PIN mới 6-8 chữ số từ DIEMTHU_NEW_PIN, hoặc nhập khi được hỏi)\n  user list   (mọi người dùng và ai đã duyệt họ)',
   options: { name: { type: 'string' }, role: { type: 'string' }, supervisor: { type: 'string' }, 'second-supervisor': { type: 'string' } },
   async run({ positionals, values, open, io }) {
     const [action, code] = positionals;
@@ -18,7 +18,15 @@ export const userCommand: Command = {
       const users = listUsers(open());
       return { json: users, text: users.map(listingLine).join('\n') };
     }
-    if (action !== 'add' || code === undefined) throw new AppError('CLI_BAD_ARGS', 'Cách dùng: diemthu user add <mã> --name "<họ tên>" --role cashier|supervisor, hoặc diemthu user list');
+    if (action === 'pin' && code !== undefined) {
+      const pin = await readPin(io, `PIN hiện tại của ${code}: `);
+      const newPin = await readPin(io, `PIN mới cho ${code} (6-8 chữ số): `, 'DIEMTHU_NEW_PIN');
+      const user = changePin(open(), { code, pin, newPin });
+      return { json: user, text: `Đã đổi PIN của ${user.code}.` };
+    }
+    if (action !== 'add' || code === undefined) {
+      throw new AppError('CLI_BAD_ARGS', 'Cách dùng: diemthu user add <mã> --name "<họ tên>" --role cashier|supervisor, diemthu user pin <mã>, hoặc diemthu user list');
+    }
     const name = requireOption(values, 'name', 'họ tên');
     const role = requireOption(values, 'role', 'cashier|supervisor') as Role;
     const ctx = open();
