@@ -152,14 +152,13 @@ export function listUsers(ctx: Ctx): UserListing[] {
  * key or with another cost is stored again (the upgrade of older hashes).
  */
 export function verifyPin(ctx: Ctx, code: string, pin: string): User {
-  const key = readPinKey(ctx.dataDir);
-  const outcome = ctx.sqlite.transaction(() => checkPin(ctx, normaliseCode(code), pin, key)).immediate();
+  const outcome = ctx.sqlite.transaction(() => checkPin(ctx, normaliseCode(code), pin)).immediate();
   if (outcome instanceof AppError) throw outcome;
   return outcome;
 }
 
 /** Inside verifyPin's transaction: the user, or the refusal to throw once the transaction committed. */
-function checkPin(ctx: Ctx, code: string, pin: string, key: PinKey | null): User | AppError {
+function checkPin(ctx: Ctx, code: string, pin: string): User | AppError {
   const { sqlite } = ctx;
   const row = sqlite.prepare('SELECT id, code, name, role, pin_hash, failed_pins, locked_until, active FROM users WHERE code = ?').get(code) as
     | UserRow
@@ -174,6 +173,7 @@ function checkPin(ctx: Ctx, code: string, pin: string, key: PinKey | null): User
     });
   }
   // A missing or foreign key file is no wrong PIN: nothing is counted.
+  const key = readPinKey(ctx.dataDir);
   const keyId = storedKeyId(row.pin_hash);
   if (keyId !== null && key === null) throw missingPinKey(ctx.dataDir);
   if (keyId !== null && key?.id !== keyId) {
