@@ -8,20 +8,24 @@ import { systemClock, type Clock, type IdSource } from './core/clock.ts';
 import { DATABASE_FILE } from './data-dir.ts';
 import { refuseLostDatabase, rememberPointOf } from './held-point.ts';
 import { isDiskFull } from './core/errors.ts';
+import { PIN_COST, type ScryptCost } from './core/pin-hash.ts';
 
-/** What every service function takes first: the store, time, ids and the data folder. */
+/** What every service function takes first: the store, time, ids, the data folder and the PIN hashing cost. */
 export interface Ctx {
   sqlite: Sqlite;
   db: Kysely<Tables>;
   clock: Clock;
   newId: IdSource;
   dataDir: string;
+  /** New PIN hashes use it; a login rehashes a PIN stored with another cost. Tests lower it. */
+  pinCost: ScryptCost;
   close(): void;
 }
 
 export interface ContextOptions extends OpenOptions {
   clock?: Clock;
   newId?: IdSource;
+  pinCost?: ScryptCost;
 }
 
 /** Opens the point's database in `folder` (refused, DB_MISSING, when a folder that held a point lost it). */
@@ -45,6 +49,7 @@ export function openContext(folder: string, options: ContextOptions = {}): Ctx {
     clock: options.clock ?? systemClock,
     newId: options.newId ?? randomUUID,
     dataDir,
+    pinCost: options.pinCost ?? PIN_COST,
     close: () => store.close(),
   };
 }

@@ -20,3 +20,5 @@ export const BACKUPS_FOLDER = 'backups';
 export const SAFETY_FOLDER = 'safety';
 /** A backup's name: diemthu-<local yyyymmdd-hhmmss>[-n].sqlite. */
 export const BACKUP_FILE = /^diemthu-\d{8}-\d{6}(-\d+)?\.sqlite$/;
+/** The PIN key (pepper): next to the database, never inside it or its backups (electron/pin-key.ts). */
+export const PIN_KEY_FILE = 'pin.key';

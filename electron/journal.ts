@@ -17,6 +17,7 @@ export type JournalKind =
   | 'login_failed'
   | 'user_locked'
   | 'user_added'
+  | 'pin_changed'
   | 'shift_open'
   | 'shift_close'
   | 'settings'

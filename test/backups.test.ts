@@ -70,13 +70,13 @@ test('backupAfter reports a failed backup instead of throwing', async () => {
 
 test('restore of an older backup, forced by a supervisor, replaces the database and keeps a safety copy of the current one', async () => {
   const { ctx, root, dataDir } = setup();
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '9876' }, TEST_PIN_COST);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '987654', approvedBy: [] }, TEST_PIN_COST);
   setSettings(ctx.sqlite, { point_name: 'trước' }, null, START);
   const { file } = await backupNow(ctx, { outDir: join(root, 'b') });
   setSettings(ctx.sqlite, { point_name: 'sau' }, null, START);
   ctx.close();
 
-  const result = await restore(dataDir, file, { clock: steppingClock(START), force: { supervisorCode: 'GS01', pin: '9876' } });
+  const result = await restore(dataDir, file, { clock: steppingClock(START), force: { supervisorCode: 'GS01', pin: '987654' } });
   assert.ok(result.safetyCopy !== null && fs.existsSync(result.safetyCopy));
   const restored = openContext(dataDir);
   assert.equal(pointName(restored), 'trước');
@@ -179,11 +179,11 @@ test('an older backup is refused; forced by a supervisor it keeps receipt number
 
   const clock = steppingClock(new Date('2026-11-27T05:00:00.000Z'));
   await assert.rejects(async () => restore(dataDir, file, { clock }), (e: { code?: string; message?: string }) => e.code === 'RESTORE_OLDER_THAN_CURRENT' && /--force/.test(e.message ?? ''));
-  await assert.rejects(async () => restore(dataDir, file, { clock, force: { supervisorCode: 'TN01', pin: '1234' } }), { code: 'SUPERVISOR_REQUIRED' });
+  await assert.rejects(async () => restore(dataDir, file, { clock, force: { supervisorCode: 'TN01', pin: '123456' } }), { code: 'SUPERVISOR_REQUIRED' });
   await assert.rejects(async () => restore(dataDir, file, { clock, force: { supervisorCode: 'GS01', pin: '0000' } }), { code: 'LOGIN_FAILED' });
   assert.equal(fs.existsSync(join(dataDir, 'safety')), false, 'refused: nothing replaced');
 
-  const result = await restore(dataDir, file, { clock, force: { supervisorCode: 'GS01', pin: '9876' } });
+  const result = await restore(dataDir, file, { clock, force: { supervisorCode: 'GS01', pin: '987654' } });
   assert.ok(result.safetyCopy !== null && fs.existsSync(result.safetyCopy));
   const ctx = openContext(dataDir, { clock });
   const exportedIn = (no: string) => (ctx.sqlite.prepare('SELECT batch_id AS b FROM payments WHERE receipt_no = ?').get(no) as { b: number | null }).b;
@@ -206,14 +206,14 @@ test('an older backup is refused; forced by a supervisor it keeps receipt number
 
 test('CLI: restore of an older backup exits 2 without --force, and 0 with --force --supervisor (PIN from DIEMTHU_PIN)', async () => {
   const { ctx, root, dataDir } = setup();
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '9876' }, TEST_PIN_COST);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '987654', approvedBy: [] }, TEST_PIN_COST);
   const { file } = await backupNow(ctx, { outDir: join(root, 'b') });
   setSettings(ctx.sqlite, { point_name: 'sau' }, null, START);
   ctx.close();
   const refused = captureIo();
   assert.equal(await main(['restore', file, '--data-dir', dataDir], refused), 2);
   assert.match(refused.err(), /\[RESTORE_OLDER_THAN_CURRENT\]/);
-  const forced = captureIo({ DIEMTHU_PIN: '9876' });
+  const forced = captureIo({ DIEMTHU_PIN: '987654' });
   assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', dataDir], forced), 0, forced.err());
   assert.match(forced.out(), /Khôi phục bắt buộc/);
 });
@@ -223,14 +223,14 @@ test('[#13] restore from read-only media (a write-protected USB stick) works and
   const usb = join(root, 'usb');
   const backup = await backupNow(ctx, { outDir: usb });
   setSettings(ctx.sqlite, { point_name: 'sau' }, null, START);
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '9876' }, TEST_PIN_COST);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '987654', approvedBy: [] }, TEST_PIN_COST);
   ctx.close();
   const stick = readOnlyView(t, usb);
   const file = join(stick, backup.file.split('/').pop()!);
   const before = listing(stick);
   // The backup is older now: checking it against the current database reads it twice.
   await assert.rejects(async () => restore(dataDir, file), { code: 'RESTORE_OLDER_THAN_CURRENT' });
-  const forced = captureIo({ DIEMTHU_PIN: '9876' });
+  const forced = captureIo({ DIEMTHU_PIN: '987654' });
   assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', dataDir], forced), 0, forced.err());
   const again = captureIo();
   assert.equal(await main(['restore', file, '--data-dir', dataDir], again), 2, 'the restored database has journaled the restore: the backup is older than it');

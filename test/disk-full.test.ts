@@ -47,7 +47,7 @@ test('[#12] a payment refused by a full database (SQLITE_FULL) is DISK_FULL at t
   });
   const call = (channel: string, payload: unknown) =>
     dispatch(handlers, channel, payload, { url: 'app://diemthu/index.html', isMainFrame: true }, { trustedOrigins: ['app://diemthu'] }) as Promise<{ ok: boolean; error?: { code: string; message: string } }>;
-  assert.equal((await call('login', { code: 'TN01', pin: '1234' })).ok, true);
+  assert.equal((await call('login', { code: 'TN01', pin: '123456' })).ok, true);
   // The database file may not grow: once its pages are full SQLite itself answers SQLITE_FULL.
   w.ctx.sqlite.pragma(`max_page_count = ${w.ctx.sqlite.pragma('page_count', { simple: true }) as number}`);
   const ids = w.ctx.sqlite.prepare('SELECT id FROM customers ORDER BY id').pluck().all() as number[];

@@ -269,7 +269,10 @@ export const channels = {
     z
       .object({
         supervisor: credentials,
-        user: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), role: roleSchema, pin: z.string().regex(/^\d{4,8}$/) }).strict(),
+        // A new supervisor needs it once the point has two supervisors (the service says so).
+        secondSupervisor: credentials.optional(),
+        // Digits only here; the service says how many (6-8) in a sentence.
+        user: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), role: roleSchema, pin: z.string().regex(/^\d{0,12}$/) }).strict(),
       })
       .strict(),
     userView,

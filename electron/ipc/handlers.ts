@@ -299,9 +299,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return rows.map((u) => ({ ...u, active: u.active === 1 }));
     },
 
-    userAdd: ({ supervisor: credentials, user }) => {
-      supervisor(credentials);
-      return addUser(ctx, user);
+    userAdd: ({ supervisor: credentials, secondSupervisor, user }) => {
+      const approvedBy = [supervisor(credentials).id];
+      if (secondSupervisor !== undefined) approvedBy.push(supervisor(secondSupervisor).id);
+      return addUser(ctx, { ...user, approvedBy });
     },
 
     printerTestPage: () => {

@@ -87,14 +87,14 @@ test('import: --encoding is checked, --profile renames columns, --dry-run writes
 test('import: --skip-invalid needs --supervisor and the PIN in DIEMTHU_PIN', async () => {
   const dir = await initialised();
   const ctx = openContext(dir);
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, { N: 16, r: 1, p: 1 });
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, { N: 16, r: 1, p: 1 });
   ctx.close();
   const file = corpus('bad-one-bad-row.csv');
   assert.equal((await run(['import', file, '--skip-invalid', '--data-dir', dir])).code, 2);
   const noPin = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir]);
   assert.equal(noPin.code, 2);
   assert.match(noPin.err, /PIN_REQUIRED/);
-  const ok = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir, '--json'], { DIEMTHU_PIN: '2468' });
+  const ok = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir, '--json'], { DIEMTHU_PIN: '246813' });
   assert.equal(ok.code, 0, ok.err);
   const value = (JSON.parse(ok.out) as { value: { skippedCount: number; rejectsFile: string } }).value;
   assert.equal(value.skippedCount, 1);

@@ -140,8 +140,8 @@ test('a dry run validates, previews the re-import table and writes nothing', () 
 
 test('--skip-invalid by a supervisor imports the valid rows, writes the rejects file and journals the choice', () => {
   const ctx = freshPoint();
-  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
-  const result = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
+  const result = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '246813' } });
   assert.equal(result.status, 'imported');
   assert.deepEqual([result.rowCount, result.billCount, result.skippedCount, result.problemCount], [3, 2, 1, 2]);
   assert.ok(result.rejectsFile !== null && result.rejectsFile.startsWith(join(ctx.dataDir, 'rejects')));
@@ -160,10 +160,10 @@ test('--skip-invalid by a supervisor imports the valid rows, writes the rejects 
 
 test('--skip-invalid needs a supervisor with the right PIN; a refusal writes no rejects file', () => {
   const ctx = freshPoint();
-  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '1357' }, CHEAP);
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
+  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '135791', approvedBy: [boss.id] }, CHEAP);
   const file = corpus('bad-one-bad-row.csv');
-  assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'TN01', pin: '1357' } })), 'SUPERVISOR_REQUIRED');
+  assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'TN01', pin: '135791' } })), 'SUPERVISOR_REQUIRED');
   assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'GS01', pin: '0000' } })), 'LOGIN_FAILED');
   assert.equal((ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM snapshots').get() as { n: number }).n, 0);
   assert.equal(existsSync(join(ctx.dataDir, 'rejects')) ? readdirSync(join(ctx.dataDir, 'rejects')).length : 0, 0);
@@ -200,9 +200,9 @@ test('a MA_KHANG not starting with its MA_DVIQLY is imported with a warning', ()
 
 test('a dry run of --skip-invalid previews the skip and writes nothing, not even a login', () => {
   const ctx = freshPoint();
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
   const before = dumpDatabase(ctx);
-  const preview = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), dryRun: true, skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  const preview = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), dryRun: true, skipInvalid: { supervisorCode: 'GS01', pin: '246813' } });
   assert.deepEqual([preview.status, preview.billCount, preview.skippedCount, preview.rejectsFile], ['dry_run', 2, 1, null]);
   assert.deepEqual(dumpDatabase(ctx), before);
   assert.equal(existsSync(join(ctx.dataDir, 'rejects')), false);

@@ -43,7 +43,8 @@ function setUp(dataDir: string, customers: number): number {
   const ctx = openContext(dataDir);
   initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: 'Điểm thu thử va chạm' });
   setSettings(ctx.sqlite, { reconnection_fee: 30_000 }, null, new Date());
-  const cashier = addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '1234' }, TEST_PIN_COST);
+  const head = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246800', approvedBy: [] }, TEST_PIN_COST);
+  const cashier = addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '123456', approvedBy: [head.id] }, TEST_PIN_COST);
   openShift(ctx, { cashierId: cashier.id, openingFloat: 0 });
   const list: SeedCustomer[] = Array.from({ length: customers }, (_, i) => ({
     maKhang: planCustomer(i),

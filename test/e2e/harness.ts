@@ -29,8 +29,10 @@ const DIST = join(ROOT, 'dist');
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 export const GOOD_SNAPSHOT = join(FIXTURES, 'morning-good.csv');
 export const BROKEN_SNAPSHOT = join(FIXTURES, 'morning-broken.csv');
-export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '1234' };
-export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '9876' };
+export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '123456' };
+/** Added, like the cashier, by the point's head: the supervisor who voids the cashier's receipts. */
+export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '987654' };
+export const HEAD = { code: 'GS00', name: 'Hoàng Văn Trưởng', pin: '246800' };
 const TEST_PIN_COST = { N: 2 ** 10, r: 8, p: 1 };
 const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -189,15 +191,16 @@ export async function stopSharedEnvironment(): Promise<void> {
   await new Promise((r) => server.close(r));
 }
 
-/** A fresh point (initialised, two users), its handlers and a page of the app logged out. */
+/** A fresh point (initialised, three users), its handlers and a page of the app logged out. */
 export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const { browser, origin } = await sharedEnvironment();
   const dataDir = options.dataDir ?? tempDir('diemthu-e2e-');
   const exportDir = join(dataDir, 'usb');
-  const ctx = openContext(dataDir, options.clock === undefined ? {} : { clock: options.clock });
+  const ctx = openContext(dataDir, { pinCost: TEST_PIN_COST, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   if (options.dataDir === undefined) initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
-  addUser(ctx, { ...CASHIER, role: 'cashier' }, TEST_PIN_COST);
-  addUser(ctx, { ...SUPERVISOR, role: 'supervisor' }, TEST_PIN_COST);
+  const head = addUser(ctx, { ...HEAD, role: 'supervisor', approvedBy: [] });
+  addUser(ctx, { ...CASHIER, role: 'cashier', approvedBy: [head.id] });
+  addUser(ctx, { ...SUPERVISOR, role: 'supervisor', approvedBy: [head.id] });
   setSettings(
     ctx.sqlite,
     { company_name: 'CÔNG TY ĐIỆN LỰC ĐẮK LẮK', auto_collect: options.autoCollect ?? false, reconnection_fee: options.reconnectionFee ?? 330000 },

@@ -153,10 +153,14 @@ export function seedPayment(ctx: Ctx, customerId: number, billIds: number[], opt
   const at = options.at ?? '2026-11-27T02:00:00.000Z';
   return sqlite
     .transaction((): number => {
+      // A cashier approved by the first supervisor, or the point's first user (a supervisor) if there is none.
       sqlite
         .prepare(
-          `INSERT INTO users (code, name, role, pin_hash, created_at) VALUES ('SEED', 'Thu ngân mẫu', 'supervisor', 'scrypt$seed', ?)
-           ON CONFLICT (code) DO NOTHING`,
+          `INSERT INTO users (code, name, role, pin_hash, created_at, approved_by, added_after_payment_id)
+           SELECT 'SEED', 'Thu ngân mẫu', CASE WHEN s.id IS NULL THEN 'supervisor' ELSE 'cashier' END, 'scrypt$seed', ?, s.id,
+                  (SELECT COALESCE(MAX(id), 0) FROM payments)
+             FROM (SELECT MIN(id) AS id FROM users WHERE role = 'supervisor' AND active = 1) s
+            WHERE NOT EXISTS (SELECT 1 FROM users WHERE code = 'SEED')`,
         )
         .run(at);
       const { id: userId } = sqlite.prepare("SELECT id FROM users WHERE code = 'SEED'").get() as { id: number };

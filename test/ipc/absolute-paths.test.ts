@@ -35,7 +35,7 @@ const RELATIVE = ['relative-out', './out', '../out', 'out/../x', 'C:\\out', 'C:o
 
 test('[#23] a relative export folder from the IPC is refused with BAD_REQUEST and writes nothing anywhere', async (t) => {
   const w = world(t);
-  assert.equal((await w.call('login', { code: 'TN01', pin: '1234' })).ok, true);
+  assert.equal((await w.call('login', { code: 'TN01', pin: '123456' })).ok, true);
   const journal = count(w.ctx, 'journal');
   for (const outDir of RELATIVE) {
     const answer = await w.call('exportClearing', { outDir });
@@ -46,7 +46,7 @@ test('[#23] a relative export folder from the IPC is refused with BAD_REQUEST an
   assert.equal(count(w.ctx, 'journal'), journal, 'nothing journaled');
 
   // Every other path the window can send is held to the same rule.
-  const supervisor = { code: 'GS01', pin: '9876' };
+  const supervisor = { code: 'GS01', pin: '987654' };
   assert.equal((await w.call('settingsSet', { supervisor, values: { backupDir: 'backups' } })).error?.code, 'BAD_REQUEST');
   assert.equal(
     (await w.call('settingsSet', { supervisor, values: { printer: { transport: 'file', port: 'receipts', width: 576, mode: 'raster' } } })).error?.code,

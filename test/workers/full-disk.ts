@@ -50,7 +50,8 @@ async function run(step: string, args: string[]): Promise<void> {
 try {
   const ctx = openContext(dataDir);
   initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: '' });
-  const cashier = addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '1234' }, TEST_PIN_COST);
+  const head = addUser(ctx, { code: 'GS00', name: 'Trưởng điểm', role: 'supervisor', pin: '123400', approvedBy: [] }, TEST_PIN_COST);
+  const cashier = addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '123456', approvedBy: [head.id] }, TEST_PIN_COST);
   openShift(ctx, { cashierId: cashier.id, openingFloat: 0 });
   seedSnapshot(ctx, ['PC12AA0000001', 'PC12AA0000002'].map((maKhang, i) => ({ maKhang, tenKhang: `Khách ${i}`, dchiKhang: 'Số 1', bills: [{ idHdon: `HD${i}`, thang: 10, nam: 2026, soTien: 10_000 }] })));
   collectPayment(ctx, { customer: 'PC12AA0000001', cashierId: cashier.id, idempotencyKey: 'k1' });

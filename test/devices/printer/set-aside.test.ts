@@ -149,7 +149,7 @@ test('[#18] the status bar counts jobs set aside until that document prints agai
     assert.ok(answer.ok, JSON.stringify(answer));
     return answer.value as Record<string, unknown>;
   };
-  await call('login', { code: 'TN01', pin: '1234' });
+  await call('login', { code: 'TN01', pin: '123456' });
   const printer: Printer = { transport: new FakeTransport(new FakePrinter()), config: { width: 576, mode: 'ascii' } };
   await call('zReport', { scope: 'shift', print: true });
   w.ctx.sqlite.prepare("UPDATE print_jobs SET document = '{' WHERE kind = 'z_report'").run();

@@ -253,7 +253,8 @@ test('[#17] the cashier sees the printer error, and receipts taken meanwhile pri
   const { ids } = seedSnapshot(ctx, [
     { maKhang: 'PC12AA0012345', tenKhang: 'Nguyễn Văn An', dchiKhang: '12 Lê Lợi', bills: [{ idHdon: 'HD1', thang: 10, nam: 2026, soTien: 200_000, tienGtgt: 16_000 }] },
   ]);
-  addUser(ctx, { code: 'TN01', name: 'Thu Ngân', role: 'cashier', pin: '4815' }, { N: 2 ** 10, r: 8, p: 1 });
+  const head = addUser(ctx, { code: 'GS00', name: 'Trưởng điểm', role: 'supervisor', pin: '481500', approvedBy: [] }, { N: 2 ** 10, r: 8, p: 1 });
+  addUser(ctx, { code: 'TN01', name: 'Thu Ngân', role: 'cashier', pin: '481516', approvedBy: [head.id] }, { N: 2 ** 10, r: 8, p: 1 });
   for (let i = 0; i < LONG_JOBS; i++) enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: longReceipt, at: ctx.clock() });
   const peer = await jammedPrinter();
   t.after(() => peer.close());
@@ -279,7 +280,7 @@ test('[#17] the cashier sees the printer error, and receipts taken meanwhile pri
   await until(() => sent.some(isError), 'the printer error reaches the window', 30_000);
   const shown = sent.find(isError)![1];
   assert.match(shown.message ?? '', /\(PRINTER_TIMEOUT\)$/);
-  await call('login', { code: 'TN01', pin: '4815' });
+  await call('login', { code: 'TN01', pin: '481516' });
   await call('openShift', { openingFloat: 0 });
   const status = (await call('status')) as { printer: { state: string; message: string }; printJobsWaiting: number };
   assert.equal(status.printer.state, 'error');
