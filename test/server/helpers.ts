@@ -1,10 +1,14 @@
 import { after } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { formatReceiptNo } from '../../electron/core/receipt-number.ts';
 import type { PaymentBody } from '../../protocol/payment.ts';
 import type { SyncEvent } from '../../protocol/sync.ts';
 import { openDb, type ServerDb } from '../../server/db/connect.ts';
 import { migrate } from '../../server/db/migrate.ts';
+import { buildApp } from '../../server/http/app.ts';
+import { serverCertificate } from '../../server/http/tls.ts';
 import { testDatabase } from './pg.ts';
 
 /** A migrated database of this test file's own; the pool is closed before the database is dropped. */
@@ -66,4 +70,14 @@ export async function moneyState(db: ServerDb): Promise<unknown> {
     batches: await q(`SELECT point_code, batch_day, batch_seq, csv_sha256, row_count, total, receipts, voided_receipts, body_sha256 FROM point_batches ORDER BY 1, 2, 3`),
     refused: await q(`SELECT point_code, kind, identity FROM refused_bodies ORDER BY id`),
   };
+}
+
+/** The HTTPS app on 127.0.0.1 (a port of its own), with a certificate made for the test; closed at the end. */
+export async function startServer(db: ServerDb, tlsDir: string): Promise<{ url: string; pin: string; app: FastifyInstance }> {
+  const tls = await serverCertificate({ dir: tlsDir });
+  const app = buildApp(db, tls);
+  after(() => app.close());
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as AddressInfo;
+  return { url: `https://127.0.0.1:${address.port}`, pin: tls.fingerprint, app };
 }
