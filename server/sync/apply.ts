@@ -29,9 +29,9 @@ function eventPoint(e: SyncEvent): string | null {
  * ingested file): an answer for each event, then the point's high-water seq. The point's row is
  * locked first, so two pushes of one point (a retry racing its lost original) run one after the
  * other; points push concurrently. Any event naming another point refuses the whole request
- * before anything is written.
+ * before anything is written. With allOrNothing (a file) one refused event refuses them all.
  */
-export async function applyEvents(db: ServerDb, pointCode: string, events: SyncEvent[], source: Source, options: { recordSeq: boolean }): Promise<PushResponse> {
+export async function applyEvents(db: ServerDb, pointCode: string, events: SyncEvent[], source: Source, options: { recordSeq: boolean; allOrNothing?: boolean }): Promise<PushResponse> {
   const foreign = events.filter((e) => eventPoint(e) !== null && eventPoint(e) !== pointCode);
   if (foreign.length > 0) {
     throw new AppError('POINT_NOT_YOURS', `Điểm thu ${pointCode} chỉ được gửi khoản thu của chính mình; yêu cầu có ${foreign.length} mục của điểm thu khác: không ghi gì.`, {
@@ -67,6 +67,11 @@ export async function applyEvents(db: ServerDb, pointCode: string, events: SyncE
       } else {
         acks.push({ seq: e.seq, status: 'refused', code: 'EVENT_KIND_NOT_SUPPORTED', message: `Máy chủ này chưa nhận loại mục "${e.kind}"; mục được giữ lại để gửi sau khi nâng cấp.` });
       }
+    }
+    const refused = acks.filter((a) => a.status === 'refused');
+    if (options.allOrNothing === true && refused.length > 0) {
+      // Thrown inside the transaction: it rolls back whole.
+      throw new AppError(refused[0]!.code!, `${refused[0]!.message!} (${refused.length} mục bị từ chối; không ghi gì.)`, { refused: refused.slice(0, 20) });
     }
     const maxSeq = options.recordSeq ? Math.max(point.last_seq, ...events.map((e) => e.seq)) : point.last_seq;
     await sql`UPDATE points SET last_seq = ${maxSeq}, last_seen_at = now() WHERE code = ${pointCode}`.execute(trx);
