@@ -27,8 +27,8 @@ function eventPoint(e: SyncEvent): string | null {
 /**
  * Applies a point's events in their order, all in one transaction (a push, or the events of an
  * ingested file): an answer for each event, then the point's high-water seq. The point's row is
- * locked first, so two pushes of one point (a retry racing its lost original) run one after the
- * other; points push concurrently. Any event naming another point refuses the whole request
+ * locked first (NO KEY UPDATE: rows referencing the point are not blocked by it), so two pushes of
+ * one point (a retry racing its lost original) run one after the other; points push concurrently. Any event naming another point refuses the whole request
  * before anything is written. With allOrNothing (a file) one refused event refuses them all.
  */
 export async function applyEvents(db: ServerDb, pointCode: string, events: SyncEvent[], source: Source, options: { recordSeq: boolean; allOrNothing?: boolean }): Promise<PushResponse> {
@@ -40,7 +40,7 @@ export async function applyEvents(db: ServerDb, pointCode: string, events: SyncE
   }
   return inTransaction(db, async (trx) => {
     const point = (
-      await sql<{ code: string; office: string | null; last_seq: number }>`SELECT code, office, last_seq FROM points WHERE code = ${pointCode} FOR UPDATE`.execute(trx)
+      await sql<{ code: string; office: string | null; last_seq: number }>`SELECT code, office, last_seq FROM points WHERE code = ${pointCode} FOR NO KEY UPDATE`.execute(trx)
     ).rows[0];
     if (point === undefined) throw new AppError('POINT_UNKNOWN', `Máy chủ chưa có điểm thu ${pointCode}: hãy thêm bằng "diemthu-server point add".`);
     const acks: Ack[] = [];

@@ -27,7 +27,7 @@ export async function applyBatch(trx: Trx, point: { code: string; office: string
     return new AppError('BATCH_BODY_CHANGED', `Lần xuất ${name} đã có trên máy chủ với nội dung khác; nội dung mới bị từ chối.`);
   }
   const rows = await sql<{ receipt_no: string; voided_at: Date | null; batch_day: string | null; batch_seq: number | null }>`
-    SELECT receipt_no, voided_at, batch_day, batch_seq FROM payments WHERE receipt_no = ANY(${batch.receipts}::text[]) ORDER BY receipt_no FOR UPDATE`.execute(trx);
+    SELECT receipt_no, voided_at, batch_day, batch_seq FROM payments WHERE receipt_no = ANY(${batch.receipts}::text[]) ORDER BY receipt_no FOR NO KEY UPDATE`.execute(trx);
   const found = new Set(rows.rows.map((r) => r.receipt_no));
   const missing = batch.receipts.filter((r) => !found.has(r));
   if (missing.length > 0) {

@@ -6,7 +6,7 @@ import type { Source } from './apply.ts';
 type ConflictRow = { id: number; receipt_no: string; held_by: string | null };
 
 /**
- * Voids a payment already recorded (its row locked FOR UPDATE by the caller): its lines stop
+ * Voids a payment already recorded (its row locked by the caller): its lines stop
  * clearing, its own open conflicts close, and each bill it held goes to the oldest open conflict
  * whose payment is still valid (that payment's row locked first, so a concurrent void of it either
  * finished before, and its conflict is closed, or waits for this one). The remaining open conflicts
@@ -27,7 +27,7 @@ async function release(trx: Trx, receiptNo: string): Promise<void> {
         SELECT id, receipt_no, held_by FROM conflicts WHERE id_hdon = ${bill} AND status = 'open' ORDER BY id LIMIT 1 FOR UPDATE`.execute(trx);
       const candidate = next.rows[0];
       if (candidate === undefined) break;
-      const payment = await sql<{ voided_at: Date | null }>`SELECT voided_at FROM payments WHERE receipt_no = ${candidate.receipt_no} FOR UPDATE`.execute(trx);
+      const payment = await sql<{ voided_at: Date | null }>`SELECT voided_at FROM payments WHERE receipt_no = ${candidate.receipt_no} FOR NO KEY UPDATE`.execute(trx);
       if (payment.rows[0]?.voided_at != null) {
         const stale = await sql<ConflictRow>`UPDATE conflicts SET status = 'closed', resolved_at = now() WHERE id = ${candidate.id} RETURNING id, receipt_no, held_by`.execute(trx);
         changed.push(...stale.rows);
@@ -55,7 +55,7 @@ export type VoidOutcome = 'accepted' | 'duplicate' | { refused: 'VOID_AFTER_EXPO
 export async function applyVoid(trx: Trx, point: { code: string; office: string | null }, receiptNo: string, source: Source): Promise<VoidOutcome> {
   const known = await sql`SELECT 1 FROM voids WHERE receipt_no = ${receiptNo}`.execute(trx);
   if (known.rows.length > 0) return 'duplicate';
-  const payment = await sql<{ batch_day: string | null }>`SELECT batch_day FROM payments WHERE receipt_no = ${receiptNo} FOR UPDATE`.execute(trx);
+  const payment = await sql<{ batch_day: string | null }>`SELECT batch_day FROM payments WHERE receipt_no = ${receiptNo} FOR NO KEY UPDATE`.execute(trx);
   if (payment.rows[0]?.batch_day != null) return { refused: 'VOID_AFTER_EXPORT' };
   await sql`INSERT INTO voids (receipt_no, point_code, source) VALUES (${receiptNo}, ${point.code}, ${source})`.execute(trx);
   if (payment.rows.length > 0) await release(trx, receiptNo);

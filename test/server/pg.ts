@@ -20,8 +20,15 @@ function server(): { socketDir: string; user: string } {
   if (cluster === undefined) {
     cluster = startCluster({ settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } });
     const started = cluster;
-    // At exit, after every test's own `after` hooks have dropped their databases.
+    // At exit, after every test's own `after` hooks have dropped their databases; also when the
+    // runner ends the process early (timeout, Ctrl-C), so no cluster outlives its test file.
     process.once('exit', () => started.stop());
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        started.stop();
+        process.exit(1);
+      });
+    }
   }
   return cluster;
 }
