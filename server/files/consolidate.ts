@@ -120,8 +120,14 @@ export async function consolidate(db: ServerDb, args: { unit: string; date: stri
   );
   const stem = `GACHNO_${unit}_${args.date.replaceAll('-', '')}_TH`;
   const sum = (ls: Line[]) => ls.reduce((s, l) => s + l.tong_tien, 0);
-  const inBatch = (b: { point_code: string; batch_day: string; batch_seq: number }) =>
-    data.lines.filter((l) => l.point_code === b.point_code && l.batch_day === b.batch_day && l.batch_seq === b.batch_seq);
+  const byBatch = new Map<string, Line[]>();
+  for (const l of data.lines) {
+    const key = `${l.point_code}/${l.batch_day}/${l.batch_seq}`;
+    const group = byBatch.get(key);
+    if (group === undefined) byBatch.set(key, [l]);
+    else group.push(l);
+  }
+  const inBatch = (b: { point_code: string; batch_day: string; batch_seq: number }) => byBatch.get(`${b.point_code}/${b.batch_day}/${b.batch_seq}`) ?? [];
   const unbatched = data.lines.filter((l) => l.batch_day === null);
   const unbatchedPoints = [...new Set(unbatched.map((l) => l.point_code))];
   const manifest: ConsolidatedManifest = {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { canonicalJson } from '../../electron/core/journal-hash.ts';
-import { canonicalPayment, paymentHash, type PaymentBody } from '../../protocol/payment.ts';
+import { canonicalPayment, paymentHash, type PaymentBody, type PaymentLine } from '../../protocol/payment.ts';
 import type { Ack } from '../../protocol/sync.ts';
 import { feedConflicts, feedOffice } from './feed.ts';
 import type { Trx } from './retry.ts';
@@ -15,7 +15,15 @@ interface Incoming {
 interface LineRow {
   receipt: string;
   lineNo: number;
-  idHdon: string | null;
+  line: PaymentLine;
+}
+
+/** The columns of `lines` as arrays, for one multi-row INSERT … SELECT FROM unnest(…). */
+function lineColumns(lines: LineRow[]) {
+  return sql`unnest(${lines.map((l) => l.receipt)}::text[], ${lines.map((l) => l.lineNo)}::int[], ${lines.map((l) => l.line.idHdon)}::text[],
+    ${lines.map((l) => l.line.loaiHdon)}::text[], ${lines.map((l) => l.line.ky)}::int[], ${lines.map((l) => l.line.thang)}::int[], ${lines.map((l) => l.line.nam)}::int[],
+    ${lines.map((l) => l.line.soTien)}::bigint[], ${lines.map((l) => l.line.tienGtgt)}::bigint[], ${lines.map((l) => l.line.tongTien)}::bigint[])
+    WITH ORDINALITY AS t(receipt_no, line_no, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien, n)`;
 }
 
 /** Open conflicts of these receipts, as an ack lists them. */
@@ -39,20 +47,20 @@ async function settleLosers(trx: Trx, losers: LineRow[]): Promise<{ id: number; 
   let pending = losers;
   for (let round = 0; pending.length > 0; round++) {
     if (round === 5) throw Object.assign(new Error('bill changed hands too often'), { code: '40001' });
-    const bills = pending.map((l) => l.idHdon!);
+    const bills = pending.map((l) => l.line.idHdon!);
     const holders = await sql<{ id_hdon: string; receipt_no: string }>`
       SELECT id_hdon, receipt_no FROM payment_lines WHERE id_hdon = ANY(${bills}::text[]) AND live ORDER BY id_hdon FOR SHARE`.execute(trx);
     const heldBy = new Map(holders.rows.map((h) => [h.id_hdon, h.receipt_no]));
-    const held = pending.filter((l) => heldBy.has(l.idHdon!));
+    const held = pending.filter((l) => heldBy.has(l.line.idHdon!));
     if (held.length > 0) {
       await insertLines(trx, held, false);
       const rows = await sql<{ id: number; receipt_no: string; held_by: string; id_hdon: string }>`
         INSERT INTO conflicts (id_hdon, receipt_no, held_by)
-        SELECT b, r, h FROM unnest(${held.map((l) => l.idHdon!)}::text[], ${held.map((l) => l.receipt)}::text[], ${held.map((l) => heldBy.get(l.idHdon!)!)}::text[]) AS t(b, r, h)
+        SELECT b, r, h FROM unnest(${held.map((l) => l.line.idHdon!)}::text[], ${held.map((l) => l.receipt)}::text[], ${held.map((l) => heldBy.get(l.line.idHdon!)!)}::text[]) AS t(b, r, h)
         RETURNING id, receipt_no, held_by, id_hdon`.execute(trx);
       recorded.push(...rows.rows);
     }
-    const free = pending.filter((l) => !heldBy.has(l.idHdon!));
+    const free = pending.filter((l) => !heldBy.has(l.line.idHdon!));
     pending = free.length === 0 ? [] : await insertLiveBills(trx, free);
   }
   return recorded;
@@ -63,14 +71,7 @@ async function insertLines(trx: Trx, lines: LineRow[], live: boolean): Promise<v
   if (lines.length === 0) return;
   await sql`
     INSERT INTO payment_lines (receipt_no, line_no, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien, live)
-    SELECT l.receipt_no, l.line_no, x.id_hdon, x.loai_hdon, x.ky, x.thang, x.nam, x.so_tien, x.tien_gtgt, x.tong_tien, ${live}
-      FROM unnest(${lines.map((l) => l.receipt)}::text[], ${lines.map((l) => l.lineNo)}::int[]) AS l(receipt_no, line_no)
-      CROSS JOIN LATERAL (
-        SELECT line->>'idHdon' AS id_hdon, line->>'loaiHdon' AS loai_hdon, (line->>'ky')::int AS ky, (line->>'thang')::int AS thang,
-               (line->>'nam')::int AS nam, (line->>'soTien')::bigint AS so_tien, (line->>'tienGtgt')::bigint AS tien_gtgt, (line->>'tongTien')::bigint AS tong_tien
-          FROM payments p, jsonb_extract_path(p.body, 'lines', l.line_no::text) AS line
-         WHERE p.receipt_no = l.receipt_no
-      ) AS x`.execute(trx);
+    SELECT receipt_no, line_no, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien, ${live} FROM ${lineColumns(lines)}`.execute(trx);
 }
 
 /** Bill lines of valid payments, live unless the bill is held: returns the lines that were not inserted. */
@@ -78,15 +79,7 @@ async function insertLiveBills(trx: Trx, lines: LineRow[]): Promise<LineRow[]> {
   if (lines.length === 0) return [];
   const inserted = await sql<{ receipt_no: string; line_no: number }>`
     INSERT INTO payment_lines (receipt_no, line_no, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien, live)
-    SELECT l.receipt_no, l.line_no, x.id_hdon, x.loai_hdon, x.ky, x.thang, x.nam, x.so_tien, x.tien_gtgt, x.tong_tien, true
-      FROM unnest(${lines.map((l) => l.receipt)}::text[], ${lines.map((l) => l.lineNo)}::int[]) WITH ORDINALITY AS l(receipt_no, line_no, n)
-      CROSS JOIN LATERAL (
-        SELECT line->>'idHdon' AS id_hdon, line->>'loaiHdon' AS loai_hdon, (line->>'ky')::int AS ky, (line->>'thang')::int AS thang,
-               (line->>'nam')::int AS nam, (line->>'soTien')::bigint AS so_tien, (line->>'tienGtgt')::bigint AS tien_gtgt, (line->>'tongTien')::bigint AS tong_tien
-          FROM payments p, jsonb_extract_path(p.body, 'lines', l.line_no::text) AS line
-         WHERE p.receipt_no = l.receipt_no
-      ) AS x
-     ORDER BY l.n
+    SELECT receipt_no, line_no, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien, true FROM ${lineColumns(lines)} ORDER BY n
     ON CONFLICT (id_hdon) WHERE live AND id_hdon IS NOT NULL DO NOTHING
     RETURNING receipt_no, line_no`.execute(trx);
   const done = new Set(inserted.rows.map((r) => `${r.receipt_no}#${r.line_no}`));
@@ -150,10 +143,10 @@ export async function applyPayments(trx: Trx, point: { code: string; office: str
                   ${b.map((p) => canonicalJson(p))}::text[], ${toInsert.map((p) => p.hash)}::text[], ${receipts.map((r) => voided.has(r))}::boolean[])
            AS t(r, u, k, n, a, c, t, j, h, v)`.execute(trx);
 
-  const lines = toInsert.flatMap((p) => p.body.lines.map((l, lineNo): LineRow & { live: boolean } => ({ receipt: p.body.receiptNo, lineNo, idHdon: l.idHdon, live: !voided.has(p.body.receiptNo) })));
+  const lines = toInsert.flatMap((p) => p.body.lines.map((line, lineNo): LineRow & { live: boolean } => ({ receipt: p.body.receiptNo, lineNo, line, live: !voided.has(p.body.receiptNo) })));
   await insertLines(trx, lines.filter((l) => !l.live), false);
-  await insertLines(trx, lines.filter((l) => l.live && l.idHdon === null), true);
-  const losers = await insertLiveBills(trx, lines.filter((l) => l.live && l.idHdon !== null));
+  await insertLines(trx, lines.filter((l) => l.live && l.line.idHdon === null), true);
+  const losers = await insertLiveBills(trx, lines.filter((l) => l.live && l.line.idHdon !== null));
   const conflicts = await settleLosers(trx, losers);
   await feedOffice(trx, point.office, 'payment', receipts);
   await feedConflicts(trx, conflicts);

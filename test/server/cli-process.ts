@@ -26,12 +26,19 @@ export interface Served {
   exited: Promise<number | null>;
 }
 
-/** `diemthu-server serve --json` on 127.0.0.1 (any free port); resolves once it says where it listens. Killed at the end of the file if still running. */
-export function serve(database: string, tlsDir: string, port = 0): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--listen', `127.0.0.1:${port}`, '--tls-dir', tlsDir, '--database', database, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  after(() => {
+/** `diemthu-server serve` killed at the end of the test file if still running. */
+export function serve(database: string, tlsDir: string): Promise<Served> {
+  const served = startServe(database, tlsDir);
+  after(async () => {
+    const { child } = await served;
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
+  return served;
+}
+
+/** `diemthu-server serve --json` on 127.0.0.1 (any free port); resolves once it says where it listens. */
+export function startServe(database: string, tlsDir: string): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--listen', '127.0.0.1:0', '--tls-dir', tlsDir, '--database', database, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
