@@ -20,7 +20,7 @@ export interface ServerTables {
     paid_at: Date;
     cashier_code: string;
     total: number;
-    body: unknown;
+    body: string;
     body_sha256: string;
     source: 'push' | 'ingest';
     received_at: Generated<Date>;

@@ -3,10 +3,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { AppError } from '../../electron/core/errors.ts';
-import { dayRange, formatDateTime } from '../../electron/core/local-time.ts';
+import { dayRange } from '../../electron/core/local-time.ts';
 import { CLEARING_COLUMNS } from '../../protocol/clearing-file.ts';
 import { UNIT_CODE } from '../../protocol/payment.ts';
 import type { ServerDb } from '../db/connect.ts';
+import type { ServerTables } from '../db/tables.ts';
 import type { Trx } from '../sync/retry.ts';
 import { writeFileAtomically } from './atomic.ts';
 import { clearingCsvBytes } from './csv.ts';
@@ -30,25 +31,9 @@ export interface ConsolidatedManifest {
   conflicts: { idHdon: string; heldBy: string; heldByPoint: string; receiptNo: string; pointCode: string }[];
 }
 
-interface Line {
-  unit: string;
-  point_code: string;
-  receipt_no: string;
-  ma_khang: string;
-  ten_khang: string;
-  id_hdon: string | null;
-  loai_hdon: string;
-  ky: number | null;
-  thang: number | null;
-  nam: number | null;
-  so_tien: number;
-  tien_gtgt: number;
-  tong_tien: number;
-  paid_at: Date;
-  cashier_code: string;
-  batch_day: string | null;
-  batch_seq: number | null;
-}
+/** A clearing line with its receipt's fields, as the tables hold them; NGAY_NOP already formatted by PostgreSQL. */
+type Line = Omit<ServerTables['payment_lines'], 'line_no' | 'live'> &
+  Pick<ServerTables['payments'], 'unit' | 'point_code' | 'ma_khang' | 'ten_khang' | 'cashier_code' | 'batch_day' | 'batch_seq'> & { ngay_nop: string };
 
 const pointOf = (receipt: string) => receipt.slice(0, receipt.indexOf('-'));
 const nn = (seq: number) => String(seq).padStart(2, '0');
@@ -59,7 +44,8 @@ async function read(trx: Trx, unit: string, date: string) {
   const lines = (
     await sql<Line>`
       SELECT p.unit, p.point_code, p.receipt_no, p.ma_khang, p.ten_khang, l.id_hdon, l.loai_hdon, l.ky, l.thang, l.nam,
-             l.so_tien, l.tien_gtgt, l.tong_tien, p.paid_at, p.cashier_code, p.batch_day, p.batch_seq
+             l.so_tien, l.tien_gtgt, l.tong_tien, p.cashier_code, p.batch_day, p.batch_seq,
+             to_char(p.paid_at AT TIME ZONE INTERVAL '+07:00', 'DD/MM/YYYY HH24:MI:SS') AS ngay_nop
         FROM payments p JOIN payment_lines l ON l.receipt_no = p.receipt_no
        WHERE p.unit = ${unit} AND p.paid_at >= ${start} AND p.paid_at < ${end} AND p.voided_at IS NULL AND l.live
        ORDER BY p.receipt_no COLLATE "C", l.line_no`.execute(trx)
@@ -115,7 +101,7 @@ export async function consolidate(db: ServerDb, args: { unit: string; date: stri
     CLEARING_COLUMNS,
     data.lines.map((l) => [
       l.unit, l.point_code, l.receipt_no, l.ma_khang, l.ten_khang, l.id_hdon ?? '', l.loai_hdon, l.ky, l.thang, l.nam,
-      l.so_tien, l.tien_gtgt, l.tong_tien, formatDateTime(l.paid_at), l.cashier_code,
+      l.so_tien, l.tien_gtgt, l.tong_tien, l.ngay_nop, l.cashier_code,
     ]),
   );
   const stem = `GACHNO_${unit}_${args.date.replaceAll('-', '')}_TH`;

@@ -20,7 +20,7 @@ CREATE TABLE points (
   created_at timestamptz NOT NULL DEFAULT now()
 );
 
--- One row per receipt, company-wide. body is the canonical JSON exactly as hashed.
+-- One row per receipt, company-wide.
 CREATE TABLE payments (
   receipt_no text PRIMARY KEY,
   point_code text NOT NULL REFERENCES points(code),
@@ -30,7 +30,7 @@ CREATE TABLE payments (
   paid_at timestamptz NOT NULL,            -- the point's clock: data, never used to order arrivals
   cashier_code text NOT NULL,
   total bigint NOT NULL CHECK (total > 0),
-  body jsonb NOT NULL,
+  body text NOT NULL,                      -- the canonical JSON, byte for byte what was hashed
   body_sha256 text NOT NULL CHECK (body_sha256 ~ '^[0-9a-f]{64}$'),
   source text NOT NULL CHECK (source IN ('push', 'ingest')),  -- first arrival
   received_at timestamptz NOT NULL DEFAULT now(),

@@ -137,7 +137,7 @@ export async function applyPayments(trx: Trx, point: { code: string; office: str
   const b = toInsert.map((p) => p.body);
   await sql`
     INSERT INTO payments (receipt_no, point_code, unit, ma_khang, ten_khang, paid_at, cashier_code, total, body, body_sha256, source, voided_at)
-    SELECT r, ${point.code}, u, k, n, a::timestamptz, c, t, j::jsonb, h, ${source}, CASE WHEN v THEN now() END
+    SELECT r, ${point.code}, u, k, n, a::timestamptz, c, t, j, h, ${source}, CASE WHEN v THEN now() END
       FROM unnest(${receipts}::text[], ${b.map((p) => p.unit)}::text[], ${b.map((p) => p.maKhang)}::text[], ${b.map((p) => p.tenKhang)}::text[],
                   ${b.map((p) => p.paidAt)}::text[], ${b.map((p) => p.cashierCode)}::text[], ${b.map((p) => p.lines.reduce((s, l) => s + l.tongTien, 0))}::bigint[],
                   ${b.map((p) => canonicalJson(p))}::text[], ${toInsert.map((p) => p.hash)}::text[], ${receipts.map((r) => voided.has(r))}::boolean[])
