@@ -7,7 +7,7 @@ import { serverCommands } from './commands/index.ts';
 const COMMON = { database: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } as const;
 
 function usage(): string {
-  return ['Cách dùng: diemthu-server <lệnh> [tuỳ chọn] [--database postgresql://…] [--json]', '', ...serverCommands.map((c) => `  diemthu-server ${c.usage}`)].join('\n');
+  return ['Cách dùng: diemthu-server <lệnh> [tùy chọn] [--database postgresql://…] [--json]', '', ...serverCommands.map((c) => `  diemthu-server ${c.usage}`)].join('\n');
 }
 
 /** PostgreSQL unreachable, unknown database, refused login: the operator's setup, said in words (exit 2). */
