@@ -25,8 +25,6 @@ export interface ServerTables {
     source: 'push' | 'ingest';
     received_at: Generated<Date>;
     voided_at: Date | null;
-    batch_day: string | null;
-    batch_seq: number | null;
   };
   payment_lines: {
     receipt_no: string;
@@ -41,6 +39,7 @@ export interface ServerTables {
     tong_tien: number;
     live: boolean;
   };
+  batch_receipts: { receipt_no: string; point_code: string; batch_day: string; batch_seq: number };
   voids: { receipt_no: string; point_code: string; source: 'push' | 'ingest'; recorded_at: Generated<Date> };
   conflicts: {
     id: Generated<number>;
@@ -58,7 +57,6 @@ export interface ServerTables {
     csv_sha256: string;
     row_count: number;
     total: number;
-    receipts: string[];
     voided_receipts: string[];
     body_sha256: string;
     source: 'push' | 'ingest';

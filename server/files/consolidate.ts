@@ -33,7 +33,7 @@ export interface ConsolidatedManifest {
 
 /** A clearing line with its receipt's fields, as the tables hold them; NGAY_NOP already formatted by PostgreSQL. */
 type Line = Omit<ServerTables['payment_lines'], 'line_no' | 'live'> &
-  Pick<ServerTables['payments'], 'unit' | 'point_code' | 'ma_khang' | 'ten_khang' | 'cashier_code' | 'batch_day' | 'batch_seq'> & { ngay_nop: string };
+  Pick<ServerTables['payments'], 'unit' | 'point_code' | 'ma_khang' | 'ten_khang' | 'cashier_code'> & { ngay_nop: string; batch_day: string | null; batch_seq: number | null };
 
 const pointOf = (receipt: string) => receipt.slice(0, receipt.indexOf('-'));
 const nn = (seq: number) => String(seq).padStart(2, '0');
@@ -44,9 +44,9 @@ async function read(trx: Trx, unit: string, date: string) {
   const lines = (
     await sql<Line>`
       SELECT p.unit, p.point_code, p.receipt_no, p.ma_khang, p.ten_khang, l.id_hdon, l.loai_hdon, l.ky, l.thang, l.nam,
-             l.so_tien, l.tien_gtgt, l.tong_tien, p.cashier_code, p.batch_day, p.batch_seq,
+             l.so_tien, l.tien_gtgt, l.tong_tien, p.cashier_code, b.batch_day, b.batch_seq,
              to_char(p.paid_at AT TIME ZONE INTERVAL '+07:00', 'DD/MM/YYYY HH24:MI:SS') AS ngay_nop
-        FROM payments p JOIN payment_lines l ON l.receipt_no = p.receipt_no
+        FROM payments p JOIN payment_lines l ON l.receipt_no = p.receipt_no LEFT JOIN batch_receipts b ON b.receipt_no = p.receipt_no
        WHERE p.unit = ${unit} AND p.paid_at >= ${start} AND p.paid_at < ${end} AND p.voided_at IS NULL AND l.live
        ORDER BY p.receipt_no COLLATE "C", l.line_no`.execute(trx)
   ).rows;
@@ -54,16 +54,17 @@ async function read(trx: Trx, unit: string, date: string) {
     await sql<{ point_code: string; batch_day: string; batch_seq: number; row_count: number; total: number }>`
       SELECT point_code, batch_day, batch_seq, row_count, total FROM point_batches
        WHERE (point_code, batch_day, batch_seq) IN (
-         SELECT DISTINCT point_code, batch_day, batch_seq FROM payments
-          WHERE unit = ${unit} AND paid_at >= ${start} AND paid_at < ${end} AND voided_at IS NULL AND batch_day IS NOT NULL)
+         SELECT DISTINCT b.point_code, b.batch_day, b.batch_seq FROM payments p JOIN batch_receipts b ON b.receipt_no = p.receipt_no
+          WHERE p.unit = ${unit} AND p.paid_at >= ${start} AND p.paid_at < ${end} AND p.voided_at IS NULL)
        ORDER BY point_code COLLATE "C", batch_day, batch_seq`.execute(trx)
   ).rows;
   const days = (
     await sql<{ point_code: string; batch_day: string; seqs: number[] }>`
       SELECT point_code, batch_day, array_agg(batch_seq ORDER BY batch_seq) AS seqs FROM point_batches
        WHERE (point_code, batch_day) IN (SELECT point_code, batch_day FROM point_batches
-                                          WHERE (point_code, batch_day, batch_seq) IN (SELECT DISTINCT point_code, batch_day, batch_seq FROM payments
-                                                 WHERE unit = ${unit} AND paid_at >= ${start} AND paid_at < ${end} AND batch_day IS NOT NULL))
+                                          WHERE (point_code, batch_day, batch_seq) IN (SELECT DISTINCT b.point_code, b.batch_day, b.batch_seq
+                                                 FROM payments p JOIN batch_receipts b ON b.receipt_no = p.receipt_no
+                                                 WHERE p.unit = ${unit} AND p.paid_at >= ${start} AND p.paid_at < ${end}))
        GROUP BY point_code, batch_day ORDER BY point_code COLLATE "C", batch_day`.execute(trx)
   ).rows;
   const conflicts = (

@@ -35,9 +35,6 @@ CREATE TABLE payments (
   source text NOT NULL CHECK (source IN ('push', 'ingest')),  -- first arrival
   received_at timestamptz NOT NULL DEFAULT now(),
   voided_at timestamptz,                   -- when the server learned of the void
-  batch_day text,                          -- the point batch that holds it (set by the batch)
-  batch_seq integer,
-  CHECK ((batch_day IS NULL) = (batch_seq IS NULL)),
   CHECK (starts_with(receipt_no, point_code || '-'))
 );
 CREATE INDEX payments_unit_day ON payments (unit, paid_at);
@@ -93,14 +90,22 @@ CREATE TABLE point_batches (
   csv_sha256 text NOT NULL,
   row_count integer NOT NULL,
   total bigint NOT NULL,
-  receipts text[] NOT NULL,
   voided_receipts text[] NOT NULL,
   body_sha256 text NOT NULL,
   source text NOT NULL CHECK (source IN ('push', 'ingest')),
   received_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (point_code, batch_day, batch_seq)
 );
-ALTER TABLE payments ADD FOREIGN KEY (point_code, batch_day, batch_seq) REFERENCES point_batches (point_code, batch_day, batch_seq);
+-- The receipts of each batch: a receipt is in at most one batch (a row of its own, not an update of
+-- the payment: a day's batches would otherwise rewrite every payment row).
+CREATE TABLE batch_receipts (
+  receipt_no text PRIMARY KEY REFERENCES payments(receipt_no),
+  point_code text NOT NULL,
+  batch_day text NOT NULL,
+  batch_seq integer NOT NULL,
+  FOREIGN KEY (point_code, batch_day, batch_seq) REFERENCES point_batches (point_code, batch_day, batch_seq)
+);
+CREATE INDEX batch_receipts_batch ON batch_receipts (point_code, batch_day, batch_seq);
 
 -- A second body for an identity already recorded: refused, and counted here (who, what, when).
 CREATE TABLE refused_bodies (
@@ -133,6 +138,8 @@ CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments FOR EACH ROW EXECUTE
 CREATE TRIGGER payment_lines_no_delete BEFORE DELETE ON payment_lines FOR EACH ROW EXECUTE FUNCTION refuse_change('payment lines are never deleted');
 CREATE TRIGGER conflicts_no_delete BEFORE DELETE ON conflicts FOR EACH ROW EXECUTE FUNCTION refuse_change('conflicts are never deleted');
 CREATE TRIGGER voids_no_delete BEFORE DELETE ON voids FOR EACH ROW EXECUTE FUNCTION refuse_change('voids are never deleted');
+CREATE TRIGGER batch_receipts_fixed BEFORE UPDATE OR DELETE ON batch_receipts FOR EACH ROW EXECUTE FUNCTION refuse_change('a batch mark is written once');
+CREATE TRIGGER point_batches_fixed BEFORE UPDATE OR DELETE ON point_batches FOR EACH ROW EXECUTE FUNCTION refuse_change('a point batch never changes');
 CREATE TRIGGER payments_body_fixed BEFORE UPDATE OF receipt_no, point_code, unit, ma_khang, ten_khang, paid_at, cashier_code, total, body, body_sha256 ON payments
   FOR EACH ROW EXECUTE FUNCTION refuse_change('a payment body never changes');
 CREATE TRIGGER payment_lines_fixed BEFORE UPDATE OF receipt_no, line_no, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien ON payment_lines
@@ -145,16 +152,9 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$;
--- A void and a batch mark are written once.
-CREATE FUNCTION payment_marks_once() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF (OLD.voided_at IS NOT NULL AND NEW.voided_at IS DISTINCT FROM OLD.voided_at)
-     OR (OLD.batch_day IS NOT NULL AND (NEW.batch_day IS DISTINCT FROM OLD.batch_day OR NEW.batch_seq IS DISTINCT FROM OLD.batch_seq)) THEN
-    RAISE EXCEPTION 'a void or a batch mark is written once' USING ERRCODE = 'check_violation';
-  END IF;
-  RETURN NEW;
-END $$;
-CREATE TRIGGER payments_marks_once BEFORE UPDATE OF voided_at, batch_day, batch_seq ON payments FOR EACH ROW EXECUTE FUNCTION payment_marks_once();
+-- A void is written once.
+CREATE TRIGGER payments_void_once BEFORE UPDATE OF voided_at ON payments FOR EACH ROW
+  WHEN (OLD.voided_at IS NOT NULL AND NEW.voided_at IS DISTINCT FROM OLD.voided_at) EXECUTE FUNCTION refuse_change('a void is written once');
 CREATE TRIGGER payment_lines_live_valid BEFORE INSERT OR UPDATE OF live ON payment_lines FOR EACH ROW EXECUTE FUNCTION line_live_only_if_valid();
 `,
 };

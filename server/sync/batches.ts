@@ -26,8 +26,10 @@ export async function applyBatch(trx: Trx, point: { code: string; office: string
     await sql`INSERT INTO refused_bodies (point_code, kind, identity, stored_sha256, refused_sha256, source) VALUES (${point.code}, 'batch', ${name}, ${stored.body_sha256}, ${hash}, ${source})`.execute(trx);
     return new AppError('BATCH_BODY_CHANGED', `Lần xuất ${name} đã có trên máy chủ với nội dung khác; nội dung mới bị từ chối.`);
   }
-  const rows = await sql<{ receipt_no: string; voided_at: Date | null; batch_day: string | null; batch_seq: number | null }>`
-    SELECT receipt_no, voided_at, batch_day, batch_seq FROM payments WHERE receipt_no = ANY(${batch.receipts}::text[]) ORDER BY receipt_no FOR NO KEY UPDATE`.execute(trx);
+  // No row lock: a receipt is voided or batched only by its own point, whose row this transaction holds.
+  const rows = await sql<{ receipt_no: string; voided_at: Date | null; batch_day: string | null }>`
+    SELECT p.receipt_no, p.voided_at, b.batch_day FROM payments p LEFT JOIN batch_receipts b ON b.receipt_no = p.receipt_no
+     WHERE p.receipt_no = ANY(${batch.receipts}::text[])`.execute(trx);
   const found = new Set(rows.rows.map((r) => r.receipt_no));
   const missing = batch.receipts.filter((r) => !found.has(r));
   if (missing.length > 0) {
@@ -38,7 +40,7 @@ export async function applyBatch(trx: Trx, point: { code: string; office: string
   const elsewhere = rows.rows.filter((r) => r.batch_day !== null).map((r) => r.receipt_no);
   if (elsewhere.length > 0) return new AppError('BATCH_RECEIPT_IN_OTHER_BATCH', `Lần xuất ${name} có ${elsewhere.length} biên nhận đã thuộc lần xuất khác.`, { receipts: sample(elsewhere) });
   const exportedVoids = await sql<{ receipt_no: string }>`
-    SELECT receipt_no FROM payments WHERE receipt_no = ANY(${batch.voidedReceipts}::text[]) AND batch_day IS NOT NULL`.execute(trx);
+    SELECT receipt_no FROM batch_receipts WHERE receipt_no = ANY(${batch.voidedReceipts}::text[])`.execute(trx);
   if (exportedVoids.rows.length > 0) {
     return new AppError('BATCH_VOID_EXPORTED', `Lần xuất ${name} ghi hủy ${exportedVoids.rows.length} biên nhận đã xuất trước đó.`, { receipts: sample(exportedVoids.rows.map((r) => r.receipt_no)) });
   }
@@ -49,9 +51,11 @@ export async function applyBatch(trx: Trx, point: { code: string; office: string
     return new AppError('BATCH_TOTALS_MISMATCH', `Lần xuất ${name} ghi ${batch.rowCount} dòng, tổng ${batch.totalTongTien}; các biên nhận của nó trên máy chủ có ${n} dòng, tổng ${total ?? 0}.`);
   }
   await sql`
-    INSERT INTO point_batches (point_code, batch_day, batch_seq, csv_sha256, row_count, total, receipts, voided_receipts, body_sha256, source)
-    VALUES (${point.code}, ${batch.batchDay}, ${batch.batchSeq}, ${batch.csvSha256}, ${batch.rowCount}, ${batch.totalTongTien}, ${batch.receipts}::text[], ${batch.voidedReceipts}::text[], ${hash}, ${source})`.execute(trx);
-  await sql`UPDATE payments SET batch_day = ${batch.batchDay}, batch_seq = ${batch.batchSeq} WHERE receipt_no = ANY(${batch.receipts}::text[])`.execute(trx);
+    INSERT INTO point_batches (point_code, batch_day, batch_seq, csv_sha256, row_count, total, voided_receipts, body_sha256, source)
+    VALUES (${point.code}, ${batch.batchDay}, ${batch.batchSeq}, ${batch.csvSha256}, ${batch.rowCount}, ${batch.totalTongTien}, ${batch.voidedReceipts}::text[], ${hash}, ${source})`.execute(trx);
+  await sql`
+    INSERT INTO batch_receipts (receipt_no, point_code, batch_day, batch_seq)
+    SELECT r, ${point.code}, ${batch.batchDay}, ${batch.batchSeq} FROM unnest(${batch.receipts}::text[]) AS r`.execute(trx);
   for (const receipt of batch.voidedReceipts) await applyVoid(trx, point, receipt, source);
   return 'accepted';
 }

@@ -55,8 +55,9 @@ export type VoidOutcome = 'accepted' | 'duplicate' | { refused: 'VOID_AFTER_EXPO
 export async function applyVoid(trx: Trx, point: { code: string; office: string | null }, receiptNo: string, source: Source): Promise<VoidOutcome> {
   const known = await sql`SELECT 1 FROM voids WHERE receipt_no = ${receiptNo}`.execute(trx);
   if (known.rows.length > 0) return 'duplicate';
-  const payment = await sql<{ batch_day: string | null }>`SELECT batch_day FROM payments WHERE receipt_no = ${receiptNo} FOR NO KEY UPDATE`.execute(trx);
-  if (payment.rows[0]?.batch_day != null) return { refused: 'VOID_AFTER_EXPORT' };
+  const payment = await sql<{ batched: boolean }>`
+    SELECT EXISTS (SELECT 1 FROM batch_receipts b WHERE b.receipt_no = p.receipt_no) AS batched FROM payments p WHERE p.receipt_no = ${receiptNo} FOR NO KEY UPDATE OF p`.execute(trx);
+  if (payment.rows[0]?.batched === true) return { refused: 'VOID_AFTER_EXPORT' };
   await sql`INSERT INTO voids (receipt_no, point_code, source) VALUES (${receiptNo}, ${point.code}, ${source})`.execute(trx);
   if (payment.rows.length > 0) await release(trx, receiptNo);
   await feedOffice(trx, point.office, 'void', [receiptNo]);

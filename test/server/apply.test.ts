@@ -47,3 +47,23 @@ test('the later arrival of a bill is a conflict; a void releases it to the oldes
   const vv = await push('PT01', [{ kind: 'void', seq: 12, receiptNo: 'PT01-26-000010' }]);
   assert.deepEqual(vv.acks, [{ seq: 12, status: 'duplicate' }]);
 });
+
+test('a batch names only recorded, valid receipts of no other batch, with its rows and total; a receipt in a batch is not voided', async () => {
+  const p1 = payment({ point: 'PT03', seq: 20, bills: ['C1'] });
+  const p2 = payment({ point: 'PT03', seq: 21, bills: ['C2'] });
+  await push('PT03', [payEvent(20, p1), payEvent(21, p2)]);
+  const batch = (receipts: string[], rows: number, total: number, seq = 1) =>
+    ({ kind: 'export' as const, seq: 30 + seq, batch: { pointCode: 'PT03', batchDay: '20261127', batchSeq: seq, csvSha256: 'b'.repeat(64), rowCount: rows, totalTongTien: total, receipts, voidedReceipts: [] } });
+  const codes = async (e: ReturnType<typeof batch>) => (await push('PT03', [e])).acks.map((a) => a.code ?? a.status);
+  assert.deepEqual(await codes(batch(['PT03-26-000099'], 1, 108_000)), ['BATCH_RECEIPT_UNKNOWN']);
+  assert.deepEqual(await codes(batch([p1.receiptNo], 1, 1)), ['BATCH_TOTALS_MISMATCH']);
+  assert.deepEqual(await codes(batch([p1.receiptNo], 1, 108_000)), ['accepted']);
+  assert.deepEqual(await codes(batch([p1.receiptNo], 1, 108_000)), ['duplicate']);
+  assert.deepEqual(await codes(batch([p1.receiptNo, p2.receiptNo], 2, 216_000)), ['BATCH_BODY_CHANGED']);
+  assert.deepEqual(await codes(batch([p1.receiptNo, p2.receiptNo], 2, 216_000, 2)), ['BATCH_RECEIPT_IN_OTHER_BATCH']);
+  assert.deepEqual((await push('PT03', [{ kind: 'void', seq: 40, receiptNo: p1.receiptNo }])).acks.map((a) => a.code), ['VOID_AFTER_EXPORT']);
+  const marks = await sql`SELECT receipt_no, batch_seq FROM batch_receipts WHERE point_code = 'PT03'`.execute(db);
+  assert.deepEqual(marks.rows, [{ receipt_no: p1.receiptNo, batch_seq: 1 }]);
+  const unknown = await push('PT03', [{ kind: 'refund', seq: 41 }, payEvent(42, payment({ point: 'PT03', seq: 42, bills: ['C3'] }))]);
+  assert.deepEqual(unknown.acks.map((a) => a.code ?? a.status), ['EVENT_KIND_NOT_SUPPORTED', 'accepted'], 'a later kind is answered, the rest goes on');
+});

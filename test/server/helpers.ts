@@ -63,11 +63,12 @@ export const payEvent = (seq: number, p: PaymentBody): SyncEvent => ({ kind: 'pa
 export async function moneyState(db: ServerDb): Promise<unknown> {
   const q = async (text: string) => (await sql.raw(text).execute(db)).rows;
   return {
-    payments: await q(`SELECT receipt_no, point_code, unit, ma_khang, ten_khang, paid_at, cashier_code, total, body, body_sha256, voided_at IS NOT NULL AS voided, batch_day, batch_seq FROM payments ORDER BY receipt_no`),
+    payments: await q(`SELECT receipt_no, point_code, unit, ma_khang, ten_khang, paid_at, cashier_code, total, body, body_sha256, voided_at IS NOT NULL AS voided FROM payments ORDER BY receipt_no`),
+    batchReceipts: await q(`SELECT * FROM batch_receipts ORDER BY receipt_no`),
     lines: await q(`SELECT * FROM payment_lines ORDER BY receipt_no, line_no`),
     voids: await q(`SELECT receipt_no, point_code FROM voids ORDER BY receipt_no`),
     conflicts: await q(`SELECT id_hdon, receipt_no, held_by, status FROM conflicts ORDER BY id_hdon, receipt_no`),
-    batches: await q(`SELECT point_code, batch_day, batch_seq, csv_sha256, row_count, total, receipts, voided_receipts, body_sha256 FROM point_batches ORDER BY 1, 2, 3`),
+    batches: await q(`SELECT point_code, batch_day, batch_seq, csv_sha256, row_count, total, voided_receipts, body_sha256 FROM point_batches ORDER BY 1, 2, 3`),
     refused: await q(`SELECT point_code, kind, identity FROM refused_bodies ORDER BY id`),
   };
 }

@@ -25,7 +25,7 @@ test('migrate applies each migration once, in one transaction each, even when ru
   assert.deepEqual([...a, ...b], serverMigrations.map((m) => m.version));
   assert.deepEqual(await migrate(db), []);
   await requireMigrated(db);
-  assert.deepEqual(await tables(db), ['conflicts', 'feed', 'payment_lines', 'payments', 'point_batches', 'points', 'refused_bodies', 'schema_migrations', 'voids']);
+  assert.deepEqual(await tables(db), ['batch_receipts', 'conflicts', 'feed', 'payment_lines', 'payments', 'point_batches', 'points', 'refused_bodies', 'schema_migrations', 'voids']);
 });
 
 test('a migration that fails half-way leaves nothing of itself; a database newer than the program is refused untouched', async () => {
