@@ -1,4 +1,4 @@
-import { csvText } from '../core/csv.ts';
+import { csvBytes } from '../core/csv.ts';
 import { SKIP_REASONS, type SkipReason } from './phone.ts';
 import { SMS_TYPES, type SmsType } from './profile.ts';
 import { SMS_COLUMNS, type SmsOutcome, type SmsRow } from './messages.ts';
@@ -15,6 +15,10 @@ export interface SmsFile {
   bytes: Uint8Array;
   rows: SmsRow[];
   summary: SmsSummary;
+}
+
+function* cells(rows: readonly SmsRow[]): Generator<(string | number)[]> {
+  for (const r of rows) yield SMS_COLUMNS.map((c) => r[c]);
 }
 
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -40,8 +44,7 @@ export function smsFile(outcomes: Iterable<SmsOutcome>): SmsFile {
   for (let i = 1; i < rows.length; i++) {
     if (rows[i]!.MA_TIN === rows[i - 1]!.MA_TIN) throw new RangeError(`two messages with MA_TIN ${rows[i]!.MA_TIN}`);
   }
-  const text = csvText(SMS_COLUMNS, rows.map((r) => SMS_COLUMNS.map((c) => r[c])));
-  return { bytes: new TextEncoder().encode(text), rows, summary };
+  return { bytes: csvBytes(SMS_COLUMNS, cells(rows)), rows, summary };
 }
 
 const p2 = (n: number) => String(n).padStart(2, '0');

@@ -120,16 +120,6 @@ const UNIT = /^[A-Z0-9]{1,10}$/;
 const isCount = (n: number) => Number.isSafeInteger(n) && n >= 0;
 const isPeriod = (p: Period) => Number.isInteger(p.ky) && p.ky >= 1 && p.ky <= 3 && Number.isInteger(p.thang) && p.thang >= 1 && p.thang <= 12 && Number.isInteger(p.nam) && p.nam >= 1000 && p.nam <= 9999;
 
-/** Sum of counts, or null when one is not a whole number >= 0 or the sum leaves the safe range. */
-function total(values: readonly number[]): number | null {
-  let sum = 0;
-  for (const v of values) {
-    if (!isCount(v)) return null;
-    sum += v;
-  }
-  return Number.isSafeInteger(sum) ? sum : null;
-}
-
 /** Day number yyyymmdd of a dd/MM/yyyy date, null when it is not a real date. */
 function dueDay(text: string): number | null {
   const d = parseDate(text);
@@ -212,71 +202,84 @@ export function paymentConfirmations(profile: SmsProfile, payments: Iterable<Sms
   return out;
 }
 
-/** The notices a customer's record calls for, before any check of its data. */
-function noticesCalledFor(customer: SmsCustomer, types: readonly NoticeType[], today: number): { type: NoticeType; bills: readonly SmsBill[] }[] {
-  const called: { type: NoticeType; bills: readonly SmsBill[] }[] = [];
-  for (const type of types) {
-    if (type === 'TBTD' && customer.bills.length > 0) called.push({ type, bills: customer.bills });
-    if (type === 'NHACNO') {
-      const overdue = customer.bills.filter((b) => b.han_ttoan !== null && (dueDay(b.han_ttoan) ?? today) < today);
-      if (overdue.length > 0) called.push({ type, bills: overdue });
+/** Amount, kWh, earliest due day and newest period of a set of bills, in one pass; null when a bill breaks the snapshot's rules. */
+interface BillFacts {
+  amount: number;
+  kwh: number | null;
+  due: number | null; // yyyymmdd
+  newest: string; // yyyyMMK<ky>
+}
+
+function billFacts(bills: readonly SmsBill[], dueOf: (text: string) => number | null): BillFacts | null {
+  let amount = 0;
+  let kwh: number | null = null;
+  let due: number | null = null;
+  let newest = 0;
+  for (const b of bills) {
+    if (!isPeriod(b) || !isCount(b.tong_tien)) return null;
+    amount += b.tong_tien;
+    if (b.dien_tthu !== null) {
+      if (!isCount(b.dien_tthu)) return null;
+      kwh = (kwh ?? 0) + b.dien_tthu;
     }
-    if (type === 'TBCD' && customer.tthai_cat === 1) called.push({ type, bills: customer.bills });
+    if (b.han_ttoan !== null) {
+      const d = dueOf(b.han_ttoan);
+      if (d === null) return null;
+      if (due === null || d < due) due = d;
+    }
+    newest = Math.max(newest, (b.nam * 100 + b.thang) * 10 + b.ky);
   }
-  return called;
-}
-
-/** The values of one notice from its bills; the due date is the earliest HAN_TTOAN among them. */
-function noticeValues(customer: SmsCustomer, bills: readonly SmsBill[]): Message['values'] {
-  const amount = total(bills.map((b) => b.tong_tien)) ?? 0;
-  const kwhs = bills.flatMap((b) => (b.dien_tthu === null ? [] : [b.dien_tthu]));
-  const dues = bills.flatMap((b) => (b.han_ttoan === null ? [] : [dueDay(b.han_ttoan) ?? 0]));
-  return {
-    code: customer.ma_khang,
-    unit: customer.ma_dviqly,
-    amount: bills.length > 0 ? formatAmount(amount) : undefined,
-    period: periodText(bills),
-    kwh: kwhs.length > 0 ? formatAmount(total(kwhs) ?? 0) : undefined,
-    due: dues.length > 0 ? dueText(Math.min(...dues)) : undefined,
-  };
-}
-
-/** A record the checks of the snapshot reader would have refused: its notices are skipped as bad_data. */
-function badCustomer(c: SmsCustomer): boolean {
-  return (
-    !CODE.test(c.ma_khang) || !UNIT.test(c.ma_dviqly) || total(c.bills.map((b) => b.tong_tien)) === null ||
-    total(c.bills.flatMap((b) => (b.dien_tthu === null ? [] : [b.dien_tthu]))) === null ||
-    !c.bills.every((b) => isPeriod(b) && (b.han_ttoan === null || dueDay(b.han_ttoan) !== null))
-  );
-}
-
-/** The newest billing period of a customer's bills as `yyyyMMK<ky>` (bill notices are one per period). */
-function newestPeriod(bills: readonly SmsBill[]): string {
-  const newest = bills.reduce((a, b) => ((b.nam * 100 + b.thang) * 10 + b.ky > (a.nam * 100 + a.thang) * 10 + a.ky ? b : a));
-  return `${newest.nam}${p2(newest.thang)}K${newest.ky}`;
+  // a sum past 2^53 is no longer exact: refused, never rounded
+  if (!Number.isSafeInteger(amount) || (kwh !== null && !Number.isSafeInteger(kwh))) return null;
+  return { amount, kwh, due, newest: `${Math.floor(newest / 10)}K${newest % 10}` };
 }
 
 /**
- * A customer's notices from a snapshot: TBTD when it has debt, NHACNO when a bill is past its
- * HAN_TTOAN (before today, Việt Nam time, of `madeAt`), TBCD when TTHAI_CAT = 1. MA_TIN:
+ * The notices of snapshot customers, for one file: TBTD when the customer has debt, NHACNO when a
+ * bill is past its HAN_TTOAN (before today, Việt Nam time, of `madeAt`; amount, period and due date
+ * of the overdue bills only), TBCD when TTHAI_CAT = 1; in that order, limited to `types`. MA_TIN:
  * `<MA_KHANG>-TBTD-<yyyyMM>K<ky>` of the newest bill (one bill notice per period, however often the
  * file is made), `<MA_KHANG>-NHACNO-<yyyyMMdd>` and `<MA_KHANG>-TBCD-<yyyyMMdd>` of the day made
- * (at most one a day).
+ * (at most one a day). A skipped customer counts one skip per notice it would have had.
  */
-export function customerNotices(profile: SmsProfile, customer: SmsCustomer, options: SmsOptions & { types?: readonly NoticeType[] }): SmsOutcome[] {
+export function noticeBuilder(profile: SmsProfile, options: SmsOptions & { types?: readonly NoticeType[] }): (customer: SmsCustomer) => SmsOutcome[] {
+  const types = new Set(options.types ?? NOTICE_TYPES);
   const t = localParts(options.madeAt);
   const today = t.year * 10000 + t.month * 100 + t.day;
-  const called = noticesCalledFor(customer, options.types ?? NOTICE_TYPES, today);
-  if (called.length === 0) return [];
-  const skipAll = (reason: SkipReason): SmsOutcome[] => called.map(({ type }) => ({ ok: false, type, maKhang: customer.ma_khang, reason }));
-  if (badCustomer(customer)) return skipAll('bad_data');
-  const to = recipient(customer.dthoai_sms, options);
-  if ('reason' in to) return skipAll(to.reason);
-  const window = sendWindow(options.madeAt);
   const day = compactDate(options.madeAt);
-  return called.map(({ type, bills }) => {
-    const maTin = `${customer.ma_khang}-${type}-${type === 'TBTD' ? newestPeriod(bills) : day}`;
-    const message = { type, maTin, maDviqly: customer.ma_dviqly, maKhang: customer.ma_khang, values: noticeValues(customer, bills) };
-    return { ok: true, row: row(profile, message, to.msisdn, window) };
-  });
+  const window = sendWindow(options.madeAt);
+  const dues = new Map<string, number | null>(); // a snapshot has few distinct due dates
+  const dueOf = (text: string): number | null => {
+    let d = dues.get(text);
+    if (d === undefined) dues.set(text, (d = dueDay(text)));
+    return d;
+  };
+  return (customer) => {
+    const bills = customer.bills;
+    const overdue = types.has('NHACNO') ? bills.filter((b) => b.han_ttoan !== null && (dueOf(b.han_ttoan) ?? today) < today) : [];
+    const called = NOTICE_TYPES.filter((type) =>
+      type === 'TBTD' ? types.has(type) && bills.length > 0 : type === 'NHACNO' ? overdue.length > 0 : types.has(type) && customer.tthai_cat === 1,
+    );
+    if (called.length === 0) return [];
+    const skipAll = (reason: SkipReason): SmsOutcome[] => called.map((type) => ({ ok: false, type, maKhang: customer.ma_khang, reason }));
+    const all = billFacts(bills, dueOf);
+    const late = billFacts(overdue, dueOf);
+    if (all === null || late === null || !CODE.test(customer.ma_khang) || !UNIT.test(customer.ma_dviqly)) return skipAll('bad_data');
+    const to = recipient(customer.dthoai_sms, options);
+    if ('reason' in to) return skipAll(to.reason);
+    const code = customer.ma_khang;
+    const unit = customer.ma_dviqly;
+    return called.map((type): SmsOutcome => {
+      let values: Message['values'];
+      if (type === 'TBTD') {
+        values = { code, unit, amount: formatAmount(all.amount), period: periodText(bills), kwh: all.kwh === null ? undefined : formatAmount(all.kwh), due: all.due === null ? undefined : dueText(all.due) };
+      } else if (type === 'NHACNO') {
+        values = { code, unit, amount: formatAmount(late.amount), period: periodText(overdue), due: late.due === null ? undefined : dueText(late.due) };
+      } else {
+        values = { code, unit, amount: bills.length > 0 ? formatAmount(all.amount) : undefined, period: periodText(bills) };
+      }
+      const maTin = `${code}-${type}-${type === 'TBTD' ? all.newest : day}`;
+      return { ok: true, row: row(profile, { type, maTin, maDviqly: unit, maKhang: code, values }, to.msisdn, window) };
+    });
+  };
 }

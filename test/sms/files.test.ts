@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { customerNotices, paymentConfirmations, SMS_COLUMNS, type SmsCustomer, type SmsOutcome, type SmsPayment } from '../../electron/sms/messages.ts';
+import { paymentConfirmations, SMS_COLUMNS, type SmsCustomer, type SmsOutcome, type SmsPayment } from '../../electron/sms/messages.ts';
 import { noticeFileName, paymentFileName, smsFile } from '../../electron/sms/files.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { defaultProfile, MADE_AT } from './helpers.ts';
+import { defaultProfile, notices, MADE_AT } from './helpers.ts';
 
 const dir = tempDir();
 
@@ -55,7 +55,7 @@ test('TINNHAN: UTF-8 with BOM, CRLF, the contract columns, rows in receipt order
 });
 
 test('THONGBAO: the same customers in any order give the same bytes; rows by customer, then type', () => {
-  const make = (list: SmsCustomer[]) => smsFile(list.flatMap((c) => customerNotices(defaultProfile, c, { madeAt: MADE_AT })));
+  const make = (list: SmsCustomer[]) => smsFile(list.flatMap((c) => notices(c, { madeAt: MADE_AT })));
   const file = make(customers);
   assert.deepEqual(Buffer.from(make([...customers].reverse()).bytes), Buffer.from(file.bytes));
   const { raw, records } = readBack(file.bytes, noticeFileName('PC12AA', '20261127'));
@@ -78,7 +78,7 @@ test('THONGBAO: the same customers in any order give the same bytes; rows by cus
 test('an empty set of messages is a header-only file; two messages with one MA_TIN are refused', () => {
   const empty = smsFile([]);
   assert.equal(Buffer.from(empty.bytes).toString('utf8'), `\uFEFF${SMS_COLUMNS.join(',')}\r\n`);
-  const twice: SmsOutcome[] = [...customerNotices(defaultProfile, customers[1]!, { madeAt: MADE_AT }), ...customerNotices(defaultProfile, customers[1]!, { madeAt: MADE_AT })];
+  const twice: SmsOutcome[] = [...notices(customers[1]!, { madeAt: MADE_AT }), ...notices(customers[1]!, { madeAt: MADE_AT })];
   assert.throws(() => smsFile(twice), /two messages with MA_TIN PC12AA0000001-NHACNO-20261127/);
 });
 

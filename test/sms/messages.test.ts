@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  customerNotices, paymentConfirmation, paymentConfirmations, periodText, sendWindow, type SmsCustomer, type SmsOutcome, type SmsPayment, type SmsRow,
+  paymentConfirmation, paymentConfirmations, periodText, sendWindow, type SmsCustomer, type SmsOutcome, type SmsPayment, type SmsRow,
 } from '../../electron/sms/messages.ts';
-import { defaultProfile, MADE_AT } from './helpers.ts';
+import { defaultProfile, notices, MADE_AT } from './helpers.ts';
 
 const payment = (over: Partial<SmsPayment> = {}): SmsPayment => ({
   receipt_no: 'DT0001-26-000123',
@@ -107,7 +107,7 @@ test('periods: one month, a later billing round, consecutive months, gaps, acros
 });
 
 test('a customer with debt past its due date gets a bill notice and a reminder, a cut customer also a cut notice', () => {
-  const outcomes = customerNotices(defaultProfile, customer({ tthai_cat: 1 }), { madeAt: MADE_AT });
+  const outcomes = notices(customer({ tthai_cat: 1 }), { madeAt: MADE_AT });
   const rows = outcomes.map(rowOf);
   assert.deepEqual(rows.map((r) => [r.MA_TIN, r.MA_MAU, r.NOI_DUNG]), [
     ['PC12AA0012345-TBTD-202611K1', 'TBTD_DAY_DU', 'EVN thong bao tien dien thang 10-11/2026 cua ma KH PC12AA0012345: 1.234.567 dong (456 kWh), han thanh toan 20/11/2026. Tran trong cam on Quy khach!'],
@@ -119,51 +119,51 @@ test('a customer with debt past its due date gets a bill notice and a reminder, 
 
 test('a reminder only after the due date: the due day itself is not overdue', () => {
   const due = (han: string) => customer({ bills: [{ ky: 1, thang: 10, nam: 2026, dien_tthu: 100, tong_tien: 250_000, han_ttoan: han }] });
-  const types = (c: SmsCustomer) => customerNotices(defaultProfile, c, { madeAt: MADE_AT }).map(typeOf);
+  const types = (c: SmsCustomer) => notices(c, { madeAt: MADE_AT }).map(typeOf);
   assert.deepEqual(types(due('27/11/2026')), ['TBTD']);
   assert.deepEqual(types(due('26/11/2026')), ['TBTD', 'NHACNO']);
   assert.deepEqual(types(due('1/12/2025')), ['TBTD', 'NHACNO']);
   // "today" is Việt Nam's: 27/11 17:30 UTC is already 28/11 00:30 there
-  assert.deepEqual(customerNotices(defaultProfile, due('27/11/2026'), { madeAt: new Date('2026-11-27T17:30:00Z') }).map(typeOf), ['TBTD', 'NHACNO']);
+  assert.deepEqual(notices(due('27/11/2026'), { madeAt: new Date('2026-11-27T17:30:00Z') }).map(typeOf), ['TBTD', 'NHACNO']);
   assert.deepEqual(types(customer({ bills: [] })), []);
   assert.deepEqual(types(customer({ bills: [], tthai_cat: 1 })), ['TBCD']);
 });
 
 test('a cut customer with nothing owed in the snapshot gets the cut notice without amount or period', () => {
-  const [row] = customerNotices(defaultProfile, customer({ bills: [], tthai_cat: 1 }), { madeAt: MADE_AT }).map(rowOf);
+  const [row] = notices(customer({ bills: [], tthai_cat: 1 }), { madeAt: MADE_AT }).map(rowOf);
   assert.equal(row?.MA_MAU, 'TBCD_NGAN');
   assert.equal(row?.NOI_DUNG, 'EVN: Ma KH PC12AA0012345 da bi ngung cap dien do no tien dien. Vui long thanh toan de duoc dong dien lai.');
 });
 
 test('without kWh or due date the bill notice falls back to a template that does not need them', () => {
   const bills = [{ ky: 2, thang: 11, nam: 2026, dien_tthu: null, tong_tien: 99_000, han_ttoan: null }];
-  const [row] = customerNotices(defaultProfile, customer({ bills }), { madeAt: MADE_AT }).map(rowOf);
+  const [row] = notices(customer({ bills }), { madeAt: MADE_AT }).map(rowOf);
   assert.deepEqual([row?.MA_TIN, row?.MA_MAU, row?.NOI_DUNG], ['PC12AA0012345-TBTD-202611K2', 'TBTD_NGAN', 'EVN: Ma KH PC12AA0012345 can thanh toan 99.000d tien dien thang 11/2026 ky 2.']);
 });
 
 test('--types chooses the notices; a skipped customer counts one skip per notice it would have had', () => {
   const c = customer({ tthai_cat: 1 });
-  assert.deepEqual(customerNotices(defaultProfile, c, { madeAt: MADE_AT, types: ['TBCD'] }).map(typeOf), ['TBCD']);
-  const skipped = customerNotices(defaultProfile, { ...c, dthoai_sms: '0236 3821 234' }, { madeAt: MADE_AT, types: ['TBTD', 'TBCD'] });
+  assert.deepEqual(notices(c, { madeAt: MADE_AT, types: ['TBCD'] }).map(typeOf), ['TBCD']);
+  const skipped = notices({ ...c, dthoai_sms: '0236 3821 234' }, { madeAt: MADE_AT, types: ['TBTD', 'TBCD'] });
   assert.deepEqual(skipped, [
     { ok: false, type: 'TBTD', maKhang: 'PC12AA0012345', reason: 'landline' },
     { ok: false, type: 'TBCD', maKhang: 'PC12AA0012345', reason: 'landline' },
   ]);
-  const bad = customerNotices(defaultProfile, customer({ bills: [{ ky: 1, thang: 10, nam: 2026, dien_tthu: 1, tong_tien: 1, han_ttoan: '31/02/2026' }] }), { madeAt: MADE_AT });
+  const bad = notices(customer({ bills: [{ ky: 1, thang: 10, nam: 2026, dien_tthu: 1, tong_tien: 1, han_ttoan: '31/02/2026' }] }), { madeAt: MADE_AT });
   assert.deepEqual(bad.map((o) => !o.ok && o.reason), ['bad_data']);
   const huge = customer({ bills: [{ ky: 1, thang: 10, nam: 2026, dien_tthu: 1, tong_tien: Number.MAX_SAFE_INTEGER, han_ttoan: null }, { ky: 1, thang: 11, nam: 2026, dien_tthu: 1, tong_tien: 1, han_ttoan: null }] });
-  assert.deepEqual(customerNotices(defaultProfile, huge, { madeAt: MADE_AT }).map((o) => !o.ok && o.reason), ['bad_data']);
+  assert.deepEqual(notices(huge, { madeAt: MADE_AT }).map((o) => !o.ok && o.reason), ['bad_data']);
 });
 
 test('made again the same day, or the next day, a customer gets the same bill notice id; reminders are one a day', () => {
-  const ids = (madeAt: Date) => customerNotices(defaultProfile, customer(), { madeAt }).map((o) => rowOf(o).MA_TIN);
+  const ids = (madeAt: Date) => notices(customer(), { madeAt }).map((o) => rowOf(o).MA_TIN);
   assert.deepEqual(ids(MADE_AT), ids(new Date('2026-11-27T13:59:00Z')));
   assert.deepEqual(ids(new Date('2026-11-28T02:00:00Z')), ['PC12AA0012345-TBTD-202611K1', 'PC12AA0012345-NHACNO-20261128']);
 });
 
 test('the customer record may carry its name and address: they never reach the text', () => {
   const withPersonal = { ...customer({ tthai_cat: 1 }), ten_khang: 'Nguyễn Văn An', dchi_khang: 'Số 12 đường Lê Duẩn, phường Tân Lợi' };
-  for (const o of customerNotices(defaultProfile, withPersonal, { madeAt: MADE_AT })) {
+  for (const o of notices(withPersonal, { madeAt: MADE_AT })) {
     const text = rowOf(o).NOI_DUNG.toLowerCase();
     for (const word of ['nguyen', 'van an', 'le duan', 'tan loi', 'so 12']) assert.ok(!text.includes(word), text);
   }

@@ -5,9 +5,9 @@ import { SegmentedMessage } from 'sms-segments-calculator';
 import { formatReceiptNo } from '../../electron/core/receipt-number.ts';
 import { fold } from '../../electron/core/fold.ts';
 import { formatDate } from '../../electron/core/local-time.ts';
-import { customerNotices, paymentConfirmation, type SmsCustomer, type SmsOutcome, type SmsPayment } from '../../electron/sms/messages.ts';
+import { noticeBuilder, paymentConfirmation, type SmsCustomer, type SmsOutcome, type SmsPayment } from '../../electron/sms/messages.ts';
 import { SMS_TYPES, type SmsProfile, type SmsType } from '../../electron/sms/profile.ts';
-import { defaultProfile } from './helpers.ts';
+import { defaultProfile, notices } from './helpers.ts';
 
 // Property (issue item 1): for any amount up to 10^12 đồng, any customer code, period and point code,
 // every message type renders to exactly one GSM-7 SMS, counted by an independent segment counter
@@ -86,7 +86,7 @@ test('property: every message type renders to exactly one GSM-7 SMS, without nam
   fc.assert(
     fc.property(payment, customer, instant, (p, c, madeAt) => {
       assertOneSms([paymentConfirmation(defaultProfile, p, { madeAt })!], p, seen);
-      assertOneSms(customerNotices(defaultProfile, c, { madeAt }), c, seen);
+      assertOneSms(notices(c, { madeAt }), c, seen);
     }),
     { numRuns: 1000 },
   );
@@ -104,7 +104,7 @@ test('property: the shortest template of each type alone takes every value', () 
   fc.assert(
     fc.property(payment, customer, instant, (p, c, madeAt) => {
       assertOneSms([paymentConfirmation(lastOnly, p, { madeAt })!], p, seen);
-      assertOneSms(customerNotices(lastOnly, c, { madeAt }), c, seen);
+      assertOneSms(noticeBuilder(lastOnly, { madeAt })(c), c, seen);
     }),
     { numRuns: 300 },
   );
