@@ -1,3 +1,5 @@
+import { concatBytes } from './bytes.ts';
+
 /**
  * The point's own CSV files (contract sections 3 and 6): UTF-8 with BOM, CRLF, comma, header row;
  * a cell holding a comma, a quote or a line break is quoted (quotes doubled); null is an empty cell;
@@ -41,11 +43,5 @@ export function csvBytes(columns: readonly string[], rows: Iterable<readonly (st
     }
   }
   if (lines.length > 0) encode(`${lines.join('\r\n')}\r\n`);
-  const bytes = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  return bytes;
+  return concatBytes(pieces);
 }

@@ -56,56 +56,73 @@ test('a name or address placeholder is refused as personal data', () => {
   }
 });
 
-test('an unknown placeholder, or one the type does not have, is refused and the usable ones are named', () => {
-  const json = base();
-  json.templates.TBCD[0]!.text = 'EVN: KH {code} {phone}';
-  json.templates.TBTD[1]!.text = 'EVN: KH {code} bien nhan {receipt}';
-  json.templates.NHACNO[0]!.text = 'EVN: KH {code} {} {Code}';
-  const r = refusal(json);
-  assert.deepEqual(r.problems, [
-    'mẫu TBTD_GON: không có chỗ điền {receipt} cho loại TBTD (dùng được: {amount}, {code}, {unit}, {period}, {kwh}, {due})',
-    'mẫu NHACNO_DAY_DU: không có chỗ điền {} cho loại NHACNO (dùng được: {amount}, {code}, {unit}, {period}, {due})',
-    'mẫu NHACNO_DAY_DU: không có chỗ điền {Code} cho loại NHACNO (dùng được: {amount}, {code}, {unit}, {period}, {due})',
-    'mẫu TBCD_DAY_DU: không có chỗ điền {phone} cho loại TBCD (dùng được: {code}, {unit}, {amount}, {period})',
-  ]);
-});
+const GSM_HINT = 'không thuộc phần bảng GSM-7 được dùng (chữ không dấu, số, khoảng trắng và !"#%&\'()*+,-./:;<=>?)';
 
-test('characters outside the safe GSM-7 set are refused, extension characters included', () => {
-  const json = base();
-  json.templates.XNTT[0]!.text = 'EVN: [KH {code}] {amount}€ ~ @evn_cskh $';
-  json.templates.TBTD[0]!.text = 'EVN: “Tien dien” – {amount}d\nKH {code}';
-  json.templates.NHACNO[0]!.text = 'EVN: {amount {code}}';
-  const r = refusal(json);
-  assert.deepEqual(r.problems, [
-    'mẫu XNTT_DAY_DU: ký tự "[" "]" "€" "~" "@" "_" "$" không thuộc phần bảng GSM-7 được dùng (chữ không dấu, số, khoảng trắng và !"#%&\'()*+,-./:;<=>?)',
-    'mẫu TBTD_DAY_DU: ký tự "“" "”" "–" "\\n" không thuộc phần bảng GSM-7 được dùng (chữ không dấu, số, khoảng trắng và !"#%&\'()*+,-./:;<=>?)',
-    'mẫu NHACNO_DAY_DU: ký tự "{" "}" không thuộc phần bảng GSM-7 được dùng (chữ không dấu, số, khoảng trắng và !"#%&\'()*+,-./:;<=>?)',
-  ]);
-});
+/** Profiles one edit away from the default, and every problem each is refused with. */
+const REFUSED: { name: string; edit: (t: SmsProfileJson['templates']) => void; problems: string[] }[] = [
+  {
+    name: 'an unknown placeholder, or one the type does not have, is refused and the usable ones are named',
+    edit: (t) => {
+      t.TBCD[0]!.text = 'EVN: KH {code} {phone}';
+      t.TBTD[1]!.text = 'EVN: KH {code} bien nhan {receipt}';
+      t.NHACNO[0]!.text = 'EVN: KH {code} {} {Code}';
+    },
+    problems: [
+      'mẫu TBTD_GON: không có chỗ điền {receipt} cho loại TBTD (dùng được: {amount}, {code}, {unit}, {period}, {kwh}, {due})',
+      'mẫu NHACNO_DAY_DU: không có chỗ điền {} cho loại NHACNO (dùng được: {amount}, {code}, {unit}, {period}, {due})',
+      'mẫu NHACNO_DAY_DU: không có chỗ điền {Code} cho loại NHACNO (dùng được: {amount}, {code}, {unit}, {period}, {due})',
+      'mẫu TBCD_DAY_DU: không có chỗ điền {phone} cho loại TBCD (dùng được: {code}, {unit}, {amount}, {period})',
+    ],
+  },
+  {
+    name: 'characters outside the safe GSM-7 set are refused, extension characters included',
+    edit: (t) => {
+      t.XNTT[0]!.text = 'EVN: [KH {code}] {amount}€ ~ @evn_cskh $';
+      t.TBTD[0]!.text = 'EVN: “Tien dien” – {amount}d\nKH {code}';
+      t.NHACNO[0]!.text = 'EVN: {amount {code}}';
+    },
+    problems: [
+      `mẫu XNTT_DAY_DU: ký tự "[" "]" "€" "~" "@" "_" "$" ${GSM_HINT}`,
+      `mẫu TBTD_DAY_DU: ký tự "“" "”" "–" "\\n" ${GSM_HINT}`,
+      `mẫu NHACNO_DAY_DU: ký tự "{" "}" ${GSM_HINT}`,
+    ],
+  },
+  {
+    name: 'a last template that could overflow, or that needs a value a message may lack, is refused',
+    edit: (t) => {
+      t.XNTT.splice(0, t.XNTT.length, { id: 'XNTT_KY', text: 'EVN: Da nhan {amount}d tien dien thang {period}, KH {code}. So BN {receipt}' });
+      t.TBTD.push({ id: 'TBTD_DAI', text: `EVN: KH {code} tien dien {amount}d ${'x'.repeat(110)}` });
+    },
+    problems: [
+      'mẫu cuối của loại XNTT (XNTT_KY) chỉ được dùng chỗ điền luôn có giá trị, không dùng {period}',
+      'mẫu cuối của loại TBTD (TBTD_DAI) phải luôn vừa một tin nhắn: với giá trị dài nhất nó dài 168 ký tự (tối đa 160)',
+    ],
+  },
+  {
+    name: 'fixed text longer than one SMS, a formula start and a repeated id are refused',
+    edit: (t) => {
+      t.TBTD[0]!.text = `EVN ${'a'.repeat(160)} {code}`;
+      t.TBCD[0]!.text = '=HYPERLINK("x") {code}';
+      t.NHACNO[0]!.id = 'TBTD_GON';
+    },
+    problems: [
+      'mẫu TBTD_DAY_DU: riêng phần chữ cố định đã dài 165 ký tự (tối đa 160)',
+      'mã mẫu TBTD_GON dùng hai lần',
+      'mẫu TBCD_DAY_DU: không được bắt đầu bằng = + - @ (bảng tính đọc đó là công thức)',
+    ],
+  },
+];
 
-test('a last template that could overflow, or that needs a value a message may lack, is refused', () => {
-  const json = base();
-  json.templates.XNTT = [{ id: 'XNTT_KY', text: 'EVN: Da nhan {amount}d tien dien thang {period}, KH {code}. So BN {receipt}' }];
-  json.templates.TBTD.push({ id: 'TBTD_DAI', text: `EVN: KH {code} tien dien {amount}d ${'x'.repeat(110)}` });
-  const r = refusal(json);
-  assert.deepEqual(r.problems, [
-    'mẫu cuối của loại XNTT (XNTT_KY) chỉ được dùng chỗ điền luôn có giá trị, không dùng {period}',
-    'mẫu cuối của loại TBTD (TBTD_DAI) phải luôn vừa một tin nhắn: với giá trị dài nhất nó dài 168 ký tự (tối đa 160)',
-  ]);
-});
-
-test('fixed text longer than one SMS, a formula start and a repeated id are refused', () => {
-  const json = base();
-  json.templates.TBTD[0]!.text = `EVN ${'a'.repeat(160)} {code}`;
-  json.templates.TBCD[0]!.text = '=HYPERLINK("x") {code}';
-  json.templates.NHACNO[0]!.id = 'TBTD_GON';
-  const r = refusal(json);
-  assert.deepEqual(r.problems, [
-    'mẫu TBTD_DAY_DU: riêng phần chữ cố định đã dài 165 ký tự (tối đa 160)',
-    'mã mẫu TBTD_GON dùng hai lần',
-    'mẫu TBCD_DAY_DU: không được bắt đầu bằng = + - @ (bảng tính đọc đó là công thức)',
-  ]);
-});
+for (const c of REFUSED) {
+  test(c.name, () => {
+    const json = base();
+    c.edit(json.templates);
+    const r = refusal(json);
+    assert.equal(r.code, 'SMS_PROFILE_INVALID');
+    assert.deepEqual(r.problems, c.problems);
+    assert.equal(r.message, `Hồ sơ mẫu tin nhắn p.json không hợp lệ: ${c.problems.join('; ')}.`);
+  });
+}
 
 test('a file that is not JSON, or not a profile, is refused with a Vietnamese sentence', () => {
   assert.equal(refusal('{"formatVersion": 1,').code, 'SMS_PROFILE_UNREADABLE');
