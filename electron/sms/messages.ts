@@ -170,15 +170,15 @@ export function paymentConfirmation(profile: SmsProfile, payment: SmsPayment, op
   const receipt = parseReceiptNo(payment.receipt_no);
   const periods = payment.lines.flatMap((l) => (l.ky === null || l.thang === null || l.nam === null ? [] : [{ ky: l.ky, thang: l.thang, nam: l.nam }]));
   const paidAt = new Date(payment.paid_at);
+  const t = localParts(paidAt);
   if (
     receipt === null || formatReceiptNo(receipt) !== payment.receipt_no || !CODE.test(payment.ma_khang) || !UNIT.test(payment.ma_dviqly) ||
-    !isCount(payment.total) || !periods.every(isPeriod) || Number.isNaN(paidAt.getTime())
+    !isCount(payment.total) || !periods.every(isPeriod) || !(t.year >= 1000 && t.year <= 9999) // NaN for an invalid date
   ) {
     return skip('bad_data');
   }
   const to = recipient(payment.dthoai_sms, options);
   if ('reason' in to) return skip(to.reason);
-  const t = localParts(paidAt);
   const values: Message['values'] = {
     amount: formatAmount(payment.total),
     code: payment.ma_khang,

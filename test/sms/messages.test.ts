@@ -73,7 +73,7 @@ test('skips: no number, landline, opted out, and a record that breaks its own ru
   assert.equal(skip(paymentConfirmation(defaultProfile, payment({ dthoai_sms: '0321234567' }), options)), 'opted_out');
   assert.equal(skip(paymentConfirmation(defaultProfile, payment({ dthoai_sms: '0912345678' }), options)), 'sent');
   for (const bad of [{ ma_khang: 'pc12aa0012345' }, { ma_khang: 'PC12AA{0012345}' }, { ma_dviqly: 'PC12AA-X' }, { receipt_no: 'DT0001-26-123' }, { total: 12.5 }, { total: -1 },
-    { paid_at: 'hom qua' }, { lines: [{ ky: 1, thang: 13, nam: 2026 }] }, { ma_khang: 'A'.repeat(17) }]) {
+    { paid_at: 'hom qua' }, { paid_at: '+010000-01-01T00:00:00.000Z' }, { lines: [{ ky: 1, thang: 13, nam: 2026 }] }, { ma_khang: 'A'.repeat(17) }]) {
     assert.equal(skip(paymentConfirmation(defaultProfile, payment({ ...bad, dthoai_sms: '0912345678' }), options)), 'bad_data', JSON.stringify(bad));
   }
 });
