@@ -36,6 +36,24 @@ export default tseslint.config(
     },
   },
   {
+    // SMS messages and files: pure like core (the point, the CLI and the server share it), no database.
+    files: ['electron/sms/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', 'react'].map((name) => ({ name, message: 'sms is pure domain code.' })),
+          patterns: [
+            { group: nodeBuiltins, message: 'sms is pure domain code: no Node module (the caller reads and writes files).' },
+            { group: ['better-sqlite3', 'kysely', 'pg'], message: 'sms builds rows from plain records: the caller queries the database.' },
+            { group: ['../*', '!../core', '!../core/*'], message: 'sms imports nothing of ours but sms and core.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+    },
+  },
+  {
     files: ['src/**/*.ts', 'src/**/*.tsx'],
     rules: {
       'no-restricted-imports': [
