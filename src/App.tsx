@@ -77,7 +77,10 @@ export function App() {
         setCounter({ ...EMPTY, customer, collected });
         refreshStatus();
       } catch (error) {
-        setCounter((c) => ({ ...c, busy: false, error: failureOf(error) }));
+        const failure = failureOf(error);
+        // The attempt's payment was voided since: pressing again is a new payment, with a new key.
+        if (failure.code === 'PAYMENT_VOIDED') attemptKey.current = null;
+        setCounter((c) => ({ ...c, busy: false, error: failure }));
       }
     },
     [refreshStatus],
