@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from './context.ts';
 import type { Sqlite } from './db/open.ts';
+import type { BillRow } from './bills.ts';
 import { customerDetail, lookupCode, type CustomerDetail } from './customers.ts';
 import { AppError } from './core/errors.ts';
 import { canonicalJson } from './core/journal-hash.ts';
@@ -10,7 +11,8 @@ import { formatDong, sumDong } from './core/money.ts';
 import { checkSelection, reconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from './core/receipt-number.ts';
 import type { PrintHeader, ReceiptDocument, ReceiptLine } from './core/documents.ts';
-import type { PaymentFacts } from './core/payment-facts.ts';
+import { receiptLines, type PaymentFacts } from './core/payment-facts.ts';
+import { paymentState } from './payment-state.ts';
 import { appendJournal } from './journal.ts';
 import { enqueuePrintJob } from './print-jobs.ts';
 import { getSetting, requireSetting } from './settings.ts';
@@ -108,7 +110,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     snapshotFee: selection.bills.some((b) => b.loai_hdon === 'DC') || hasPaidSnapshotFee(sqlite, customer.id),
     settingsFee: getSetting(sqlite, 'reconnection_fee') ?? 0,
   });
-  const lines: ReceiptLine[] = selection.bills.map(receiptLine);
+  const lines: ReceiptLine[] = selection.bills.map(billLine);
   if (reconnection?.feeLine != null) lines.push(feeLine(reconnection.feeLine));
   const total = sumDong(lines.map((l) => l.tongTien));
   const tendered = req.tendered ?? null;
@@ -223,76 +225,23 @@ export function printHeader(sqlite: Sqlite): PrintHeader {
  * payment's own rows (never from a stored print document), names as printed on its receipt.
  */
 export function loadCollectResult(sqlite: Sqlite, paymentId: number, replayed: boolean): CollectResult {
-  const row = sqlite
-    .prepare(
-      `SELECT p.id, p.customer_id, p.receipt_no, p.paid_at, p.total, p.tendered,
-              (SELECT id FROM print_jobs j WHERE j.payment_id = p.id AND j.kind = 'receipt' ORDER BY id LIMIT 1) AS job_id,
-              (SELECT document FROM print_jobs j WHERE j.payment_id = p.id AND j.kind = 'receipt' ORDER BY id LIMIT 1) AS document,
-              (SELECT id FROM reconnection_orders o WHERE o.payment_id = p.id) AS order_id
-         FROM payments p WHERE p.id = ?`,
-    )
-    .get(paymentId) as {
+  const { facts } = paymentState(sqlite, paymentId)!;
+  const job = sqlite.prepare("SELECT id, document FROM print_jobs WHERE payment_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1").get(paymentId) as {
     id: number;
-    customer_id: number;
-    receipt_no: string;
-    paid_at: string;
-    total: number;
-    tendered: number | null;
-    job_id: number;
     document: string;
-    order_id: number | null;
   };
-  const doc = JSON.parse(row.document) as ReceiptDocument;
+  const doc = JSON.parse(job.document) as ReceiptDocument;
   return {
     replayed,
-    paymentId: row.id,
-    receiptNo: row.receipt_no,
-    paidAt: row.paid_at,
-    customer: { id: row.customer_id, ...doc.customer },
-    lines: paymentLines(sqlite, paymentId),
-    total: row.total,
-    tendered: row.tendered,
-    reconnectionOrderId: row.order_id,
-    printJobId: row.job_id,
-  };
-}
-
-/** A payment's lines as the receipt shows them, in the order they were written. */
-export function paymentLines(sqlite: Sqlite, paymentId: number): ReceiptLine[] {
-  const rows = sqlite
-    .prepare(
-      `SELECT id_hdon, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien
-         FROM payment_lines WHERE payment_id = ? ORDER BY id`,
-    )
-    .all(paymentId) as LineRow[];
-  return rows.map(receiptLine);
-}
-
-/** The amount columns a bill and a payment line share. */
-export interface LineRow {
-  id_hdon: string | null;
-  loai_hdon: 'TD' | 'VC' | 'DC';
-  ky: number | null;
-  thang: number | null;
-  nam: number | null;
-  dien_tthu: number | null;
-  so_tien: number;
-  tien_gtgt: number;
-  tong_tien: number;
-}
-
-/** A bill or a payment line as a receipt line. */
-export function receiptLine(l: LineRow): ReceiptLine {
-  return {
-    idHdon: l.id_hdon,
-    loaiHdon: l.loai_hdon,
-    ky: l.ky,
-    thang: l.thang,
-    nam: l.nam,
-    dienTthu: l.dien_tthu,
-    soTien: l.so_tien,
-    tienGtgt: l.tien_gtgt,
-    tongTien: l.tong_tien,
+    paymentId,
+    receiptNo: facts.receiptNo,
+    paidAt: facts.paidAt,
+    customer: { id: facts.customerId, ...doc.customer },
+    lines: receiptLines(facts.lines),
+    total: facts.total,
+    tendered: facts.tendered,
+    reconnectionOrderId: facts.reconnectionOrderId,
+    printJobId: job.id,
   };
 }
 
@@ -363,6 +312,20 @@ function nextReceiptSeq(sqlite: Sqlite, pointCode: string, year: number): number
     .get(pointCode, year) as { last_seq: number };
   if (seq > RECEIPT_SEQ_MAX) throw new AppError('RECEIPT_SEQUENCE_FULL', `Đã hết số biên nhận của năm ${year} (tối đa ${RECEIPT_SEQ_MAX}).`);
   return seq;
+}
+
+function billLine(b: BillRow): ReceiptLine {
+  return {
+    idHdon: b.id_hdon,
+    loaiHdon: b.loai_hdon,
+    ky: b.ky,
+    thang: b.thang,
+    nam: b.nam,
+    dienTthu: b.dien_tthu,
+    soTien: b.so_tien,
+    tienGtgt: b.tien_gtgt,
+    tongTien: b.tong_tien,
+  };
 }
 
 /** A reconnection fee charged here: no bill, no period; the settings amount is taken as VAT-inclusive. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './journal-hash.ts';
+import { diffPaths } from './diff.ts';
 import type { ReceiptLine } from './documents.ts';
 
 export interface LineFacts extends ReceiptLine {
@@ -34,6 +35,11 @@ const FACT_KEYS: readonly (keyof PaymentFacts)[] = [
   'cashierId', 'paidAt', 'total', 'tendered', 'reconnectionOrderId', 'lines',
 ];
 
+/** The lines as a receipt prints them (without the bill's row id). */
+export function receiptLines(lines: LineFacts[]): ReceiptLine[] {
+  return lines.map(({ billId: _billId, ...line }) => line);
+}
+
 /** Exactly the facts (a journal payload may carry more), so two sources compare key for key. */
 export function pickFacts(value: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(FACT_KEYS.map((key) => [key, value[key] ?? null]));
@@ -44,24 +50,7 @@ export function factsDigest(facts: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(pickFacts(facts))).digest('base64');
 }
 
-/** The names of the facts that differ (a line counts as `lines[i].field`). */
+/** The names of the facts that differ (a line's as `lines[i].field`). */
 export function factsDiff(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  const diff: string[] = [];
-  const x = pickFacts(a);
-  const y = pickFacts(b);
-  for (const key of FACT_KEYS) {
-    if (key !== 'lines') {
-      if (canonicalJson(x[key]) !== canonicalJson(y[key])) diff.push(key);
-      continue;
-    }
-    const la = Array.isArray(x.lines) ? (x.lines as Record<string, unknown>[]) : [];
-    const lb = Array.isArray(y.lines) ? (y.lines as Record<string, unknown>[]) : [];
-    if (la.length !== lb.length) diff.push('lines.length');
-    for (let i = 0; i < Math.min(la.length, lb.length); i++) {
-      for (const field of new Set([...Object.keys(la[i]!), ...Object.keys(lb[i]!)])) {
-        if (canonicalJson(la[i]![field]) !== canonicalJson(lb[i]![field])) diff.push(`lines[${i}].${field}`);
-      }
-    }
-  }
-  return diff;
+  return diffPaths(pickFacts(a), pickFacts(b));
 }

@@ -15,6 +15,9 @@
  * - Receipt, reprint and reconnection order jobs of a payment voided before they printed are never
  *   sent (a voided receipt must not reach the customer looking valid): they become 'failed' with
  *   reason VOIDED. The void slip of that payment prints as usual.
+ * - A document that does not say what its money says (a receipt, copy, void slip or reconnection order
+ *   against its payment's rows, a Z report against its journal row: ../../document-check.ts) is never
+ *   sent: it is set aside ('failed', PRINT_DOCUMENT_MISMATCH) and the next job prints.
  * Every outcome is journaled ('print', 'print_failed') in the transaction that records it.
  *
  * Only the process holding the printer lease (./lease.ts) drains, and a job is claimed 'sending' only
@@ -25,6 +28,7 @@ import type { Ctx } from '../../context.ts';
 import type { PrintDocument, TestPageDocument } from '../../core/documents.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import { appendJournal } from '../../journal.ts';
+import { checkedDocument } from '../../document-check.ts';
 import { holdPrinterLease, releasePrinterLease } from './lease.ts';
 import { encodeDocument, encodeTestPage } from './encode-escpos.ts';
 import { renderPreviewPng } from './preview.ts';
@@ -48,6 +52,8 @@ interface JobRow {
 
 export interface DrainResult {
   printed: number[];
+  /** Jobs not printed because their document disagrees with the money (PRINT_DOCUMENT_MISMATCH). */
+  setAside: number[];
   /** Jobs found in doubt and replaced by a copy: [in-doubt job id, copy job id]. */
   replaced: Array<[number, number]>;
 }
@@ -124,17 +130,22 @@ function claim(ctx: Ctx, job: JobRow): boolean {
       if (!paymentVoided(ctx, job)) {
         return ctx.sqlite.prepare("UPDATE print_jobs SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'").run(job.id).changes === 1;
       }
-      if (ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'").run(VOIDED_REASON, job.id).changes === 1) {
-        appendJournal(ctx.sqlite, {
-          kind: 'print_failed',
-          actorId: null,
-          payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, error: VOIDED_REASON, inDoubt: false },
-          at: ctx.clock(),
-        });
-      }
+      failUnsent(ctx, job, VOIDED_REASON);
       return false;
     })
     .immediate();
+}
+
+/** Inside a transaction: a pending job becomes 'failed' without a byte sent, journaled (nothing when no longer pending). */
+function failUnsent(ctx: Ctx, job: JobRow, reason: string): void {
+  if (ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'").run(reason, job.id).changes === 1) {
+    appendJournal(ctx.sqlite, {
+      kind: 'print_failed',
+      actorId: null,
+      payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, error: reason, inDoubt: false },
+      at: ctx.clock(),
+    });
+  }
 }
 
 function refuse(ctx: Ctx, job: JobRow, error: AppError): never {
@@ -153,9 +164,20 @@ function refuse(ctx: Ctx, job: JobRow, error: AppError): never {
   throw error;
 }
 
-function jobBytes(job: JobRow, config: PrinterConfig): Uint8Array {
-  const doc = JSON.parse(job.document) as PrintDocument;
+/** The bytes of a job, from its document once it is checked against the money it prints. */
+function jobBytes(ctx: Ctx, job: JobRow, config: PrinterConfig): Uint8Array {
+  const doc = checkedDocument(ctx.sqlite, job);
   return doc.kind === 'test_page' ? encodeTestPage(doc as TestPageDocument, config.width) : encodeDocument(doc, job.copy_no, config);
+}
+
+/** A job whose document disagrees with the money: failed without a byte sent; the queue goes on. */
+function setAside(ctx: Ctx, job: JobRow, error: AppError): void {
+  ctx.sqlite
+    .transaction(() => {
+      holdPrinterLease(ctx);
+      failUnsent(ctx, job, errorText(error));
+    })
+    .immediate();
 }
 
 async function checkStatus(transport: Transport): Promise<AppError | null> {
@@ -168,12 +190,19 @@ async function checkStatus(transport: Transport): Promise<AppError | null> {
   }
 }
 
-/** Sends one job (false: not sent, see claim); throws the AppError the cashier should see when it did not print. */
-async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<boolean> {
-  const bytes = jobBytes(job, printer.config);
+/** Sends one job; throws the AppError the cashier should see when it did not print. */
+async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<'printed' | 'skipped' | 'set_aside'> {
+  let bytes: Uint8Array;
+  try {
+    bytes = jobBytes(ctx, job, printer.config);
+  } catch (error) {
+    if (!isAppError(error) || error.code !== 'PRINT_DOCUMENT_MISMATCH') throw error;
+    setAside(ctx, job, error);
+    return 'set_aside';
+  }
   const before = await checkStatus(printer.transport);
   if (before !== null) refuse(ctx, job, before);
-  if (!claim(ctx, job)) return false;
+  if (!claim(ctx, job)) return 'skipped';
   try {
     const doc = JSON.parse(job.document) as PrintDocument;
     const previewPng =
@@ -206,7 +235,7 @@ async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<boolea
       });
     })
     .immediate();
-  return true;
+  return 'printed';
 }
 
 const running = new WeakMap<Ctx, Promise<unknown>>();
@@ -227,11 +256,14 @@ async function drainOnce(ctx: Ctx, printer: Printer): Promise<DrainResult> {
   try {
     const replaced = recoverInDoubt(ctx);
     const printed: number[] = [];
+    const setAsideJobs: number[] = [];
     const next = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1");
     for (let job = next.get() as JobRow | undefined; job !== undefined; job = next.get() as JobRow | undefined) {
-      if (await printJob(ctx, printer, job)) printed.push(job.id);
+      const outcome = await printJob(ctx, printer, job);
+      if (outcome === 'printed') printed.push(job.id);
+      if (outcome === 'set_aside') setAsideJobs.push(job.id);
     }
-    return { printed, replaced };
+    return { printed, setAside: setAsideJobs, replaced };
   } finally {
     releasePrinterLease(ctx);
   }
