@@ -31,9 +31,10 @@ const DOCUMENT_KIND: Record<string, PrintDocument['kind']> = {
 
 /**
  * The job's document, parsed, when it says what the money says; otherwise AppError
- * PRINT_DOCUMENT_MISMATCH naming the job, its receipt and the fields that differ.
+ * PRINT_DOCUMENT_MISMATCH naming the job, its receipt and the fields that differ. `states`: payments
+ * already read (verify reads them a page of jobs at a time); the job's payment is read otherwise.
  */
-export function checkedDocument(sqlite: Sqlite, job: StoredJob): PrintDocument {
+export function checkedDocument(sqlite: Sqlite, job: StoredJob, states?: Map<number, PaymentState>): PrintDocument {
   const refuse = (what: string, receiptNo?: string): never => {
     const of = receiptNo === undefined ? '' : ` của biên nhận ${receiptNo}`;
     throw new AppError('PRINT_DOCUMENT_MISMATCH', `Lệnh in ${job.id} (${job.kind})${of} không được in: ${what}.`, { jobId: job.id });
@@ -50,7 +51,7 @@ export function checkedDocument(sqlite: Sqlite, job: StoredJob): PrintDocument {
     if (doc.kind === 'z_report') checkZReport(sqlite, job, refuse);
     return doc;
   }
-  const p = job.payment_id === null ? undefined : paymentState(sqlite, job.payment_id);
+  const p = job.payment_id === null ? undefined : states === undefined ? paymentState(sqlite, job.payment_id) : states.get(job.payment_id);
   if (p === undefined) return refuse('không có khoản thu nào tương ứng');
   const differs = diffPaths(printedFacts(doc), expectedFacts(doc.kind, p));
   if (differs.length > 0) refuse(`nội dung khác với khoản thu (${differs.join(', ')})`, p.facts.receiptNo);

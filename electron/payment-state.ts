@@ -3,6 +3,7 @@
  * its facts in the journal's shape, its void, its export marks. verify reads every payment this way
  * to hold it against the journal; the printer reads one to check a document before printing it.
  */
+import type { Statement } from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import type { Sqlite } from './db/open.ts';
 import type { Tables } from './db/tables.ts';
@@ -96,8 +97,34 @@ export function stateOfRows(rows: PaymentStateRow[]): PaymentState {
   };
 }
 
+/** Rows as paymentStateSql returns them, one payment's state at a time. */
+export function forEachState(rows: Iterable<PaymentStateRow>, visit: (state: PaymentState) => void): void {
+  let group: PaymentStateRow[] = [];
+  for (const row of rows) {
+    if (group.length > 0 && group[0]!.id !== row.id) {
+      visit(stateOfRows(group));
+      group = [];
+    }
+    group.push(row);
+  }
+  if (group.length > 0) visit(stateOfRows(group));
+}
+
+// Prepared once per connection: every collect reads its payment back, every print checks one.
+const byId = new WeakMap<Sqlite, Statement>();
+
 /** One payment's state, or undefined when there is no such payment. */
 export function paymentState(sqlite: Sqlite, paymentId: number): PaymentState | undefined {
-  const rows = sqlite.prepare(paymentStateSql('p.id = ?')).all(paymentId) as PaymentStateRow[];
+  let stmt = byId.get(sqlite);
+  if (stmt === undefined) byId.set(sqlite, (stmt = sqlite.prepare(paymentStateSql('p.id = ?'))));
+  const rows = stmt.all(paymentId) as PaymentStateRow[];
   return rows.length === 0 ? undefined : stateOfRows(rows);
+}
+
+/** The states of the given payments, by id (those that exist), in one pass. */
+export function paymentStates(sqlite: Sqlite, ids: number[]): Map<number, PaymentState> {
+  const states = new Map<number, PaymentState>();
+  const rows = sqlite.prepare(paymentStateSql('p.id IN (SELECT value FROM json_each(?))')).iterate(JSON.stringify(ids)) as Iterable<PaymentStateRow>;
+  forEachState(rows, (state) => states.set(state.facts.paymentId, state));
+  return states;
 }

@@ -9,6 +9,7 @@ import type { Sqlite } from './db/open.ts';
 import { isAppError } from './core/errors.ts';
 import type { ZReportDocument } from './core/documents.ts';
 import { checkedDocument, type StoredJob } from './document-check.ts';
+import { paymentStates } from './payment-state.ts';
 import { verifyJournal, type ChainCheck } from './journal.ts';
 import { requireSetting } from './settings.ts';
 import { checkAnchors, manifestAnchors, type Anchor } from './verify/anchors.ts';
@@ -68,10 +69,11 @@ function checkDocuments(sqlite: Sqlite, problems: Problems, anchors: Anchor[]): 
   const page = sqlite.prepare('SELECT id, kind, payment_id, document FROM print_jobs WHERE id > ? ORDER BY id LIMIT 1000');
   let checked = 0;
   for (let jobs = page.all(0) as StoredJob[]; jobs.length > 0; jobs = page.all(jobs[jobs.length - 1]!.id) as StoredJob[]) {
+    const states = paymentStates(sqlite, [...new Set(jobs.flatMap((j) => (j.payment_id === null ? [] : [j.payment_id])))]);
     for (const job of jobs) {
       checked++;
       try {
-        checkedDocument(sqlite, job);
+        checkedDocument(sqlite, job, states);
       } catch (error) {
         if (!isAppError(error)) throw error;
         problems.add('DOCUMENT_MISMATCH', error.message);

@@ -5,7 +5,7 @@
  */
 import type { Sqlite } from '../db/open.ts';
 import { factsDiff, factsDigest, type PaymentFacts } from '../core/payment-facts.ts';
-import { paymentStateSql, stateOfRows, type PaymentState, type PaymentStateRow } from '../payment-state.ts';
+import { forEachState, paymentStateSql, type PaymentState, type PaymentStateRow } from '../payment-state.ts';
 import type { MoneyLedger } from './ledger.ts';
 import type { Problems } from './problems.ts';
 
@@ -19,22 +19,14 @@ export function reconcilePayments(sqlite: Sqlite, ledger: MoneyLedger, scope: Pa
   const stmt = sqlite.prepare(paymentStateSql(scope.all ? '1' : UNEXPORTED));
   const seen = new Set<number>();
   const changed: Array<{ facts: PaymentFacts; journalId: number }> = [];
-  let group: PaymentStateRow[] = [];
-  const flush = () => {
-    if (group.length === 0) return;
-    const state = stateOfRows(group);
-    group = [];
+  // One pass over a join: better-sqlite3 runs no other statement while an iterator is open.
+  const rows = stmt.iterate({ ids: scope.all ? '[]' : JSON.stringify(scope.segmentIds) }) as Iterable<PaymentStateRow>;
+  forEachState(rows, (state) => {
     seen.add(state.facts.paymentId);
     checkPayment(state, ledger, problems);
     const journaled = ledger.payments.get(state.facts.paymentId);
     if (journaled !== undefined && journaled.digest !== factsDigest({ ...state.facts })) changed.push({ facts: state.facts, journalId: journaled.journalId });
-  };
-  // One pass over a join: better-sqlite3 runs no other statement while an iterator is open.
-  for (const row of stmt.iterate({ ids: scope.all ? '[]' : JSON.stringify(scope.segmentIds) }) as Iterable<PaymentStateRow>) {
-    if (group.length > 0 && group[0]!.id !== row.id) flush();
-    group.push(row);
-  }
-  flush();
+  });
 
   const journalPayload = sqlite.prepare('SELECT payload FROM journal WHERE id = ?').pluck();
   for (const { facts, journalId } of changed) {
