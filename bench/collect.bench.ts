@@ -52,7 +52,7 @@ export async function run(): Promise<void> {
   const result = exportClearing(ctx, { outDir: join(dataDir, 'exports') });
   const exportMs = ms(t0);
   const rows = result.code === 'EXPORTED' ? result.manifest.rowCount : 0;
-  console.log(`export: ${rows} payment lines of ${i} payments in ${exportMs.toFixed(0)} ms (budget <= 1000 ms), of which the reconciliation before it ${checkMs.toFixed(0)} ms (${check.length} problems)`);
+  console.log(`export: ${rows} payment lines of ${i} payments in ${exportMs.toFixed(0)} ms (budget <= 1000 ms), of which the reconciliation before it ${checkMs.toFixed(0)} ms (${check.count} problems)`);
   t0 = process.hrtime.bigint();
   const verified = verifyStore(ctx);
   console.log(`verify (whole database, after the export): ${ms(t0).toFixed(0)} ms, ${verified.ok ? 'passed' : `FAILED: ${verified.problems[0]?.message}`}`);

@@ -52,7 +52,8 @@ export function verifyStore(ctx: Ctx, options: VerifyOptions = {}): VerifyResult
   const anchors: Anchor[] = reconcileBatches(sqlite, ledger, problems);
   const printJobs = checkDocuments(sqlite, problems, anchors);
   if (options.manifestsDir !== undefined) anchors.push(...manifestAnchors(sqlite, options.manifestsDir, requireSetting(sqlite, 'point_code'), ledger.carried.batches, problems));
-  for (const hash of options.anchors ?? []) anchors.push({ source: 'Mã kiểm tra nhật ký đã in', id: null, hash: hash.trim().toLowerCase() });
+  // Typed from the paper, where the hash is printed in groups over several lines.
+  for (const hash of options.anchors ?? []) anchors.push({ source: 'Mã kiểm tra nhật ký đã in', id: null, hash: hash.replace(/\s+/g, '').toLowerCase() });
   checkAnchors(sqlite, anchors, problems);
   return {
     ok: integrity === 'ok' && journal.ok && problems.count === 0,
@@ -101,7 +102,7 @@ function zReportAnchor(job: StoredJob): Anchor[] {
  * work rather than to the whole history: the schema, the journal since the last export (chain and
  * money events), and every payment that batch would write or list as voided against those rows.
  */
-export function exportCheck(sqlite: Sqlite): VerifyProblem[] {
+export function exportCheck(sqlite: Sqlite): { list: VerifyProblem[]; count: number } {
   const problems = new Problems(20);
   checkSchema(sqlite, problems);
   // The last export row, found from the end: only the rows since then are read.
@@ -110,5 +111,5 @@ export function exportCheck(sqlite: Sqlite): VerifyProblem[] {
   const chain = verifyJournal(sqlite, { afterId, onRow: (row) => foldRow(ledger, row, problems) });
   if (!chain.ok) problems.add('JOURNAL_BROKEN', `Nhật ký bị sửa từ dòng ${chain.firstBadId}.`);
   reconcilePayments(sqlite, ledger, { all: false, segmentIds: [...ledger.payments.keys()] }, problems);
-  return problems.list;
+  return { list: problems.list, count: problems.count };
 }

@@ -81,6 +81,9 @@ test('[#2] verify sees a payment voided by SQL, and the export refuses to write 
   assert.equal(cli.code, 2);
   assert.match(cli.err, /\[VERIFY_FAILED\]/);
   assert.match(cli.err, new RegExp(`VOID_NOT_JOURNALED.*${victim.receiptNo}`));
+  const io = captureIo();
+  assert.equal(await main(['export', '--out', w.usb, '--data-dir', w.ctx.dataDir], io), 2);
+  assert.match(io.err(), new RegExp(`^\\[EXPORT_VERIFY_FAILED\\] .*${victim.receiptNo}.*không ghi tệp gạch nợ nào`));
 });
 
 test('[#2] verify sees a line and a payment total lowered behind dropped triggers, put back or not', () => {
@@ -164,7 +167,8 @@ test('[#2] verify sees a journal cut back behind a Z report: the stored report a
   assert.equal(verifyStore(w.ctx).ok, true, 'with the report gone too, only the paper remembers');
   assert.deepEqual(codes(w.ctx, { anchors: [report.chainHead] }), ['ANCHOR_MISSING']);
   w.ctx.close();
-  const cli = await cliVerify(w.ctx.dataDir, ['--anchor', report.chainHead]);
+  // Typed from the paper as printed: four groups of 16 hex digits.
+  const cli = await cliVerify(w.ctx.dataDir, ['--anchor', report.chainHead.match(/.{16}/g)!.join(' ')]);
   assert.equal(cli.code, 2);
   assert.match(cli.err, /ANCHOR_MISSING/);
 });

@@ -216,12 +216,12 @@ function storedFiles(row: BatchRow, outDir: string): { manifest: ClearingManifes
  * changed behind the journal's back is never written.
  */
 function refuseUnreconciled(sqlite: Sqlite): void {
-  const problems = exportCheck(sqlite);
-  if (problems.length === 0) return;
+  const { list, count } = exportCheck(sqlite);
+  if (count === 0) return;
   throw new AppError(
     'EXPORT_VERIFY_FAILED',
-    `Số liệu thu tiền không khớp với nhật ký (${problems[0]!.message}${problems.length > 1 ? ` và ${problems.length - 1} điều khác` : ''}): không ghi tệp gạch nợ nào. Hãy chạy "diemthu verify" và báo bộ phận kỹ thuật.`,
-    { problems },
+    `Số liệu thu tiền không khớp với nhật ký (${list[0]!.message}${count > 1 ? ` và ${count - 1} điểm khác` : ''}): không ghi tệp gạch nợ nào. Hãy chạy "diemthu verify" và báo bộ phận kỹ thuật.`,
+    { problems: list, problemCount: count },
   );
 }
 

@@ -1,0 +1,14 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+const root = process.argv[2]!;
+const { openContext } = await import(`${root}/electron/context.ts`);
+const { exportClearing } = await import(`${root}/electron/cmis/write-clearing.ts`);
+const dir = mkdtempSync(join(tmpdir(), 'vexp-'));
+cpSync('/tmp/vprof/base-14000', dir, { recursive: true });
+const ctx = openContext(dir);
+const c0 = process.cpuUsage(); const t0 = process.hrtime.bigint();
+const r = exportClearing(ctx, { outDir: join(dir, 'out') });
+const c = process.cpuUsage(c0);
+console.log(root.includes('old') ? 'old' : 'new', r.code, r.manifest?.rowCount, 'cpu', ((c.user + c.system) / 1000).toFixed(0), 'wall', (Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0));
+ctx.close();
