@@ -161,6 +161,8 @@ export interface StartOptions {
   dataDir?: string;
   /** The services' clock (default: the real one). */
   clock?: Clock;
+  /** Runs around every handler call (a test can lose an answer on the way back, as a crashed window would). */
+  around?: (channel: string, call: () => unknown) => unknown;
 }
 
 let shared: Promise<{ browser: Browser; origin: string; server: Server }> | null = null;
@@ -220,7 +222,8 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const counted = new Proxy(handlers, {
     get: (target, name: string) => {
       const fn = target[name as keyof Handlers] as ((r: unknown) => unknown) | undefined;
-      return fn === undefined ? undefined : (request: unknown) => (calls.push(name), fn(request));
+      if (fn === undefined) return undefined;
+      return (request: unknown) => (calls.push(name), options.around === undefined ? fn(request) : options.around(name, () => fn(request)));
     },
   });
   await page.exposeBinding('__diemthuInvoke', (source, channel: string, payload: unknown) =>
