@@ -267,3 +267,21 @@ test('verify passes after a forced restore of an older backup: carried receipt n
   assert.equal(result.ok, true);
   ctx.close();
 });
+
+test('[#2] verify sees a reconnection order moved in time or cancelled by SQL, and the export refuses it', () => {
+  const deeds: [string, string[]][] = [
+    // the printed order names the time too
+    ["requested_at = '2026-11-26T01:00:00.000Z'", ['DOCUMENT_MISMATCH', 'RECONNECTION_ORDER_CHANGED']],
+    ["cancelled_at = '2026-11-27T03:00:00.000Z'", ['RECONNECTION_ORDER_CHANGED']],
+  ];
+  for (const [deed, expected] of deeds) {
+    const w = day();
+    w.ctx.sqlite.prepare("INSERT INTO settings (key, value) VALUES ('reconnection_fee', '50000')").run();
+    seedSnapshot(w.ctx, [{ maKhang: 'PC12AA0000009', tenKhang: 'Võ Văn Cắt', dchiKhang: '5 Lê Lợi', tthaiCat: true, bills: [{ idHdon: 'HD-X11', thang: 11, nam: 2026, soTien: 80_000 }] }]);
+    const cut = collectPayment(w.ctx, { customer: 'PC12AA0000009', cashierId: w.cashier.id, idempotencyKey: 'k-cut' });
+    w.ctx.sqlite.exec(`UPDATE reconnection_orders SET ${deed} WHERE id = ${cut.reconnectionOrderId}`);
+    assert.deepEqual(codes(w.ctx), expected, deed);
+    assertExportRefused(w);
+    w.ctx.close();
+  }
+});

@@ -64,8 +64,12 @@ function checkPayment(state: PaymentState, ledger: MoneyLedger, problems: Proble
     problems.add('VOID_CHANGED', `${receipt}: lần hủy trong bảng (lúc, người hủy, lý do) khác với nhật ký.`);
   }
   if (state.linesVoided.some((v) => v !== (voided !== null))) problems.add('VOID_CHANGED', `${receipt}: dấu hủy của các dòng chi tiết không theo khoản thu.`);
+  // The order is made with the payment (same time) and cancelled with its void (same time).
   if (state.order !== null && state.order.cancelledAt !== (voided?.voidedAt ?? null)) {
-    problems.add('VOID_CHANGED', `${receipt}: lệnh đóng điện số ${state.order.id} ${voided !== null ? 'chưa được hủy theo khoản thu' : 'bị hủy mà khoản thu còn hiệu lực'}.`);
+    problems.add('RECONNECTION_ORDER_CHANGED', `${receipt}: lệnh đóng điện số ${state.order.id} ${voided !== null ? 'chưa được hủy theo khoản thu' : 'bị hủy mà khoản thu còn hiệu lực'}.`);
+  }
+  if (state.order !== null && state.order.requestedAt !== facts.paidAt) {
+    problems.add('RECONNECTION_ORDER_CHANGED', `${receipt}: lệnh đóng điện số ${state.order.id} ghi lúc ${state.order.requestedAt}, khoản thu lúc ${facts.paidAt}.`);
   }
 
   const carried = (batch: number | null) => batch !== null && ledger.carried.batches.has(batch);
