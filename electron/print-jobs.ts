@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Sqlite } from './db/open.ts';
 import type { PrintDocument } from './core/documents.ts';
 
@@ -18,7 +19,7 @@ export interface NewPrintJob {
 export function enqueuePrintJob(sqlite: Sqlite, job: NewPrintJob): number {
   const row = sqlite
     .prepare('INSERT INTO print_jobs (kind, payment_id, copy_no, document, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
-    .get(job.kind, job.paymentId, job.copyNo, JSON.stringify(job.document), job.at.toISOString()) as { id: number };
+    .get(job.kind, job.paymentId, job.copyNo, documentText(job.document), job.at.toISOString()) as { id: number };
   return row.id;
 }
 
@@ -41,4 +42,14 @@ export function countSetAside(sqlite: Sqlite): number {
     )
     .get() as { n: number };
   return row.n;
+}
+
+/** A document as print_jobs.document stores it (copies of a job keep the same text). */
+function documentText(document: PrintDocument): string {
+  return JSON.stringify(document);
+}
+
+/** SHA-256 of a document's stored text, or of the text itself. */
+export function documentSha256(document: PrintDocument | string): string {
+  return createHash('sha256').update(typeof document === 'string' ? document : documentText(document)).digest('hex');
 }

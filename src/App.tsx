@@ -74,8 +74,11 @@ export function App() {
         setCounter((c) => collected(c, { visit: visitNo, customer: who, result }));
         refreshStatus();
       } catch (error) {
+        const failure = failureOf(error);
+        // The attempt's payment was voided since: pressing again is a new payment, with a new key.
+        if (failure.code === 'PAYMENT_VOIDED' && attempt.current?.key === key) attempt.current = null;
         outcomes.current += 1;
-        setCounter((c) => collected(c, { visit: visitNo, customer: who, error: failureOf(error) }));
+        setCounter((c) => collected(c, { visit: visitNo, customer: who, error: failure }));
       }
     },
     [refreshStatus],

@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
+import { checkedDocument } from '../../document-check.ts';
 import { printerFromSettings } from '../../devices/printer/open.ts';
 import { drainOutbox } from '../../devices/printer/outbox.ts';
-import { readJobDocument, type StoredJob } from '../../devices/printer/job-document.ts';
+import type { StoredJob } from '../../devices/printer/job-document.ts';
 import { renderPreviewPng } from '../../devices/printer/preview.ts';
 
 /**
@@ -25,8 +26,9 @@ export const printCommand: Command = {
         | undefined;
       if (row === undefined) throw new AppError('PRINT_JOB_NOT_FOUND', `Không có lệnh in số ${values.preview}.`);
       const width = values.width === '384' ? 384 : 576;
+      // Previewed as it would print: a document that disagrees with its money is refused here too.
       const out = resolve(values.out);
-      writeFileSync(out, await renderPreviewPng(readJobDocument(ctx.sqlite, row), row.copy_no, width));
+      writeFileSync(out, await renderPreviewPng(checkedDocument(ctx.sqlite, row), row.copy_no, width));
       return { json: { jobId: row.id, out, width }, text: `Đã ghi ảnh xem trước vào ${out}.` };
     }
     const printer = printerFromSettings(ctx);

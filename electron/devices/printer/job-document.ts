@@ -83,6 +83,7 @@ const zReport = z.object({
   expectedCash: dong.nullable(),
   countedCash: dong.nullable(),
   variance: dong.nullable(),
+  chainHeadId: z.number().int().nonnegative(),
   chainHead: text,
 });
 

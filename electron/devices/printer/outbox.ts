@@ -21,6 +21,9 @@
  * - No step waits on the printer without end: each transport bounds its writes (./deadline.ts) and
  *   this module bounds each status read and write again, so a printer that stops reading costs one
  *   job in doubt and a PRINTER_TIMEOUT for the status bar, never a pass that does not end.
+ * - A document that does not say what its money says (a receipt, copy, void slip or reconnection order
+ *   against its payment's rows, a Z report against its journal row: ../../document-check.ts) is never
+ *   sent: it is set aside ('failed', PRINT_DOCUMENT_MISMATCH) and the next job prints.
  * Every outcome is journaled ('print', 'print_failed') in the transaction that records it.
  *
  * Only the process holding the printer lease (./lease.ts) drains, and a job is claimed 'sending' only
@@ -31,9 +34,9 @@ import type { Ctx } from '../../context.ts';
 import type { PrintDocument } from '../../core/documents.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import { appendJournal } from '../../journal.ts';
+import { checkedDocument } from '../../document-check.ts';
 import { holdPrinterLease, releasePrinterLease } from './lease.ts';
 import { encodeDocument, encodeTestPage } from './encode-escpos.ts';
-import { readJobDocument } from './job-document.ts';
 import { renderPreviewPng } from './preview.ts';
 import { statusProblem } from './status.ts';
 import { DEFAULT_WRITE_TIMEOUT_MS, STEP_GRACE_MS, withDeadline } from './deadline.ts';
@@ -207,10 +210,13 @@ function jobBytes(doc: PrintDocument, copyNo: number, config: PrinterConfig): Ui
   return doc.kind === 'test_page' ? encodeTestPage(doc, config.width) : encodeDocument(doc, copyNo, config);
 }
 
-/** The job's document, or the AppError that makes it unprintable as stored (the job is then set aside). */
+/**
+ * The job's document, or the AppError that makes it unprintable as stored (the job is then set aside):
+ * unreadable, or not saying what its money says.
+ */
 function printable(ctx: Ctx, job: JobRow): PrintDocument | AppError {
   try {
-    return readJobDocument(ctx.sqlite, job);
+    return checkedDocument(ctx.sqlite, job);
   } catch (error) {
     if (isAppError(error)) return error;
     throw error;

@@ -16,17 +16,16 @@ import type { PrintDocument } from '../../../electron/core/documents.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { ipcWorld } from '../../helpers/ipc-world.ts';
+import { enqueueBacked } from '../../helpers/backed-jobs.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
-import { receipt, voidSlip, zReport } from '../../../fixtures/receipts/documents.ts';
+import { receipt, zReport } from '../../../fixtures/receipts/documents.ts';
 import { FakePrinter, FakeTransport } from './fake-printer.ts';
 
 function context(dir = tempDir()): Ctx {
   return openContext(dir, { clock: steppingClock(new Date('2026-11-27T03:00:00Z')), newId: sequentialIds() });
 }
 
-function enqueue(ctx: Ctx, document: PrintDocument, kind: PrintJobKind = 'receipt'): number {
-  return enqueuePrintJob(ctx.sqlite, { kind, paymentId: null, copyNo: 0, document, at: ctx.clock() });
-}
+const enqueue = enqueueBacked;
 
 /** A job whose stored document was damaged (a disk error, a hand edit): the raw text replaces it. */
 function damaged(ctx: Ctx, text: string, kind: PrintJobKind = 'receipt'): number {
@@ -71,7 +70,7 @@ test('[#18] one unreadable print job does not block the outbox: each bad job is 
   const ctx = context();
   const first = enqueue(ctx, receipt);
   const bad = badJobs(ctx);
-  const slip = enqueue(ctx, voidSlip, 'void_slip');
+  const slip = enqueue(ctx, receipt, 'reprint');
   const last = enqueue(ctx, zReport, 'z_report');
   const device = new FakePrinter();
   const printer: Printer = { transport: new FakeTransport(device), config: { width: 576, mode: 'tcvn3-epson' } };

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { SerialPortMock } from 'serialport';
 import { openContext, type Ctx } from '../../../electron/context.ts';
 import { steppingClock, sequentialIds } from '../../../electron/core/clock.ts';
-import { enqueuePrintJob } from '../../../electron/print-jobs.ts';
 import { drainOutbox, type Printer } from '../../../electron/devices/printer/outbox.ts';
 import type { Transport, TransportEvents } from '../../../electron/devices/printer/printer.ts';
 import type { PrinterStatus } from '../../../electron/devices/printer/status.ts';
@@ -25,6 +24,7 @@ import { APP_ENTRY_URL } from '../../../electron/security.ts';
 import type { ReceiptDocument } from '../../../electron/core/documents.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { seedSnapshot } from '../../helpers/seed.ts';
+import { enqueueBacked } from '../../helpers/backed-jobs.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
 import { receipt } from '../../../fixtures/receipts/documents.ts';
 
@@ -108,7 +108,7 @@ const jobRows = (ctx: Ctx) =>
 test('[#17] a network printer that stops reading stalls nothing: the write times out, that job is in doubt (failed + BẢN SAO copy), the pass ends, the rest print when it reads again', async (t) => {
   const ctx = context();
   t.after(() => ctx.close());
-  const ids = Array.from({ length: LONG_JOBS }, () => enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: longReceipt, at: ctx.clock() }));
+  const ids = Array.from({ length: LONG_JOBS }, () => enqueueBacked(ctx, longReceipt));
   const peer = await jammedPrinter();
   t.after(() => peer.close());
   // One-way (status: false), as many network printers are set up: nothing but the write itself can notice.
@@ -234,7 +234,7 @@ class HungTransport extends EventEmitter<TransportEvents> implements Transport {
 test('[#17] the outbox bounds every device step itself, so no transport can stall a pass', async (t) => {
   const ctx = context();
   t.after(() => ctx.close());
-  const id = enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: receipt, at: ctx.clock() });
+  const id = enqueueBacked(ctx, receipt);
   const transport = new HungTransport();
   const printer: Printer = { transport, config: { width: 576, mode: 'raster' }, stepTimeoutMs: 300 };
 
@@ -250,12 +250,13 @@ test('[#17] the outbox bounds every device step itself, so no transport can stal
 test('[#17] the cashier sees the printer error, and receipts taken meanwhile print once the printer reads again, without a restart', async (t) => {
   const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T02:00:00Z')), newId: sequentialIds('k') });
   initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Chợ Mới' });
-  const { ids } = seedSnapshot(ctx, [
-    { maKhang: 'PC12AA0012345', tenKhang: 'Nguyễn Văn An', dchiKhang: '12 Lê Lợi', bills: [{ idHdon: 'HD1', thang: 10, nam: 2026, soTien: 200_000, tienGtgt: 16_000 }] },
-  ]);
   const head = addUser(ctx, { code: 'GS00', name: 'Trưởng điểm', role: 'supervisor', pin: '481500', approvedBy: [] }, { N: 2 ** 10, r: 8, p: 1 });
-  addUser(ctx, { code: 'TN01', name: 'Thu Ngân', role: 'cashier', pin: '481516', approvedBy: [head.id] }, { N: 2 ** 10, r: 8, p: 1 });
-  for (let i = 0; i < LONG_JOBS; i++) enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: longReceipt, at: ctx.clock() });
+  addUser(ctx, { code: 'TN09', name: 'Thu Ngân', role: 'cashier', pin: '481516', approvedBy: [head.id] }, { N: 2 ** 10, r: 8, p: 1 });
+  for (let i = 0; i < LONG_JOBS; i++) enqueueBacked(ctx, longReceipt);
+  // the snapshot after the sample receipts' own: the customer's bill is outstanding
+  const { ids } = seedSnapshot(ctx, [
+    { maKhang: 'PC12AA0012399', tenKhang: 'Nguyễn Văn An', dchiKhang: '12 Lê Lợi', bills: [{ idHdon: 'HD1', thang: 10, nam: 2026, soTien: 200_000, tienGtgt: 16_000 }] },
+  ]);
   const peer = await jammedPrinter();
   t.after(() => peer.close());
   setSettings(ctx.sqlite, { printer: { transport: 'tcp', port: `127.0.0.1:${peer.port}`, width: 576, mode: 'raster', status: false, writeTimeoutMs: 400 } }, null, ctx.clock());
@@ -280,7 +281,7 @@ test('[#17] the cashier sees the printer error, and receipts taken meanwhile pri
   await until(() => sent.some(isError), 'the printer error reaches the window', 30_000);
   const shown = sent.find(isError)![1];
   assert.match(shown.message ?? '', /\(PRINTER_TIMEOUT\)$/);
-  await call('login', { code: 'TN01', pin: '481516' });
+  await call('login', { code: 'TN09', pin: '481516' });
   await call('openShift', { openingFloat: 0 });
   const status = (await call('status')) as { printer: { state: string; message: string }; printJobsWaiting: number };
   assert.equal(status.printer.state, 'error');
@@ -288,7 +289,7 @@ test('[#17] the cashier sees the printer error, and receipts taken meanwhile pri
   assert.ok(status.printJobsWaiting > 0);
 
   // A payment taken while the printer is jammed: committed at once, its receipt waits.
-  const paid = (await call('collect', { customerId: ids.get('PC12AA0012345'), idempotencyKey: 'attempt-jam-01' })) as { paymentId: number };
+  const paid = (await call('collect', { customerId: ids.get('PC12AA0012399'), idempotencyKey: 'attempt-jam-01' })) as { paymentId: number };
   peer.resume();
   await call('printerTestPage'); // any kick; the loop would also come back by itself at its interval
   await until(
