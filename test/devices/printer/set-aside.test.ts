@@ -12,7 +12,6 @@ import { main } from '../../../electron/cli/diemthu.ts';
 import { exportClearing } from '../../../electron/cmis/write-clearing.ts';
 import { collectPayment } from '../../../electron/payments.ts';
 import { lookupCode } from '../../../electron/customers.ts';
-import type { PrintDocument } from '../../../electron/core/documents.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { captureIo } from '../../helpers/capture-io.ts';
 import { ipcWorld } from '../../helpers/ipc-world.ts';
