@@ -49,7 +49,7 @@ test('[#19] a receipt whose stored document says 1 đ is set aside, never printe
   assert.ok(texts.every((t) => !/TỔNG CỘNG:\s*1 đ|Một đồng/i.test(t)), texts.join('\n----\n'));
   assert.ok(texts.every((t) => !t.includes(victim.receiptNo) || t.includes('LỆNH ĐÓNG ĐIỆN')), 'no receipt of the victim came out');
   assert.ok(texts.some((t) => t.includes(other.receiptNo)), 'the next receipt printed');
-  assert.deepEqual(result.setAside, [victim.printJobId]);
+  assert.deepEqual(result.setAside.map((s) => [s.jobId, s.code]), [[victim.printJobId, 'PRINT_DOCUMENT_MISMATCH']]);
   assert.ok(result.printed.includes(other.printJobId));
   const row = job(w.ctx, victim.printJobId);
   assert.equal(row.status, 'failed');
@@ -124,7 +124,7 @@ for (const [what, edit] of edits) {
     const id = edit(w);
     const device = new FakePrinter();
     const result = await drainOutbox(w.ctx, printerOn(device));
-    assert.deepEqual(result.setAside, [id]);
+    assert.deepEqual(result.setAside.map((s) => [s.jobId, s.code]), [[id, 'PRINT_DOCUMENT_MISMATCH']]);
     assert.equal(result.printed.includes(id), false);
     assert.match(job(w.ctx, id).last_error ?? '', /^PRINT_DOCUMENT_MISMATCH: /);
     const problems = verifyStore(w.ctx).problems;
