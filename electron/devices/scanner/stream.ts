@@ -5,6 +5,7 @@
  * outcome and never throws: a bad read must not take the collection screen down.
  */
 import type { Clock } from '../../core/clock.ts';
+import { normaliseCode } from '../../core/fold.ts';
 
 export type ScanSource = 'wedge' | 'hid' | 'serial';
 
@@ -70,7 +71,9 @@ export function createScanStream(options: ScanStreamOptions): ScanStream {
 
   function check(raw: unknown): { code: string } | { reason: ScanRejectReason } {
     if (typeof raw !== 'string') return { reason: raw === undefined || raw === null ? 'EMPTY' : 'BAD_CHARACTERS' };
-    const code = raw.trim().toUpperCase();
+    if (raw.length > 4 * maxLength) return { reason: 'TOO_LONG' }; // not worth normalising
+    // The one code normaliser (a scan through a chat window or a full-width input method still finds the customer).
+    const code = normaliseCode(raw);
     if (code === '') return { reason: 'EMPTY' };
     if (code.length > maxLength) return { reason: 'TOO_LONG' };
     if (!CODE_PATTERN.test(code)) return { reason: 'BAD_CHARACTERS' };
