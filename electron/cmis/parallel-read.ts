@@ -25,7 +25,6 @@ const MAX_IN_FLIGHT = 4;
 const STALL_MS = 60_000;
 /** The reader's live data is one batch and a fold memo; a small old generation keeps the import's RSS down. */
 const READER_LIMITS = { maxOldGenerationSizeMb: 96 };
-const WATCH_LIMITS = { maxOldGenerationSizeMb: 16 };
 // Slots of the shared Int32Array.
 const PRODUCED = 0;
 const CONSUMED = 1;
@@ -102,7 +101,6 @@ export function openSnapshotReader(path: string, workerModule: URL = defaultWork
   const worker = new Worker(workerModule, {
     workerData: input,
     transferList: [rows.port2, watch.port2],
-    resourceLimits: WATCH_LIMITS,
     ...(process.features.typescript === false ? {} : { execArgv: [] }),
   });
   worker.unref();
