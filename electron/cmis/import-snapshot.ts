@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
 import { AppError } from '../core/errors.ts';
+import { printable, startsLikeFormula } from '../core/cell-text.ts';
 import { compactDate, localParts } from '../core/local-time.ts';
 import { formatDong, MAX_SNAPSHOT_TOTAL } from '../core/money.ts';
 import { appendJournal } from '../journal.ts';
@@ -533,7 +534,11 @@ function computeReimport(sqlite: Sqlite, sid: number, previous: number | null, b
   };
 }
 
-/** The rejects file of a supervised import: UTF-8 with BOM, one line per skipped row with its reasons and original text. */
+/**
+ * The rejects file of a supervised import: UTF-8 with BOM, one line per skipped row with its reasons
+ * and original text. A supervisor opens it in a spreadsheet: control characters are shown as \xNN
+ * and a text a spreadsheet would run gets a leading apostrophe (it then shows as text).
+ */
 class RejectsWriter {
   private readonly fd: number;
 
@@ -544,8 +549,11 @@ class RejectsWriter {
   }
 
   write(line: number, problems: Problem[], raw: string | null): void {
-    const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    writeSync(this.fd, `${line},${quote(problems.map(formatProblem).join('; '))},${quote(raw ?? '')}\r\n`);
+    const cell = (text: string) => {
+      const shown = printable(text);
+      return `"${(startsLikeFormula(shown) ? `'${shown}` : shown).replace(/"/g, '""')}"`;
+    };
+    writeSync(this.fd, `${line},${cell(problems.map(formatProblem).join('; '))},${cell(raw ?? '')}\r\n`);
   }
 
   /** Closes the file; removes it when the import did not commit or skipped nothing. */

@@ -6,6 +6,7 @@ import type { Selectable } from 'kysely';
 import type { BillRow } from '../bills.ts';
 import type { Tables } from '../db/tables.ts';
 import { AppError } from '../core/errors.ts';
+import { CONTROL, printable, startsLikeFormula } from '../core/cell-text.ts';
 import { formatAmount, MAX_BILL_AMOUNT, parseAmount } from '../core/money.ts';
 import { parseDate } from '../core/local-time.ts';
 import { normaliseCode } from '../core/fold.ts';
@@ -296,19 +297,11 @@ const UNIT = /^[A-Z0-9]{4,10}$/;
 const CUSTOMER = /^[A-Z0-9]{10,16}$/;
 const PHONE = /^(0\d{9,10}|84\d{9,10})$/;
 const DIGITS = /^\d+$/;
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const p2 = (n: number) => String(n).padStart(2, '0');
 /** A whole number too long for parseAmount (past 2^53): over every bound. */
 const overBound = (text: string): boolean => /^\d{16,}$/.test(text.replace(/[., \u00a0]/g, ''));
 /** Columns that hold numbers (their own rules refuse anything else); every other column is text. */
 const NUMBER_COLUMNS: ReadonlySet<SnapshotColumn> = new Set(['KY', 'THANG', 'NAM', 'DIEN_TTHU', 'SO_TIEN', 'TIEN_GTGT', 'TONG_TIEN']);
-/** What a spreadsheet (the point's own files, opened by CMIS staff) takes as the start of a formula. */
-const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40]); // = + - @
-
-/** A value as a problem shows it: control characters as \xNN, so a message can neither break a line nor drive a terminal. */
-function printable(value: string): string {
-  return CONTROL.test(value) ? value.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`) : value;
-}
 
 /**
  * Validates one record against every per-row rule of the contract's column table. A class with the
@@ -367,10 +360,8 @@ class RowValidator {
           continue;
         }
       }
-      if (NUMBER_COLUMNS.has(column)) continue;
-      const first = value.charCodeAt(0);
-      const v = first === 0x20 || first === 0x09 || first > 0x7f ? value.trim() : value;
-      if (FORMULA_START.has(v.charCodeAt(0))) {
+      if (!NUMBER_COLUMNS.has(column) && startsLikeFormula(value)) {
+        const v = value.trim();
         this.bad(column, v, `bắt đầu bằng "${v[0] ?? ''}": bảng tính sẽ hiểu là công thức; CMIS không xuất giá trị như vậy`);
       }
     }

@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
 import { AppError } from '../core/errors.ts';
+import { CONTROL, startsLikeFormula } from '../core/cell-text.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
 import { appendJournal } from '../journal.ts';
 import { requireSetting } from '../settings.ts';
@@ -121,17 +122,17 @@ function selectVoided(sqlite: Sqlite, batchId: number | null): { id: number; rec
 }
 
 /**
- * A text cell that CMIS staff's spreadsheet would run as a formula (= + - @ first), or that holds a
- * control character (a line break makes two records). The import refuses such fields; this is the
- * last line for data that came in another way (an old or hand-edited database).
+ * A text cell that CMIS staff's spreadsheet would run as a formula, or that holds a control
+ * character (a line break makes two records). The import refuses such fields; this is the last line
+ * for data that came in another way (an old or hand-edited database).
  */
-const UNSAFE_CELL = /^\s*[=+\-@]|[\u0000-\u001f\u007f-\u009f]/;
+const unsafeCell = (cell: string | number | null): boolean => typeof cell === 'string' && (CONTROL.test(cell) || startsLikeFormula(cell));
 
 /** UTF-8 with BOM, CRLF, comma, header row; empty cells for nulls; integers as plain digits. Refuses an unsafe text cell, naming its receipt. */
 function csvBytes(columns: readonly string[], rows: (string | number | null)[][]): Buffer {
   const receipt = columns.indexOf('SO_BIENNHAN');
   for (const row of rows) {
-    const at = row.findIndex((cell) => typeof cell === 'string' && UNSAFE_CELL.test(cell));
+    const at = row.findIndex(unsafeCell);
     if (at !== -1) {
       throw new AppError(
         'EXPORT_UNSAFE_FIELD',

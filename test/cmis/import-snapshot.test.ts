@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { verifyJournal } from '../../electron/journal.ts';
@@ -359,5 +360,28 @@ test('[#22] codes at import are NFKC-folded and stripped of invisible characters
     { ma_dviqly: 'PC12AA', ma_khang: 'PC12AA0000001', ma_the: 'THE0001' },
     { ma_dviqly: 'PC12AA', ma_khang: 'PC12AA0000002', ma_the: null },
   ]);
+  ctx.close();
+});
+
+test('[#20] the rejects file of a supervised import carries no formula and no control character, only their text', () => {
+  const ctx = freshPoint();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  const file = snapshotFile([
+    billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000),
+    `=HYPERLINK("http://evil.example"),PC12AA0000002,Lê Văn B,Thôn 2,0,9002,TD,1,10,2026,1000,80,1080`,
+    `PC12AA,PC12AA0000003,"Lê\u0000Văn C","Thôn 3\r\nxã Ea Tu",0,9003,TD,1,10,2026,1000,80,1080`,
+  ]);
+  const result = importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  assert.deepEqual([result.billCount, result.skippedCount], [1, 2]);
+  const text = readFileSync(result.rejectsFile ?? '', 'utf8');
+  const rows = parse(text.slice(1), { columns: true }) as { DONG: string; LY_DO: string; NOI_DUNG_GOC: string }[];
+  assert.deepEqual(rows.map((r) => r.DONG), ['3', '4']);
+  for (const r of rows) {
+    for (const cell of [r.DONG, r.LY_DO, r.NOI_DUNG_GOC]) {
+      assert.ok(!/^\s*[=+\-@]/.test(cell) && !/[\u0000-\u001f]/.test(cell), JSON.stringify(cell));
+    }
+  }
+  assert.equal(rows[0]?.NOI_DUNG_GOC, `'=HYPERLINK("http://evil.example"),PC12AA0000002,Lê Văn B,Thôn 2,0,9002,TD,1,10,2026,1000,80,1080`);
+  assert.match(rows[1]?.NOI_DUNG_GOC ?? '', /"Lê\\x00Văn C","Thôn 3\\x0d\\x0axã Ea Tu"/);
   ctx.close();
 });
