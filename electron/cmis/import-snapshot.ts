@@ -131,14 +131,15 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
         });
         if (header.unknownColumns.length > 0) loader.warnings.unshift(`Bỏ qua các cột không biết: ${header.unknownColumns.join(', ')}.`);
         // A card two customers hold cannot be fixed by skipping a row: refused even with --skip-invalid.
-        const cards = cardProblems(loader.cardConflicts(), (wanted) => customerLines(options.file, { encoding, profile: options.profile }, wanted));
+        const conflicts = loader.cardConflicts();
+        const cards = cardProblems(conflicts, (wanted) => customerLines(options.file, { encoding, profile: options.profile }, wanted));
         const problemList = loader.problems;
-        if ((loader.problemCount > 0 && !skipping) || cards.length > 0) {
-          const problems = skipping ? cards : [...problemList, ...cards].sort((a, b) => a.line - b.line);
-          const count = (skipping ? 0 : loader.problemCount) + cards.length;
+        if ((loader.problemCount > 0 && !skipping) || conflicts.count > 0) {
+          const problems = (skipping ? cards : [...problemList, ...cards].sort((a, b) => a.line - b.line)).slice(0, MAX_PROBLEMS);
+          const count = (skipping ? 0 : loader.problemCount) + conflicts.count;
           const shown = problems.map(formatProblem);
           const more = count > shown.length ? [`... và ${count - shown.length} lỗi nữa.`] : [];
-          const badRows = (skipping ? 0 : loader.badRows) + cards.length;
+          const badRows = (skipping ? 0 : loader.badRows) + conflicts.count;
           throw new AppError(
             'SNAPSHOT_INVALID',
             `Tệp ${fileName} bị từ chối: ${count} lỗi ở ${badRows} dòng; cơ sở dữ liệu không thay đổi.\n${[...shown, ...more].join('\n')}`,
@@ -249,14 +250,15 @@ function chosenEncoding(facts: FileFacts, override: SnapshotEncoding | undefined
   });
 }
 
-/** A card number held by two customers of the snapshot, or equal to another customer's MA_KHANG. */
-export interface CardConflict {
-  card: string;
-  /** The customer whose MA_THE it is. */
-  holder: string;
-  /** The other customer: holding the same card, or whose MA_KHANG the card is. */
-  other: string;
-  kind: 'card' | 'code';
+/**
+ * Cards of the snapshot a scan could not tell apart: `shared`, the holders of each card two or more
+ * customers hold (in file order); `codes`, cards that are another customer's MA_KHANG. Lists are
+ * bounded (a placeholder card on every row must not make a list per pair); `count` counts them all.
+ */
+export interface CardConflicts {
+  shared: { card: string; holder: string }[];
+  codes: { card: string; holder: string; other: string }[];
+  count: number;
 }
 
 /** The line where each of these customers is first listed in the file (read again: only when a conflict was found). */
@@ -272,25 +274,22 @@ function customerLines(file: string, options: ReadOptions, wanted: ReadonlySet<s
  * Problems naming both lines: a card held twice is refused on every holder after the first, a card
  * that is another customer's code on the card's line.
  */
-function cardProblems(conflicts: CardConflict[], linesOf: (wanted: ReadonlySet<string>) => Map<string, number>): Problem[] {
-  if (conflicts.length === 0) return [];
-  const lines = linesOf(new Set(conflicts.flatMap((c) => [c.holder, c.other])));
+function cardProblems(conflicts: CardConflicts, linesOf: (wanted: ReadonlySet<string>) => Map<string, number>): Problem[] {
+  if (conflicts.count === 0) return [];
+  const lines = linesOf(new Set([...conflicts.shared.map((c) => c.holder), ...conflicts.codes.flatMap((c) => [c.holder, c.other])]));
   const lineOf = (code: string): number => lines.get(code) ?? 0;
-  const problems: Problem[] = [];
-  const holders = new Map<string, Set<string>>();
-  for (const c of conflicts) {
-    if (c.kind === 'code') {
-      problems.push({ line: lineOf(c.holder), column: 'MA_THE', value: c.card, reason: `là mã của khách hàng khác ${c.other} (dòng ${lineOf(c.other)}): quét thẻ sẽ ra khách hàng đó` });
-    } else {
-      const set = holders.get(c.card) ?? new Set<string>();
-      set.add(c.holder).add(c.other);
-      holders.set(c.card, set);
-    }
-  }
-  for (const [card, set] of holders) {
-    const [first, ...later] = [...set].sort((a, b) => lineOf(a) - lineOf(b));
-    for (const code of later) {
-      problems.push({ line: lineOf(code), column: 'MA_THE', value: card, reason: `đã là thẻ của khách hàng ${first ?? ''} (dòng ${lineOf(first ?? '')}): quét thẻ sẽ không biết thu cho ai` });
+  const problems: Problem[] = conflicts.codes.map((c) => ({
+    line: lineOf(c.holder),
+    column: 'MA_THE',
+    value: c.card,
+    reason: `là mã của khách hàng khác ${c.other} (dòng ${lineOf(c.other)}): quét thẻ sẽ ra khách hàng đó`,
+  }));
+  let first = { card: '', holder: '' };
+  for (const c of conflicts.shared) {
+    if (c.card !== first.card) first = c;
+    else {
+      const reason = `đã là thẻ của khách hàng ${first.holder} (dòng ${lineOf(first.holder)}): quét thẻ sẽ không biết thu cho ai`;
+      problems.push({ line: lineOf(c.holder), column: 'MA_THE', value: c.card, reason });
     }
   }
   return problems.sort((a, b) => a.line - b.line);
@@ -450,20 +449,32 @@ class SnapshotLoader {
 
   /**
    * Cards of this snapshot that two customers hold, or that are another customer's code: a scan of
-   * one would find the other. Driven by the card index, so it costs as many probes as customers with a card.
+   * one would find the other. Driven by the card index: as many steps as customers with a card.
    */
-  cardConflicts(): CardConflict[] {
-    return this.sqlite
-      .prepare(
-        `SELECT a.ma_the AS card, a.ma_khang AS holder, b.ma_khang AS other, 'card' AS kind
-           FROM customers a INDEXED BY customers_ma_the JOIN customers b ON b.ma_the = a.ma_the AND b.id > a.id
-          WHERE a.ma_the IS NOT NULL AND +a.last_snapshot_id = @sid AND +b.last_snapshot_id = @sid
-         UNION ALL
-         SELECT a.ma_the, a.ma_khang, b.ma_khang, 'code'
-           FROM customers a INDEXED BY customers_ma_the JOIN customers b ON b.ma_khang = a.ma_the AND b.id <> a.id
-          WHERE a.ma_the IS NOT NULL AND +a.last_snapshot_id = @sid AND +b.last_snapshot_id = @sid`,
-      )
-      .all({ sid: this.sid }) as CardConflict[];
+  cardConflicts(): CardConflicts {
+    const shared = `SELECT ma_the, COUNT(*) AS n FROM customers INDEXED BY customers_ma_the
+                     WHERE ma_the IS NOT NULL AND +last_snapshot_id = @sid GROUP BY ma_the HAVING n > 1`;
+    const codes = `FROM customers a INDEXED BY customers_ma_the JOIN customers b ON b.ma_khang = a.ma_the AND b.id <> a.id
+                   WHERE a.ma_the IS NOT NULL AND +a.last_snapshot_id = @sid AND +b.last_snapshot_id = @sid`;
+    const count = this.sqlite
+      .prepare(`SELECT (SELECT COALESCE(SUM(n - 1), 0) FROM (${shared})) + (SELECT COUNT(*) ${codes})`)
+      .pluck()
+      .get({ sid: this.sid }) as number;
+    if (count === 0) return { shared: [], codes: [], count };
+    return {
+      // Ordered by card, then by id: the order the customers were first listed in the file.
+      shared: this.sqlite
+        .prepare(
+          `SELECT c.ma_the AS card, c.ma_khang AS holder FROM (${shared}) d
+             JOIN customers c INDEXED BY customers_ma_the ON c.ma_the = d.ma_the AND +c.last_snapshot_id = @sid
+            ORDER BY c.ma_the, c.id LIMIT @limit`,
+        )
+        .all({ sid: this.sid, limit: 2 * MAX_PROBLEMS }) as CardConflicts['shared'],
+      codes: this.sqlite
+        .prepare(`SELECT a.ma_the AS card, a.ma_khang AS holder, b.ma_khang AS other ${codes} LIMIT @limit`)
+        .all({ sid: this.sid, limit: MAX_PROBLEMS }) as CardConflicts['codes'],
+      count,
+    };
   }
 
   /** After the last row: the re-import table, the search index, the snapshot's counts. */

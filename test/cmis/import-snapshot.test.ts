@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
+import { importSnapshot, MAX_PROBLEMS } from '../../electron/cmis/import-snapshot.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { verifyJournal } from '../../electron/journal.ts';
 import { addUser } from '../../electron/users.ts';
@@ -383,5 +383,22 @@ test('[#20] the rejects file of a supervised import carries no formula and no co
   }
   assert.equal(rows[0]?.NOI_DUNG_GOC, `'=HYPERLINK("http://evil.example"),PC12AA0000002,Lê Văn B,Thôn 2,0,9002,TD,1,10,2026,1000,80,1080`);
   assert.match(rows[1]?.NOI_DUNG_GOC ?? '', /"Lê\\x00Văn C","Thôn 3\\x0d\\x0axã Ea Tu"/);
+  ctx.close();
+});
+
+test('[#4] one placeholder card on 20,000 customers is refused at once: every holder counted, the list bounded', () => {
+  const ctx = freshPoint();
+  const file = snapshotFile([], 'placeholder.csv');
+  const rows = Array.from({ length: 20_000 }, (_, i) => `PC12AA,PC12AA${String(i).padStart(7, '0')},Lê Văn A,Thôn 1,0,0,${9000 + i},TD,1,11,2026,1000,80,1080`);
+  writeFileSync(file, [CARD_HEADER, ...rows, ''].join('\r\n'));
+  const started = performance.now();
+  const refused = refusal(() => importSnapshot(ctx, { file }));
+  assert.ok(performance.now() - started < 30_000, `${Math.round(performance.now() - started)} ms`);
+  assert.equal(refused.code, 'SNAPSHOT_INVALID');
+  assert.match(refused.message, /19999 lỗi/);
+  assert.equal(refused.problems.length, MAX_PROBLEMS);
+  assert.deepEqual(refused.problems[0], {
+    line: 3, column: 'MA_THE', value: '0', reason: 'đã là thẻ của khách hàng PC12AA0000000 (dòng 2): quét thẻ sẽ không biết thu cho ai',
+  });
   ctx.close();
 });
