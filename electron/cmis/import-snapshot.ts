@@ -14,6 +14,7 @@ import { openSnapshotReader, type SnapshotReader } from './parallel-read.ts';
 import {
   formatProblem,
   inspectFile,
+  problemValue,
   readSnapshot,
   type CustomerFields,
   type FileFacts,
@@ -432,8 +433,8 @@ class SnapshotLoader {
         problems.push({
           line,
           column: COLUMN_OF[key],
-          value: String(fields[key] ?? ''),
-          reason: `khác với ${where} của cùng khách hàng ${fields.ma_khang} ("${String(seen.fields[key] ?? '')}")`,
+          value: problemValue(String(fields[key] ?? '')),
+          reason: `khác với ${where} của cùng khách hàng ${fields.ma_khang} ("${problemValue(String(seen.fields[key] ?? ''))}")`,
         });
       }
     }

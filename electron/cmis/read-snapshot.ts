@@ -28,6 +28,15 @@ export interface Problem {
   reason: string;
 }
 
+/** Characters of a value a problem keeps: enough to find it; ten thousand problems of 64 KB records would not fit in memory. */
+const MAX_VALUE_SHOWN = 200;
+
+/** A value as a problem shows it: control characters as \xNN (a message can neither break a line nor drive a terminal), at most MAX_VALUE_SHOWN characters. */
+export function problemValue(value: string): string {
+  const shown = printable(value);
+  return shown.length > MAX_VALUE_SHOWN ? `${shown.slice(0, MAX_VALUE_SHOWN)}…` : shown;
+}
+
 export function formatProblem(p: Problem): string {
   return `dòng ${p.line}, cột ${p.column}, giá trị "${p.value}": ${p.reason}`;
 }
@@ -391,7 +400,7 @@ class RowValidator {
   /** One problem per cell: a field refused by screen() is not refused again by its column's own rule. */
   private bad(column: string, value: string, reason: string): void {
     for (const p of this.problems) if (p.column === column) return;
-    this.problems.push({ line: this.line, column, value: printable(value), reason });
+    this.problems.push({ line: this.line, column, value: problemValue(value), reason });
   }
 
   private customer(): CustomerFields {

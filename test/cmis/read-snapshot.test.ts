@@ -364,3 +364,10 @@ test('[#16] only regular files are read: a directory, or a file over 2 GB (spars
   assert.equal(refusal(() => readAll(big, 'utf8')).code, 'SNAPSHOT_TOO_LARGE');
   assert.ok(performance.now() - started < 1000);
 });
+
+test('[#10] a problem keeps at most 200 characters of its value: ten thousand refused long records stay small', () => {
+  const path = writeCsv([HEADER, `PC12AA,PC12AA0000001,=${'x'.repeat(60_000)},B,1,1,11,2026,100,8,108`]);
+  const [problem] = problemsOf(path);
+  assert.equal(problem?.column, 'TEN_KHANG');
+  assert.equal(problem?.value, `=${'x'.repeat(199)}…`);
+});
