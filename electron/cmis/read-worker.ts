@@ -10,23 +10,28 @@ const PRODUCED = 0; // parallel-read.ts's slot: the caller wakes when it moves
 const input = workerData as ReaderInput | WatchInput;
 if ('role' in input) {
   const { role: _role, reader: module, watchPort, limits, ...readerInput } = input;
-  let cause: string | null = null;
-  const reader = new Worker(new URL(module), {
-    workerData: readerInput,
-    transferList: [readerInput.port],
-    resourceLimits: limits,
-    ...(process.features.typescript === false ? {} : { execArgv: [] }),
-  });
-  reader.on('error', (error: Error & { code?: string }) => {
-    cause = error.code === undefined ? error.message : `${error.code}: ${error.message}`;
-  });
-  reader.on('exit', (code) => {
-    const exit: ReaderExit = { kind: 'exit', code, cause };
+  const report = (exit: ReaderExit): void => {
     watchPort.postMessage(exit);
     Atomics.add(input.shared, PRODUCED, 1);
     Atomics.notify(input.shared, PRODUCED);
     watchPort.close();
-  });
+  };
+  const describe = (error: Error & { code?: string }): string => (error.code === undefined ? error.message : `${error.code}: ${error.message}`);
+  let cause: string | null = null;
+  try {
+    const reader = new Worker(new URL(module), {
+      workerData: readerInput,
+      transferList: [readerInput.port],
+      resourceLimits: limits,
+      ...(process.features.typescript === false ? {} : { execArgv: [] }),
+    });
+    reader.on('error', (error: Error & { code?: string }) => {
+      cause = describe(error);
+    });
+    reader.on('exit', (code) => report({ kind: 'exit', code, cause }));
+  } catch (error) {
+    report({ kind: 'exit', code: -1, cause: describe(error as Error) });
+  }
 } else {
   const reader = await import('./parallel-read.ts').catch(() => null);
   if (reader === null) {

@@ -9,8 +9,8 @@ import { billLine, SNAPSHOT_HEADER } from './helpers.ts';
 
 const dying = new URL('./workers/dying-reader.ts', import.meta.url);
 
-function readWith(file: string): { error: unknown; ms: number } {
-  const reader = openSnapshotReader(file, undefined, dying);
+function readWith(file: string, readerModule = dying): { error: unknown; ms: number } {
+  const reader = openSnapshotReader(file, undefined, readerModule);
   const started = performance.now();
   try {
     reader.read({ encoding: 'utf8' }, () => undefined);
@@ -34,4 +34,10 @@ test('[#10] a reader worker that dies is noticed at once and reported with its c
     assert.match(error.message, /cơ sở dữ liệu không thay đổi/);
     assert.ok(ms < 10_000, `${name}: noticed after ${Math.round(ms)} ms`);
   }
+  // A reader module that is not there at all: the same, at once.
+  const file = join(dir, 'missing.csv');
+  writeFileSync(file, `${SNAPSHOT_HEADER}\r\n`);
+  const { error, ms } = readWith(file, new URL('./workers/no-such-reader.ts', import.meta.url));
+  assert.ok(error instanceof AppError && error.code === 'SNAPSHOT_READER_FAILED', String(error));
+  assert.ok(ms < 10_000);
 });
