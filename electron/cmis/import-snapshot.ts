@@ -256,7 +256,7 @@ function chosenEncoding(facts: FileFacts, override: SnapshotEncoding | undefined
  * customers hold (in file order); `codes`, cards that are another customer's MA_KHANG. Lists are
  * bounded (a placeholder card on every row must not make a list per pair); `count` counts them all.
  */
-export interface CardConflicts {
+interface CardConflicts {
   shared: { card: string; holder: string }[];
   codes: { card: string; holder: string; other: string }[];
   count: number;
