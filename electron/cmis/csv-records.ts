@@ -13,7 +13,8 @@
  * unquoted field is a plain character.
  */
 
-export type RecordSink = (fields: string[], line: number, start: number, end: number) => void;
+/** One record: its fields, the line it starts on, its span in the text, and the line breaks inside it (in quoted fields). */
+export type RecordSink = (fields: string[], line: number, start: number, end: number, breaks: number) => void;
 
 export interface Parsed {
   /** Where the first record not read starts (text.length when all was read). */
@@ -102,7 +103,7 @@ export function parseRecords(text: string, delimiter: string, startLine: number,
       fields.push(value);
       if (i === n) {
         if (!final) return { consumed: start, line, unclosedQuote: false };
-        onRecord(fields, line, start, n);
+        onRecord(fields, line, start, n, breaks);
         return { consumed: n, line: line + 1 + breaks, unclosedQuote: false };
       }
       const c = text.charCodeAt(i);
@@ -116,7 +117,7 @@ export function parseRecords(text: string, delimiter: string, startLine: number,
         if (i + 1 === n && !final) return { consumed: start, line, unclosedQuote: false };
         i += text.charCodeAt(i + 1) === LF ? 2 : 1;
       } else i++;
-      onRecord(fields, line, start, end);
+      onRecord(fields, line, start, end, breaks);
       line += 1 + breaks;
       break;
     }

@@ -228,9 +228,12 @@ function recordTooLarge(line: number): AppError {
   );
 }
 
-/** C0 and C1 control characters and U+FFFD (a byte the decoder could not read): a record holding one is checked field by field. */
-const SUSPECT = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
-const SUSPECT_UNLESS_TAB = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\ufffd]/;
+/**
+ * C0 and C1 control characters but line breaks, and U+FFFD (a byte the decoder could not read): a
+ * record holding one, or a line break (inside quotes), is checked field by field.
+ */
+const SUSPECT = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+const SUSPECT_UNLESS_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
 
 /**
  * Streams the file: bytes -> text (StringDecoder, or iconv-lite for other encodings) -> records
@@ -263,7 +266,9 @@ export function readSnapshot(path: string, options: ReadOptions, onRow: (row: Sn
       delimiter = detectDelimiter(found.header);
       if (delimiter === '\t') suspect = SUSPECT_UNLESS_TAB;
     }
-    const parsed = parseRecords(text, delimiter, line, final, (fields, at, start, end) => {
+    // One scan of the whole text; records are looked at one by one only when it holds something suspect.
+    const suspectText = suspect.test(text);
+    const parsed = parseRecords(text, delimiter, line, final, (fields, at, start, end, breaks) => {
       if (end - start > MAX_RECORD_CHARS) throw recordTooLarge(at);
       if (fields.length === 1 && (fields[0] ?? '').trim() === '') return; // a line of spaces
       if (header === null) {
@@ -271,8 +276,8 @@ export function readSnapshot(path: string, options: ReadOptions, onRow: (row: Sn
         return;
       }
       if (nfc) for (let i = 0; i < fields.length; i++) fields[i] = (fields[i] ?? '').normalize('NFC');
-      const record = text.slice(start, end);
-      onRow(header.validator.validate(fields, at, options.keepRaw === true ? record : null, suspect.test(record)), end - start);
+      const raw = options.keepRaw === true || suspectText ? text.slice(start, end) : null;
+      onRow(header.validator.validate(fields, at, options.keepRaw === true ? raw : null, breaks > 0 || (raw !== null && suspectText && suspect.test(raw))), end - start);
     });
     if (parsed.unclosedQuote) {
       throw new AppError('SNAPSHOT_UNREADABLE', `Tệp không đọc được như CSV: dấu ngoặc kép mở ở dòng ${parsed.line} không được đóng đến cuối tệp.`, { line: parsed.line });
@@ -324,13 +329,15 @@ class RowValidator {
   // Plain fields, not parameter properties: this module also runs in the reader worker under Node's type stripping.
   private readonly index: Partial<Record<SnapshotColumn, number>>;
   private readonly width: number;
-  /** The file's columns that the contract knows, with their field index. */
+  /** The file's columns that the contract knows, with their field index; those of them that hold text. */
   private readonly columns: [SnapshotColumn, number][];
+  private readonly textColumns: [SnapshotColumn, number][];
 
   constructor(index: Partial<Record<SnapshotColumn, number>>, width: number) {
     this.index = index;
     this.width = width;
     this.columns = Object.entries(index) as [SnapshotColumn, number][];
+    this.textColumns = this.columns.filter(([column]) => !NUMBER_COLUMNS.has(column));
   }
 
   /** `suspect`: the record holds a control character or U+FFFD somewhere (one test per record, not per field). */
@@ -355,21 +362,16 @@ class RowValidator {
    * not read. Columns the file has but the contract does not are never stored, so not checked.
    */
   private screen(suspect: boolean): void {
-    for (const [column, i] of this.columns) {
-      const value = this.record[i] ?? '';
-      if (value === '') continue;
-      if (suspect) {
-        const v = value.trim();
-        if (CONTROL.test(v)) {
-          this.bad(column, v, 'có ký tự điều khiển (xuống dòng, tab, NUL...) trong ô: CMIS không xuất ký tự này');
-          continue;
-        }
-        if (v.includes('\ufffd')) {
-          this.bad(column, v, 'có ký tự không giải mã được (\ufffd): tệp có thể sai bảng mã');
-          continue;
-        }
+    if (suspect) {
+      for (const [column, i] of this.columns) {
+        const v = (this.record[i] ?? '').trim();
+        if (CONTROL.test(v)) this.bad(column, v, 'có ký tự điều khiển (xuống dòng, tab, NUL...) trong ô: CMIS không xuất ký tự này');
+        else if (v.includes('\ufffd')) this.bad(column, v, 'có ký tự không giải mã được (\ufffd): tệp có thể sai bảng mã');
       }
-      if (!NUMBER_COLUMNS.has(column) && startsLikeFormula(value)) {
+    }
+    for (const [column, i] of this.textColumns) {
+      const value = this.record[i] ?? '';
+      if (value !== '' && startsLikeFormula(value)) {
         const v = value.trim();
         this.bad(column, v, `bắt đầu bằng "${v[0] ?? ''}": bảng tính sẽ hiểu là công thức; CMIS không xuất giá trị như vậy`);
       }
@@ -405,10 +407,8 @@ class RowValidator {
 
   private customer(): CustomerFields {
     // Codes as every lookup compares them (normaliseCode): a zero-width space or full-width letters pasted into CMIS change nothing.
-    const ma_dviqly = normaliseCode(this.get('MA_DVIQLY'));
-    if (!UNIT.test(ma_dviqly)) this.bad('MA_DVIQLY', this.get('MA_DVIQLY'), 'mã đơn vị phải gồm 4-10 chữ cái A-Z hoặc chữ số');
-    const ma_khang = normaliseCode(this.get('MA_KHANG'));
-    if (!CUSTOMER.test(ma_khang)) this.bad('MA_KHANG', this.get('MA_KHANG'), 'mã khách hàng phải gồm 10-16 chữ cái A-Z hoặc chữ số');
+    const ma_dviqly = this.code('MA_DVIQLY', UNIT, 'mã đơn vị phải gồm 4-10 chữ cái A-Z hoặc chữ số');
+    const ma_khang = this.code('MA_KHANG', CUSTOMER, 'mã khách hàng phải gồm 10-16 chữ cái A-Z hoặc chữ số');
     const ten_khang = this.get('TEN_KHANG').normalize('NFC');
     if (ten_khang === '') this.bad('TEN_KHANG', '', 'tên khách hàng trống');
     const dchi_khang = this.get('DCHI_KHANG').normalize('NFC');
@@ -431,6 +431,15 @@ class RowValidator {
       so_cto: this.optional('SO_CTO'),
       tthai_cat: cut === '1' ? 1 : 0,
     };
+  }
+
+  /** A code through normaliseCode (a code already in its final form, the usual case, skips it), checked against its pattern. */
+  private code(c: SnapshotColumn, pattern: RegExp, reason: string): string {
+    const text = this.get(c);
+    if (pattern.test(text)) return text;
+    const code = normaliseCode(text);
+    if (!pattern.test(code)) this.bad(c, text, reason);
+    return code;
   }
 
   private bill(): BillFields | null {

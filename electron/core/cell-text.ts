@@ -7,15 +7,15 @@
 /** C0 and C1 control characters and DEL. */
 export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-/** What a spreadsheet takes as the start of a formula. */
-const FORMULA_START = new Set([0x3d, 0x2b, 0x2d, 0x40]); // = + - @
+/** What a spreadsheet takes as the start of a formula: = + - @. */
+const formulaStart = (c: number): boolean => c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40;
 
 /** Whether a spreadsheet would run this text as a formula: = + - @ first, after any spaces. */
 export function startsLikeFormula(text: string): boolean {
   const first = text.charCodeAt(0);
-  if (FORMULA_START.has(first)) return true;
+  if (formulaStart(first)) return true;
   // Only text that starts with a space (or something unusual) is trimmed: this runs on every field of a snapshot.
-  return (first <= 0x20 || first > 0x7e) && FORMULA_START.has(text.trim().charCodeAt(0));
+  return (first <= 0x20 || first > 0x7e) && formulaStart(text.trim().charCodeAt(0));
 }
 
 /** Text as a message or a rejects file shows it: control characters as \xNN. */
