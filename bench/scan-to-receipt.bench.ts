@@ -37,7 +37,9 @@ class CapturingTransport extends EventEmitter<TransportEvents> implements Transp
 async function measure(width: PaperWidth): Promise<void> {
   const dataDir = await provinceDataDir();
   const ctx = openContext(dataDir);
-  const cashier = addUser(ctx, { code: 'BENCH', name: 'Thu ngân đo', role: 'cashier', pin: '1234' }, { N: 2 ** 10, r: 8, p: 1 });
+  const cheap = { N: 2 ** 10, r: 8, p: 1 };
+  const head = addUser(ctx, { code: 'BENCH0', name: 'Giám sát đo', role: 'supervisor', pin: '246800', approvedBy: [] }, cheap);
+  const cashier = addUser(ctx, { code: 'BENCH', name: 'Thu ngân đo', role: 'cashier', pin: '123456', approvedBy: [head.id] }, cheap);
   openShift(ctx, { cashierId: cashier.id, openingFloat: 0 });
   const codes = (
     ctx.sqlite

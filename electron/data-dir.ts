@@ -14,3 +14,11 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 }
 
 export const DATABASE_FILE = 'diemthu.sqlite';
+/** <dataDir>/backups: where backups go unless the backup_dir setting names another folder. */
+export const BACKUPS_FOLDER = 'backups';
+/** <dataDir>/safety/<time>/: the database as it was before each restore. */
+export const SAFETY_FOLDER = 'safety';
+/** A backup's name: diemthu-<local yyyymmdd-hhmmss>[-n].sqlite. */
+export const BACKUP_FILE = /^diemthu-\d{8}-\d{6}(-\d+)?\.sqlite$/;
+/** The PIN key (pepper): next to the database, never inside it or its backups (electron/pin-key.ts). */
+export const PIN_KEY_FILE = 'pin.key';

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Sqlite } from './db/open.ts';
+import type { Tables } from './db/tables.ts';
 import { canonicalJson, GENESIS_HASH, journalHash } from './core/journal-hash.ts';
 
 export type JournalKind =
@@ -13,10 +15,12 @@ export type JournalKind =
   | 'export'
   | 'export_complete'
   | 'export_again'
+  | 'z_report'
   | 'login'
   | 'login_failed'
   | 'user_locked'
   | 'user_added'
+  | 'pin_changed'
   | 'shift_open'
   | 'shift_close'
   | 'settings'
@@ -61,27 +65,41 @@ export type ChainCheck =
   | { ok: true; rows: number; head: string }
   | { ok: false; rows: number; firstBadId: number; reason: 'hash' | 'prev_hash' | 'id_gap' };
 
-/** Recomputes the chain from the start; names the first row that does not match. */
-export function verifyJournal(sqlite: Sqlite): ChainCheck {
+/** A journal row as stored. */
+export type JournalRow = Selectable<Tables['journal']>;
+
+export interface ChainOptions {
+  /** Check only the rows after this one (they must continue its hash); default: from the start. */
+  afterId?: number;
+  /** Sees every row in id order, past a bad one too (verify reads the money events from them). */
+  onRow?: (row: JournalRow) => void;
+}
+
+/** Recomputes the chain; names the first row that does not match. */
+export function verifyJournal(sqlite: Sqlite, options: ChainOptions = {}): ChainCheck {
+  const afterId = options.afterId ?? 0;
   let prevHash = GENESIS_HASH;
-  let expectedId = 1;
-  let rows = 0;
-  const stmt = sqlite.prepare('SELECT id, at, kind, actor_id, payload, prev_hash, hash FROM journal ORDER BY id');
-  for (const row of stmt.iterate() as Iterable<{
-    id: number;
-    at: string;
-    kind: string;
-    actor_id: number | null;
-    payload: string;
-    prev_hash: string;
-    hash: string;
-  }>) {
-    rows++;
-    if (row.id !== expectedId) return { ok: false, rows, firstBadId: row.id, reason: 'id_gap' };
-    if (row.prev_hash !== prevHash) return { ok: false, rows, firstBadId: row.id, reason: 'prev_hash' };
-    if (journalHash(prevHash, row) !== row.hash) return { ok: false, rows, firstBadId: row.id, reason: 'hash' };
-    prevHash = row.hash;
-    expectedId++;
+  if (afterId > 0) {
+    const start = sqlite.prepare('SELECT hash FROM journal WHERE id = ?').get(afterId) as { hash: string } | undefined;
+    if (start === undefined) return { ok: false, rows: 0, firstBadId: afterId, reason: 'id_gap' };
+    prevHash = start.hash;
   }
-  return { ok: true, rows, head: prevHash };
+  let expectedId = afterId + 1;
+  let rows = 0;
+  let bad: { firstBadId: number; reason: 'hash' | 'prev_hash' | 'id_gap' } | null = null;
+  const stmt = sqlite.prepare('SELECT id, at, kind, actor_id, payload, prev_hash, hash FROM journal WHERE id > ? ORDER BY id');
+  for (const row of stmt.iterate(afterId) as Iterable<JournalRow>) {
+    rows++;
+    options.onRow?.(row);
+    if (bad === null) {
+      if (row.id !== expectedId) bad = { firstBadId: row.id, reason: 'id_gap' };
+      else if (row.prev_hash !== prevHash) bad = { firstBadId: row.id, reason: 'prev_hash' };
+      else if (journalHash(prevHash, row) !== row.hash) bad = { firstBadId: row.id, reason: 'hash' };
+      // Only the first break is named; later rows are still read by onRow.
+      if (bad !== null && options.onRow === undefined) return { ok: false, rows, ...bad };
+    }
+    prevHash = row.hash;
+    expectedId = row.id + 1;
+  }
+  return bad === null ? { ok: true, rows, head: prevHash } : { ok: false, rows, ...bad };
 }

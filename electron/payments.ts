@@ -6,11 +6,13 @@ import { customerDetail, lookupCode, type CustomerDetail } from './customers.ts'
 import { AppError } from './core/errors.ts';
 import { canonicalJson } from './core/journal-hash.ts';
 import { normaliseCode } from './core/fold.ts';
-import { localParts } from './core/local-time.ts';
+import { formatDateTime, localParts } from './core/local-time.ts';
 import { formatDong, sumDong } from './core/money.ts';
 import { checkSelection, reconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from './core/receipt-number.ts';
 import type { PrintHeader, ReceiptDocument, ReceiptLine } from './core/documents.ts';
+import { receiptLines, type PaymentFacts } from './core/payment-facts.ts';
+import { paymentState } from './payment-state.ts';
 import { appendJournal } from './journal.ts';
 import { enqueuePrintJob } from './print-jobs.ts';
 import { getSetting, requireSetting } from './settings.ts';
@@ -77,13 +79,17 @@ export function collectPayment(ctx: Ctx, req: CollectRequest): CollectResult {
 
 function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: string): CollectResult {
   const { sqlite } = ctx;
-  const previous = sqlite.prepare('SELECT id, request_hash FROM payments WHERE idempotency_key = ?').get(key) as
-    | { id: number; request_hash: string }
-    | undefined;
+  const previous = sqlite
+    .prepare(
+      `SELECT p.id, p.request_hash, p.receipt_no, p.voided_at, p.void_reason, u.code AS supervisor_code, u.name AS supervisor_name
+         FROM payments p LEFT JOIN users u ON u.id = p.voided_by WHERE p.idempotency_key = ?`,
+    )
+    .get(key) as PreviousPayment | undefined;
   if (previous !== undefined) {
     if (previous.request_hash !== hash) {
       throw new AppError('IDEMPOTENCY_KEY_REUSED', 'Mã chống trùng này đã dùng cho một lần thu khác; lần thu này bị từ chối.', { paymentId: previous.id });
     }
+    if (previous.voided_at !== null) throw voidedReplay(previous);
     return loadCollectResult(sqlite, previous.id, true);
   }
 
@@ -182,21 +188,25 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
       at,
     });
   }
-  appendJournal(sqlite, {
-    kind: 'payment',
-    actorId: cashier.id,
-    payload: {
-      paymentId,
-      receiptNo,
-      idempotencyKey: key,
-      shiftId: shift.id,
-      maKhang: customer.maKhang,
-      bills: lines.map((l) => l.idHdon),
-      total,
-      reconnectionOrderId,
-    },
-    at,
-  });
+  const facts: PaymentFacts = {
+    paymentId,
+    receiptNo,
+    receiptYear: year,
+    receiptSeq: seq,
+    idempotencyKey: key,
+    requestHash: hash,
+    customerId: customer.id,
+    maKhang: customer.maKhang,
+    shiftId: shift.id,
+    cashierId: cashier.id,
+    paidAt,
+    total,
+    tendered,
+    reconnectionOrderId,
+    lines: lines.map((l) => ({ ...l, billId: l.idHdon === null ? null : billIdByHdon.get(l.idHdon)! })),
+  };
+  // Every fact of the payment, so verify can hold the tables against the journal (and the other way).
+  appendJournal(sqlite, { kind: 'payment', actorId: cashier.id, payload: { ...facts }, at });
   return loadCollectResult(sqlite, paymentId, false);
 }
 
@@ -210,30 +220,52 @@ export function printHeader(sqlite: Sqlite): PrintHeader {
   };
 }
 
-/** A payment as collectPayment returned it, rebuilt from the database (the receipt job holds the frozen document). */
+/**
+ * A payment as collectPayment returned it, rebuilt from the database: amounts and lines from the
+ * payment's own rows (never from a stored print document), names as printed on its receipt.
+ */
 export function loadCollectResult(sqlite: Sqlite, paymentId: number, replayed: boolean): CollectResult {
-  const row = sqlite
-    .prepare(
-      `SELECT p.id, p.customer_id, p.tendered,
-              (SELECT id FROM print_jobs j WHERE j.payment_id = p.id AND j.kind = 'receipt' ORDER BY id LIMIT 1) AS job_id,
-              (SELECT document FROM print_jobs j WHERE j.payment_id = p.id AND j.kind = 'receipt' ORDER BY id LIMIT 1) AS document,
-              (SELECT id FROM reconnection_orders o WHERE o.payment_id = p.id) AS order_id
-         FROM payments p WHERE p.id = ?`,
-    )
-    .get(paymentId) as { id: number; customer_id: number; tendered: number | null; job_id: number; document: string; order_id: number | null };
-  const doc = JSON.parse(row.document) as ReceiptDocument;
+  const { facts } = paymentState(sqlite, paymentId)!;
+  const job = sqlite.prepare("SELECT id, document FROM print_jobs WHERE payment_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1").get(paymentId) as {
+    id: number;
+    document: string;
+  };
+  const doc = JSON.parse(job.document) as ReceiptDocument;
   return {
     replayed,
-    paymentId: row.id,
-    receiptNo: doc.receiptNo,
-    paidAt: doc.paidAt,
-    customer: { id: row.customer_id, ...doc.customer },
-    lines: doc.lines,
-    total: doc.total,
-    tendered: row.tendered,
-    reconnectionOrderId: row.order_id,
-    printJobId: row.job_id,
+    paymentId,
+    receiptNo: facts.receiptNo,
+    paidAt: facts.paidAt,
+    customer: { id: facts.customerId, ...doc.customer },
+    lines: receiptLines(facts.lines),
+    total: facts.total,
+    tendered: facts.tendered,
+    reconnectionOrderId: facts.reconnectionOrderId,
+    printJobId: job.id,
   };
+}
+
+interface PreviousPayment {
+  id: number;
+  request_hash: string;
+  receipt_no: string;
+  voided_at: string | null;
+  void_reason: string | null;
+  supervisor_code: string | null;
+  supervisor_name: string | null;
+}
+
+/**
+ * The key's payment was voided since: "already recorded" would tell the cashier the money is on a
+ * valid receipt. Nothing is collected; a new attempt (new key) makes a new receipt.
+ */
+function voidedReplay(p: PreviousPayment): AppError {
+  const supervisor = { code: p.supervisor_code ?? '', name: p.supervisor_name ?? '' };
+  return new AppError(
+    'PAYMENT_VOIDED',
+    `Lần thu này đã được ghi (biên nhận ${p.receipt_no}) nhưng đã bị hủy lúc ${formatDateTime(new Date(p.voided_at!))} bởi giám sát ${supervisor.code} - ${supervisor.name}, lý do: ${p.void_reason ?? ''}. Không thu thêm gì; nếu khách vẫn nộp tiền, hãy thu lại thành một lần thu mới.`,
+    { paymentId: p.id, receiptNo: p.receipt_no, voidedAt: p.voided_at, supervisor, reason: p.void_reason },
+  );
 }
 
 /** By id, or by a scanned or typed MA_KHANG / card number MA_THE (the search's exact lookup). */

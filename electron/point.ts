@@ -2,6 +2,7 @@ import type { Ctx } from './context.ts';
 import { AppError } from './core/errors.ts';
 import { getSetting, setSettings } from './settings.ts';
 import { appendJournal } from './journal.ts';
+import { rememberPoint } from './held-point.ts';
 
 export interface PointIdentity {
   pointCode: string;
@@ -24,6 +25,7 @@ export function initPoint(ctx: Ctx, args: PointIdentity): PointIdentity {
     setSettings(ctx.sqlite, { point_code: pointCode, unit_code: unitCode, point_name: args.pointName }, null, at);
     if (existing === undefined) appendJournal(ctx.sqlite, { kind: 'init', actorId: null, payload: { pointCode, unitCode }, at });
   }).immediate();
+  rememberPoint(ctx.dataDir, { pointCode, unitCode });
   return { pointCode, unitCode, pointName: args.pointName };
 }
 

@@ -1,9 +1,10 @@
 import type { Ctx } from './context.ts';
+import type { Sqlite } from './db/open.ts';
 import { AppError } from './core/errors.ts';
 import { dayRange, isoDay } from './core/local-time.ts';
 import type { ZReportDocument } from './core/documents.ts';
-import { journalHead } from './journal.ts';
-import { enqueuePrintJob } from './print-jobs.ts';
+import { appendJournal, journalHead } from './journal.ts';
+import { documentSha256, enqueuePrintJob } from './print-jobs.ts';
 import { printHeader } from './payments.ts';
 
 export type ZScope = { shiftId: number } | { day: string };
@@ -80,6 +81,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   const totalsByType = { TD: 0, VC: 0, DC: 0 };
   for (const t of byType) totalsByType[t.type] = t.total;
   const now = ctx.clock();
+  const head = journalHead(sqlite);
   const openFloat = shift?.opening_float ?? null;
   // An open shift has no stored expectation yet: show what the drawer should hold now.
   const expectedCash = shift === undefined ? null : (shift.expected_cash ?? shift.opening_float + receipts.total);
@@ -105,7 +107,8 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
     expectedCash,
     countedCash: shift?.counted_cash ?? null,
     variance: shift?.variance ?? null,
-    chainHead: journalHead(sqlite).hash,
+    chainHeadId: head.id,
+    chainHead: head.hash,
   };
 }
 
@@ -114,8 +117,24 @@ export function printZReport(ctx: Ctx, scope: ZScope): { report: ZReportDocument
   return ctx.sqlite
     .transaction(() => {
       const report = zReport(ctx, scope);
-      const printJobId = enqueuePrintJob(ctx.sqlite, { kind: 'z_report', paymentId: null, copyNo: 0, document: report, at: new Date(report.generatedAt) });
-      return { report, printJobId };
+      return { report, printJobId: queueZReport(ctx.sqlite, report) };
     })
     .immediate();
+}
+
+/**
+ * Inside the transaction that read the journal head the report names: queues it and journals it
+ * right after that head (row chainHeadId + 1) with the SHA-256 of the stored document. The printer
+ * prints a Z report only while its document is the one journaled (electron/document-check.ts).
+ */
+export function queueZReport(sqlite: Sqlite, report: ZReportDocument): number {
+  const at = new Date(report.generatedAt);
+  const printJobId = enqueuePrintJob(sqlite, { kind: 'z_report', paymentId: null, copyNo: 0, document: report, at });
+  appendJournal(sqlite, {
+    kind: 'z_report',
+    actorId: null,
+    payload: { jobId: printJobId, scope: report.scope, day: report.day, shiftId: report.shiftId, grandTotal: report.grandTotal, documentSha256: documentSha256(report) },
+    at,
+  });
+  return printJobId;
 }

@@ -6,6 +6,7 @@ import { appendJournal } from './journal.ts';
 import { printHeader } from './payments.ts';
 import { enqueuePrintJob } from './print-jobs.ts';
 import { userById } from './users.ts';
+import { assertVoidSeparation } from './approvals.ts';
 
 export interface VoidResult {
   paymentId: number;
@@ -59,7 +60,7 @@ function originalReceipt(sqlite: Sqlite, paymentId: number): ReceiptDocument {
 
 /**
  * A supervisor voids a payment not yet exported, of a shift still open, that they did not collect
- * themselves, with a reason. Its bills become collectable again
+ * themselves and whose collector they are not linked to by approvals, with a reason. Its bills become collectable again
  * (lines marked voided, so the partial unique index lets them go), its reconnection order is
  * cancelled, a void slip is queued. The receipt number stays, marked voided.
  */
@@ -85,6 +86,7 @@ export function voidPayment(ctx: Ctx, args: { receiptNo: string; reason: string;
       if (payment.cashier_id === supervisor.id) {
         throw new AppError('VOID_OWN_PAYMENT', `Biên nhận ${payment.receipt_no} do chính anh/chị thu; một người giám sát khác phải huỷ.`);
       }
+      assertVoidSeparation(sqlite, { id: payment.id, receiptNo: payment.receipt_no, cashierId: payment.cashier_id }, supervisor);
       const at = ctx.clock();
       const voidedAt = at.toISOString();
       // The trigger payments_void_lines marks the lines voided with the payment.

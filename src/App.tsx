@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CollectResult, CustomerView, IpcError, SessionView, StatusView } from '../electron/ipc/contract.ts';
+import type { CustomerView, SessionView, StatusView } from '../electron/ipc/contract.ts';
 import { call, events, failureOf, newIdempotencyKey } from './api.ts';
+import { collected, collecting, EMPTY_COUNTER, undone, visit, type Counter } from './counter.ts';
 import { vi } from './i18n/vi.ts';
 import { useWedgeScanner } from './scan/use-wedge.ts';
 import { Login } from './screens/Login.tsx';
@@ -20,24 +21,16 @@ const SCREEN_KEYS: Record<string, Screen> = { F2: 'search', F3: 'today', F4: 'im
 const STATUS_POLL_MS = 5000;
 const NOTICE_MS = 4000;
 
-/** What the counter shows after a scan: the customer and, once collected, the receipt. */
-export interface Counter {
-  customer: CustomerView | null;
-  notFound: string | null;
-  collected: CollectResult | null;
-  error: IpcError | null;
-  busy: boolean;
-}
-
-const EMPTY: Counter = { customer: null, notFound: null, collected: null, error: null, busy: false };
-
 export function App() {
   const [session, setSession] = useState<SessionView | null | undefined>(undefined);
   const [status, setStatus] = useState<StatusView | null>(null);
   const [screen, setScreen] = useState<Screen>('home');
-  const [counter, setCounter] = useState<Counter>(EMPTY);
-  // One idempotency key per collect attempt: kept until that attempt succeeds or the customer changes.
-  const attemptKey = useRef<string | null>(null);
+  const [counter, setCounter] = useState<Counter>(EMPTY_COUNTER);
+  const visits = useRef(0);
+  // One idempotency key per collect attempt of a visit: kept until it succeeds; a new visit gets a new one.
+  const attempt = useRef<{ visit: number; key: string } | null>(null);
+  // Collect outcomes so far: one that arrives while a scan is being looked up stays on screen with it.
+  const outcomes = useRef(0);
   const [notice, setNotice] = useState<string | null>(null);
   const autoCollect = status?.autoCollect ?? false;
 
@@ -62,51 +55,67 @@ export function App() {
     };
   }, [refreshStatus]);
 
+  // A collect belongs to the visit it started from: its outcome never replaces a customer scanned since.
   const collect = useCallback(
-    async (customer: CustomerView, tendered?: number) => {
-      attemptKey.current ??= newIdempotencyKey();
-      setCounter((c) => ({ ...c, busy: true, error: null }));
+    async (visitNo: number, customer: CustomerView, tendered?: number) => {
+      if (attempt.current?.visit !== visitNo) attempt.current = { visit: visitNo, key: newIdempotencyKey() };
+      const key = attempt.current.key;
+      const who = { maKhang: customer.maKhang, tenKhang: customer.tenKhang };
+      setCounter((c) => collecting(c, visitNo));
       try {
-        const collected = await call('collect', {
+        const result = await call('collect', {
           customerId: customer.id,
           billIds: customer.bills.map((b) => b.idHdon),
-          idempotencyKey: attemptKey.current,
+          idempotencyKey: key,
           ...(tendered === undefined ? {} : { tendered }),
         });
-        attemptKey.current = null;
-        setCounter({ ...EMPTY, customer, collected });
+        if (attempt.current?.key === key) attempt.current = null;
+        outcomes.current += 1;
+        setCounter((c) => collected(c, { visit: visitNo, customer: who, result }));
         refreshStatus();
       } catch (error) {
-        setCounter((c) => ({ ...c, busy: false, error: failureOf(error) }));
+        const failure = failureOf(error);
+        // The attempt's payment was voided since: pressing again is a new payment, with a new key.
+        if (failure.code === 'PAYMENT_VOIDED' && attempt.current?.key === key) attempt.current = null;
+        outcomes.current += 1;
+        setCounter((c) => collected(c, { visit: visitNo, customer: who, error: failure }));
       }
     },
     [refreshStatus],
   );
 
+  /** A new visit; `seen` is the number of collect outcomes when its scan or search was made. */
   const show = useCallback(
-    (customer: CustomerView | null, code: string) => {
-      attemptKey.current = null;
+    (shown: Partial<Pick<Counter, 'customer' | 'notFound' | 'error'>>, seen: number) => {
+      const visitNo = ++visits.current;
+      const keepOutcome = outcomes.current !== seen;
       setScreen('home');
-      if (customer === null) return setCounter({ ...EMPTY, notFound: code });
-      setCounter({ ...EMPTY, customer });
-      if (autoCollect && customer.total > 0) void collect(customer);
+      setCounter((c) => visit(c, visitNo, shown, keepOutcome));
+      if (shown.customer != null && autoCollect && shown.customer.total > 0) void collect(visitNo, shown.customer);
     },
     [autoCollect, collect],
   );
 
   const lookup = useCallback(
     async (code: string, channel: 'lookupCode' | 'scanSubmit') => {
+      const seen = outcomes.current;
       try {
-        show(await call(channel, { code }), code);
+        const customer = await call(channel, { code });
+        show(customer === null ? { notFound: code } : { customer }, seen);
       } catch (error) {
         // The same card read twice in a row: the customer is already on screen.
         if (failureOf(error).code === 'SCAN_DUPLICATE') return;
-        setScreen('home');
-        setCounter({ ...EMPTY, error: failureOf(error) });
+        show({ error: failureOf(error) }, seen);
       }
     },
     [show],
   );
+
+  /** Nothing on screen (Esc, login, logout): a visit of its own, so late outcomes still name their customer. */
+  const clear = useCallback(() => {
+    const visitNo = ++visits.current;
+    setCounter((c) => visit(c, visitNo, {}, false));
+  }, []);
 
   const onWedgeScan = useCallback((code: string) => void lookup(code, 'scanSubmit'), [lookup]);
   useWedgeScanner(onWedgeScan, session?.shift != null);
@@ -123,25 +132,25 @@ export function App() {
         setScreen('home');
       } else if (event.key === 'Escape' && screen === 'home' && counter.customer !== null && !counter.busy) {
         event.preventDefault();
-        attemptKey.current = null;
-        setCounter(EMPTY);
+        clear();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [session, screen, counter]);
+  }, [session, screen, counter, clear]);
 
   const onSession = (next: SessionView | null) => {
     setSession(next);
     setScreen('home');
-    setCounter(EMPTY);
+    clear();
     refreshStatus();
   };
 
   const open = (customerId: number) => {
+    const seen = outcomes.current;
     call('customerDetail', { customerId }).then(
-      (customer) => show(customer, ''),
-      (error) => setCounter({ ...EMPTY, error: failureOf(error) }),
+      (customer) => show({ customer }, seen),
+      (error) => show({ error: failureOf(error) }, seen),
     );
   };
 
@@ -160,9 +169,10 @@ export function App() {
         counter={counter}
         autoCollect={autoCollect}
         onLookup={(code) => void lookup(code, 'lookupCode')}
-        onCollect={(customer, tendered) => void collect(customer, tendered)}
+        onCollect={(customer, tendered) => void collect(counter.visit, customer, tendered)}
         onUndone={(receiptNo) => {
-          setCounter(EMPTY);
+          const visitNo = ++visits.current;
+          setCounter((c) => undone(c, receiptNo, visitNo));
           refreshStatus();
           setNotice(vi.home.undone(receiptNo));
         }}

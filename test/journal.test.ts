@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { openStore } from '../electron/db/open.ts';
 import { appendJournal, journalHead, verifyJournal } from '../electron/journal.ts';
-import { GENESIS_HASH, canonicalJson } from '../electron/core/journal-hash.ts';
+import { createHash } from 'node:crypto';
+import { GENESIS_HASH, canonicalJson, journalHash } from '../electron/core/journal-hash.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 function storeWithRows(n: number) {
@@ -31,4 +32,12 @@ test('UPDATE and DELETE on the journal are refused by triggers', () => {
 
 test('canonical JSON sorts keys at every depth', () => {
   assert.equal(canonicalJson({ b: 1, a: { d: [{ z: 1, y: 2 }], c: null } }), '{"a":{"c":null,"d":[{"y":2,"z":1}]},"b":1}');
+});
+
+test('a row hashes as sha256(previous hash, newline, canonical JSON of id, at, kind, actor and payload)', () => {
+  const row = { id: 7, at: '2026-11-27T01:00:00.000Z', kind: 'payment', actor_id: 3, payload: canonicalJson({ total: 1, note: 'Đ"\n' }) };
+  const prev = 'ab'.repeat(32);
+  const expected = createHash('sha256').update(`${prev}\n${canonicalJson(row)}`).digest('hex');
+  assert.equal(journalHash(prev, row), expected);
+  assert.equal(journalHash(prev, { ...row, actor_id: null }), createHash('sha256').update(`${prev}\n${canonicalJson({ ...row, actor_id: null })}`).digest('hex'));
 });

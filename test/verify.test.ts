@@ -18,7 +18,6 @@ function setup(): { ctx: Ctx; dataDir: string } {
   const ctx = openContext(dataDir, { clock: steppingClock(START) });
   initPoint(ctx, { pointCode: 'PT01', unitCode: 'PC12AA', pointName: '' });
   for (const name of ['a', 'b', 'c']) setSettings(ctx.sqlite, { point_name: name }, null, START);
-  ctx.sqlite.exec('DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;');
   return { ctx, dataDir };
 }
 
@@ -46,6 +45,7 @@ const tampering: [string, string, number][] = [
 for (const [what, sql, badId] of tampering) {
   test(`verify detects ${what} and names row ${badId}; the CLI exits 2`, async () => {
     const { ctx, dataDir } = setup();
+    ctx.sqlite.exec('DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;');
     ctx.sqlite.exec(sql);
     const result = verifyStore(ctx);
     assert.equal(result.ok, false);

@@ -4,15 +4,15 @@ import { collectPayment } from '../electron/payments.ts';
 import { reprintReceipt, voidPayment } from '../electron/voids.ts';
 import { setSettings } from '../electron/settings.ts';
 import { closeShift, openShift } from '../electron/shifts.ts';
-import { addUser } from '../electron/users.ts';
+import type { User } from '../electron/users.ts';
 import { verifyJournal } from '../electron/journal.ts';
 import type { ReceiptDocument, VoidSlipDocument } from '../electron/core/documents.ts';
 import { seedPayment, seedSnapshot } from './helpers/seed.ts';
-import { collectWorld, count, refusedWith, TEST_PIN_COST } from './helpers/collect-fixture.ts';
+import { collectWorld, count, pointWorld, refusedWith, type PointWorld } from './helpers/collect-fixture.ts';
 
-function world(tthaiCat = false) {
-  const w = collectWorld();
-  const seeded = seedSnapshot(w.ctx, [
+/** One customer with bills of October, November and (a DC fee) December. */
+function seedCustomer(w: PointWorld, tthaiCat = false) {
+  return seedSnapshot(w.ctx, [
     {
       maKhang: 'PC12AA0000001',
       tenKhang: 'Lê Văn An',
@@ -21,12 +21,33 @@ function world(tthaiCat = false) {
       bills: [
         { idHdon: 'HD-10', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
         { idHdon: 'HD-11', thang: 11, nam: 2026, soTien: 200_000, tienGtgt: 16_000 },
+        ...(tthaiCat ? [] : [{ idHdon: 'DC-12', loaiHdon: 'DC' as const, thang: 12, nam: 2026, soTien: 30_000 }]),
       ],
     },
   ]);
-  const pay = (key: string, billIds?: string[]) =>
-    collectPayment(w.ctx, { customer: 'PC12AA0000001', cashierId: w.cashier.id, idempotencyKey: key, ...(billIds ? { billIds } : {}) });
+}
+
+function payAs(w: PointWorld, cashier: User, key: string, billIds?: string[]) {
+  return collectPayment(w.ctx, { customer: 'PC12AA0000001', cashierId: cashier.id, idempotencyKey: key, ...(billIds ? { billIds } : {}) });
+}
+
+function voidAs(w: PointWorld, receiptNo: string, supervisor: User) {
+  return voidPayment(w.ctx, { receiptNo, reason: 'nhầm', supervisorId: supervisor.id });
+}
+
+function world(tthaiCat = false) {
+  const w = collectWorld();
+  const seeded = seedCustomer(w, tthaiCat);
+  const pay = (key: string, billIds?: string[]) => payAs(w, w.cashier, key, billIds ?? ['HD-10', 'HD-11']);
   return { ...w, seeded, pay };
+}
+
+/** A point whose only supervisor is GS01 (so GS01 alone may add the next supervisor), with the customer. */
+function soloPoint() {
+  const w = pointWorld();
+  const s1 = w.user('GS01', 'supervisor', []);
+  seedCustomer(w);
+  return { ...w, s1 };
 }
 
 test('a voided payment frees its bills, keeps its receipt number and queues a void slip', () => {
@@ -119,14 +140,126 @@ test('a payment of a closed shift is not voided: its Z report and expected cash 
   w.ctx.close();
 });
 
-test('a supervisor does not void a payment they collected themselves; another supervisor may', () => {
+test('a supervisor does not void a payment they collected themselves; a supervisor with no approval link to them may', () => {
   const w = world();
-  openShift(w.ctx, { cashierId: w.supervisor.id, openingFloat: 0 });
-  const own = collectPayment(w.ctx, { customer: 'PC12AA0000001', cashierId: w.supervisor.id, idempotencyKey: 'own' });
-  const v = (supervisorId: number) => voidPayment(w.ctx, { receiptNo: own.receiptNo, reason: 'nhầm', supervisorId });
-  assert.throws(() => v(w.supervisor.id), refusedWith('VOID_OWN_PAYMENT'));
+  const collector = w.user('GS02', 'supervisor', [w.head, w.supervisor]);
+  const other = w.user('GS03', 'supervisor', [w.head, w.supervisor]);
+  openShift(w.ctx, { cashierId: collector.id, openingFloat: 0 });
+  const own = payAs(w, collector, 'own');
+  assert.throws(() => voidAs(w, own.receiptNo, collector), refusedWith('VOID_OWN_PAYMENT'));
   assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
-  const other = addUser(w.ctx, { code: 'GS02', name: 'Phan Thị Sát', role: 'supervisor', pin: '5555' }, TEST_PIN_COST);
-  assert.equal(v(other.id).receiptNo, own.receiptNo);
+  assert.equal(voidAs(w, own.receiptNo, other).receiptNo, own.receiptNo);
+  w.ctx.close();
+});
+
+test("[#3] a supervisor's alter ego: a supervisor who collected adds a second supervisor, approving it alone, and voids with it: refused; the approver is recorded", () => {
+  const w = soloPoint();
+  openShift(w.ctx, { cashierId: w.s1.id, openingFloat: 0 });
+  const paid = payAs(w, w.s1, 'k1');
+  const alterEgo = w.user('GS02', 'supervisor', [w.s1]);
+  assert.throws(() => voidAs(w, paid.receiptNo, alterEgo), refusedWith('VOID_LINKED_USERS'));
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+  assert.equal(count(w.ctx, 'journal', "kind = 'void'"), 0);
+  const rows = w.ctx.sqlite.prepare('SELECT code, approved_by, co_approved_by FROM users ORDER BY id').all();
+  assert.deepEqual(rows, [
+    { code: 'GS01', approved_by: null, co_approved_by: null },
+    { code: 'GS02', approved_by: w.s1.id, co_approved_by: null },
+  ]);
+  // Every user_added row names who did it: the approver, or the point's first user itself.
+  const journal = w.ctx.sqlite.prepare("SELECT actor_id, payload FROM journal WHERE kind = 'user_added' ORDER BY id").all() as { actor_id: number; payload: string }[];
+  assert.deepEqual(
+    journal.map((j) => [j.actor_id, (JSON.parse(j.payload) as { approvedBy: number[] }).approvedBy]),
+    [
+      [w.s1.id, []],
+      [w.s1.id, [w.s1.id]],
+    ],
+  );
+  assert.equal(verifyJournal(w.ctx.sqlite).ok, true);
+  w.ctx.close();
+});
+
+test('[#3] a chain of two alter egos: no supervisor voids a payment of someone linked to them by approvals, directly or through others', () => {
+  const w = soloPoint();
+  const s2 = w.user('GS02', 'supervisor', [w.s1]);
+  // Two supervisors approve the third, but the same person holds both.
+  const s3 = w.user('GS03', 'supervisor', [w.s1, s2]);
+  const cashier = w.user('TN09', 'cashier', [s2]);
+  for (const u of [w.s1, s2, cashier]) openShift(w.ctx, { cashierId: u.id, openingFloat: 0 });
+  const byS1 = payAs(w, w.s1, 'k1', ['HD-10']);
+  const byS2 = payAs(w, s2, 'k2', ['HD-11']);
+  const byCashier = payAs(w, cashier, 'k3', ['DC-12']);
+  for (const [paid, voider] of [
+    [byS1, s2],
+    [byS1, s3],
+    [byS2, w.s1],
+    [byS2, s3],
+    [byCashier, s2],
+    [byCashier, w.s1],
+  ] as const) {
+    assert.throws(() => voidAs(w, paid.receiptNo, voider), refusedWith('VOID_LINKED_USERS'), `${voider.code} voids ${paid.receiptNo}`);
+  }
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+  w.ctx.close();
+});
+
+test("[#3] a cashier alter ego: the supervisor who added a cashier, or anyone who approved that supervisor, does not void the cashier's payments", () => {
+  const w = world();
+  const alterEgo = w.user('TN09', 'cashier', [w.supervisor]);
+  openShift(w.ctx, { cashierId: alterEgo.id, openingFloat: 0 });
+  const paid = payAs(w, alterEgo, 'k1');
+  assert.throws(() => voidAs(w, paid.receiptNo, w.supervisor), refusedWith('VOID_LINKED_USERS'));
+  assert.throws(() => voidAs(w, paid.receiptNo, w.head), refusedWith('VOID_LINKED_USERS'));
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+  w.ctx.close();
+});
+
+test('[#3] a supervisor added after a payment does not void it: an alter ego cannot be made once the money is in the drawer', () => {
+  const w = soloPoint();
+  const cashier = w.user('TN09', 'cashier', [w.s1]);
+  openShift(w.ctx, { cashierId: cashier.id, openingFloat: 0 });
+  const paid = payAs(w, cashier, 'k1', ['HD-10']);
+  // Same approver as the cashier but no approval path between them: only the order in time tells.
+  const late = w.user('GS02', 'supervisor', [w.s1]);
+  assert.throws(() => voidAs(w, paid.receiptNo, late), refusedWith('VOID_SUPERVISOR_TOO_NEW'));
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+  w.ctx.close();
+});
+
+test('[#3] once a point has two supervisors, a new supervisor needs two different ones: one person alone cannot prepare a voiding alter ego', () => {
+  const w = world();
+  assert.throws(() => w.user('GS09', 'supervisor', [w.supervisor]), refusedWith('SECOND_SUPERVISOR_REQUIRED'));
+  assert.throws(() => w.user('GS09', 'supervisor', [w.supervisor, w.supervisor]), refusedWith('SECOND_SUPERVISOR_REQUIRED'));
+  assert.throws(() => w.user('GS09', 'supervisor', [w.supervisor, w.cashier]), refusedWith('SUPERVISOR_REQUIRED'));
+  assert.throws(() => w.user('TN09', 'cashier', [w.cashier]), refusedWith('SUPERVISOR_REQUIRED'));
+  assert.throws(() => w.user('TN09', 'cashier', []), refusedWith('APPROVAL_REQUIRED'));
+  assert.equal(count(w.ctx, 'users'), 3);
+  const third = w.user('GS09', 'supervisor', [w.supervisor, w.head]);
+  assert.deepEqual(w.ctx.sqlite.prepare('SELECT approved_by, co_approved_by FROM users WHERE id = ?').get(third.id), {
+    approved_by: w.supervisor.id,
+    co_approved_by: w.head.id,
+  });
+  const row = w.ctx.sqlite.prepare("SELECT actor_id, payload FROM journal WHERE kind = 'user_added' ORDER BY id DESC LIMIT 1").get() as { actor_id: number; payload: string };
+  assert.equal(row.actor_id, w.supervisor.id);
+  assert.deepEqual((JSON.parse(row.payload) as { approvedBy: number[] }).approvedBy, [w.supervisor.id, w.head.id]);
+  // A cashier still needs one supervisor.
+  assert.equal(w.user('TN09', 'cashier', [w.supervisor]).role, 'cashier');
+  w.ctx.close();
+});
+
+test("[#3] a normal point still voids: the deputy voids the cashiers' payments; the head who added the cashiers does not", () => {
+  const w = world();
+  const second = w.user('TN02', 'cashier', [w.head]);
+  const a = w.pay('k1', ['HD-10']);
+  assert.throws(() => voidAs(w, a.receiptNo, w.head), refusedWith('VOID_LINKED_USERS'));
+  assert.equal(voidAs(w, a.receiptNo, w.supervisor).receiptNo, a.receiptNo);
+  openShift(w.ctx, { cashierId: second.id, openingFloat: 0 });
+  const b = payAs(w, second, 'k2', ['HD-10']);
+  assert.equal(voidAs(w, b.receiptNo, w.supervisor).receiptNo, b.receiptNo);
+  // The deputy's own collection: the head approved the deputy, so the head does not void it.
+  openShift(w.ctx, { cashierId: w.supervisor.id, openingFloat: 0 });
+  const c = payAs(w, w.supervisor, 'k3', ['HD-10']);
+  assert.throws(() => voidAs(w, c.receiptNo, w.head), refusedWith('VOID_LINKED_USERS'));
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 2);
+  assert.equal(verifyJournal(w.ctx.sqlite).ok, true);
   w.ctx.close();
 });

@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { AppError, isAppError, toErrorShape } from '../core/errors.ts';
+import { AppError, asAppError, toErrorShape } from '../core/errors.ts';
 import { openContext, type Ctx } from '../context.ts';
 import { defaultDataDir } from '../data-dir.ts';
 import type { CliIo, Command } from './command.ts';
@@ -40,7 +41,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stdout.write(`diemthu ${command.usage}\n`);
       return 0;
     }
-    const dataDir = typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : defaultDataDir(io.env);
+    // Relative folders given on the command line mean the current folder, said explicitly once here.
+    const dataDir = resolve(typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : defaultDataDir(io.env));
     const result = await command.run({
       positionals: parsed.positionals,
       values: parsed.values,
@@ -52,7 +54,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (result !== undefined) io.stdout.write(json ? JSON.stringify({ ok: true, value: result.json }) + '\n' : result.text + '\n');
     return 0;
   } catch (error) {
-    if (isAppError(error)) return refuse(io, json, error);
+    const known = asAppError(error);
+    if (known !== null) return refuse(io, json, known);
     io.stderr.write(`[INTERNAL] Lỗi nội bộ của chương trình: ${(error as Error)?.stack ?? String(error)}\n`);
     if (json) io.stdout.write(JSON.stringify({ ok: false, error: toErrorShape(error) }) + '\n');
     return 1;

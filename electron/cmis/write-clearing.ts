@@ -1,13 +1,15 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
-import { AppError } from '../core/errors.ts';
 import { CONTROL, startsLikeFormula } from '../core/cell-text.ts';
+import { AppError, diskFullError, isDiskFull } from '../core/errors.ts';
+import { requireAbsolute } from '../core/paths.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
-import { appendJournal } from '../journal.ts';
+import { appendJournal, journalHead } from '../journal.ts';
+import { exportCheck } from '../verify.ts';
 import { requireSetting } from '../settings.ts';
+import { BATCH_ROW, sha256, storedBatch, type BatchRow } from './stored-batch.ts';
 import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../atomic-write.ts';
 
 /** Contract section 3. The column order is the file format: never reorder. */
@@ -37,6 +39,11 @@ export interface ClearingManifest {
   reconnectionOrderCount: number;
   voidedReceipts: string[]; // voided since the last export, never exported
   csvSha256: string;
+  /**
+   * The journal head when the batch was recorded (its export row is the next one). The manifest
+   * leaves the database on the stick: `verify --manifests` later checks the journal still has it.
+   */
+  journalHead: { id: number; hash: string };
 }
 
 interface LineRow {
@@ -72,12 +79,16 @@ interface OrderRow {
 type Selection = { batchId: number | null };
 
 // Name and address come from the original receipt document when there is one: a later snapshot may
-// rename the customer, and a batch written again must be the same bytes as the first time.
+// rename the customer, and a batch written again must be the same bytes as the first time. A document
+// that is unreadable there (damaged on disk, edited by hand) gives way to the customer row: one bad
+// print job must not stop the evening export.
 const CUSTOMER_AS_RECEIPTED = `
   LEFT JOIN print_jobs pj ON pj.payment_id = p.id AND pj.kind = 'receipt' AND pj.copy_no = 0
   JOIN customers c ON c.id = p.customer_id`;
-const TEN_KHANG = `COALESCE(json_extract(pj.document, '$.customer.tenKhang'), c.ten_khang)`;
-const DCHI_KHANG = `COALESCE(json_extract(pj.document, '$.customer.dchiKhang'), c.dchi_khang)`;
+const receipted = (field: string, fallback: string) =>
+  `COALESCE(CASE WHEN json_valid(pj.document) AND json_type(pj.document, '$.customer.${field}') = 'text' THEN json_extract(pj.document, '$.customer.${field}') END, ${fallback})`;
+const TEN_KHANG = receipted('tenKhang', 'c.ten_khang');
+const DCHI_KHANG = receipted('dchiKhang', 'c.dchi_khang');
 
 function batchFilter(sel: Selection): string {
   return sel.batchId === null ? 'p.batch_id IS NULL AND p.voided_at IS NULL' : 'p.batch_id = @batchId';
@@ -169,8 +180,6 @@ function fileStem(kind: 'GACHNO' | 'LENHDONGDIEN', pointCode: string, day: strin
   return `${kind}_${pointCode}_${day}_${String(seq).padStart(2, '0')}`;
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 /** The three files of a batch, by name; the manifest last, so its presence says the batch is complete. */
 interface BatchContent {
   manifest: ClearingManifest;
@@ -182,7 +191,7 @@ interface BatchContent {
 /** Everything a new batch writes, from rows read from the database. */
 function buildBatch(
   pointCode: string,
-  id: { batchId: number; day: string; seq: number; createdAt: string },
+  id: { batchId: number; day: string; seq: number; createdAt: string; journalHead: { id: number; hash: string } },
   lines: LineRow[],
   orders: OrderRow[],
   voided: string[],
@@ -205,38 +214,20 @@ function buildBatch(
     reconnectionOrderCount: orders.length,
     voidedReceipts: voided,
     csvSha256: sha256(csv),
+    journalHead: id.journalHead,
   };
   return { manifest, csv, reconnection: reconnectionCsv(orders), manifestText: JSON.stringify(manifest, null, 2) + '\n' };
 }
 
-/** A clearing_batches row with what it takes to write its files again byte for byte. */
-interface BatchRow {
-  id: number;
-  csv_name: string;
-  csv_sha256: string;
-  manifest: string;
-  manifest_sha256: string;
-  csv_bytes: Buffer;
-  reconnection_bytes: Buffer;
-  reconnection_sha256: string;
-  status: 'pending' | 'complete';
-}
-const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, status';
+const EXPORT_FOLDER = 'Thư mục xuất tệp gạch nợ';
 
 /**
  * The stored files of a batch, each checked against the SHA-256 recorded at export (and the CSV's
  * against the manifest too): a batch whose stored bytes changed is never written.
  */
 function storedFiles(row: BatchRow, outDir: string): { manifest: ClearingManifest; files: FileToWrite[] } {
-  const manifest = JSON.parse(row.manifest) as ClearingManifest;
-  const files = [
-    { name: row.csv_name, bytes: row.csv_bytes, sha: row.csv_sha256 },
-    { name: manifest.reconnectionFile, bytes: row.reconnection_bytes, sha: row.reconnection_sha256 },
-    { name: row.csv_name.replace(/\.csv$/, '.json'), bytes: Buffer.from(row.manifest, 'utf8'), sha: row.manifest_sha256 },
-  ];
-  const bad = files.filter((f) => sha256(f.bytes) !== f.sha).map((f) => f.name);
-  if (manifest.csvSha256 !== row.csv_sha256) bad.push(manifest.csvFile);
-  if (bad.length > 0) {
+  const { manifest, files, bad } = storedBatch(row);
+  if (manifest === null || bad.length > 0) {
     throw new AppError('EXPORT_BATCH_MISMATCH', `Dữ liệu lưu của lần xuất ${row.csv_name} không còn khớp mã SHA-256: không ghi tệp nào. Hãy báo bộ phận kỹ thuật.`, {
       batchId: row.id,
       files: bad,
@@ -245,11 +236,27 @@ function storedFiles(row: BatchRow, outDir: string): { manifest: ClearingManifes
   return { manifest, files: files.map((f) => ({ path: join(outDir, f.name), bytes: f.bytes })) };
 }
 
+/**
+ * Before a new batch takes its payments: the payments since the last export, the schema and the
+ * journal since then must agree (verify's check, on what this batch would write). A batch of money
+ * changed behind the journal's back is never written.
+ */
+function refuseUnreconciled(sqlite: Sqlite): void {
+  const { list, count } = exportCheck(sqlite);
+  if (count === 0) return;
+  throw new AppError(
+    'EXPORT_VERIFY_FAILED',
+    `Số liệu thu tiền không khớp với nhật ký (${list[0]!.message}${count > 1 ? ` và ${count - 1} điểm khác` : ''}): không ghi tệp gạch nợ nào. Hãy chạy "diemthu verify" và báo bộ phận kỹ thuật.`,
+    { problems: list, problemCount: count },
+  );
+}
+
 /** Inside a write transaction: records the batch of every valid payment not exported before, as pending, and takes its payments and voids. */
 function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
   const sqlite = ctx.sqlite;
   const lines = selectLines(sqlite, { batchId: null });
   if (lines.length === 0) return null;
+  refuseUnreconciled(sqlite);
   const voided = selectVoided(sqlite, null);
   const now = ctx.clock();
   const day = compactDate(now);
@@ -258,7 +265,7 @@ function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
     .get(day) as { seq: number; id: number };
   const { manifest: m, csv, reconnection, manifestText } = buildBatch(
     requireSetting(sqlite, 'point_code'),
-    { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString() },
+    { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString(), journalHead: journalHead(sqlite) },
     lines,
     selectOrders(sqlite, { batchId: null }),
     voided.map((v) => v.receipt_no),
@@ -272,14 +279,19 @@ function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
     )
     .run(m.batchId, m.batchDay, m.batchSeq, m.createdAt, m.csvFile, m.csvSha256, m.rowCount, m.totalTongTien, m.firstReceipt, m.lastReceipt, manifestText, outDir,
       csv, reconnection, shas.reconnectionSha256, shas.manifestSha256);
+  const paymentIds = [...new Set(lines.map((l) => l.payment_id))];
   const markPayment = sqlite.prepare('UPDATE payments SET batch_id = ? WHERE id = ?');
-  for (const id of new Set(lines.map((l) => l.payment_id))) markPayment.run(m.batchId, id);
+  for (const id of paymentIds) markPayment.run(m.batchId, id);
   const markVoid = sqlite.prepare('UPDATE payments SET void_batch_id = ? WHERE id = ?');
   for (const v of voided) markVoid.run(m.batchId, v.id);
   appendJournal(sqlite, {
     kind: 'export',
     actorId: null,
-    payload: { batchId: m.batchId, csvFile: m.csvFile, ...shas, rows: m.rowCount, total: m.totalTongTien, voided: m.voidedReceipts, outDir },
+    // The marks too, so verify holds every payment's batch against the journal.
+    payload: {
+      batchId: m.batchId, csvFile: m.csvFile, ...shas, rows: m.rowCount, total: m.totalTongTien, voided: m.voidedReceipts, outDir,
+      paymentIds, voidIds: voided.map((v) => v.id),
+    },
     at: now,
   });
   return sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches WHERE id = ?`).get(m.batchId) as BatchRow;
@@ -312,6 +324,12 @@ function writeStored(row: BatchRow, options: ExportOptions): WrittenBatch {
   try {
     writeFilesAtomically(files, fs);
   } catch (error) {
+    if (isDiskFull(error)) {
+      throw diskFullError(
+        error,
+        `Ổ đĩa ${options.outDir} đã đầy: chưa ghi xong tệp của lần xuất ${row.csv_name}. Các khoản thu đã thuộc lần xuất này; hãy giải phóng chỗ trống hoặc dùng ổ USB khác rồi xuất lại: lần xuất này sẽ được ghi lại đúng như cũ.`,
+      );
+    }
     throw new AppError(
       'EXPORT_WRITE_FAILED',
       `Chưa ghi xong tệp của lần xuất ${row.csv_name} vào ${options.outDir}. Các khoản thu đã thuộc lần xuất này; hãy kiểm tra ổ USB rồi xuất lại: lần xuất này sẽ được ghi lại đúng như cũ.`,
@@ -330,6 +348,7 @@ function writeStored(row: BatchRow, options: ExportOptions): WrittenBatch {
  * byte for byte, before any new batch is made. Nothing new and nothing pending: nothing is written.
  */
 export function exportClearing(ctx: Ctx, options: ExportOptions): ExportResult {
+  requireAbsolute(options.outDir, EXPORT_FOLDER);
   sweepPartials(options.outDir, options.fs);
   const written: WrittenBatch[] = [];
   for (;;) {
@@ -382,6 +401,7 @@ function findBatch(sqlite: Sqlite, batch: string): BatchRow {
  * checked against its SHA-256 first. Marks nothing; a pending batch stays for exportClearing to finish.
  */
 export function exportAgain(ctx: Ctx, options: ExportOptions & { batch: string }): ExportResult {
+  requireAbsolute(options.outDir, EXPORT_FOLDER);
   sweepPartials(options.outDir, options.fs);
   const batch = writeStored(findBatch(ctx.sqlite, options.batch), options);
   const payload = { batchId: batch.batchId, csvFile: batch.manifest.csvFile, outDir: options.outDir };

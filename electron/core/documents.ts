@@ -69,7 +69,10 @@ export interface ZReportDocument {
   expectedCash: number | null;
   countedCash: number | null;
   variance: number | null;
-  chainHead: string; // journal hash at the time of the report
+  // The journal head when the report was made (its own journal row follows it): printed, so the paper
+  // proves later that the journal still holds this row with this hash (verify --anchor).
+  chainHeadId: number;
+  chainHead: string;
 }
 
 export interface ReconnectionOrderDocument {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The hash before the first journal row. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -28,6 +28,7 @@ function sortKeys(value: unknown): unknown {
 
 /** hash(n) = sha256(hash(n-1) + canonical row n): changing, removing or inserting a row breaks every later hash. */
 export function journalHash(prevHash: string, row: JournalFields): string {
-  const body = canonicalJson({ id: row.id, at: row.at, kind: row.kind, actor_id: row.actor_id, payload: row.payload });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+  // canonicalJson of these five scalar fields, keys already in sorted order (verify hashes every row).
+  const body = JSON.stringify({ actor_id: row.actor_id, at: row.at, id: row.id, kind: row.kind, payload: row.payload });
+  return hash('sha256', `${prevHash}\n${body}`, 'hex');
 }

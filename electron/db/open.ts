@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { closeSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Kysely, SqliteDialect } from 'kysely';
-import { AppError } from '../core/errors.ts';
+import { AppError, diskFullError, isAppError, isDiskFull } from '../core/errors.ts';
 import { migrations, latestVersion } from './migrations.ts';
 import type { Tables } from './tables.ts';
 
@@ -32,7 +34,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
   try {
     sqlite = new Database(path, { readonly: options.readonly === true, fileMustExist: options.readonly === true });
   } catch (error) {
-    throw new AppError('DB_OPEN_FAILED', `Không mở được cơ sở dữ liệu ${path}.`, { cause: String(error) });
+    throw openError(error, path);
   }
   try {
     checkIntegrity(sqlite, path);
@@ -47,7 +49,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     if (!options.readonly) migrate(sqlite);
   } catch (error) {
     sqlite.close();
-    throw error;
+    throw openError(error, path);
   }
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
@@ -55,12 +57,50 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     db,
     path,
     close() {
-      if (sqlite.open) {
-        if (!options.readonly) sqlite.pragma('wal_checkpoint(TRUNCATE)');
-        sqlite.close();
+      if (!sqlite.open) return;
+      if (!options.readonly) {
+        try {
+          sqlite.pragma('wal_checkpoint(TRUNCATE)');
+        } catch {
+          // A checkpoint that cannot run (a full disk) loses nothing: every commit stays in the WAL.
+        }
       }
+      sqlite.close();
     },
   };
+}
+
+/** Below this much free space an I/O error while opening is the disk being full. */
+const LOW_SPACE_BYTES = 1024 * 1024;
+
+/**
+ * Why an open failed, in words: a full disk is DISK_FULL, not damage. SQLite says SQLITE_FULL when a
+ * write finds no space, but an I/O error (SQLITE_IOERR_SHMSIZE) when it cannot create the WAL's
+ * shared-memory file beside the database, so an I/O error with almost no free space counts as full.
+ * Other I/O and permission errors are DB_OPEN_FAILED; anything else stays an internal fault.
+ */
+function openError(error: unknown, path: string): unknown {
+  if (isAppError(error)) return error;
+  const code = String((error as { code?: unknown }).code);
+  if (isDiskFull(error) || (code.startsWith('SQLITE_IOERR') && freeBytes(dirname(path)) < LOW_SPACE_BYTES)) {
+    return diskFullError(
+      error,
+      `Ổ đĩa chứa dữ liệu (${dirname(path)}) đã đầy nên chương trình không mở được cơ sở dữ liệu. Dữ liệu vẫn nguyên vẹn, không cần khôi phục: hãy giải phóng chỗ trống trên ổ đĩa (xóa bớt tệp không cần, dọn Thùng rác) rồi mở lại.`,
+    );
+  }
+  if (/^SQLITE_(CANTOPEN|IOERR|READONLY|PERM)/.test(code)) {
+    return new AppError('DB_OPEN_FAILED', `Không mở được cơ sở dữ liệu ${path} (lỗi đọc ghi ổ đĩa hoặc không có quyền ghi vào thư mục).`, { cause: String(error) });
+  }
+  return error;
+}
+
+function freeBytes(dir: string): number {
+  try {
+    const s = statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return Infinity;
+  }
 }
 
 function checkIntegrity(sqlite: Sqlite, path: string): void {
@@ -68,6 +108,8 @@ function checkIntegrity(sqlite: Sqlite, path: string): void {
   try {
     result = sqlite.pragma('quick_check', { simple: true });
   } catch (error) {
+    // Only what SQLite itself calls damage is DB_CORRUPT; a full disk or a locked folder is not.
+    if (!/^SQLITE_(CORRUPT|NOTADB)/.test(String((error as { code?: unknown }).code))) throw error;
     throw new AppError('DB_CORRUPT', `Tệp cơ sở dữ liệu ${path} bị hỏng hoặc không phải cơ sở dữ liệu của Điểm Thu.`, {
       cause: String(error),
     });
@@ -77,6 +119,31 @@ function checkIntegrity(sqlite: Sqlite, path: string): void {
       check: result,
     });
   }
+}
+
+/** The 16 bytes every SQLite database file starts with. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
+
+/** What is at `path` before SQLite touches it: nothing, an empty file, something else, or a SQLite file. */
+export function sqliteFileState(path: string): 'absent' | 'empty' | 'not-sqlite' | 'sqlite' {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return 'not-sqlite';
+    size = stat.size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    throw error;
+  }
+  if (size === 0) return 'empty';
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.equals(SQLITE_HEADER) ? 'sqlite' : 'not-sqlite';
 }
 
 function applyPragmas(sqlite: Sqlite, options: OpenOptions): void {

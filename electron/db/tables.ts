@@ -13,6 +13,13 @@ export interface Tables {
     locked_until: string | null;
     active: Generated<number>;
     created_at: string;
+    approved_by: number | null;
+    co_approved_by: number | null;
+    added_after_payment_id: Generated<number>;
+  };
+  user_links: {
+    user_id: number;
+    ancestor_id: number;
   };
   shifts: {
     id: Generated<number>;
@@ -155,6 +162,7 @@ export interface Tables {
     attempts: Generated<number>;
     last_error: string | null;
     printed_at: string | null;
+    set_aside_at: string | null;
   };
   journal: {
     id: Generated<number>;

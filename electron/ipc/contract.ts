@@ -7,11 +7,14 @@
  * Money is integer đồng; times are ISO-8601 UTC strings.
  */
 import { z } from 'zod';
+import { isAbsolutePath } from '../core/paths.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
 const isoTime = z.string();
 const empty = z.object({}).strict();
+/** A folder or file on this machine: absolute only (a relative one would land under the process's working folder). */
+const absolutePath = z.string().min(1).max(1000).refine((path) => isAbsolutePath(path));
 const credentials = z.object({ code: z.string().trim().min(1).max(40), pin: z.string().min(1).max(12) }).strict();
 
 export const roleSchema = z.enum(['cashier', 'supervisor']);
@@ -109,6 +112,7 @@ export const statusView = z.object({
     .nullable(),
   unexported: z.object({ count: z.number().int(), total: dong }),
   printJobsWaiting: z.number().int(),
+  printJobsSetAside: z.number().int(), // could not be printed as stored: a supervisor must look (F3, reprint)
   printer: printerStatus,
   scanner: scannerStatus,
   autoCollect: z.boolean(),
@@ -185,7 +189,7 @@ export type ZReportView = z.infer<typeof zReportView>;
 
 export const printerSettings = z.object({
   transport: z.enum(['file', 'usb', 'serial', 'tcp', 'spooler']),
-  port: z.string().max(200), // serial port, host:port, spooler name or output folder
+  port: z.string().max(200), // serial port, host:port, spooler name or output folder ('' = <data-dir>/receipts)
   width: z.union([z.literal(384), z.literal(576)]), // 58 mm / 80 mm paper
   mode: z.enum(['raster', 'tcvn3-epson', 'tcvn3-xprinter', 'ascii']),
 });
@@ -200,6 +204,12 @@ export const settingsView = z.object({
   scannerMode: z.enum(['wedge', 'hid', 'serial']),
 });
 export type SettingsView = z.infer<typeof settingsView>;
+// What the settings screen may write: folders absolute (the view above shows whatever is stored, so a bad
+// value stored earlier is seen and can be corrected).
+const settingsChange = settingsView.partial().extend({
+  backupDir: absolutePath.nullable().optional(),
+  printer: printerSettings.refine((p) => p.transport !== 'file' || p.port === '' || isAbsolutePath(p.port), { path: ['port'] }).optional(),
+});
 
 export const hourlyView = z.object({
   hours: z.array(z.object({ hour: z.number().int().min(0).max(23), count: z.number().int(), total: dong })),
@@ -243,23 +253,26 @@ export const channels = {
   todayReceipts: ch(empty, z.array(receiptRow)),
   hourlyCollections: ch(empty, hourlyView),
   chooseSnapshotFile: ch(empty, z.object({ path: z.string().nullable() })),
-  importPreview: ch(z.object({ path: z.string().min(1).max(1000) }).strict(), importPreview),
+  importPreview: ch(z.object({ path: absolutePath }).strict(), importPreview),
   importConfirm: ch(
-    z.object({ path: z.string().min(1).max(1000), acceptSkipped: credentials.optional() }).strict(),
+    z.object({ path: absolutePath, acceptSkipped: credentials.optional() }).strict(),
     importResult,
   ),
   importCancel: ch(empty, z.null()),
   chooseExportFolder: ch(empty, z.object({ path: z.string().nullable() })),
-  exportClearing: ch(z.object({ outDir: z.string().min(1).max(1000) }).strict(), exportResult),
+  exportClearing: ch(z.object({ outDir: absolutePath }).strict(), exportResult),
   zReport: ch(z.object({ scope: z.enum(['shift', 'day']), print: z.boolean() }).strict(), zReportView),
   settingsGet: ch(empty, settingsView),
-  settingsSet: ch(z.object({ supervisor: credentials, values: settingsView.partial() }).strict(), settingsView),
+  settingsSet: ch(z.object({ supervisor: credentials, values: settingsChange }).strict(), settingsView),
   usersList: ch(z.object({ supervisor: credentials }).strict(), z.array(userView.extend({ active: z.boolean() }))),
   userAdd: ch(
     z
       .object({
         supervisor: credentials,
-        user: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), role: roleSchema, pin: z.string().regex(/^\d{4,8}$/) }).strict(),
+        // A new supervisor needs it once the point has two supervisors (the service says so).
+        secondSupervisor: credentials.optional(),
+        // Digits only here; the service says how many (6-8) in a sentence.
+        user: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), role: roleSchema, pin: z.string().regex(/^\d{0,12}$/) }).strict(),
       })
       .strict(),
     userView,

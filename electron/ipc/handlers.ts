@@ -19,7 +19,7 @@ import { importSnapshot } from '../cmis/import-snapshot.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
 import { exportClearing } from '../cmis/write-clearing.ts';
 import { backupAfter } from '../backups.ts';
-import { enqueuePrintJob } from '../print-jobs.ts';
+import { countSetAside, enqueuePrintJob } from '../print-jobs.ts';
 import { pointIdentity } from '../point.ts';
 import type { ScanStream } from '../devices/scanner/stream.ts';
 import type { PaymentGate } from '../shutdown.ts';
@@ -117,6 +117,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
               },
         unexported: paidNotExported(ctx.sqlite),
         printJobsWaiting: waiting.n,
+        printJobsSetAside: countSetAside(ctx.sqlite),
         printer: deps.printing.status(),
         scanner: deps.scanner.status(),
         autoCollect: readSettingsView(ctx).autoCollect,
@@ -298,9 +299,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return rows.map((u) => ({ ...u, active: u.active === 1 }));
     },
 
-    userAdd: ({ supervisor: credentials, user }) => {
-      supervisor(credentials);
-      return addUser(ctx, user);
+    userAdd: ({ supervisor: credentials, secondSupervisor, user }) => {
+      const approvedBy = [supervisor(credentials).id];
+      if (secondSupervisor !== undefined) approvedBy.push(supervisor(secondSupervisor).id);
+      return addUser(ctx, { ...user, approvedBy });
     },
 
     printerTestPage: () => {

@@ -27,6 +27,11 @@ export function StatusBar({ status }: { status: StatusView | null }) {
       <span className={status.printJobsWaiting > 0 ? 'warn' : 'ok'}>
         {s.jobs}: {status.printJobsWaiting}
       </span>
+      {status.printJobsSetAside > 0 && (
+        <span className="warn" data-testid="status-set-aside">
+          {s.setAside(status.printJobsSetAside)}
+        </span>
+      )}
       {status.session !== null && (
         <span>
           {s.cashier}: {status.session.user.name} ({status.session.user.code})

@@ -47,6 +47,9 @@ export const vi = {
     collecting: 'Đang thu…',
     collected: (receiptNo: string, total: string) => `Đã thu ${total}, biên nhận ${receiptNo}. Đang in.`,
     reconnectionOrder: 'Đã lập lệnh đóng điện lại.',
+    customerOf: (name: string, code: string, earlier: boolean) => `${earlier ? 'Khách hàng trước: ' : ''}${name} (${code})`,
+    notCollected: (name: string, code: string, earlier: boolean, reason: string) =>
+      `Chưa thu được tiền của ${earlier ? 'khách hàng trước, ' : ''}${name} (${code}): ${reason}`,
     undo: (seconds: number) => `Hoàn tác (Ctrl+Z) – còn ${seconds} giây`,
     undoHint: 'Hoàn tác là hủy biên nhận: cần giám sát viên nhập mã và PIN.',
     undoReason: 'Hoàn tác ngay sau khi tự động thu',
@@ -189,7 +192,10 @@ export const vi = {
     userName: 'Họ tên',
     role: 'Vai trò',
     roles: { cashier: 'Thu ngân', supervisor: 'Giám sát viên' } as Record<string, string>,
-    newPin: 'PIN (4-8 chữ số)',
+    newPin: 'PIN (6-8 chữ số)',
+    secondSupervisorCode: 'Mã giám sát viên thứ hai',
+    secondSupervisorPin: 'PIN giám sát viên thứ hai',
+    secondSupervisorHint: 'Khi điểm thu đã có hai giám sát viên, giám sát viên mới cần thêm một giám sát viên khác cùng duyệt.',
     add: 'Thêm',
     added: (name: string) => `Đã thêm ${name}.`,
     badFee: 'Phí không hợp lệ.',
@@ -202,6 +208,7 @@ export const vi = {
     old: (days: number) => `CŨ ${days} ngày – hãy nhập dữ liệu mới`,
     unexported: 'Chưa xuất',
     jobs: 'Lệnh in chờ',
+    setAside: (count: number) => `Lệnh in bị gác lại: ${count} (không đọc được, cần giám sát viên in lại)`,
     printerStates: {
       ready: 'sẵn sàng',
       busy: 'đang in',
@@ -216,5 +223,7 @@ export const vi = {
   common: {
     back: 'Quay lại (Esc)',
     loading: 'Đang tải…',
+    // Main refuses a relative folder too (BAD_REQUEST); this says why before anything is sent.
+    notAbsolute: (what: string) => ({ code: 'PATH_NOT_ABSOLUTE', message: `${what} phải là đường dẫn đầy đủ, ví dụ D:\\GachNo hoặc E:\\ (ổ USB).` }),
   },
 } as const;

@@ -2,7 +2,8 @@
  * Wires the keyboard-wedge detector (wedge.ts) to window keydown in the capture phase, so a scan is
  * seen wherever the focus is (home, search, a half-typed amount). Keys the detector holds are
  * stopped; when they turn out to be a person typing they are given back: inserted at the caret of
- * the focused field, or re-sent as key events to the screen's shortcuts (R, V, ...).
+ * the focused field, or re-sent as key events to the screen's shortcuts (R, V, ...). Text the quiet timer
+ * gave back too early (a busy machine hands a scan's keys over late) is taken back from the field.
  */
 import { useEffect, useRef } from 'react';
 import { createWedgeDetector } from './wedge.ts';
@@ -24,6 +25,16 @@ function release(text: string): void {
   }
 }
 
+/** Takes back text release() just typed into the focused field, when it still stands right before the caret. */
+function retract(text: string): boolean {
+  const focused = document.activeElement;
+  if (!isEditable(focused)) return false;
+  const end = focused.selectionStart;
+  if (end === null || end !== focused.selectionEnd || focused.value.slice(Math.max(0, end - text.length), end) !== text) return false;
+  focused.setSelectionRange(end - text.length, end);
+  return document.execCommand('delete');
+}
+
 export function useWedgeScanner(onScan: (code: string) => void, enabled: boolean): void {
   const latest = useRef(onScan);
   useEffect(() => {
@@ -31,7 +42,7 @@ export function useWedgeScanner(onScan: (code: string) => void, enabled: boolean
   }, [onScan]);
   useEffect(() => {
     if (!enabled) return;
-    const detector = createWedgeDetector({ onScan: (code) => latest.current(code), onRelease: release });
+    const detector = createWedgeDetector({ onScan: (code) => latest.current(code), onRelease: release, onRetract: retract });
     const onKey = (event: KeyboardEvent) => {
       if (!event.isTrusted) return; // our own re-sent keys
       if (detector.handleKey(event) === 'consumed') {

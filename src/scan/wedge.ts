@@ -37,6 +37,11 @@ export interface WedgeOptions {
   onScan: (code: string) => void;
   /** Held keys that were human typing, as the text they would have typed. */
   onRelease?: (text: string) => void;
+  /**
+   * Takes back text `onRelease` just gave when the quiet timer judged too early: true when it could
+   * (the text is still where it was put). Keys reach a busy page one by one, late, but keep their own times.
+   */
+  onRetract?: (text: string) => boolean;
   /** Same clock as `KeyboardEvent.timeStamp`; defaults to performance.now(). */
   now?: () => number;
   prefix?: string;
@@ -122,6 +127,8 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
 
   let held: HeldKey[] = [];
   let lastAt = 0;
+  /** What the quiet timer last released as typing, while a key belonging to it may still be on its way. */
+  let released: { keys: HeldKey[]; lastAt: number; text: string } | null = null;
   let previousWasBackspace = false;
   let cancelTimer: CancelTimer | undefined;
 
@@ -148,7 +155,21 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
     // Timers can run before key events already queued behind a busy frame: only decide once truly quiet.
     const quietFor = now() - lastAt;
     if (quietFor < allowedGap()) armTimer(allowedGap() - quietFor);
-    else decide();
+    else {
+      const keys = held;
+      const at = lastAt;
+      if (decide() === 'typing') released = { keys, lastAt: at, text: keys.map((k) => k.typed).join('') };
+    }
+  }
+
+  /** A key whose own time joins it to keys the timer released: take them back and go on with the burst. */
+  function rejoin(event: WedgeKeyEvent): void {
+    const earlier = released;
+    released = null;
+    if (earlier === null || held.length > 0 || event.timeStamp - earlier.lastAt > maxGapMs) return;
+    if (options.onRetract?.(earlier.text) !== true) return;
+    held = earlier.keys;
+    lastAt = earlier.lastAt;
   }
 
   function strip(code: string): string {
@@ -161,6 +182,7 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
   /** Ends the pending burst: a scan if long enough, else the held keys go back as typing. */
   function decide(): 'scan' | 'typing' {
     stopTimer();
+    released = null;
     const longEnough = isLongEnough();
     const keys = held;
     held = [];
@@ -195,6 +217,7 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
 
   function handleKey(event: WedgeKeyEvent): WedgeVerdict {
     if (MODIFIERS.has(event.key) || event.repeat) return 'passthrough';
+    rejoin(event);
     const inBurst = held.length > 0 && event.timeStamp - lastAt <= allowedGap();
     if (held.length > 0 && !inBurst) decide();
     if (event.ctrlKey || event.altKey || event.metaKey) {
@@ -227,6 +250,7 @@ export function createWedgeDetector(options: WedgeOptions): WedgeDetector {
     dispose: () => {
       stopTimer();
       held = [];
+      released = null;
     },
   };
 }

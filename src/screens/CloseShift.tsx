@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { BackupView, ExportResult, IpcError, ZReportView } from '../../electron/ipc/contract.ts';
 import { parseAmount } from '../../electron/core/money.ts';
+import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { dateTime, money } from '../format.ts';
@@ -116,6 +117,7 @@ function ExportPanel() {
   const run = (event?: FormEvent) => {
     event?.preventDefault();
     if (dir.trim() === '') return;
+    if (!isAbsolutePath(dir.trim())) return setError(vi.common.notAbsolute(t.exportDir));
     call('exportClearing', { outDir: dir.trim() }).then(
       (r) => {
         setResult(r);

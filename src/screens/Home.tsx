@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CollectResult, CustomerView, HourlyView, IpcError } from '../../electron/ipc/contract.ts';
 import { parseAmount } from '../../electron/core/money.ts';
-import type { Counter } from '../App.tsx';
+import { outcomeOfEarlier, paidNow, type CollectOutcome, type Counter } from '../counter.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
-import { dateTime, money, period } from '../format.ts';
+import { dateTime, errorText, money, period } from '../format.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 import { HourlyChart } from '../components/HourlyChart.tsx';
@@ -27,7 +27,7 @@ export function Home({ counter, autoCollect, onLookup, onCollect, onUndone }: Pr
   useEffect(() => setCode(''), [counter.customer, counter.notFound]);
   useEffect(() => {
     call('hourlyCollections', {}).then(setHourly, () => undefined);
-  }, [counter.collected]);
+  }, [counter.collect]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -44,9 +44,7 @@ export function Home({ counter, autoCollect, onLookup, onCollect, onUndone }: Pr
       </form>
       {counter.notFound !== null && <Message kind="warn" text={vi.home.notFound(counter.notFound)} />}
       <ErrorMessage error={counter.error} />
-      {counter.collected !== null && customer !== null && (
-        <CollectedBanner collected={counter.collected} canUndo={autoCollect} onUndone={onUndone} />
-      )}
+      {counter.collect !== null && <Outcome outcome={counter.collect} earlier={outcomeOfEarlier(counter)} canUndo={autoCollect} onUndone={onUndone} />}
       {customer !== null && <CustomerCard customer={customer} counter={counter} onCollect={onCollect} />}
       {customer === null && <HourlyChart data={hourly} />}
     </section>
@@ -57,7 +55,7 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
   const [tendered, setTendered] = useState('');
   const h = vi.home;
   const given = tendered.trim() === '' ? undefined : parseAmount(tendered);
-  const done = counter.collected !== null;
+  const done = paidNow(counter);
   const change = given === undefined || given === null ? null : given - customer.total;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -139,11 +137,21 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
 }
 
 /**
+ * The last collect's outcome, naming its customer: "the earlier customer" when another one has been
+ * scanned since (that one stays on screen below). A refusal is an alert: that customer has not paid.
+ */
+function Outcome({ outcome, earlier, canUndo, onUndone }: { outcome: CollectOutcome; earlier: boolean; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
+  const { tenKhang, maKhang } = outcome.customer;
+  if ('error' in outcome) return <Message kind="error" text={vi.home.notCollected(tenKhang, maKhang, earlier, errorText(outcome.error))} />;
+  return <CollectedBanner collected={outcome.result} who={vi.home.customerOf(tenKhang, maKhang, earlier)} canUndo={canUndo} onUndone={onUndone} />;
+}
+
+/**
  * After a collect: the receipt number. In auto-collect mode the banner offers an undo for a few
  * seconds; an undo is a void, and the file contract allows voids only by a supervisor, so it asks
  * for the supervisor's code and PIN (the countdown stops once the undo is started).
  */
-function CollectedBanner({ collected, canUndo, onUndone }: { collected: CollectResult; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
+function CollectedBanner({ collected, who, canUndo, onUndone }: { collected: CollectResult; who: string; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
   const [left, setLeft] = useState(UNDO_SECONDS);
   const [undoing, setUndoing] = useState(false);
   useEffect(() => {
@@ -169,7 +177,9 @@ function CollectedBanner({ collected, canUndo, onUndone }: { collected: CollectR
         {collected.change !== null && ` ${vi.home.change}: ${money(collected.change)}.`}
       </p>
       {collected.reconnectionOrder && <p>{vi.home.reconnectionOrder}</p>}
-      <p className="small">{dateTime(collected.paidAt)}</p>
+      <p className="small">
+        {who} · {dateTime(collected.paidAt)}
+      </p>
       {canUndo && !undoing && left > 0 && (
         <button type="button" className="undo" onClick={() => setUndoing(true)}>
           {vi.home.undo(left)}

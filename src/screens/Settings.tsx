@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { IpcError, SettingsView, UserView } from '../../electron/ipc/contract.ts';
 import { formatAmount, parseAmount } from '../../electron/core/money.ts';
+import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
@@ -62,6 +63,8 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
     event?.preventDefault();
     const reconnectionFee = parseAmount(fee);
     if (reconnectionFee === null) return setNotice(s.badFee);
+    if (v.backupDir !== null && !isAbsolutePath(v.backupDir)) return setError(vi.common.notAbsolute(s.backupDir));
+    if (v.printer.transport === 'file' && v.printer.port !== '' && !isAbsolutePath(v.printer.port)) return setError(vi.common.notAbsolute(s.port));
     call('settingsSet', { supervisor, values: { ...v, reconnectionFee } }).then(
       (saved) => {
         setV(saved);
@@ -154,15 +157,18 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
 function Users({ users, supervisor, onAdded }: { users: UserRow[]; supervisor: Supervisor; onAdded: (user: UserView) => void }) {
   const empty = { code: '', name: '', role: 'cashier' as UserView['role'], pin: '' };
   const [user, setUser] = useState(empty);
+  const [second, setSecond] = useState<Supervisor>({ code: '', pin: '' });
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const s = vi.settings;
   const add = (event: FormEvent) => {
     event.preventDefault();
-    call('userAdd', { supervisor, user }).then(
+    const secondSupervisor = user.role === 'supervisor' && second.code.trim() !== '' ? { secondSupervisor: second } : {};
+    call('userAdd', { supervisor, user, ...secondSupervisor }).then(
       (added) => {
         onAdded(added);
         setUser(empty);
+        setSecond({ code: '', pin: '' });
         setNotice(s.added(added.name));
         setError(null);
       },
@@ -202,6 +208,12 @@ function Users({ users, supervisor, onAdded }: { users: UserRow[]; supervisor: S
           </select>
         </label>
         <Field label={s.newPin} type="password" value={user.pin} onChange={(e) => setUser({ ...user, pin: e.target.value })} name="new-pin" />
+        {user.role === 'supervisor' && (
+          <>
+            <Field label={s.secondSupervisorCode} value={second.code} onChange={(e) => setSecond({ ...second, code: e.target.value })} name="second-code" autoComplete="off" title={s.secondSupervisorHint} />
+            <Field label={s.secondSupervisorPin} type="password" value={second.pin} onChange={(e) => setSecond({ ...second, pin: e.target.value })} name="second-pin" />
+          </>
+        )}
         <button type="submit">{s.add}</button>
       </fieldset>
       {notice !== null && <Message kind="ok" text={notice} />}

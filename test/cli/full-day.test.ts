@@ -42,9 +42,10 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   await run(['init', '--point', 'DT0001', '--unit', 'PC12AA', '--name', 'Điểm thu số 1']);
   const day1 = await run(['import', join(root, 'day1.csv')]);
   assert.equal(day1.billCount, 7);
-  await run(['user', 'add', 'GS01', '--name', 'Trần Văn Giám', '--role', 'supervisor'], '9876');
-  await run(['user', 'add', 'TN01', '--name', 'Nguyễn Thị Thu', '--role', 'cashier', '--supervisor', 'GS01'], '1234', '9876');
-  await run(['shift', 'open', '--cashier', 'TN01', '--float', '500000'], '1234');
+  await run(['user', 'add', 'GS01', '--name', 'Trần Văn Giám', '--role', 'supervisor'], '987654');
+  await run(['user', 'add', 'TN01', '--name', 'Nguyễn Thị Thu', '--role', 'cashier', '--supervisor', 'GS01'], '123456', '987654');
+  await run(['user', 'add', 'GS02', '--name', 'Phan Thị Phó', '--role', 'supervisor', '--supervisor', 'GS01'], '555555', '987654');
+  await run(['shift', 'open', '--cashier', 'TN01', '--float', '500000'], '123456');
 
   const a = await run(['collect', 'PC12AA0000001', '--cashier', 'TN01', '--key', 'day1-a']);
   const b = await run(['collect', 'PC12AA0000002', '--cashier', 'TN01', '--key', 'day1-b']);
@@ -52,7 +53,7 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   assert.equal(again.replayed, true, 'the same key returns the first result');
   assert.equal(again.receiptNo, a.receiptNo);
   assert.equal(a.total, 110000 + 132000);
-  await run(['void', String(b.receiptNo), '--reason', 'Thu nhầm khách', '--supervisor', 'GS01'], '9876');
+  await run(['void', String(b.receiptNo), '--reason', 'Thu nhầm khách', '--supervisor', 'GS02'], '555555');
   await run(['reprint', String(a.receiptNo)]);
 
   const z = (await run(['report', '--shift', '1'])).report as Record<string, unknown>;
@@ -61,7 +62,7 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   assert.deepEqual(z.voids, { count: 1, total: b.total, receipts: [b.receiptNo] });
   assert.equal(z.reprints, 1);
 
-  const closed = await run(['shift', 'close', '--cashier', 'TN01', '--counted', String(500000 + Number(a.total))], '1234');
+  const closed = await run(['shift', 'close', '--cashier', 'TN01', '--counted', String(500000 + Number(a.total))], '123456');
   assert.equal(closed.variance, 0);
   const exported = await run(['export', '--out', outDir]);
   assert.equal(exported.code, 'EXPORTED');
@@ -74,11 +75,11 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   assert.equal((await run(['export', '--out', outDir])).code, 'EXPORT_NOTHING_NEW');
 
   // Evening: two more payments after the export (one with the reconnection fee).
-  await run(['shift', 'open', '--cashier', 'TN01', '--float', '0'], '1234');
+  await run(['shift', 'open', '--cashier', 'TN01', '--float', '0'], '123456');
   await run(['collect', 'PC12AA0000005', '--cashier', 'TN01', '--key', 'day1-e']);
   const f = await run(['collect', 'PC12AA0000006', '--cashier', 'TN01', '--key', 'day1-f']);
   assert.ok(f.reconnectionOrderId !== null, 'a cut-off customer who paid everything gets a reconnection order');
-  await run(['shift', 'close', '--cashier', 'TN01', '--counted', String(99000 + Number(f.total))], '1234');
+  await run(['shift', 'close', '--cashier', 'TN01', '--counted', String(99000 + Number(f.total))], '123456');
 
   // Next morning: the re-import table shows each case of the contract.
   const day2 = await run(['import', join(root, 'day2.csv')]);

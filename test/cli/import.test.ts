@@ -90,14 +90,14 @@ test('import: --encoding is checked, --profile renames columns, --dry-run writes
 test('import: --skip-invalid needs --supervisor and the PIN in DIEMTHU_PIN', async () => {
   const dir = await initialised();
   const ctx = openContext(dir);
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, { N: 16, r: 1, p: 1 });
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, { N: 16, r: 1, p: 1 });
   ctx.close();
   const file = corpus('bad-one-bad-row.csv');
   assert.equal((await run(['import', file, '--skip-invalid', '--data-dir', dir])).code, 2);
   const noPin = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir]);
   assert.equal(noPin.code, 2);
   assert.match(noPin.err, /PIN_REQUIRED/);
-  const ok = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir, '--json'], { DIEMTHU_PIN: '2468' });
+  const ok = await run(['import', file, '--skip-invalid', '--supervisor', 'GS01', '--data-dir', dir, '--json'], { DIEMTHU_PIN: '246813' });
   assert.equal(ok.code, 0, ok.err);
   const value = (JSON.parse(ok.out) as { value: { skippedCount: number; rejectsFile: string } }).value;
   assert.equal(value.skippedCount, 1);
@@ -137,8 +137,8 @@ test('[#11] amounts past the bounds are refused before anything is committed; at
     return path;
   };
   const ctx = openContext(dir);
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, { N: 16, r: 1, p: 1 });
-  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '1357' }, { N: 16, r: 1, p: 1 });
+  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246824', approvedBy: [] }, { N: 16, r: 1, p: 1 });
+  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '135791', approvedBy: [boss.id] }, { N: 16, r: 1, p: 1 });
   const before = dumpDatabase(ctx);
   ctx.close();
   const nearLimit = await run(['import', corpus('bad-huge-amount.csv'), '--data-dir', dir]);
@@ -161,12 +161,12 @@ test('[#11] amounts past the bounds are refused before anything is committed; at
     return (JSON.parse(r.out) as { value: Record<string, unknown> }).value;
   };
   assert.deepEqual((await json(['status'])).outstanding, { count: 100, total: 10_000_000_000_000 });
-  await json(['shift', 'open', '--cashier', 'TN01', '--float', '500000'], '1357');
-  assert.equal((await json(['collect', 'PC12AA0000001', '--cashier', 'TN01'], '1357')).total, 10_000_000_000_000);
+  await json(['shift', 'open', '--cashier', 'TN01', '--float', '500000'], '135791');
+  assert.equal((await json(['collect', 'PC12AA0000001', '--cashier', 'TN01'], '135791')).total, 10_000_000_000_000);
   assert.deepEqual((await json(['status'])).paidNotExported, { count: 1, total: 10_000_000_000_000 });
   assert.equal((await run(['status', '--data-dir', dir])).code, 0);
   assert.equal(((await json(['report'])).report as { grandTotal: number }).grandTotal, 10_000_000_000_000);
-  const closed = await json(['shift', 'close', '--cashier', 'TN01', '--counted', '10000000500000'], '1357');
+  const closed = await json(['shift', 'close', '--cashier', 'TN01', '--counted', '10000000500000'], '135791');
   assert.equal(closed.variance, 0);
   const exported = await json(['export', '--out', join(root, 'usb')]);
   assert.equal((exported.manifest as { totalTongTien: number }).totalTongTien, 10_000_000_000_000);

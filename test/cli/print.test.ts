@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { main } from '../../electron/cli/diemthu.ts';
 import { openContext } from '../../electron/context.ts';
 import { initPoint } from '../../electron/point.ts';
-import { enqueuePrintJob } from '../../electron/print-jobs.ts';
+import { enqueueBacked } from '../helpers/backed-jobs.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { zReport } from '../../fixtures/receipts/documents.ts';
@@ -14,7 +14,7 @@ test('diemthu print drains the outbox into the file printer; --preview writes a 
   const dir = tempDir();
   const ctx = openContext(dir);
   initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: 'Điểm thu số 1' });
-  const id = enqueuePrintJob(ctx.sqlite, { kind: 'z_report', paymentId: null, copyNo: 0, document: zReport, at: new Date('2026-11-27T10:05:03Z') });
+  const id = enqueueBacked(ctx, zReport);
   ctx.close();
 
   const io = captureIo();

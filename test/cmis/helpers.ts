@@ -43,7 +43,7 @@ export function dumpDatabase(ctx: Ctx): Record<string, string[]> {
 let paymentSeq = 0;
 
 /**
- * A valid payment of one bill written by SQL (the payment service is tested elsewhere): a cashier,
+ * A valid payment of one bill written by SQL (the payment service is tested elsewhere): a collector,
  * an open shift, the payment and its line; `exported` puts it in a clearing batch.
  */
 export function payBill(ctx: Ctx, idHdon: string, options: { exported: boolean }): number {
@@ -59,8 +59,10 @@ export function payBill(ctx: Ctx, idHdon: string, options: { exported: boolean }
     tien_gtgt: number;
     tong_tien: number;
   };
+  // The point's first user (so a supervisor, as the database requires) collects.
   s.prepare(
-    "INSERT OR IGNORE INTO users (id, code, name, role, pin_hash, created_at) VALUES (1, 'TN01', 'Thu ngân', 'cashier', 'x', '2026-11-27T00:00:00.000Z')",
+    `INSERT INTO users (id, code, name, role, pin_hash, created_at)
+     SELECT 1, 'TN01', 'Thu ngân', 'supervisor', 'x', '2026-11-27T00:00:00.000Z' WHERE NOT EXISTS (SELECT 1 FROM users WHERE id = 1)`,
   ).run();
   s.prepare("INSERT OR IGNORE INTO shifts (id, cashier_id, opened_at, opening_float) VALUES (1, 1, '2026-11-27T00:00:00.000Z', 0)").run();
   const seq = ++paymentSeq;

@@ -147,8 +147,8 @@ test('a dry run validates, previews the re-import table and writes nothing', () 
 
 test('--skip-invalid by a supervisor imports the valid rows, writes the rejects file and journals the choice', () => {
   const ctx = freshPoint();
-  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
-  const result = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
+  const result = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '246813' } });
   assert.equal(result.status, 'imported');
   assert.deepEqual([result.rowCount, result.billCount, result.skippedCount, result.problemCount], [3, 2, 1, 2]);
   assert.ok(result.rejectsFile !== null && result.rejectsFile.startsWith(join(ctx.dataDir, 'rejects')));
@@ -167,10 +167,10 @@ test('--skip-invalid by a supervisor imports the valid rows, writes the rejects 
 
 test('--skip-invalid needs a supervisor with the right PIN; a refusal writes no rejects file', () => {
   const ctx = freshPoint();
-  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '1357' }, CHEAP);
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
+  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '135791', approvedBy: [boss.id] }, CHEAP);
   const file = corpus('bad-one-bad-row.csv');
-  assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'TN01', pin: '1357' } })), 'SUPERVISOR_REQUIRED');
+  assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'TN01', pin: '135791' } })), 'SUPERVISOR_REQUIRED');
   assert.equal(refusedCode(() => importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'GS01', pin: '0000' } })), 'LOGIN_FAILED');
   assert.equal((ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM snapshots').get() as { n: number }).n, 0);
   assert.equal(existsSync(join(ctx.dataDir, 'rejects')) ? readdirSync(join(ctx.dataDir, 'rejects')).length : 0, 0);
@@ -207,9 +207,9 @@ test('a MA_KHANG not starting with its MA_DVIQLY is imported with a warning', ()
 
 test('a dry run of --skip-invalid previews the skip and writes nothing, not even a login', () => {
   const ctx = freshPoint();
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
   const before = dumpDatabase(ctx);
-  const preview = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), dryRun: true, skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  const preview = importSnapshot(ctx, { file: corpus('bad-one-bad-row.csv'), dryRun: true, skipInvalid: { supervisorCode: 'GS01', pin: '246813' } });
   assert.deepEqual([preview.status, preview.billCount, preview.skippedCount, preview.rejectsFile], ['dry_run', 2, 1, null]);
   assert.deepEqual(dumpDatabase(ctx), before);
   assert.equal(existsSync(join(ctx.dataDir, 'rejects')), false);
@@ -232,7 +232,7 @@ const CARD_HEADER = 'MA_DVIQLY,MA_KHANG,TEN_KHANG,DCHI_KHANG,MA_THE,TTHAI_CAT,ID
 
 test('[#4] two customers with the same card number, or a card equal to another customer\'s code, are refused naming both lines', () => {
   const ctx = freshPoint();
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
   const before = dumpDatabase(ctx);
   const refused = refusal(() => importSnapshot(ctx, { file: corpus('bad-duplicate-ma-the.csv') }));
   assert.equal(refused.code, 'SNAPSHOT_INVALID');
@@ -247,7 +247,7 @@ test('[#4] two customers with the same card number, or a card equal to another c
   assert.match(refused.message, /dòng 5, cột MA_THE, giá trị "PC12AA0060004": là mã của khách hàng khác PC12AA0060004 \(dòng 6\)/);
   assert.deepEqual(dumpDatabase(ctx), before);
   // Skipping rows cannot say whose card it is: refused the same with --skip-invalid.
-  const skipping = refusal(() => importSnapshot(ctx, { file: corpus('bad-duplicate-ma-the.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '2468' } }));
+  const skipping = refusal(() => importSnapshot(ctx, { file: corpus('bad-duplicate-ma-the.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '246813' } }));
   assert.equal(skipping.code, 'SNAPSHOT_INVALID');
   assert.equal((ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM snapshots').get() as { n: number }).n, 0);
   // The class, in the other order: the code comes first, the card naming it later.
@@ -299,7 +299,7 @@ test('[#7] a CR-only file imports like its CRLF original; a file with no data ro
   assert.deepEqual(contents('good-cr-only.csv'), contents('good-utf8.csv'));
 
   const ctx = freshPoint();
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
   importSnapshot(ctx, { file: corpus('good-utf8.csv') });
   const before = dumpDatabase(ctx);
   const empty = refusal(() => importSnapshot(ctx, { file: corpus('bad-header-only.csv') }));
@@ -307,7 +307,7 @@ test('[#7] a CR-only file imports like its CRLF original; a file with no data ro
   assert.equal(refusal(() => importSnapshot(ctx, { file: corpus('bad-header-only.csv'), dryRun: true })).code, 'SNAPSHOT_NO_ROWS');
   // Every row invalid and skipped is no data either: it would clear every bill "elsewhere".
   const allBad = snapshotFile(['PC12AA,PC12AA0000001,Lê Văn A,Thôn 1,0,9001,TD,1,13,2026,1000,80,1080'], 'all-bad.csv');
-  assert.equal(refusal(() => importSnapshot(ctx, { file: allBad, skipInvalid: { supervisorCode: 'GS01', pin: '2468' } })).code, 'SNAPSHOT_NO_ROWS');
+  assert.equal(refusal(() => importSnapshot(ctx, { file: allBad, skipInvalid: { supervisorCode: 'GS01', pin: '246813' } })).code, 'SNAPSHOT_NO_ROWS');
   const unchanged = dumpDatabase(ctx);
   delete unchanged.journal; // the supervisor's PIN check is journaled
   delete unchanged.users;
@@ -365,13 +365,13 @@ test('[#22] codes at import are NFKC-folded and stripped of invisible characters
 
 test('[#20] the rejects file of a supervised import carries no formula and no control character, only their text', () => {
   const ctx = freshPoint();
-  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '2468' }, CHEAP);
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
   const file = snapshotFile([
     billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000),
     `=HYPERLINK("http://evil.example"),PC12AA0000002,Lê Văn B,Thôn 2,0,9002,TD,1,10,2026,1000,80,1080`,
     `PC12AA,PC12AA0000003,"Lê\u0000Văn C","Thôn 3\r\nxã Ea Tu",0,9003,TD,1,10,2026,1000,80,1080`,
   ]);
-  const result = importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'GS01', pin: '2468' } });
+  const result = importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'GS01', pin: '246813' } });
   assert.deepEqual([result.billCount, result.skippedCount], [1, 2]);
   const text = readFileSync(result.rejectsFile ?? '', 'utf8');
   const rows = parse(text.slice(1), { columns: true }) as { DONG: string; LY_DO: string; NOI_DUNG_GOC: string }[];

@@ -10,14 +10,14 @@ import { initPoint } from '../../electron/point.ts';
 import { exportAgain, exportClearing, CLEARING_COLUMNS, type ClearingManifest, type ExportResult } from '../../electron/cmis/write-clearing.ts';
 import { realFs, type AtomicFs } from '../../electron/atomic-write.ts';
 import { verifyJournal } from '../../electron/journal.ts';
-import { seedPayment, seedSnapshot } from '../helpers/seed.ts';
+import { seedPayment, seedSnapshot, type SeedPaymentOptions } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { AppError } from '../../electron/core/errors.ts';
 
 // 2026-11-27 17:00 local (UTC+7): the evening export.
 const EVENING = new Date('2026-11-27T10:00:00.000Z');
 
-function setup(): { ctx: Ctx; outDir: string; pay: (ma: string, bills: string[], opts?: { voided?: boolean; at?: string }) => number } {
+function setup(): { ctx: Ctx; outDir: string; pay: (ma: string, bills: string[], opts?: SeedPaymentOptions) => number } {
   const dir = tempDir();
   const ctx = openContext(join(dir, 'data'), { clock: steppingClock(EVENING) });
   initPoint(ctx, { pointCode: 'PT01', unitCode: 'PC12AA', pointName: 'Điểm thu Phường 1' });
@@ -32,21 +32,9 @@ function setup(): { ctx: Ctx; outDir: string; pay: (ma: string, bills: string[],
     { maKhang: 'PC12AA0000002', tenKhang: 'Trần Thị Bình', dchiKhang: '3 Hùng Vương', bills: [{ idHdon: 'HD003', thang: 10, nam: 2026, soTien: 50000, tienGtgt: 4000 }] },
     { maKhang: 'PC12AA0000003', tenKhang: 'Lê Văn Cường', dchiKhang: '9 Trần Phú', bills: [{ idHdon: 'HD004', thang: 10, nam: 2026, soTien: 70000, tienGtgt: 5600 }] },
   ]);
-  const pay = (ma: string, bills: string[], opts: { voided?: boolean; at?: string } = {}) =>
+  const pay = (ma: string, bills: string[], opts: SeedPaymentOptions = {}) =>
     seedPayment(ctx, seeded.ids.get(ma)!, bills.map((b) => seeded.billIds.get(b)!), opts);
   return { ctx, outDir: join(dir, 'out'), pay };
-}
-
-/** A fee line and a reconnection order on payment `paymentId`, as the payment service writes them. */
-function addFeeAndOrder(ctx: Ctx, paymentId: number, fee: number): void {
-  ctx.sqlite.transaction(() => {
-    ctx.sqlite
-      .prepare("INSERT INTO payment_lines (payment_id, bill_id, id_hdon, loai_hdon, so_tien, tien_gtgt, tong_tien) VALUES (?, NULL, NULL, 'DC', ?, 0, ?)")
-      .run(paymentId, fee, fee);
-    ctx.sqlite
-      .prepare("INSERT INTO reconnection_orders (payment_id, customer_id, requested_at, fee_source) SELECT id, customer_id, paid_at, 'settings' FROM payments WHERE id = ?")
-      .run(paymentId);
-  })();
 }
 
 function listFiles(dir: string): string[] {
@@ -59,8 +47,7 @@ function unexported(ctx: Ctx): number {
 
 test('export writes the clearing CSV, manifest and reconnection orders per contract section 3', () => {
   const { ctx, outDir, pay } = setup();
-  const p1 = pay('PC12AA0000001', ['HD001', 'HD002'], { at: '2026-11-27T01:02:03.000Z' });
-  addFeeAndOrder(ctx, p1, 30000);
+  pay('PC12AA0000001', ['HD001', 'HD002'], { at: '2026-11-27T01:02:03.000Z', fee: 30000 });
   pay('PC12AA0000002', ['HD003'], { voided: true });
   pay('PC12AA0000003', ['HD004'], { at: '2026-11-27T03:00:00.000Z' });
 
@@ -135,8 +122,7 @@ test('nothing new: nothing written, and the result says so; the next export of t
 
 test('export --again rewrites all three files of a past batch byte for byte, even after the customer, unit code and cashier code changed', () => {
   const { ctx, outDir, pay } = setup();
-  const p1 = pay('PC12AA0000001', ['HD001']);
-  addFeeAndOrder(ctx, p1, 30000);
+  const p1 = pay('PC12AA0000001', ['HD001'], { fee: 30000 });
   pay('PC12AA0000002', ['HD003'], { voided: true });
   const first = exportClearing(ctx, { outDir });
   assert.equal(first.code, 'EXPORTED');
@@ -208,7 +194,8 @@ for (const fail of [{ rename: 1 }, { rename: 2 }, { rename: 3 }, 'write'] as con
     const { ctx, outDir, pay } = setup();
     pay('PC12AA0000001', ['HD001']);
     pay('PC12AA0000002', ['HD003']);
-    assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs(fail) }), { code: 'EXPORT_WRITE_FAILED' });
+    // A full stick is said as such (DISK_FULL, with what to do); other write faults stay EXPORT_WRITE_FAILED.
+    assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs(fail) }), { code: fail === 'write' ? 'DISK_FULL' : 'EXPORT_WRITE_FAILED' });
     const left = listFiles(outDir);
     // Written in this order: the CSV, the reconnection orders, the manifest last.
     const writeOrder = [BATCH_01[0]!, BATCH_01[2]!, BATCH_01[1]!];
@@ -320,8 +307,7 @@ test('[#20] the clearing writer refuses a field a spreadsheet would run or that 
     const seeded = seedSnapshot(ctx, [
       { maKhang: 'PC12AA0000001', tenKhang: c.name, dchiKhang: c.address, tthaiCat: true, bills: [{ idHdon: 'HD001', thang: 10, nam: 2026, soTien: 100000 }] },
     ]);
-    const paymentId = seedPayment(ctx, seeded.ids.get('PC12AA0000001')!, [seeded.billIds.get('HD001')!]);
-    addFeeAndOrder(ctx, paymentId, 30000);
+    seedPayment(ctx, seeded.ids.get('PC12AA0000001')!, [seeded.billIds.get('HD001')!], { fee: 30000 });
     const batchesBefore = ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM clearing_batches').get();
     const outDir = join(dir, 'out');
     assert.throws(

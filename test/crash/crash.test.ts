@@ -20,10 +20,11 @@ test(`crash harness (${KILLS} SIGKILLs at random moments and forced points): not
       doubledBills: figures.doubledBills,
       receiptGaps: figures.receiptGaps,
       chainBreaks: figures.chainBreaks,
+      verifyProblems: figures.verifyProblems,
       integrity: figures.integrity,
       batchFilesMismatched: figures.batchFilesMismatched,
       linesNotExportedOnce: figures.linesNotExportedOnce,
     },
-    { acknowledgedLost: 0, doubledBills: 0, receiptGaps: 0, chainBreaks: 0, integrity: 'ok', batchFilesMismatched: 0, linesNotExportedOnce: 0 },
+    { acknowledgedLost: 0, doubledBills: 0, receiptGaps: 0, chainBreaks: 0, verifyProblems: 0, integrity: 'ok', batchFilesMismatched: 0, linesNotExportedOnce: 0 },
   );
 });

@@ -10,6 +10,7 @@ import { addUser } from '../../electron/users.ts';
 import { openShift } from '../../electron/shifts.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { verifyJournal } from '../../electron/journal.ts';
+import { verifyStore } from '../../electron/verify.ts';
 import { seedSnapshot, type SeedCustomer } from '../helpers/seed.ts';
 import { TEST_PIN_COST } from '../helpers/collect-fixture.ts';
 import { ACK_FILE, EXPORT_DIR, planCustomer, readAcks } from './plan.ts';
@@ -26,6 +27,8 @@ export interface CrashFigures {
   doubledBills: number;
   receiptGaps: number;
   chainBreaks: number;
+  /** What `verify` finds besides the chain: money tables against the journal, schema, print documents, anchors. */
+  verifyProblems: number;
   integrity: string;
   batches: number;
   batchFilesMismatched: number;
@@ -43,7 +46,8 @@ function setUp(dataDir: string, customers: number): number {
   const ctx = openContext(dataDir);
   initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: 'Điểm thu thử va chạm' });
   setSettings(ctx.sqlite, { reconnection_fee: 30_000 }, null, new Date());
-  const cashier = addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '1234' }, TEST_PIN_COST);
+  const head = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246800', approvedBy: [] }, TEST_PIN_COST);
+  const cashier = addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '123456', approvedBy: [head.id] }, TEST_PIN_COST);
   openShift(ctx, { cashierId: cashier.id, openingFloat: 0 });
   const list: SeedCustomer[] = Array.from({ length: customers }, (_, i) => ({
     maKhang: planCustomer(i),
@@ -103,6 +107,7 @@ export function check(dataDir: string): Omit<CrashFigures, 'kills' | 'killsByPoi
   const gaps = one<{ n: number; max: number | null }>('SELECT COUNT(*) AS n, MAX(receipt_seq) AS max FROM payments');
   const receiptGaps = (gaps.max ?? 0) - gaps.n;
   const chain = verifyJournal(sqlite);
+  const verifyProblems = verifyStore(ctx).problemCount;
   const integrity = (sqlite.pragma('integrity_check', { simple: true }) as string) ?? '';
   // Every file of every batch on disk with the bytes recorded, every batch complete, and no clearing file on disk that is no batch's.
   const batches = sqlite.prepare('SELECT csv_name, csv_sha256, reconnection_sha256, manifest, manifest_sha256, out_dir, status FROM clearing_batches').all() as {
@@ -135,6 +140,7 @@ export function check(dataDir: string): Omit<CrashFigures, 'kills' | 'killsByPoi
     doubledBills,
     receiptGaps,
     chainBreaks: chain.ok ? 0 : 1,
+    verifyProblems,
     integrity,
     batches: batches.length,
     batchFilesMismatched,

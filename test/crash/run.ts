@@ -15,10 +15,10 @@ console.log(`payments: ${f.payments}; acknowledged: ${f.acknowledged}; clearing 
 console.log(`acknowledged payments lost = ${f.acknowledgedLost}`);
 console.log(`doubled bills = ${f.doubledBills}`);
 console.log(`receipt gaps = ${f.receiptGaps}`);
-console.log(`chain breaks = ${f.chainBreaks}`);
+console.log(`chain breaks = ${f.chainBreaks}; verify problems = ${f.verifyProblems}`);
 console.log(`integrity_check = ${f.integrity}`);
 console.log(`clearing files not matching their batch = ${f.batchFilesMismatched}; lines not exported exactly once = ${f.linesNotExportedOnce}`);
-const sound = f.acknowledgedLost + f.doubledBills + f.receiptGaps + f.chainBreaks + f.batchFilesMismatched + f.linesNotExportedOnce === 0 && f.integrity === 'ok';
+const sound = f.acknowledgedLost + f.doubledBills + f.receiptGaps + f.chainBreaks + f.verifyProblems + f.batchFilesMismatched + f.linesNotExportedOnce === 0 && f.integrity === 'ok';
 if (sound) rmSync(root, { recursive: true, force: true });
 else console.log(`KEPT for inspection: ${root}`);
 process.exitCode = sound ? 0 : 1;

@@ -123,3 +123,42 @@ test('a payment of a closed shift is not voided, even by SQL', () => {
   assert.equal(count(w.ctx, 'payment_lines', 'voided = 1'), 0);
   w.ctx.close();
 });
+
+test('[#3] a void written by SQL is refused from the collector, a supervisor linked to them by approvals, one added after the payment, or a cashier', () => {
+  const w = world();
+  const voidBy = (userId: number) => w.run('UPDATE payments SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?', '2026-11-27T05:00:00.000Z', userId, 'x', w.paid.paymentId);
+  const late = w.user('GS05', 'supervisor', [w.head, w.supervisor]);
+  const cashier = w.user('TN05', 'cashier', [w.head]);
+  assert.throws(voidBy(w.cashier.id), /void: the voiding user collected the payment/);
+  assert.throws(voidBy(w.head.id), /void: the voiding supervisor and the collector are linked by approvals/);
+  assert.throws(voidBy(late.id), /void: the voiding supervisor was added after the payment/);
+  assert.throws(voidBy(cashier.id), /void: only a supervisor voids/);
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+  voidBy(w.supervisor.id)();
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 1);
+  w.ctx.close();
+});
+
+test('[#3] who approved a user is written once: the database refuses a user without an approving supervisor, a rewritten approval or role', () => {
+  const w = world();
+  const insert = (approvedBy: number | null, coApprovedBy: number | null = null, role = 'cashier') =>
+    w.run(
+      `INSERT INTO users (code, name, role, pin_hash, created_at, approved_by, co_approved_by, added_after_payment_id)
+       VALUES ('X1', 'X', ?, 'x', '2026-11-27T05:00:00.000Z', ?, ?, (SELECT COALESCE(MAX(id), 0) FROM payments))`,
+      role,
+      approvedBy,
+      coApprovedBy,
+    );
+  assert.throws(insert(null), /a user is approved by a supervisor/);
+  assert.throws(insert(w.cashier.id), /a user is approved by a supervisor/);
+  assert.throws(insert(w.head.id, null, 'supervisor'), /a new supervisor needs two supervisors/);
+  assert.throws(insert(w.head.id, w.head.id, 'supervisor'), /a new supervisor needs two supervisors/);
+  assert.throws(w.run("UPDATE users SET added_after_payment_id = 0 WHERE code = 'GS01'"), /who approved a user is written once/);
+  assert.throws(w.run('UPDATE users SET approved_by = NULL WHERE id = ?', w.cashier.id), /who approved a user is written once/);
+  assert.throws(w.run("UPDATE users SET role = 'supervisor' WHERE id = ?", w.cashier.id), /who approved a user is written once/);
+  assert.throws(w.run('DELETE FROM user_links'), /approval links are never changed/);
+  assert.throws(w.run('UPDATE user_links SET ancestor_id = user_id'), /approval links are never changed/);
+  insert(w.head.id)();
+  assert.equal(count(w.ctx, 'user_links', `user_id = (SELECT id FROM users WHERE code = 'X1') AND ancestor_id = ${w.head.id}`), 1);
+  w.ctx.close();
+});

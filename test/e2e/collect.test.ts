@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUPERVISOR, count, keySender, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, telexBackspaced, telexRewritten } from './harness.ts';
 import { receiptsDir } from '../../electron/devices/printer/transports/file.ts';
+import { AppError } from '../../electron/core/errors.ts';
+import { voidPayment } from '../../electron/voids.ts';
 
 after(stopSharedEnvironment);
 
@@ -138,6 +140,44 @@ test('a person typing a code (keys ~90 ms apart) is not a scan: the keys land in
       ['lookupCode'],
       'looked up as typed, not as a scan',
     );
+  } finally {
+    await app.close();
+  }
+});
+
+test("[#5] a collect retried after its payment was voided says so, and the next press is a new payment", async () => {
+  let answers = 0;
+  const app = await startApp({
+    scenario: 'collect-voided-retry',
+    imported: true,
+    // The first collect commits, but its answer never reaches the window: the window keeps its key.
+    around: async (channel, call) => {
+      const value = await call();
+      if (channel === 'collect' && ++answers === 1) throw new AppError('IPC_LOST', 'Mất kết nối với chương trình; hãy thử lại.');
+      return value;
+    },
+  });
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    await sendKeys(app, scannerKeys('PC12AA0000002'));
+    await page.getByTestId('customer').getByText('Trần Thị Hoa').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByText('(IPC_LOST)').waitFor();
+    const first = ctx.sqlite.prepare('SELECT receipt_no FROM payments').pluck().get() as string;
+    const supervisor = ctx.sqlite.prepare('SELECT id FROM users WHERE code = ?').pluck().get(SUPERVISOR.code) as number;
+    voidPayment(ctx, { receiptNo: first, reason: 'Khách chưa đưa tiền', supervisorId: supervisor });
+
+    await page.keyboard.press('Enter'); // the same attempt, the same key
+    const refused = page.getByText('(PAYMENT_VOIDED)');
+    await refused.waitFor();
+    assert.match(await refused.innerText(), new RegExp(`${first}.*đã bị hủy.*${SUPERVISOR.code}.*Khách chưa đưa tiền`));
+    await app.shot('voided-retry');
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payments'), 1, 'the retry collected nothing');
+
+    await page.keyboard.press('Enter'); // a new attempt: a new key, a new receipt
+    await page.getByTestId('collected').getByText(/biên nhận DT01-\d\d-000002/).waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payments WHERE voided_at IS NULL'), 1);
   } finally {
     await app.close();
   }

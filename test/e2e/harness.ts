@@ -29,8 +29,10 @@ const DIST = join(ROOT, 'dist');
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 export const GOOD_SNAPSHOT = join(FIXTURES, 'morning-good.csv');
 export const BROKEN_SNAPSHOT = join(FIXTURES, 'morning-broken.csv');
-export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '1234' };
-export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '9876' };
+export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '123456' };
+/** Added, like the cashier, by the point's head: the supervisor who voids the cashier's receipts. */
+export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '987654' };
+export const HEAD = { code: 'GS00', name: 'Hoàng Văn Trưởng', pin: '246800' };
 const TEST_PIN_COST = { N: 2 ** 10, r: 8, p: 1 };
 const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -161,6 +163,11 @@ export interface StartOptions {
   dataDir?: string;
   /** The services' clock (default: the real one). */
   clock?: Clock;
+  /**
+   * Wraps every call behind the bridge: `run` calls the real handler. A test can hold an answer (a slow
+   * commit) or run something first (another process at the worst moment).
+   */
+  around?: (channel: string, run: () => Promise<unknown>) => Promise<unknown>;
 }
 
 let shared: Promise<{ browser: Browser; origin: string; server: Server }> | null = null;
@@ -184,15 +191,16 @@ export async function stopSharedEnvironment(): Promise<void> {
   await new Promise((r) => server.close(r));
 }
 
-/** A fresh point (initialised, two users), its handlers and a page of the app logged out. */
+/** A fresh point (initialised, three users), its handlers and a page of the app logged out. */
 export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const { browser, origin } = await sharedEnvironment();
   const dataDir = options.dataDir ?? tempDir('diemthu-e2e-');
   const exportDir = join(dataDir, 'usb');
-  const ctx = openContext(dataDir, options.clock === undefined ? {} : { clock: options.clock });
+  const ctx = openContext(dataDir, { pinCost: TEST_PIN_COST, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   if (options.dataDir === undefined) initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
-  addUser(ctx, { ...CASHIER, role: 'cashier' }, TEST_PIN_COST);
-  addUser(ctx, { ...SUPERVISOR, role: 'supervisor' }, TEST_PIN_COST);
+  const head = addUser(ctx, { ...HEAD, role: 'supervisor', approvedBy: [] });
+  addUser(ctx, { ...CASHIER, role: 'cashier', approvedBy: [head.id] });
+  addUser(ctx, { ...SUPERVISOR, role: 'supervisor', approvedBy: [head.id] });
   setSettings(
     ctx.sqlite,
     { company_name: 'CÔNG TY ĐIỆN LỰC ĐẮK LẮK', auto_collect: options.autoCollect ?? false, reconnection_fee: options.reconnectionFee ?? 330000 },
@@ -220,7 +228,11 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const counted = new Proxy(handlers, {
     get: (target, name: string) => {
       const fn = target[name as keyof Handlers] as ((r: unknown) => unknown) | undefined;
-      return fn === undefined ? undefined : (request: unknown) => (calls.push(name), fn(request));
+      if (fn === undefined) return undefined;
+      return (request: unknown) => {
+        calls.push(name);
+        return options.around === undefined ? fn(request) : options.around(name, async () => fn(request));
+      };
     },
   });
   await page.exposeBinding('__diemthuInvoke', (source, channel: string, payload: unknown) =>
@@ -288,13 +300,15 @@ export async function keySender(app: AppUnderTest): Promise<{ send(keys: KeyEven
   const cdp = await app.cdp();
   return {
     async send(keys) {
-      // Pipelined, not awaited one by one: a DevTools round trip on a loaded 2-core machine can
-      // exceed the wedge gap (40 ms) and turn a scan into typing. The session keeps their order.
+      // Pipelined, not awaited one by one, and stamped 4 ms apart as a scanner's keys reach the OS:
+      // a busy renderer handles them late but reads their own times, so a loaded 2-core machine
+      // cannot stretch a scan's key gaps (40 ms) into typing. The session keeps their order.
       const sent: Promise<unknown>[] = [];
-      for (const k of keys) {
+      const start = Date.now() / 1000;
+      for (const [i, k] of keys.entries()) {
         const text = [...k.key].length === 1 ? k.key : k.key === 'Enter' ? '\r' : undefined;
         const vk = VK[k.key] ?? (/^Key[A-Z]$/.test(k.code) ? k.code.charCodeAt(3) : /^Digit\d$/.test(k.code) ? k.code.charCodeAt(5) : 0);
-        const base = { key: k.key, code: k.code, modifiers: k.shiftKey ? 8 : 0, windowsVirtualKeyCode: vk };
+        const base = { key: k.key, code: k.code, modifiers: k.shiftKey ? 8 : 0, windowsVirtualKeyCode: vk, timestamp: start + i * 0.004 };
         sent.push(cdp.send('Input.dispatchKeyEvent', { type: text === undefined ? 'rawKeyDown' : 'keyDown', ...base, ...(text === undefined ? {} : { text }) }));
         sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...base }));
       }

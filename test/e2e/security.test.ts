@@ -45,7 +45,7 @@ test('the page has no Node, and refuses wrong payloads and unknown channels with
         ['collect', { customerId: String(id), idempotencyKey: 'k-1234567890' }],
         ['collect', { customerId: id, idempotencyKey: 'k-1234567890', total: 1 }],
         ['voidPayment', { receiptNo: 'DT01-26-000001', reason: 'x' }],
-        ['userAdd', { user: { code: 'X', name: 'X', role: 'supervisor', pin: '1111' } }],
+        ['userAdd', { user: { code: 'X', name: 'X', role: 'supervisor', pin: '111111' } }],
         ['importConfirm', { path: 42 }],
         ['dropTables', {}],
         ['__proto__', {}],

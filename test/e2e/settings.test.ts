@@ -1,11 +1,11 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getSetting } from '../../electron/settings.ts';
-import { CASHIER, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
+import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
 
 after(stopSharedEnvironment);
 
-test('settings need a supervisor: a cashier PIN is refused; the supervisor saves, prints a test page and adds a user', async () => {
+test('settings need a supervisor: a cashier PIN is refused; the supervisor saves, prints a test page and adds users (a supervisor with a second supervisor)', async () => {
   const app = await startApp({ scenario: 'settings', imported: true });
   try {
     const { page, ctx } = app;
@@ -42,10 +42,23 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
 
     await page.getByLabel('Mã', { exact: true }).fill('TN02');
     await page.getByLabel('Họ tên').fill('Lê Thị Hồng');
-    await page.getByLabel('PIN (4-8 chữ số)').fill('2468');
+    await page.getByLabel('PIN (6-8 chữ số)').fill('246813');
     await page.getByRole('button', { name: 'Thêm', exact: true }).click();
     await page.getByText('Đã thêm Lê Thị Hồng.').waitFor();
-    assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM users WHERE code = 'TN02' AND role = 'cashier'"), 1);
+    assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM users WHERE code = 'TN02' AND role = 'cashier' AND approved_by = (SELECT id FROM users WHERE code = ?)", SUPERVISOR.code), 1);
+
+    // The point has two supervisors: a third needs a second one's code and PIN as well.
+    await page.getByLabel('Mã', { exact: true }).fill('GS02');
+    await page.getByLabel('Họ tên').fill('Phan Văn Phó');
+    await page.getByLabel('Vai trò').selectOption('supervisor');
+    await page.getByLabel('PIN (6-8 chữ số)').fill('135792');
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await page.getByRole('alert').getByText(/\(SECOND_SUPERVISOR_REQUIRED\)$/).waitFor();
+    await page.getByLabel('Mã giám sát viên thứ hai').fill(HEAD.code);
+    await page.getByLabel('PIN giám sát viên thứ hai').fill(HEAD.pin);
+    await page.getByRole('button', { name: 'Thêm', exact: true }).click();
+    await page.getByText('Đã thêm Phan Văn Phó.').waitFor();
+    assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM users WHERE code = 'GS02' AND role = 'supervisor' AND co_approved_by = (SELECT id FROM users WHERE code = ?)", HEAD.code), 1);
     await page.keyboard.press('Escape');
     await page.getByText('Tự động thu khi quét thẻ: BẬT').waitFor();
   } finally {

@@ -87,7 +87,8 @@ test('the runtime end to end without Electron: collect prints on the file printe
   const { ids } = seedSnapshot(ctx, [
     { maKhang: 'PC12AA0012345', tenKhang: 'Nguyễn Văn An', dchiKhang: '12 Lê Lợi', bills: [{ idHdon: 'HD1', thang: 10, nam: 2026, soTien: 200_000, tienGtgt: 16_000 }] },
   ]);
-  addUser(ctx, { code: 'TN01', name: 'Thu Ngân', role: 'cashier', pin: '4815' });
+  const head = addUser(ctx, { code: 'GS01', name: 'Giám Sát', role: 'supervisor', pin: '246800', approvedBy: [] });
+  addUser(ctx, { code: 'TN01', name: 'Thu Ngân', role: 'cashier', pin: '481516', approvedBy: [head.id] });
 
   const sent: Array<[string, unknown]> = [];
   let hid: HidScannerOptions | undefined;
@@ -102,7 +103,7 @@ test('the runtime end to end without Electron: collect prints on the file printe
     dispatch(runtime.handlers, channel, payload, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
 
   assert.deepEqual(await call('chooseSnapshotFile', {}), { ok: true, value: { path: '/tmp/x.csv' } });
-  assert.equal((await call('login', { code: 'TN01', pin: '4815' })).ok, true);
+  assert.equal((await call('login', { code: 'TN01', pin: '481516' })).ok, true);
   assert.equal((await call('openShift', { openingFloat: 500_000 })).ok, true);
   const paid = await call('collect', { customerId: ids.get('PC12AA0012345'), idempotencyKey: 'attempt-0001' });
   assert.ok(paid.ok, JSON.stringify(paid));

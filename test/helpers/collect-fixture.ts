@@ -2,38 +2,57 @@ import { join } from 'node:path';
 import { openContext, type Ctx } from '../../electron/context.ts';
 import { sequentialIds, type Clock } from '../../electron/core/clock.ts';
 import { initPoint } from '../../electron/point.ts';
-import { addUser, type User } from '../../electron/users.ts';
+import { addUser, type Role, type User } from '../../electron/users.ts';
 import { openShift } from '../../electron/shifts.ts';
 import { tempDir } from './temp-dir.ts';
 
 /** Cheap scrypt for tests that only need users to exist (the PIN tests use the real cost). */
 export const TEST_PIN_COST = { N: 2 ** 10, r: 8, p: 1 };
 
-export interface CollectWorld {
+export interface PointWorld {
   ctx: Ctx;
-  cashier: User;
-  supervisor: User;
   /** The moment the clock shows now; set it to move time. */
   now: { at: Date };
+  /** Adds a user with PIN 111111, approved by `approvers` (none: the point's first user). */
+  user(code: string, role: Role, approvers: User[]): User;
 }
 
-/**
- * An initialised point DT0001 with a cashier (PIN 1234, open shift with a 500.000 ₫ float) and a
- * supervisor (PIN 9876). The clock moves one second per reading from `start`.
- */
-export function collectWorld(start = new Date('2026-11-27T02:00:00.000Z')): CollectWorld {
+export interface CollectWorld extends PointWorld {
+  /** The point's first supervisor: approved the cashier and the supervisor below. */
+  head: User;
+  cashier: User;
+  /** Added by the head, like the cashier: the one who voids the cashier's payments. */
+  supervisor: User;
+}
+
+/** An initialised point DT0001 with no user yet, cheap PIN hashes. The clock moves one second per reading from `start`. */
+export function pointWorld(start = new Date('2026-11-27T02:00:00.000Z')): PointWorld {
   const now = { at: start };
   const clock: Clock = () => {
     const at = now.at;
     now.at = new Date(at.getTime() + 1000);
     return at;
   };
-  const ctx = openContext(join(tempDir(), 'data'), { clock, newId: sequentialIds('key') });
+  const ctx = openContext(join(tempDir(), 'data'), { clock, newId: sequentialIds('key'), pinCost: TEST_PIN_COST });
   initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: 'Điểm thu số 1' });
-  const cashier = addUser(ctx, { code: 'TN01', name: 'Nguyễn Thị Thu', role: 'cashier', pin: '1234' }, TEST_PIN_COST);
-  const supervisor = addUser(ctx, { code: 'GS01', name: 'Trần Văn Giám', role: 'supervisor', pin: '9876' }, TEST_PIN_COST);
-  openShift(ctx, { cashierId: cashier.id, openingFloat: 500_000 });
-  return { ctx, cashier, supervisor, now };
+  const user = (code: string, role: Role, approvers: User[]) =>
+    addUser(ctx, { code, name: `Người dùng ${code}`, role, pin: '111111', approvedBy: approvers.map((a) => a.id) });
+  return { ctx, now, user };
+}
+
+/**
+ * A point as it normally runs: a head supervisor GS00 (PIN 246800) who added a cashier TN01 (PIN
+ * 123456, open shift with a 500.000 ₫ float) and a deputy supervisor GS01 (PIN 987654).
+ */
+export function collectWorld(start?: Date): CollectWorld {
+  const w = pointWorld(start);
+  const add = (code: string, name: string, role: Role, pin: string, approvers: User[]) =>
+    addUser(w.ctx, { code, name, role, pin, approvedBy: approvers.map((a) => a.id) });
+  const head = add('GS00', 'Hoàng Văn Trưởng', 'supervisor', '246800', []);
+  const cashier = add('TN01', 'Nguyễn Thị Thu', 'cashier', '123456', [head]);
+  const supervisor = add('GS01', 'Trần Văn Giám', 'supervisor', '987654', [head]);
+  openShift(w.ctx, { cashierId: cashier.id, openingFloat: 500_000 });
+  return { ...w, head, cashier, supervisor };
 }
 
 /** Row count of a table, for "nothing new was written" checks. */

@@ -1,5 +1,7 @@
 import type { Ctx } from '../../electron/context.ts';
 import { fold } from '../../electron/core/fold.ts';
+import { appendJournal } from '../../electron/journal.ts';
+import { paymentState } from '../../electron/payment-state.ts';
 
 /**
  * Test data written straight into the tables the snapshot import fills (snapshots, customers,
@@ -140,23 +142,30 @@ export interface SeedPaymentOptions {
   exported?: boolean;
   voided?: boolean;
   at?: string;
+  /** A reconnection fee line (no bill) of this amount and a reconnection order, as a cut-off customer's payment has. */
+  fee?: number;
 }
 
 let paymentCounter = 0;
 
 /**
  * A payment of `billIds` for `customerId`, written directly (the payment service is not used), with
- * a cashier and a shift created when missing. Returns the payment id.
+ * a cashier and a shift created when missing, journaled with its facts (and its void) as the
+ * services journal them. Returns the payment id.
  */
 export function seedPayment(ctx: Ctx, customerId: number, billIds: number[], options: SeedPaymentOptions = {}): number {
   const { sqlite } = ctx;
   const at = options.at ?? '2026-11-27T02:00:00.000Z';
   return sqlite
     .transaction((): number => {
+      // A cashier approved by the first supervisor, or the point's first user (a supervisor) if there is none.
       sqlite
         .prepare(
-          `INSERT INTO users (code, name, role, pin_hash, created_at) VALUES ('SEED', 'Thu ngân mẫu', 'supervisor', 'scrypt$seed', ?)
-           ON CONFLICT (code) DO NOTHING`,
+          `INSERT INTO users (code, name, role, pin_hash, created_at, approved_by, added_after_payment_id)
+           SELECT 'SEED', 'Thu ngân mẫu', CASE WHEN s.id IS NULL THEN 'supervisor' ELSE 'cashier' END, 'scrypt$seed', ?, s.id,
+                  (SELECT COALESCE(MAX(id), 0) FROM payments)
+             FROM (SELECT MIN(id) AS id FROM users WHERE role = 'supervisor' AND active = 1) s
+            WHERE NOT EXISTS (SELECT 1 FROM users WHERE code = 'SEED')`,
         )
         .run(at);
       const { id: userId } = sqlite.prepare("SELECT id FROM users WHERE code = 'SEED'").get() as { id: number };
@@ -202,7 +211,7 @@ export function seedPayment(ctx: Ctx, customerId: number, billIds: number[], opt
             shift.id,
             userId,
             at,
-            bills.reduce((sum, b) => sum + b.tong_tien, 0),
+            bills.reduce((sum, b) => sum + b.tong_tien, 0) + (options.fee ?? 0),
             voided ? at : null,
             voided ? userId : null,
             voided ? 'seed' : null,
@@ -215,6 +224,21 @@ export function seedPayment(ctx: Ctx, customerId: number, billIds: number[], opt
       );
       for (const b of bills) {
         insertLine.run(paymentId, b.id, b.id_hdon, b.loai_hdon, b.ky, b.thang, b.nam, b.dien_tthu, b.so_tien, b.tien_gtgt, b.tong_tien, voided ? 1 : 0);
+      }
+      if (options.fee !== undefined) {
+        insertLine.run(paymentId, null, null, 'DC', null, null, null, null, options.fee, 0, options.fee, voided ? 1 : 0);
+        sqlite
+          .prepare("INSERT INTO reconnection_orders (payment_id, customer_id, requested_at, fee_source, cancelled_at) VALUES (?, ?, ?, 'settings', ?)")
+          .run(paymentId, customerId, at, voided ? at : null);
+      }
+      sqlite
+        .prepare("INSERT INTO receipt_counters (point_code, year, last_seq) VALUES ('SEED', 2026, ?) ON CONFLICT DO UPDATE SET last_seq = excluded.last_seq")
+        .run(seq);
+      const { facts } = paymentState(sqlite, paymentId)!;
+      appendJournal(sqlite, { kind: 'payment', actorId: userId, payload: { ...facts }, at: new Date(at) });
+      if (voided) {
+        const payload = { paymentId, receiptNo: facts.receiptNo, total: facts.total, reason: 'seed', reconnectionOrderCancelled: options.fee !== undefined };
+        appendJournal(sqlite, { kind: 'void', actorId: userId, payload, at: new Date(at) });
       }
       return paymentId;
     })

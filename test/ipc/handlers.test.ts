@@ -2,38 +2,10 @@ import { test } from 'node:test';
 import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { collectWorld, count, type CollectWorld } from '../helpers/collect-fixture.ts';
-import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
-import { createScanStream } from '../../electron/devices/scanner/stream.ts';
-import { createHandlers } from '../../electron/ipc/handlers.ts';
-import { createSession } from '../../electron/ipc/session.ts';
-import { dispatch } from '../../electron/ipc/register.ts';
-import type { EventName } from '../../electron/ipc/contract.ts';
+import { count } from '../helpers/collect-fixture.ts';
+import { GOOD_SNAPSHOT as GOOD, ipcWorld as world } from '../helpers/ipc-world.ts';
 
-const GOOD = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-good.csv');
 const BROKEN = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-broken.csv');
-const app = { url: 'app://diemthu/index.html', isMainFrame: true };
-
-function world(): CollectWorld & { call: (channel: string, payload?: unknown) => Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>; kicks: () => number; events: EventName[] } {
-  const w = collectWorld();
-  importSnapshot(w.ctx, { file: GOOD });
-  const state = { kicks: 0, events: [] as EventName[] };
-  const handlers = createHandlers({
-    ctx: w.ctx,
-    session: createSession(),
-    dialogs: { chooseSnapshotFile: async () => null, chooseFolder: async () => null },
-    printing: { kick: () => void (state.kicks += 1), status: () => ({ state: 'ready', message: null }) },
-    scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
-    emit: (name) => void state.events.push(name),
-  });
-  const call = (channel: string, payload: unknown = {}) =>
-    dispatch(handlers, channel, payload, app, { trustedOrigins: ['app://diemthu'], validateResponses: true }) as Promise<{
-      ok: boolean;
-      value?: unknown;
-      error?: { code: string };
-    }>;
-  return Object.assign(w, { call, kicks: () => state.kicks, events: state.events });
-}
 
 test('nothing but session and login works before logging in', async () => {
   const w = world();
@@ -42,14 +14,14 @@ test('nothing but session and login works before logging in', async () => {
     assert.equal((await w.call(channel, payload)).error?.code, 'NOT_LOGGED_IN', channel);
   }
   assert.equal((await w.call('login', { code: 'TN01', pin: '0000' })).error?.code, 'LOGIN_FAILED');
-  const session = await w.call('login', { code: 'TN01', pin: '1234' });
+  const session = await w.call('login', { code: 'TN01', pin: '123456' });
   assert.equal(session.ok, true);
   assert.equal((session.value as { shift: { openingFloat: number } }).shift.openingFloat, 500_000);
 });
 
 test('a collect retried with the same key is one payment; the printer is kicked; answers match the contract', async () => {
   const w = world();
-  await w.call('login', { code: 'TN01', pin: '1234' });
+  await w.call('login', { code: 'TN01', pin: '123456' });
   const customer = (await w.call('lookupCode', { code: 'pc12aa0000001' })).value as { id: number; total: number; bills: Array<{ idHdon: string }> };
   assert.equal(customer.total, 573_750);
   assert.deepEqual(customer.bills.map((b) => b.idHdon), ['HD0000000011', 'HD0000000012']);
@@ -79,22 +51,52 @@ test('a collect retried with the same key is one payment; the printer is kicked;
 
 test('the same wedge scan twice in a row is refused as a duplicate; a void needs a supervisor', async () => {
   const w = world();
-  await w.call('login', { code: 'TN01', pin: '1234' });
+  await w.call('login', { code: 'TN01', pin: '123456' });
   assert.equal(((await w.call('scanSubmit', { code: 'PC12AA0000005' })).value as { maKhang: string }).maKhang, 'PC12AA0000005');
   assert.equal((await w.call('scanSubmit', { code: 'PC12AA0000005' })).error?.code, 'SCAN_DUPLICATE');
   const customer = (await w.call('lookupCode', { code: 'THE0005' })).value as { id: number };
   const paid = (await w.call('collect', { customerId: customer.id, idempotencyKey: 'attempt-0003' })).value as { receiptNo: string };
-  const asCashier = await w.call('voidPayment', { receiptNo: paid.receiptNo, reason: 'Thu nhầm', supervisor: { code: 'TN01', pin: '1234' } });
+  const asCashier = await w.call('voidPayment', { receiptNo: paid.receiptNo, reason: 'Thu nhầm', supervisor: { code: 'TN01', pin: '123456' } });
   assert.equal(asCashier.error?.code, 'SUPERVISOR_REQUIRED');
-  const voided = await w.call('voidPayment', { receiptNo: paid.receiptNo, reason: 'Thu nhầm', supervisor: { code: 'GS01', pin: '9876' } });
+  const voided = await w.call('voidPayment', { receiptNo: paid.receiptNo, reason: 'Thu nhầm', supervisor: { code: 'GS01', pin: '987654' } });
   assert.equal(voided.ok, true);
   const rows = (await w.call('todayReceipts')).value as Array<{ voided: boolean; voidReason: string }>;
   assert.deepEqual(rows.map((r) => [r.voided, r.voidReason]), [[true, 'Thu nhầm']]);
 });
 
+test('[#3] IPC: a supervisor adds a cashier alter ego and voids its payment: refused; a new supervisor needs a second supervisor', async () => {
+  const w = world();
+  const gs01 = { code: 'GS01', pin: '987654' };
+  const alone = await w.call('userAdd', { supervisor: gs01, user: { code: 'GS09', name: 'Bản sao', role: 'supervisor', pin: '909090' } });
+  assert.equal(alone.error?.code, 'SECOND_SUPERVISOR_REQUIRED');
+  const twice = await w.call('userAdd', { supervisor: gs01, secondSupervisor: gs01, user: { code: 'GS09', name: 'Bản sao', role: 'supervisor', pin: '909090' } });
+  assert.equal(twice.error?.code, 'SECOND_SUPERVISOR_REQUIRED');
+  assert.equal(count(w.ctx, 'users', "code = 'GS09'"), 0);
+
+  const added = await w.call('userAdd', { supervisor: gs01, user: { code: 'TN09', name: 'Bản sao', role: 'cashier', pin: '909090' } });
+  assert.equal(added.ok, true);
+  const journal = w.ctx.sqlite.prepare("SELECT actor_id FROM journal WHERE kind = 'user_added' ORDER BY id DESC LIMIT 1").get() as { actor_id: number };
+  assert.equal(journal.actor_id, w.supervisor.id);
+  await w.call('login', { code: 'TN09', pin: '909090' });
+  await w.call('openShift', { openingFloat: 0 });
+  const customer = (await w.call('lookupCode', { code: 'THE0005' })).value as { id: number };
+  const paid = (await w.call('collect', { customerId: customer.id, idempotencyKey: 'attempt-0009' })).value as { receiptNo: string };
+  const voided = await w.call('voidPayment', { receiptNo: paid.receiptNo, reason: 'Thu nhầm', supervisor: gs01 });
+  assert.equal(voided.error?.code, 'VOID_LINKED_USERS');
+  assert.equal(count(w.ctx, 'payments', 'voided_at IS NOT NULL'), 0);
+
+  const second = await w.call('userAdd', {
+    supervisor: gs01,
+    secondSupervisor: { code: 'GS00', pin: '246800' },
+    user: { code: 'GS09', name: 'Giám sát mới', role: 'supervisor', pin: '909091' },
+  });
+  assert.equal(second.ok, true);
+  assert.deepEqual(w.ctx.sqlite.prepare("SELECT approved_by, co_approved_by FROM users WHERE code = 'GS09'").get(), { approved_by: w.supervisor.id, co_approved_by: w.head.id });
+});
+
 test('import preview of a broken file lists every problem and writes nothing; close is blind and answers the Z report', async () => {
   const w = world();
-  await w.call('login', { code: 'TN01', pin: '1234' });
+  await w.call('login', { code: 'TN01', pin: '123456' });
   const snapshots = count(w.ctx, 'snapshots');
   const preview = (await w.call('importPreview', { path: BROKEN })).value as { errorCount: number; errors: Array<{ line: number; column: string }>; billCount: number | null };
   assert.equal(preview.errorCount, 4);
@@ -115,13 +117,13 @@ test('import preview of a broken file lists every problem and writes nothing; cl
 
 test('settings: read with defaults, written only with a supervisor, unknown printer fields kept', async () => {
   const w = world();
-  await w.call('login', { code: 'TN01', pin: '1234' });
+  await w.call('login', { code: 'TN01', pin: '123456' });
   const before = (await w.call('settingsGet')).value as { printer: { width: number; mode: string }; scannerMode: string };
   assert.deepEqual([before.printer.width, before.printer.mode, before.scannerMode], [576, 'raster', 'wedge']);
-  const refused = await w.call('settingsSet', { supervisor: { code: 'TN01', pin: '1234' }, values: { reconnectionFee: 1 } });
+  const refused = await w.call('settingsSet', { supervisor: { code: 'TN01', pin: '123456' }, values: { reconnectionFee: 1 } });
   assert.equal(refused.error?.code, 'SUPERVISOR_REQUIRED');
   const saved = await w.call('settingsSet', {
-    supervisor: { code: 'GS01', pin: '9876' },
+    supervisor: { code: 'GS01', pin: '987654' },
     values: { reconnectionFee: 350_000, printer: { transport: 'tcp', port: '192.168.1.50:9100', width: 384, mode: 'ascii' } },
   });
   assert.equal(saved.ok, true);

@@ -7,8 +7,11 @@ interface Fixture { description: string; expected: string[]; events: WedgeKeyEve
 const fixtureDir = new URL('../../fixtures/scanner/wedge/', import.meta.url);
 const fixture = (name: string): Fixture => JSON.parse(readFileSync(new URL(`${name}.json`, fixtureDir), 'utf8')) as Fixture;
 
-/** Replays events on a virtual clock: timers due before an event fire first, the rest after the last event. */
-function replay(events: WedgeKeyEvent[], options: Partial<WedgeOptions> = {}) {
+/**
+ * Replays events on a virtual clock: timers due before an event fire first, the rest after the last event.
+ * `handledAt` (default: the event's own time) is when a busy page gets round to the event.
+ */
+function replay(events: WedgeKeyEvent[], options: Partial<WedgeOptions> = {}, handledAt: (i: number) => number = (i) => events[i]!.timeStamp) {
   const scans: string[] = [];
   const released: string[] = [];
   const verdicts: WedgeVerdict[] = [];
@@ -36,8 +39,8 @@ function replay(events: WedgeKeyEvent[], options: Partial<WedgeOptions> = {}) {
     },
     ...options,
   });
-  for (const event of events) {
-    runTimersUntil(event.timeStamp);
+  for (const [i, event] of events.entries()) {
+    runTimersUntil(handledAt(i));
     verdicts.push(detector.handleKey(event));
   }
   runTimersUntil(Number.MAX_SAFE_INTEGER);
@@ -127,6 +130,63 @@ describe('wedge detector on recorded key sequences', () => {
     const { scans, released } = replay(injected);
     assert.deepEqual(scans, []);
     assert.deepEqual(released, ['tiếng việt']);
+  });
+
+  describe('a busy page hands the keys over late, one by one', () => {
+    const keysOf = (code: string, gapMs: number): WedgeKeyEvent[] =>
+      [...code, '\n'].map((ch, i) => ({
+        code: ch === '\n' ? 'Enter' : /\d/.test(ch) ? `Digit${ch}` : `Key${ch}`,
+        key: ch === '\n' ? 'Enter' : ch,
+        shiftKey: /[A-Z]/.test(ch),
+        timeStamp: 1000 + i * gapMs,
+      }));
+    /** The field the released text goes into, as the app's insertText / delete would change it. */
+    function field() {
+      let value = '';
+      return {
+        value: () => value,
+        options: {
+          onRelease: (text: string) => void (value += text),
+          onRetract: (text: string) => value.endsWith(text) && ((value = value.slice(0, -text.length)), true),
+        },
+      };
+    }
+    // The third key comes 90 ms late: the quiet timer has given the first ones back as typing by then.
+    const hiccup = (events: WedgeKeyEvent[]) => (i: number) => events[i]!.timeStamp + (i >= 3 ? 90 : 0);
+
+    it('a scan whose keys keep their own times is still one scan, and what the timer typed is taken back', () => {
+      const events = keysOf('PC12AA0000001', 4);
+      const f = field();
+      const { scans } = replay(events, f.options, hiccup(events));
+      assert.deepEqual(scans, ['PC12AA0000001']);
+      assert.equal(f.value(), '');
+    });
+
+    it('without a way to take text back the scan is lost (what the retraction prevents)', () => {
+      const events = keysOf('PC12AA0000001', 4);
+      const f = field();
+      const { scans } = replay(events, { onRelease: f.options.onRelease }, hiccup(events));
+      assert.deepEqual(scans, ['2AA0000001']);
+      assert.equal(f.value(), 'PC1');
+    });
+
+    it('text the person typed meanwhile is never taken back', () => {
+      const events = keysOf('PC12AA0000001', 4);
+      let value = '';
+      const options = { onRelease: (t: string) => void (value += t), onRetract: (t: string) => value.endsWith(t) && ((value = value.slice(0, -t.length)), true) };
+      const late = hiccup(events);
+      // The cashier clicks into another field before the late keys arrive: the released text is no longer at the caret.
+      replay(events, { ...options, onRetract: (t) => (value = `${value}x`, options.onRetract(t)) }, late);
+      assert.match(value, /^PC1x/);
+    });
+
+    it('a person typing slowly, handed over late, stays typing', () => {
+      const events = keysOf('PC12AA', 120);
+      const f = field();
+      const { scans } = replay(events, f.options, (i) => events[i]!.timeStamp + 30);
+      assert.deepEqual(scans, []);
+      assert.equal(f.value(), 'PC12AA');
+    });
   });
 
   it('flush decides a pending burst at once', () => {

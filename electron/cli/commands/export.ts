@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { formatDong } from '../../core/money.ts';
 import { exportAgain, exportClearing } from '../../cmis/write-clearing.ts';
@@ -10,7 +10,7 @@ export const exportCommand: Command = {
   options: { out: { type: 'string' }, again: { type: 'string' } },
   async run({ values, open, dataDir }) {
     const ctx = open();
-    const outDir = typeof values.out === 'string' ? values.out : join(dataDir, 'exports');
+    const outDir = typeof values.out === 'string' ? resolve(values.out) : join(dataDir, 'exports');
     if (typeof values.again === 'string') {
       const again = exportAgain(ctx, { batch: values.again, outDir });
       return { json: again, text: again.code === 'EXPORTED' ? `Đã ghi lại lần xuất ${again.manifest.csvFile} (trùng từng byte):\n  ${again.files.join('\n  ')}` : again.message };

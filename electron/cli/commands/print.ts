@@ -1,14 +1,17 @@
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import type { PrintDocument } from '../../core/documents.ts';
+import { checkedDocument } from '../../document-check.ts';
 import { printerFromSettings } from '../../devices/printer/open.ts';
 import { drainOutbox } from '../../devices/printer/outbox.ts';
+import type { StoredJob } from '../../devices/printer/job-document.ts';
 import { renderPreviewPng } from '../../devices/printer/preview.ts';
 
 /**
  * `diemthu print`: sends the waiting print jobs to the printer in the settings (what the app's printing
- * loop does), or with --preview writes a job's PNG as it prints on 58 or 80 mm paper.
+ * loop does), or with --preview writes a job's PNG as it prints on 58 or 80 mm paper. A job that cannot
+ * be printed as stored is set aside and the rest print; the run then ends refused (exit 2) naming it.
  */
 export const printCommand: Command = {
   name: 'print',
@@ -18,22 +21,26 @@ export const printCommand: Command = {
     const ctx = open();
     if (typeof values.preview === 'string') {
       if (typeof values.out !== 'string') throw new AppError('CLI_BAD_ARGS', 'Cần --out <tệp.png> để ghi ảnh xem trước.');
-      const row = ctx.sqlite.prepare('SELECT document, copy_no FROM print_jobs WHERE id = ?').get(Number(values.preview)) as
-        | { document: string; copy_no: number }
+      const row = ctx.sqlite.prepare('SELECT id, kind, payment_id, document, copy_no FROM print_jobs WHERE id = ?').get(Number(values.preview)) as
+        | (StoredJob & { copy_no: number })
         | undefined;
       if (row === undefined) throw new AppError('PRINT_JOB_NOT_FOUND', `Không có lệnh in số ${values.preview}.`);
       const width = values.width === '384' ? 384 : 576;
-      writeFileSync(values.out, await renderPreviewPng(JSON.parse(row.document) as PrintDocument, row.copy_no, width));
-      return { json: { jobId: Number(values.preview), out: values.out, width }, text: `Đã ghi ảnh xem trước vào ${values.out}.` };
+      // Previewed as it would print: a document that disagrees with its money is refused here too.
+      const out = resolve(values.out);
+      writeFileSync(out, await renderPreviewPng(checkedDocument(ctx.sqlite, row), row.copy_no, width));
+      return { json: { jobId: row.id, out, width }, text: `Đã ghi ảnh xem trước vào ${out}.` };
     }
     const printer = printerFromSettings(ctx);
     try {
       const result = await drainOutbox(ctx, printer);
       const replaced = result.replaced.map(([job, copy]) => `lệnh ${job} chưa xác nhận, in lại bản sao (lệnh ${copy})`);
-      return {
-        json: { ...result, printer: printer.transport.name },
-        text: [`Đã in ${result.printed.length} lệnh trên ${printer.transport.name}.`, ...replaced].join('\n'),
-      };
+      const text = [`Đã in ${result.printed.length} lệnh trên ${printer.transport.name}.`, ...replaced];
+      if (result.setAside.length > 0) {
+        const first = result.setAside[0]!;
+        throw new AppError(first.code, [...result.setAside.map((s) => s.message), ...text].join('\n'), { ...result, printer: printer.transport.name });
+      }
+      return { json: { ...result, printer: printer.transport.name }, text: text.join('\n') };
     } finally {
       await printer.transport.close();
     }

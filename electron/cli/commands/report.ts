@@ -29,7 +29,7 @@ export function zReportText(r: ZReportDocument): string {
     ...(r.scope === 'shift'
       ? [`Tiền đầu ca: ${money(r.openingFloat)}; tiền phải có: ${money(r.expectedCash)}; tiền đếm được: ${money(r.countedCash)}; chênh lệch: ${money(r.variance)}`]
       : []),
-    `Đầu chuỗi nhật ký: ${r.chainHead}`,
+    `Đầu chuỗi nhật ký: dòng ${r.chainHeadId}, ${r.chainHead}`,
     `Lập lúc ${when(r.generatedAt)}`,
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { restore } from '../../backups.ts';
+import { restore } from '../../restore.ts';
 import { readPin } from '../cli-input.ts';
 
 export const restoreCommand: Command = {
@@ -14,8 +14,8 @@ export const restoreCommand: Command = {
       throw new AppError('CLI_BAD_ARGS', '--force cần --supervisor <mã người giám sát> (và ngược lại).');
     }
     const force = typeof values.supervisor === 'string' ? { supervisorCode: values.supervisor, pin: await readPin(io, `PIN của ${values.supervisor}: `) } : undefined;
-    // The database is not opened here: restore replaces the file, with no connection left on it.
-    const result = restore(dataDir, file, force === undefined ? {} : { force });
+    // The database is not opened here: restore refuses while any other connection has it open.
+    const result = await restore(dataDir, file, force === undefined ? {} : { force });
     const safety = result.safetyCopy === null ? '' : ` Bản an toàn của dữ liệu cũ: ${result.safetyCopy}.`;
     const carried =
       result.forced === null

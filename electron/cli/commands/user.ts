@@ -1,31 +1,54 @@
-import type { Command } from '../command.ts';
+import type { CliIo, Command } from '../command.ts';
+import type { Ctx } from '../../context.ts';
 import { AppError } from '../../core/errors.ts';
-import { addUser, requireSupervisor, type Role } from '../../users.ts';
+import { formatDateTime } from '../../core/local-time.ts';
+import { addUser, changePin, listUsers, requireSupervisor, type Role, type UserListing } from '../../users.ts';
 import { readPin, requireOption } from '../cli-input.ts';
+
+const ROLE_TEXT: Record<Role, string> = { cashier: 'thu ngân', supervisor: 'giám sát' };
 
 export const userCommand: Command = {
   name: 'user',
   usage:
-    'user add <mã> --name "<họ tên>" --role cashier|supervisor [--supervisor <mã giám sát>]   (PIN mới từ DIEMTHU_PIN, PIN giám sát từ DIEMTHU_SUPERVISOR_PIN, hoặc nhập khi được hỏi)',
-  options: { name: { type: 'string' }, role: { type: 'string' }, supervisor: { type: 'string' } },
+    'user add <mã> --name "<họ tên>" --role cashier|supervisor [--supervisor <mã giám sát> [--second-supervisor <mã giám sát thứ hai>]]   (PIN mới từ DIEMTHU_PIN, PIN giám sát từ DIEMTHU_SUPERVISOR_PIN, PIN giám sát thứ hai từ DIEMTHU_SECOND_SUPERVISOR_PIN, hoặc nhập khi được hỏi)\n  user pin <mã>   (đổi PIN của chính mình: PIN hiện tại từ DIEMTHU_PIN, PIN mới 6-8 chữ số từ DIEMTHU_NEW_PIN, hoặc nhập khi được hỏi)\n  user list   (mọi người dùng và ai đã duyệt họ)',
+  options: { name: { type: 'string' }, role: { type: 'string' }, supervisor: { type: 'string' }, 'second-supervisor': { type: 'string' } },
   async run({ positionals, values, open, io }) {
     const [action, code] = positionals;
-    if (action !== 'add' || code === undefined) throw new AppError('CLI_BAD_ARGS', 'Cách dùng: diemthu user add <mã> --name "<họ tên>" --role cashier|supervisor');
+    if (action === 'list') {
+      const users = listUsers(open());
+      return { json: users, text: users.map(listingLine).join('\n') };
+    }
+    if (action === 'pin' && code !== undefined) {
+      const pin = await readPin(io, `PIN hiện tại của ${code}: `);
+      const newPin = await readPin(io, `PIN mới cho ${code} (6-8 chữ số): `, 'DIEMTHU_NEW_PIN');
+      const user = changePin(open(), { code, pin, newPin });
+      return { json: user, text: `Đã đổi PIN của ${user.code}.` };
+    }
+    if (action !== 'add' || code === undefined) {
+      throw new AppError('CLI_BAD_ARGS', 'Cách dùng: diemthu user add <mã> --name "<họ tên>" --role cashier|supervisor, diemthu user pin <mã>, hoặc diemthu user list');
+    }
     const name = requireOption(values, 'name', 'họ tên');
     const role = requireOption(values, 'role', 'cashier|supervisor') as Role;
     const ctx = open();
-    // The first user sets the point up and must be a supervisor; every later one is approved by a supervisor.
-    const hasSupervisor = ctx.sqlite.prepare("SELECT 1 FROM users WHERE role = 'supervisor' AND active = 1 LIMIT 1").get() !== undefined;
-    if (!hasSupervisor && role !== 'supervisor') {
-      throw new AppError('FIRST_USER_SUPERVISOR', 'Người dùng đầu tiên của điểm thu phải là giám sát (--role supervisor).');
+    // The point's first user sets it up; every later one is approved by a supervisor (by two for a
+    // new supervisor once the point has two: the service says when).
+    const approvedBy: number[] = [];
+    if (ctx.sqlite.prepare('SELECT 1 FROM users LIMIT 1').get() !== undefined) {
+      approvedBy.push(await approver(ctx, io, requireOption(values, 'supervisor', 'mã giám sát duyệt'), 'DIEMTHU_SUPERVISOR_PIN'));
+      const second = values['second-supervisor'];
+      if (typeof second === 'string' && second.trim() !== '') approvedBy.push(await approver(ctx, io, second.trim(), 'DIEMTHU_SECOND_SUPERVISOR_PIN'));
     }
-    if (hasSupervisor) {
-      const supervisorCode = requireOption(values, 'supervisor', 'mã giám sát duyệt');
-      requireSupervisor(ctx, supervisorCode, await readPin(io, `PIN của giám sát ${supervisorCode}: `, 'DIEMTHU_SUPERVISOR_PIN'));
-    }
-    const pin = await readPin(io, `PIN mới cho ${code}: `);
-    const user = addUser(ctx, { code, name, role, pin });
-    const roleText = user.role === 'supervisor' ? 'giám sát' : 'thu ngân';
-    return { json: user, text: `Đã thêm người dùng ${user.code} (${user.name}, ${roleText}).` };
+    const pin = await readPin(io, `PIN mới cho ${code} (6-8 chữ số): `);
+    const user = addUser(ctx, { code, name, role, pin, approvedBy });
+    return { json: user, text: `Đã thêm người dùng ${user.code} (${user.name}, ${ROLE_TEXT[user.role]}).` };
   },
 };
+
+async function approver(ctx: Ctx, io: CliIo, code: string, pinVariable: string): Promise<number> {
+  return requireSupervisor(ctx, code, await readPin(io, `PIN của giám sát ${code}: `, pinVariable)).id;
+}
+
+function listingLine(u: UserListing): string {
+  const approval = u.approvedBy.length === 0 ? 'người dùng đầu tiên' : `duyệt bởi ${u.approvedBy.join(' và ')}`;
+  return `${u.code}\t${u.name}\t${ROLE_TEXT[u.role]}${u.active ? '' : ' (đã khóa)'}\tthêm lúc ${formatDateTime(new Date(u.createdAt))}\t${approval}`;
+}

@@ -136,7 +136,7 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     pair('Tiền mặt đếm được:', orDash(doc.countedCash)),
     pair('Chênh lệch:', orDash(doc.variance), 'strong'),
     rule,
-    text('Mã kiểm tra nhật ký:'),
+    text(`Mã kiểm tra nhật ký (dòng ${doc.chainHeadId}):`),
     // four groups of 16 hex digits fit any paper width
     ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part)),
     feed,

@@ -15,6 +15,15 @@
  * - Receipt, reprint and reconnection order jobs of a payment voided before they printed are never
  *   sent (a voided receipt must not reach the customer looking valid): they become 'failed' with
  *   reason VOIDED. The void slip of that payment prints as usual.
+ * - A job that cannot be printed as stored (its document unreadable: see ./job-document.ts) is set
+ *   aside: claimed, 'failed' with set_aside_at and its error, never retried, and the jobs behind it
+ *   print. `setAsideJob` is the one way to do it, for any check that finds a job unprintable.
+ * - No step waits on the printer without end: each transport bounds its writes (./deadline.ts) and
+ *   this module bounds each status read and write again, so a printer that stops reading costs one
+ *   job in doubt and a PRINTER_TIMEOUT for the status bar, never a pass that does not end.
+ * - A document that does not say what its money says (a receipt, copy, void slip or reconnection order
+ *   against its payment's rows, a Z report against its journal row: ../../document-check.ts) is never
+ *   sent: it is set aside ('failed', PRINT_DOCUMENT_MISMATCH) and the next job prints.
  * Every outcome is journaled ('print', 'print_failed') in the transaction that records it.
  *
  * Only the process holding the printer lease (./lease.ts) drains, and a job is claimed 'sending' only
@@ -22,20 +31,29 @@
  * pass never mistakes another live process's job for one left by a crash.
  */
 import type { Ctx } from '../../context.ts';
-import type { PrintDocument, TestPageDocument } from '../../core/documents.ts';
+import type { PrintDocument } from '../../core/documents.ts';
 import { AppError, isAppError } from '../../core/errors.ts';
 import { appendJournal } from '../../journal.ts';
+import { checkedDocument } from '../../document-check.ts';
 import { holdPrinterLease, releasePrinterLease } from './lease.ts';
 import { encodeDocument, encodeTestPage } from './encode-escpos.ts';
 import { renderPreviewPng } from './preview.ts';
 import { statusProblem } from './status.ts';
+import { DEFAULT_WRITE_TIMEOUT_MS, STEP_GRACE_MS, withDeadline } from './deadline.ts';
 import type { PrinterConfig, Transport } from './printer.ts';
 import { FileTransport } from './transports/file.ts';
 
 export interface Printer {
   transport: Transport;
   config: PrinterConfig;
+  /**
+   * The longest one device step (a status read, a job's write) may take before the pass gives up on
+   * it: a backstop behind the transport's own write timeout. Default: that timeout's default + grace.
+   */
+  stepTimeoutMs?: number;
 }
+
+const stepTimeout = (printer: Printer) => printer.stepTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS + STEP_GRACE_MS;
 
 interface JobRow {
   id: number;
@@ -46,10 +64,18 @@ interface JobRow {
   attempts: number;
 }
 
+export interface SetAside {
+  jobId: number;
+  code: string;
+  message: string;
+}
+
 export interface DrainResult {
   printed: number[];
   /** Jobs found in doubt and replaced by a copy: [in-doubt job id, copy job id]. */
   replaced: Array<[number, number]>;
+  /** Jobs set aside by this pass: they cannot be printed as stored (the jobs behind them went on). */
+  setAside: SetAside[];
 }
 
 const errorText = (error: unknown) =>
@@ -114,6 +140,40 @@ function paymentVoided(ctx: Ctx, job: JobRow): boolean {
 }
 
 /**
+ * Settles a pending job as not to be sent (inside a transaction holding the lease): 'failed' with its
+ * reason, and set aside when the job itself is at fault. False when it was no longer 'pending'.
+ */
+function failPending(ctx: Ctx, job: Pick<JobRow, 'id' | 'kind' | 'payment_id'>, reason: string, setAside: boolean): boolean {
+  const at = ctx.clock();
+  const failed = ctx.sqlite
+    .prepare("UPDATE print_jobs SET status = 'failed', last_error = ?, set_aside_at = ? WHERE id = ? AND status = 'pending'")
+    .run(reason, setAside ? at.toISOString() : null, job.id);
+  if (failed.changes === 0) return false;
+  appendJournal(ctx.sqlite, {
+    kind: 'print_failed',
+    actorId: null,
+    payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, error: reason, inDoubt: false, ...(setAside ? { setAside: true } : {}) },
+    at,
+  });
+  return true;
+}
+
+/**
+ * Sets a pending job aside because it cannot be printed as stored: claimed under the printer lease
+ * like any job, 'failed' with set_aside_at and the error (code and sentence) in last_error, journaled,
+ * never retried. The status bar counts it until that document prints again. False when the job was
+ * no longer 'pending'.
+ */
+export function setAsideJob(ctx: Ctx, job: Pick<JobRow, 'id' | 'kind' | 'payment_id'>, error: AppError): boolean {
+  return ctx.sqlite
+    .transaction(() => {
+      holdPrinterLease(ctx);
+      return failPending(ctx, job, errorText(error), true);
+    })
+    .immediate();
+}
+
+/**
  * Claims a job for sending, renewing the lease in the same transaction. False when it must not be sent:
  * its payment was voided (the job fails with VOIDED) or it is no longer 'pending'.
  */
@@ -124,14 +184,7 @@ function claim(ctx: Ctx, job: JobRow): boolean {
       if (!paymentVoided(ctx, job)) {
         return ctx.sqlite.prepare("UPDATE print_jobs SET status = 'sending', attempts = attempts + 1 WHERE id = ? AND status = 'pending'").run(job.id).changes === 1;
       }
-      if (ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = ? WHERE id = ? AND status = 'pending'").run(VOIDED_REASON, job.id).changes === 1) {
-        appendJournal(ctx.sqlite, {
-          kind: 'print_failed',
-          actorId: null,
-          payload: { jobId: job.id, kind: job.kind, paymentId: job.payment_id, error: VOIDED_REASON, inDoubt: false },
-          at: ctx.clock(),
-        });
-      }
+      failPending(ctx, job, VOIDED_REASON, false);
       return false;
     })
     .immediate();
@@ -153,15 +206,28 @@ function refuse(ctx: Ctx, job: JobRow, error: AppError): never {
   throw error;
 }
 
-function jobBytes(job: JobRow, config: PrinterConfig): Uint8Array {
-  const doc = JSON.parse(job.document) as PrintDocument;
-  return doc.kind === 'test_page' ? encodeTestPage(doc as TestPageDocument, config.width) : encodeDocument(doc, job.copy_no, config);
+function jobBytes(doc: PrintDocument, copyNo: number, config: PrinterConfig): Uint8Array {
+  return doc.kind === 'test_page' ? encodeTestPage(doc, config.width) : encodeDocument(doc, copyNo, config);
 }
 
-async function checkStatus(transport: Transport): Promise<AppError | null> {
+/**
+ * The job's document, or the AppError that makes it unprintable as stored (the job is then set aside):
+ * unreadable, or not saying what its money says.
+ */
+function printable(ctx: Ctx, job: JobRow): PrintDocument | AppError {
+  try {
+    return checkedDocument(ctx.sqlite, job);
+  } catch (error) {
+    if (isAppError(error)) return error;
+    throw error;
+  }
+}
+
+async function checkStatus(printer: Printer): Promise<AppError | null> {
+  const { transport } = printer;
   if (transport.readStatus === undefined) return null;
   try {
-    return statusProblem(await transport.readStatus());
+    return statusProblem(await withDeadline(transport.readStatus(), stepTimeout(printer)));
   } catch (error) {
     // a one-way printer cannot be asked: it prints or it does not, as with the spooler
     return isAppError(error) && error.code === 'PRINTER_ONE_WAY' ? null : asAppError(error);
@@ -169,23 +235,22 @@ async function checkStatus(transport: Transport): Promise<AppError | null> {
 }
 
 /** Sends one job (false: not sent, see claim); throws the AppError the cashier should see when it did not print. */
-async function printJob(ctx: Ctx, printer: Printer, job: JobRow): Promise<boolean> {
-  const bytes = jobBytes(job, printer.config);
-  const before = await checkStatus(printer.transport);
+async function printJob(ctx: Ctx, printer: Printer, job: JobRow, doc: PrintDocument): Promise<boolean> {
+  const bytes = jobBytes(doc, job.copy_no, printer.config);
+  const before = await checkStatus(printer);
   if (before !== null) refuse(ctx, job, before);
   if (!claim(ctx, job)) return false;
   try {
-    const doc = JSON.parse(job.document) as PrintDocument;
     const previewPng =
       printer.transport instanceof FileTransport && printer.config.mode === 'raster'
         ? () => renderPreviewPng(doc, job.copy_no, printer.config.width)
         : undefined;
-    await printer.transport.write(bytes, { id: job.id, kind: job.kind, previewPng });
+    await withDeadline(printer.transport.write(bytes, { id: job.id, kind: job.kind, previewPng }), stepTimeout(printer));
   } catch (error) {
     replaceWithCopy(ctx, job, errorText(error));
     throw asAppError(error);
   }
-  const after = await checkStatus(printer.transport);
+  const after = await checkStatus(printer);
   if (after !== null) {
     replaceWithCopy(ctx, job, errorText(after));
     throw after;
@@ -227,11 +292,17 @@ async function drainOnce(ctx: Ctx, printer: Printer): Promise<DrainResult> {
   try {
     const replaced = recoverInDoubt(ctx);
     const printed: number[] = [];
+    const setAside: SetAside[] = [];
     const next = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1");
     for (let job = next.get() as JobRow | undefined; job !== undefined; job = next.get() as JobRow | undefined) {
-      if (await printJob(ctx, printer, job)) printed.push(job.id);
+      const doc = printable(ctx, job);
+      if (doc instanceof AppError) {
+        if (setAsideJob(ctx, job, doc)) setAside.push({ jobId: job.id, code: doc.code, message: doc.message });
+      } else if (await printJob(ctx, printer, job, doc)) {
+        printed.push(job.id);
+      }
     }
-    return { printed, replaced };
+    return { printed, replaced, setAside };
   } finally {
     releasePrinterLease(ctx);
   }

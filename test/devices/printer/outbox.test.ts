@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { openContext, type Ctx } from '../../../electron/context.ts';
 import { steppingClock, sequentialIds } from '../../../electron/core/clock.ts';
-import { enqueuePrintJob, type PrintJobKind } from '../../../electron/print-jobs.ts';
+import type { PrintJobKind } from '../../../electron/print-jobs.ts';
 import { verifyJournal } from '../../../electron/journal.ts';
 import { drainOutbox, type Printer } from '../../../electron/devices/printer/outbox.ts';
 import { encodeDocument } from '../../../electron/devices/printer/encode-escpos.ts';
@@ -12,6 +12,7 @@ import type { Transport } from '../../../electron/devices/printer/printer.ts';
 import type { PrintDocument } from '../../../electron/core/documents.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
+import { enqueueBacked } from '../../helpers/backed-jobs.ts';
 import { receipt, zReport } from '../../../fixtures/receipts/documents.ts';
 import { FakePrinter, FakeTransport } from './fake-printer.ts';
 
@@ -21,7 +22,7 @@ function context(): Ctx {
 }
 
 function enqueue(ctx: Ctx, document: PrintDocument, kind: PrintJobKind = 'receipt'): number {
-  return enqueuePrintJob(ctx.sqlite, { kind, paymentId: null, copyNo: 0, document, at: ctx.clock() });
+  return enqueueBacked(ctx, document, kind);
 }
 
 interface JobState {
@@ -44,7 +45,7 @@ test('the file printer writes each job as .bin plus a PNG preview, and journals 
   const second = enqueue(ctx, zReport, 'z_report');
   const transport = new FileTransport(receiptsDir(ctx.dataDir));
   const result = await drainOutbox(ctx, { transport, config: { width: 384, mode: 'raster' } });
-  assert.deepEqual(result, { printed: [first, second], replaced: [] });
+  assert.deepEqual(result, { printed: [first, second], replaced: [], setAside: [] });
   assert.deepEqual(readdirSync(receiptsDir(ctx.dataDir)).sort(), [`${first}-receipt.bin`, `${first}-receipt.png`, `${second}-z_report.bin`, `${second}-z_report.png`]);
   const stored = readFileSync(`${receiptsDir(ctx.dataDir)}/${first}-receipt.bin`);
   assert.ok(stored.equals(encodeDocument(receipt, 0, { width: 384, mode: 'raster' })), 'the exact bytes of the job');
@@ -52,9 +53,9 @@ test('the file printer writes each job as .bin plus a PNG preview, and journals 
   assert.equal(decoded.barcodes.length + decoded.commands.filter((c) => c.type === 'qrcode').length, 1);
   assert.equal(decoded.cuts, 1);
   assert.deepEqual(jobs(ctx).map((j) => j.status), ['done', 'done']);
-  assert.deepEqual(journalKinds(ctx), ['print', 'print']);
+  assert.deepEqual(journalKinds(ctx), ['z_report', 'print', 'print']);
   assert.equal(verifyJournal(ctx.sqlite).ok, true);
-  assert.deepEqual(await drainOutbox(ctx, { transport, config: { width: 384, mode: 'raster' } }), { printed: [], replaced: [] });
+  assert.deepEqual(await drainOutbox(ctx, { transport, config: { width: 384, mode: 'raster' } }), { printed: [], replaced: [], setAside: [] });
   ctx.close();
 });
 

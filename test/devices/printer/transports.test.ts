@@ -7,7 +7,7 @@ import { TcpTransport } from '../../../electron/devices/printer/transports/tcp.t
 import { SerialTransport } from '../../../electron/devices/printer/transports/serial.ts';
 import { openContext } from '../../../electron/context.ts';
 import { steppingClock } from '../../../electron/core/clock.ts';
-import { enqueuePrintJob } from '../../../electron/print-jobs.ts';
+import { enqueueBacked } from '../../helpers/backed-jobs.ts';
 import { drainOutbox } from '../../../electron/devices/printer/outbox.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { transportFor } from '../../../electron/devices/printer/open.ts';
@@ -50,7 +50,7 @@ test('TCP 9100: status is read with DLE EOT and a job arrives byte for byte', as
 
 test('TCP: the printer drops the connection mid-job; the outbox keeps a marked copy and the transport reconnects by itself', async () => {
   const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T03:00:00Z')) });
-  enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: receipt, at: ctx.clock() });
+  enqueueBacked(ctx, receipt);
   const device = new FakePrinter();
   const { server, port, sockets } = await networkPrinter(device);
   const transport = new TcpTransport({ host: '127.0.0.1', port, timeoutMs: 300 });
@@ -108,7 +108,7 @@ test('serial (mock binding): paper out is refused before sending; after the cabl
   const device = new FakePrinter();
   const transport = new SerialTransport({ path: '/dev/ttyPRN0', makePort: serialPrinter('/dev/ttyPRN0', device), timeoutMs: 300, backoffMs: [10] });
   const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T03:00:00Z')) });
-  enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: receipt, at: ctx.clock() });
+  enqueueBacked(ctx, receipt);
   const printer = { transport, config: { width: 384 as const, mode: 'raster' as const } };
 
   device.state.paperOut = true;
@@ -140,8 +140,8 @@ test('TCP with status: false (a printer that never answers DLE EOT): jobs go out
   await once(server, 'listening');
   const { port } = server.address() as { port: number };
   const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T03:00:00Z')) });
-  enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: receipt, at: ctx.clock() });
-  const transport = transportFor('tcp', `127.0.0.1:${port}`, ctx.dataDir, false);
+  enqueueBacked(ctx, receipt);
+  const transport = transportFor('tcp', `127.0.0.1:${port}`, ctx.dataDir, { statusQueries: false });
   assert.deepEqual((await drainOutbox(ctx, { transport, config: { width: 576, mode: 'raster' } })).printed, [1]);
   await transport.close();
   await new Promise((resolve) => server.close(resolve));

@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { openContext, type Ctx } from '../../../electron/context.ts';
 import { steppingClock, sequentialIds } from '../../../electron/core/clock.ts';
-import { enqueuePrintJob } from '../../../electron/print-jobs.ts';
 import { drainOutbox, type Printer } from '../../../electron/devices/printer/outbox.ts';
 import { decode } from '../../escpos/decoder.ts';
 import { tempDir } from '../../helpers/temp-dir.ts';
+import { enqueueBacked } from '../../helpers/backed-jobs.ts';
 import { receipt } from '../../../fixtures/receipts/documents.ts';
 import { FakePrinter, FakeTransport } from './fake-printer.ts';
 
@@ -21,7 +21,7 @@ function twoProcesses(): [Ctx, Ctx] {
   return [open(), open()];
 }
 
-const enqueue = (ctx: Ctx) => enqueuePrintJob(ctx.sqlite, { kind: 'receipt', paymentId: null, copyNo: 0, document: receipt, at: ctx.clock() });
+const enqueue = (ctx: Ctx) => enqueueBacked(ctx, receipt);
 const printerOn = (device: FakePrinter): Printer => ({ transport: new FakeTransport(device), config: { width: 576, mode: 'tcvn3-epson' } });
 const copyMarks = (device: FakePrinter) => device.jobs.map((bytes) => decode(bytes).lines.filter((l) => l.includes('BẢN SAO')).length);
 const jobs = (ctx: Ctx) => ctx.sqlite.prepare('SELECT id, kind, status, copy_no FROM print_jobs ORDER BY id').all();
@@ -42,8 +42,8 @@ test('two drains from two processes on one data folder print each job exactly on
 
   // the lease was given back: the other process drains at once (nothing left to print)
   const next = enqueue(cli);
-  assert.deepEqual(await drainOutbox(cli, printerOn(device)), { printed: [next], replaced: [] });
-  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [], replaced: [] });
+  assert.deepEqual(await drainOutbox(cli, printerOn(device)), { printed: [next], replaced: [], setAside: [] });
+  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [], replaced: [], setAside: [] });
   app.close();
   cli.close();
 });
@@ -58,7 +58,7 @@ test('a job one process is still printing is not "recovered" by the other', asyn
     other = drainOutbox(cli, printerOn(device)).catch((error: unknown) => error);
     device.onJob = () => {};
   };
-  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [id], replaced: [] });
+  assert.deepEqual(await drainOutbox(app, printerOn(device)), { printed: [id], replaced: [], setAside: [] });
   assert.equal(((await other) as { code?: string }).code, 'PRINTER_BUSY');
   assert.deepEqual(copyMarks(device), [0]);
   assert.deepEqual(jobs(app), [{ id, kind: 'receipt', status: 'done', copy_no: 0 }]);

@@ -45,7 +45,7 @@ test('printer offline, the payment is voided, printer back: only the void slip p
   assert.equal(failures.length, 3);
   assert.ok(failures.every((f) => f.error.startsWith('VOIDED: ')));
   // a later pass has nothing left: the voided jobs are never tried again
-  assert.deepEqual(await drainOutbox(ctx, { transport: new FakeTransport(device), config: { width: 576, mode: 'tcvn3-epson' } }), { printed: [], replaced: [] });
+  assert.deepEqual(await drainOutbox(ctx, { transport: new FakeTransport(device), config: { width: 576, mode: 'tcvn3-epson' } }), { printed: [], replaced: [], setAside: [] });
   assert.equal(device.jobs.length, 1);
   ctx.close();
 });

@@ -1,11 +1,14 @@
 /**
  * Serial and virtual COM printers (USB-serial adapters, Bluetooth SPP). When the port closes under us
  * (cable pulled, adapter reset) it is reopened with a growing pause, so the printer comes back by itself.
+ * A write that does not drain within `writeTimeoutMs` (a jammed printer holding flow control, a
+ * Bluetooth link gone quiet) gives the port up, as a pulled cable would, and fails with PRINTER_TIMEOUT.
  */
 import { EventEmitter } from 'node:events';
 import { SerialPort, type SerialPortMock } from 'serialport';
 import { AppError } from '../../../core/errors.ts';
 import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
+import { DEFAULT_WRITE_TIMEOUT_MS, withDeadline } from '../deadline.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
 
 type Port = SerialPort | SerialPortMock;
@@ -13,7 +16,10 @@ type Port = SerialPort | SerialPortMock;
 export interface SerialOptions {
   path: string;
   baudRate?: number;
+  /** Status reply timeout. */
   timeoutMs?: number;
+  /** The longest a write may wait to drain. */
+  writeTimeoutMs?: number;
   /** false for a printer that does not answer DLE EOT. */
   statusQueries?: boolean;
   /** Opens the port object (not yet open); tests pass a SerialPortMock. */
@@ -79,15 +85,23 @@ export class SerialTransport extends EventEmitter<TransportEvents> implements Tr
     }, pause);
   }
 
+  private get writeTimeoutMs(): number {
+    return this.options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+  }
+
   private async send(bytes: Uint8Array): Promise<void> {
     const port = await this.open();
-    await new Promise<void>((resolve, reject) => {
+    const drained = new Promise<void>((resolve, reject) => {
       const fail = (error: Error) =>
         reject(new AppError('PRINTER_DISCONNECTED', 'Mất kết nối với máy in khi đang in.', { cause: error.message }));
       port.write(Buffer.from(bytes), (error) => {
         if (error) fail(error);
         else port.drain((drainError) => (drainError ? fail(drainError) : resolve()));
       });
+    });
+    await withDeadline(drained, this.writeTimeoutMs, () => {
+      this.lost(port);
+      port.close(() => {});
     });
   }
 
@@ -105,6 +119,6 @@ export class SerialTransport extends EventEmitter<TransportEvents> implements Tr
     if (this.reopenTimer !== null) clearTimeout(this.reopenTimer);
     const port = this.port;
     this.port = null;
-    if (port?.isOpen === true) await new Promise<void>((resolve) => port.close(() => resolve()));
+    if (port?.isOpen === true) await withDeadline(new Promise<void>((resolve) => port.close(() => resolve())), this.writeTimeoutMs).catch(() => undefined);
   }
 }

@@ -10,6 +10,8 @@
  * name and file travel in environment variables, never inside the script text, so no quoting can break
  * it. One-way: the spooler accepts the job, the printer's own state is not readable here. A PowerShell
  * start costs ~0.3-0.5 s per job, acceptable for the fallback transport; USB/serial/TCP are immediate.
+ * A child that has not finished within the timeout (a queue stuck on a driver dialog, a printer share
+ * that stopped answering) is killed and the job fails with PRINTER_TIMEOUT.
  */
 import { EventEmitter } from 'node:events';
 import { spawn as nodeSpawn } from 'node:child_process';
@@ -18,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../../core/errors.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
+import { DEFAULT_SPOOLER_TIMEOUT_MS, withDeadline } from '../deadline.ts';
 
 export const SPOOLER_SCRIPT = `
 $ErrorActionPreference = 'Stop'
@@ -71,6 +74,7 @@ type Spawn = (command: string, args: string[], options: { env: NodeJS.ProcessEnv
   on(event: 'exit', listener: (code: number | null) => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
   stderr: NodeJS.ReadableStream | null;
+  kill(signal?: NodeJS.Signals): boolean;
 };
 
 export class SpoolerTransport extends EventEmitter<TransportEvents> implements Transport {
@@ -79,6 +83,7 @@ export class SpoolerTransport extends EventEmitter<TransportEvents> implements T
   constructor(
     private readonly printerName: string,
     private readonly spawn: Spawn = nodeSpawn,
+    private readonly timeoutMs: number = DEFAULT_SPOOLER_TIMEOUT_MS,
   ) {
     super();
     this.name = `spooler:${printerName}`;
@@ -90,8 +95,8 @@ export class SpoolerTransport extends EventEmitter<TransportEvents> implements T
     try {
       writeFileSync(file, bytes);
       const { command, args, env } = spoolerCommand(this.printerName, file, job === undefined ? 'Điểm Thu' : `Điểm Thu ${job.kind} ${job.id}`);
-      await new Promise<void>((resolve, reject) => {
-        const child = this.spawn(command, args, { env: { ...process.env, ...env }, windowsHide: true });
+      const child = this.spawn(command, args, { env: { ...process.env, ...env }, windowsHide: true });
+      const exited = new Promise<void>((resolve, reject) => {
         let stderr = '';
         child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         child.on('error', (error) => reject(new AppError('PRINTER_SPOOLER', 'Không gửi được lệnh in tới hàng đợi máy in của Windows.', { cause: error.message })));
@@ -101,8 +106,13 @@ export class SpoolerTransport extends EventEmitter<TransportEvents> implements T
             : reject(new AppError('PRINTER_SPOOLER', `Hàng đợi máy in "${this.printerName}" từ chối lệnh in.`, { cause: stderr.trim() })),
         );
       });
+      await withDeadline(exited, this.timeoutMs, () => child.kill('SIGKILL'));
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // a killed child may still hold the file on Windows; the temp folder is the OS's to clean
+      }
     }
   }
 

@@ -2,18 +2,24 @@
  * USB printers through libusb (`usb` 2.x): the printer-class interface (class 7), bulk OUT for the job,
  * bulk IN for DLE EOT replies. libusb's attach/detach events reopen the device when it is plugged back.
  * On Windows the printer must have the WinUSB driver (Zadig) to be reached this way; a printer installed
- * with the vendor driver is reached through the spooler transport instead.
+ * with the vendor driver is reached through the spooler transport instead. A bulk transfer the printer
+ * does not take within `writeTimeoutMs` is cancelled by libusb; the link is dropped (reopened on the
+ * next job) and the job fails with PRINTER_TIMEOUT.
  */
 import { EventEmitter } from 'node:events';
 import { usb, findByIds, type Device, type InEndpoint, type Interface, type OutEndpoint } from 'usb';
 import { AppError } from '../../../core/errors.ts';
 import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
+import { DEFAULT_WRITE_TIMEOUT_MS, printerTimeout } from '../deadline.ts';
 
 export interface UsbOptions {
   vendorId: number;
   productId: number;
+  /** Status reply timeout. */
   timeoutMs?: number;
+  /** The longest a bulk OUT transfer may take (libusb cancels it then). */
+  writeTimeoutMs?: number;
 }
 
 const PRINTER_CLASS = 7;
@@ -100,11 +106,13 @@ export class UsbTransport extends EventEmitter<TransportEvents> implements Trans
 
   private async send(bytes: Uint8Array): Promise<void> {
     const link = await this.open();
-    link.out.timeout = this.options.timeoutMs ?? 5000;
+    const timeoutMs = this.options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    link.out.timeout = timeoutMs;
     try {
       await link.out.transferAsync(Buffer.from(bytes));
     } catch (error) {
       this.drop();
+      if ((error as { errno?: number }).errno === usb.LIBUSB_TRANSFER_TIMED_OUT) throw printerTimeout(timeoutMs);
       throw new AppError('PRINTER_DISCONNECTED', 'Mất kết nối với máy in USB khi đang in.', { cause: String(error) });
     }
   }

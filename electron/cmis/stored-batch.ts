@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import type { ClearingManifest } from './write-clearing.ts';
+
+/** A clearing_batches row with what it takes to write its files again byte for byte. */
+export interface BatchRow {
+  id: number;
+  csv_name: string;
+  csv_sha256: string;
+  manifest: string;
+  manifest_sha256: string;
+  csv_bytes: Buffer;
+  reconnection_bytes: Buffer;
+  reconnection_sha256: string;
+  status: 'pending' | 'complete';
+}
+export const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, status';
+
+export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
+
+export interface StoredBatch {
+  /** null when the stored manifest is not JSON any more */
+  manifest: ClearingManifest | null;
+  files: { name: string; bytes: Buffer }[];
+  /** Names of the files whose bytes no longer match the SHA-256 recorded at export (or the manifest's). */
+  bad: string[];
+}
+
+/** A batch's three stored files, each checked against its recorded SHA-256 (and the CSV's against the manifest too). */
+export function storedBatch(row: BatchRow): StoredBatch {
+  let manifest: ClearingManifest | null = null;
+  try {
+    manifest = JSON.parse(row.manifest) as ClearingManifest;
+  } catch {
+    // reported below: the manifest's bytes no longer match its SHA-256 (or never parsed)
+  }
+  const manifestName = row.csv_name.replace(/\.csv$/, '.json');
+  const files = [
+    { name: row.csv_name, bytes: row.csv_bytes, sha: row.csv_sha256 },
+    { name: manifest?.reconnectionFile ?? row.csv_name.replace(/^GACHNO_/, 'LENHDONGDIEN_'), bytes: row.reconnection_bytes, sha: row.reconnection_sha256 },
+    { name: manifestName, bytes: Buffer.from(row.manifest, 'utf8'), sha: row.manifest_sha256 },
+  ];
+  const bad = files.filter((f) => sha256(f.bytes) !== f.sha).map((f) => f.name);
+  if (manifest === null) {
+    if (!bad.includes(manifestName)) bad.push(manifestName);
+  } else if (manifest.csvSha256 !== row.csv_sha256) {
+    bad.push(manifest.csvFile);
+  }
+  return { manifest, files: files.map(({ name, bytes }) => ({ name, bytes })), bad };
+}
