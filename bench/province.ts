@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateSnapshot } from '../fixtures/generate-snapshot.ts';
+import { GENERATOR_VERSION, generateSnapshot } from '../fixtures/generate-snapshot.ts';
 import { openContext } from '../electron/context.ts';
 import { initPoint } from '../electron/point.ts';
 import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
@@ -21,7 +21,7 @@ const cacheDir = join(dirname(fileURLToPath(import.meta.url)), '..', '.bench');
 
 /** Path of the generated province snapshot CSV (generated once, then reused). */
 export async function provinceSnapshot(): Promise<string> {
-  const path = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}.csv`);
+  const path = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}-v${GENERATOR_VERSION}.csv`);
   if (!existsSync(path)) {
     mkdirSync(cacheDir, { recursive: true });
     const partial = `${path}.${process.pid}.tmp`;
@@ -37,7 +37,7 @@ export async function provinceSnapshot(): Promise<string> {
  */
 async function masterDataDir(): Promise<string> {
   const schema = createHash('sha256').update(migrations.map((m) => m.sql).join('\n')).digest('hex').slice(0, 12);
-  const master = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}-${schema}-datadir`);
+  const master = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}-v${GENERATOR_VERSION}-${schema}-datadir`);
   if (!existsSync(join(master, DATABASE_FILE))) {
     const file = await provinceSnapshot();
     const building = `${master}.${process.pid}.tmp`;

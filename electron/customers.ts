@@ -82,8 +82,7 @@ const HIT_COLUMNS = 'c.id, c.ma_khang, c.ten_khang, c.dchi_khang, c.ma_sogcs, c.
 const IN_SNAPSHOT = '(@snapshot IS NULL OR c.last_snapshot_id = @snapshot)';
 
 interface Statements {
-  byMaKhang: Statement;
-  byMaThe: Statement;
+  byCode: Statement;
   detail: Statement;
   hasDcBill: Statement;
   exactCode: Statement;
@@ -98,9 +97,15 @@ function statements(sqlite: Sqlite): Statements {
   let s = cache.get(sqlite);
   if (s === undefined) {
     s = {
-      byMaKhang: sqlite.prepare('SELECT id FROM customers WHERE ma_khang = ?').pluck(),
-      // A card number could have moved between customers: the most recently listed one wins.
-      byMaThe: sqlite.prepare('SELECT id FROM customers WHERE ma_the = ? ORDER BY last_snapshot_id DESC, id DESC LIMIT 1').pluck(),
+      // The import keeps codes and cards unique within a snapshot, not across snapshots: a card may
+      // carry the code of a customer who has left, or have moved. The current snapshot's customer
+      // wins, then a code over a card, then the most recently listed.
+      byCode: sqlite
+        .prepare(
+          `SELECT id FROM customers WHERE ma_khang = @code OR ma_the = @code
+            ORDER BY last_snapshot_id IS @snapshot DESC, ma_khang = @code DESC, last_snapshot_id DESC, id DESC LIMIT 1`,
+        )
+        .pluck(),
       detail: sqlite.prepare(`SELECT ${HIT_COLUMNS}, c.ma_dviqly, c.ma_the, c.dthoai_sms FROM customers c WHERE c.id = ?`),
       // Unary +: look the customer's few bills up by customer, not every bill of the snapshot.
       hasDcBill: sqlite
@@ -142,12 +147,12 @@ function statements(sqlite: Sqlite): Statements {
   return s;
 }
 
-/** Exact lookup of a scanned or typed MA_KHANG or MA_THE (trimmed, upper-cased, inner spaces dropped). */
+/** Exact lookup of a scanned or typed MA_KHANG or MA_THE (normaliseCode: invisible characters and spaces dropped, NFKC, upper-cased). */
 export function lookupCode(ctx: Ctx, code: string): CustomerDetail | null {
   const normalised = normaliseCode(code);
   if (normalised === '') return null;
   const s = statements(ctx.sqlite);
-  const id = (s.byMaKhang.get(normalised) ?? s.byMaThe.get(normalised)) as number | undefined;
+  const id = s.byCode.get({ code: normalised, snapshot: currentSnapshotId(ctx.sqlite) }) as number | undefined;
   return id === undefined ? null : customerDetail(ctx, id);
 }
 

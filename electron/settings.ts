@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Sqlite } from './db/open.ts';
 import { AppError } from './core/errors.ts';
+import { MAX_BILL_AMOUNT } from './core/money.ts';
 import { appendJournal } from './journal.ts';
 
 /** Every setting with its schema and default. Stored as JSON in the settings table. */
@@ -10,7 +11,7 @@ export const settingSchemas = {
   point_name: z.string().max(120),
   company_name: z.string().max(120),
   company_address: z.string().max(200),
-  reconnection_fee: z.number().int().nonnegative(),
+  reconnection_fee: z.number().int().nonnegative().max(MAX_BILL_AMOUNT),
   backup_dir: z.string().nullable(),
   backup_keep: z.number().int().min(1).max(1000),
   auto_collect: z.boolean(),

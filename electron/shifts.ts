@@ -1,6 +1,6 @@
 import type { Ctx } from './context.ts';
 import { AppError } from './core/errors.ts';
-import { assertDong } from './core/money.ts';
+import { assertDong, formatDong, MAX_CASH_AMOUNT } from './core/money.ts';
 import { appendJournal } from './journal.ts';
 import { userById } from './users.ts';
 
@@ -35,6 +35,7 @@ function checkAmount(value: number, code: string, what: string): void {
     throw new AppError(code, `${what} phải là số đồng nguyên, không âm.`);
   }
   if (value < 0) throw new AppError(code, `${what} phải là số đồng nguyên, không âm.`);
+  if (value > MAX_CASH_AMOUNT) throw new AppError(code, `${what} không được quá ${formatDong(MAX_CASH_AMOUNT)}.`);
 }
 
 export function currentShift(ctx: Ctx, cashierId: number): Shift | undefined {

@@ -250,3 +250,27 @@ test('when few rows pass the checked word, the index takes every word again wher
   assert.deepEqual(codes(searchCustomers(ctx, 'ksor h')), ['PC12AH0000001', 'PC12AH0000002', 'PC12AH0000003']);
   ctx.close();
 });
+
+test('[#4] a card number finds the current snapshot\'s card holder, never an older customer whose code it was', () => {
+  const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T01:00:00Z')), newId: sequentialIds() });
+  seedSnapshot(ctx, [{ maKhang: 'PC12AA0000009', tenKhang: 'Khách cũ', dchiKhang: 'Thôn 1' }], '2026-11-26T00:30:00.000Z');
+  const { ids } = seedSnapshot(ctx, [{ maKhang: 'PC12AA0000010', tenKhang: 'Người giữ thẻ', dchiKhang: 'Thôn 2', maThe: 'PC12AA0000009' }]);
+  assert.equal(lookupCode(ctx, 'PC12AA0000009')?.id, ids.get('PC12AA0000010'));
+  assert.deepEqual(codes(searchCustomers(ctx, 'PC12AA0000009')), ['PC12AA0000010']);
+  ctx.close();
+});
+
+test('[#22] zero-width and full-width characters pasted into a code or a query still find the customer', () => {
+  const { ctx, ids } = fresh();
+  const first = ids.get('PC12AA0000001');
+  for (const typed of ['PC12AA\u200B0000001', 'ＰＣ１２ＡＡ００００００１', '\uFEFFpc12aa0000001\u2060', 'PC12AA\u00AD0000001', 'PC12AA\u200D0000001\u200C']) {
+    assert.equal(lookupCode(ctx, typed)?.id, first, JSON.stringify(typed));
+    assert.deepEqual(codes(searchCustomers(ctx, typed)), ['PC12AA0000001'], JSON.stringify(typed));
+  }
+  assert.equal(lookupCode(ctx, '8400\u200B123456')?.maKhang, 'PC12AA0000005', 'a card number too');
+  const dao = ['PC12AA0000001', 'PC12AA0000002', 'PC12AA0000003', 'PC12AA0000004'];
+  for (const query of ['Nguy\u200Bễn Thị Đào', 'ＮＧＵＹＥＮ ｔｈｉ dao', 'ngu\u00ADyen thi\u2060 dao', 'Nguy\uFEFFen']) {
+    assert.deepEqual(codes(searchCustomers(ctx, query)).sort(), dao, JSON.stringify(query));
+  }
+  ctx.close();
+});

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { closeShift, currentShift, forceCloseShift, openShift } from '../electron/shifts.ts';
 import { collectPayment } from '../electron/payments.ts';
 import { voidPayment } from '../electron/voids.ts';
+import { setSettings } from '../electron/settings.ts';
 import { seedSnapshot } from './helpers/seed.ts';
 import { collectWorld, count, refusedWith } from './helpers/collect-fixture.ts';
 
@@ -67,5 +68,16 @@ test('a supervisor force-closes a forgotten shift, with or without a count', () 
   const second = openShift(w.ctx, { cashierId: w.cashier.id, openingFloat: 100_000 });
   const counted = forceCloseShift(w.ctx, { shiftId: second.id, supervisorId: w.supervisor.id, countedCash: 100_500 });
   assert.equal(counted.variance, 500);
+  w.ctx.close();
+});
+
+test('[#11] a float, a count or a reconnection fee past its bound is refused, so a shift\'s expected cash stays exact', () => {
+  const w = collectWorld();
+  assert.throws(() => openShift(w.ctx, { cashierId: w.supervisor.id, openingFloat: 100_000_000_000_001 }), refusedWith('FLOAT_INVALID'));
+  assert.throws(() => openShift(w.ctx, { cashierId: w.supervisor.id, openingFloat: 9_007_199_254_740_000 }), refusedWith('FLOAT_INVALID'));
+  assert.throws(() => closeShift(w.ctx, { cashierId: w.cashier.id, countedCash: 9_007_199_254_740_000 }), refusedWith('COUNT_INVALID'));
+  assert.equal(currentShift(w.ctx, w.cashier.id)?.closedAt ?? null, null, 'the shift is still open');
+  assert.throws(() => setSettings(w.ctx.sqlite, { reconnection_fee: 100_000_000_001 }, w.supervisor.id, w.ctx.clock()), refusedWith('SETTING_INVALID'));
+  setSettings(w.ctx.sqlite, { reconnection_fee: 100_000_000_000 }, w.supervisor.id, w.ctx.clock());
   w.ctx.close();
 });

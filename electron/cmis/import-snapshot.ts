@@ -3,7 +3,9 @@ import { basename, join } from 'node:path';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
 import { AppError } from '../core/errors.ts';
+import { printable, startsLikeFormula } from '../core/cell-text.ts';
 import { compactDate, localParts } from '../core/local-time.ts';
+import { formatDong, MAX_SNAPSHOT_TOTAL } from '../core/money.ts';
 import { appendJournal } from '../journal.ts';
 import { requireSupervisor } from '../users.ts';
 import { snapshotById, type SnapshotInfo } from '../snapshots.ts';
@@ -12,8 +14,12 @@ import { openSnapshotReader, type SnapshotReader } from './parallel-read.ts';
 import {
   formatProblem,
   inspectFile,
+  problemValue,
+  readSnapshot,
   type CustomerFields,
+  type FileFacts,
   type Problem,
+  type ReadOptions,
   type SnapshotEncoding,
   type SnapshotRow,
 } from './read-snapshot.ts';
@@ -81,7 +87,6 @@ export function importSnapshot(ctx: Ctx, options: ImportOptions): ImportResult {
 function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): ImportResult {
   const facts = inspectFile(options.file);
   const fileName = basename(options.file);
-  const encoding = options.encoding ?? facts.detected;
   const already = ctx.sqlite.prepare('SELECT id FROM snapshots WHERE sha256 = ?').get(facts.sha256) as { id: number } | undefined;
   if (already !== undefined) {
     return {
@@ -90,6 +95,7 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
       code: 'SNAPSHOT_ALREADY_IMPORTED',
     };
   }
+  const encoding = chosenEncoding(facts, options.encoding, fileName);
   const dryRun = options.dryRun === true;
   const skipping = options.skipInvalid !== undefined;
   // A dry run previews the skip without the PIN check: checking it journals a login, and a dry run writes nothing.
@@ -125,14 +131,35 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
           if (problems.length > 0) rejects?.write(row.line, problems, row.raw);
         });
         if (header.unknownColumns.length > 0) loader.warnings.unshift(`Bỏ qua các cột không biết: ${header.unknownColumns.join(', ')}.`);
+        // A card two customers hold cannot be fixed by skipping a row: refused even with --skip-invalid.
+        const conflicts = loader.cardConflicts();
+        const cards = cardProblems(conflicts, (wanted) => customerLines(options.file, { encoding, profile: options.profile }, wanted));
         const problemList = loader.problems;
-        if (loader.problemCount > 0 && !skipping) {
-          const shown = problemList.map(formatProblem);
-          const more = loader.problemCount > shown.length ? [`... và ${loader.problemCount - shown.length} lỗi nữa.`] : [];
+        if ((loader.problemCount > 0 && !skipping) || conflicts.count > 0) {
+          const problems = (skipping ? cards : [...problemList, ...cards].sort((a, b) => a.line - b.line)).slice(0, MAX_PROBLEMS);
+          const count = (skipping ? 0 : loader.problemCount) + conflicts.count;
+          const shown = problems.map(formatProblem);
+          const more = count > shown.length ? [`... và ${count - shown.length} lỗi nữa.`] : [];
+          const badRows = (skipping ? 0 : loader.badRows) + conflicts.count;
           throw new AppError(
             'SNAPSHOT_INVALID',
-            `Tệp ${fileName} bị từ chối: ${loader.problemCount} lỗi ở ${loader.badRows} dòng; cơ sở dữ liệu không thay đổi.\n${[...shown, ...more].join('\n')}`,
-            { problems: problemList, problemCount: loader.problemCount, badRows: loader.badRows },
+            `Tệp ${fileName} bị từ chối: ${count} lỗi ở ${badRows} dòng; cơ sở dữ liệu không thay đổi.\n${[...shown, ...more].join('\n')}`,
+            { problems, problemCount: count, badRows },
+          );
+        }
+        // Contract section 4: no data rows (or none valid) would turn every bill into "cleared elsewhere".
+        if (loader.rowCount === loader.badRows) {
+          throw new AppError(
+            'SNAPSHOT_NO_ROWS',
+            `Tệp ${fileName} không có dòng dữ liệu ${loader.rowCount === 0 ? 'nào' : 'hợp lệ nào'}: tệp bị từ chối, cơ sở dữ liệu không thay đổi (nhập nó sẽ coi mọi hóa đơn là đã gạch nợ nơi khác).`,
+            { rowCount: loader.rowCount },
+          );
+        }
+        if (loader.billTotal > MAX_SNAPSHOT_TOTAL) {
+          throw new AppError(
+            'SNAPSHOT_TOTAL_TOO_LARGE',
+            `Tổng tiền các hóa đơn trong tệp ${fileName} vượt quá ${formatDong(MAX_SNAPSHOT_TOTAL)}, giới hạn của một bảng nợ: tệp bị từ chối, cơ sở dữ liệu không thay đổi.`,
+            { limit: MAX_SNAPSHOT_TOTAL },
           );
         }
         const delimiter = header.delimiter === '\t' ? 'tab' : header.delimiter;
@@ -201,6 +228,72 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
 function storedResult(sqlite: Sqlite, id: number): Omit<ImportResult, 'status' | 'code'> {
   const { id: snapshotId, importedAt: _importedAt, encoding, ...info } = snapshotById(sqlite, id) as SnapshotInfo;
   return { ...info, snapshotId, encoding: encoding as SnapshotEncoding, problems: [], problemCount: 0 };
+}
+
+/**
+ * The encoding to read with: the operator's choice, else the detected one. UTF-8 over bytes that
+ * are not UTF-8 (a damaged file, or a UTF-8 BOM on one) and a file whose encoding was not
+ * recognised are refused, naming the lines with the bad bytes.
+ */
+function chosenEncoding(facts: FileFacts, override: SnapshotEncoding | undefined, fileName: string): SnapshotEncoding {
+  const chosen = override ?? facts.detected;
+  const bad = facts.notUtf8;
+  if (bad === null || (chosen !== null && chosen !== 'utf8')) return chosen ?? 'utf8';
+  const lines = bad.problems.map(formatProblem);
+  const more = bad.lineCount > lines.length ? [`... và ${bad.lineCount - lines.length} dòng nữa.`] : [];
+  const what = bad.damagedUtf8
+    ? `Tệp ${fileName} là UTF-8 nhưng có byte hỏng ở ${bad.lineCount} dòng: đọc tiếp sẽ làm sai tên, địa chỉ. Tệp bị từ chối, cơ sở dữ liệu không thay đổi; hãy xuất lại tệp từ CMIS.`
+    : `Không nhận ra bảng mã của tệp ${fileName} (không phải UTF-8, không giống Windows-1258; ${bad.lineCount} dòng có byte lạ). Tệp bị từ chối, cơ sở dữ liệu không thay đổi; nếu biết bảng mã, hãy chọn nó khi nhập.`;
+  throw new AppError('SNAPSHOT_BAD_ENCODING', `${what}\n${[...lines, ...more].join('\n')}`, {
+    problems: bad.problems,
+    problemCount: bad.lineCount,
+    damagedUtf8: bad.damagedUtf8,
+  });
+}
+
+/**
+ * Cards of the snapshot a scan could not tell apart: `shared`, the holders of each card two or more
+ * customers hold (in file order); `codes`, cards that are another customer's MA_KHANG. Lists are
+ * bounded (a placeholder card on every row must not make a list per pair); `count` counts them all.
+ */
+interface CardConflicts {
+  shared: { card: string; holder: string }[];
+  codes: { card: string; holder: string; other: string }[];
+  count: number;
+}
+
+/** The line where each of these customers is first listed in the file (read again: only when a conflict was found). */
+function customerLines(file: string, options: ReadOptions, wanted: ReadonlySet<string>): Map<string, number> {
+  const lines = new Map<string, number>();
+  readSnapshot(file, options, (row) => {
+    if (row.ok && wanted.has(row.customer.ma_khang) && !lines.has(row.customer.ma_khang)) lines.set(row.customer.ma_khang, row.line);
+  });
+  return lines;
+}
+
+/**
+ * Problems naming both lines: a card held twice is refused on every holder after the first, a card
+ * that is another customer's code on the card's line.
+ */
+function cardProblems(conflicts: CardConflicts, linesOf: (wanted: ReadonlySet<string>) => Map<string, number>): Problem[] {
+  if (conflicts.count === 0) return [];
+  const lines = linesOf(new Set([...conflicts.shared.map((c) => c.holder), ...conflicts.codes.flatMap((c) => [c.holder, c.other])]));
+  const lineOf = (code: string): number => lines.get(code) ?? 0;
+  const problems: Problem[] = conflicts.codes.map((c) => ({
+    line: lineOf(c.holder),
+    column: 'MA_THE',
+    value: c.card,
+    reason: `là mã của khách hàng khác ${c.other} (dòng ${lineOf(c.other)}): quét thẻ sẽ ra khách hàng đó`,
+  }));
+  let first = { card: '', holder: '' };
+  for (const c of conflicts.shared) {
+    if (c.card !== first.card) first = c;
+    else {
+      const reason = `đã là thẻ của khách hàng ${first.holder} (dòng ${lineOf(first.holder)}): quét thẻ sẽ không biết thu cho ai`;
+      problems.push({ line: lineOf(c.holder), column: 'MA_THE', value: c.card, reason });
+    }
+  }
+  return problems.sort((a, b) => a.line - b.line);
 }
 
 function hhmmss(at: Date): string {
@@ -340,8 +433,8 @@ class SnapshotLoader {
         problems.push({
           line,
           column: COLUMN_OF[key],
-          value: String(fields[key] ?? ''),
-          reason: `khác với ${where} của cùng khách hàng ${fields.ma_khang} ("${String(seen.fields[key] ?? '')}")`,
+          value: problemValue(String(fields[key] ?? '')),
+          reason: `khác với ${where} của cùng khách hàng ${fields.ma_khang} ("${problemValue(String(seen.fields[key] ?? ''))}")`,
         });
       }
     }
@@ -353,6 +446,36 @@ class SnapshotLoader {
     this.problemCount += problems.length;
     for (const p of problems) if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
     return problems;
+  }
+
+  /**
+   * Cards of this snapshot that two customers hold, or that are another customer's code: a scan of
+   * one would find the other. Driven by the card index: as many steps as customers with a card.
+   */
+  cardConflicts(): CardConflicts {
+    const shared = `SELECT ma_the, COUNT(*) AS n FROM customers INDEXED BY customers_ma_the
+                     WHERE ma_the IS NOT NULL AND +last_snapshot_id = @sid GROUP BY ma_the HAVING n > 1`;
+    const codes = `FROM customers a INDEXED BY customers_ma_the JOIN customers b ON b.ma_khang = a.ma_the AND b.id <> a.id
+                   WHERE a.ma_the IS NOT NULL AND +a.last_snapshot_id = @sid AND +b.last_snapshot_id = @sid`;
+    const count = this.sqlite
+      .prepare(`SELECT (SELECT COALESCE(SUM(n - 1), 0) FROM (${shared})) + (SELECT COUNT(*) ${codes})`)
+      .pluck()
+      .get({ sid: this.sid }) as number;
+    if (count === 0) return { shared: [], codes: [], count };
+    return {
+      // Ordered by card, then by id: the order the customers were first listed in the file.
+      shared: this.sqlite
+        .prepare(
+          `SELECT c.ma_the AS card, c.ma_khang AS holder FROM (${shared}) d
+             JOIN customers c INDEXED BY customers_ma_the ON c.ma_the = d.ma_the AND +c.last_snapshot_id = @sid
+            ORDER BY c.ma_the, c.id LIMIT @limit`,
+        )
+        .all({ sid: this.sid, limit: 2 * MAX_PROBLEMS }) as CardConflicts['shared'],
+      codes: this.sqlite
+        .prepare(`SELECT a.ma_the AS card, a.ma_khang AS holder, b.ma_khang AS other ${codes} LIMIT @limit`)
+        .all({ sid: this.sid, limit: MAX_PROBLEMS }) as CardConflicts['codes'],
+      count,
+    };
   }
 
   /** After the last row: the re-import table, the search index, the snapshot's counts. */
@@ -423,7 +546,11 @@ function computeReimport(sqlite: Sqlite, sid: number, previous: number | null, b
   };
 }
 
-/** The rejects file of a supervised import: UTF-8 with BOM, one line per skipped row with its reasons and original text. */
+/**
+ * The rejects file of a supervised import: UTF-8 with BOM, one line per skipped row with its reasons
+ * and original text. A supervisor opens it in a spreadsheet: control characters are shown as \xNN
+ * and a text a spreadsheet would run gets a leading apostrophe (it then shows as text).
+ */
 class RejectsWriter {
   private readonly fd: number;
 
@@ -434,8 +561,11 @@ class RejectsWriter {
   }
 
   write(line: number, problems: Problem[], raw: string | null): void {
-    const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-    writeSync(this.fd, `${line},${quote(problems.map(formatProblem).join('; '))},${quote(raw ?? '')}\r\n`);
+    const cell = (text: string) => {
+      const shown = printable(text);
+      return `"${(startsLikeFormula(shown) ? `'${shown}` : shown).replace(/"/g, '""')}"`;
+    };
+    writeSync(this.fd, `${line},${cell(problems.map(formatProblem).join('; '))},${cell(raw ?? '')}\r\n`);
   }
 
   /** Closes the file; removes it when the import did not commit or skipped nothing. */

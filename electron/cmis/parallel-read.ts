@@ -10,14 +10,21 @@ import { readSnapshot, type BillFields, type CustomerFields, type ReadOptions, t
  * transaction): it blocks on a shared counter (Atomics.wait) and takes batches with
  * receiveMessageOnPort. Rows cross as flat arrays of primitives (cheaper to clone than objects), and
  * the worker waits while MAX_IN_FLIGHT batches are unread, so memory stays bounded.
+ *
+ * A blocked thread gets no 'error' or 'exit' event, so the reader is started by a small watch
+ * worker whose event loop is free: when the reader dies (heap limit, a crash, an exit) the watch
+ * worker posts how, and the caller wakes and reports it at once instead of waiting for batches
+ * that will never come.
  */
 
 const BATCH_ROWS = 500;
+/** A batch is also sent at this many characters of records: 500 rows of the longest record would be 32 M characters. */
+const BATCH_CHARS = 1 << 20;
 const MAX_IN_FLIGHT = 4;
-/** No batch for this long means the worker died without a word. */
-const STALL_MS = 30_000;
-/** The worker's live data is one batch and a fold memo; a small old generation keeps the import's RSS down. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 96 };
+/** Last resort for a reader alive but stuck (a read that never returns from a network drive): no batch for this long. */
+const STALL_MS = 60_000;
+/** The reader's live data is one batch and a fold memo; a small old generation keeps the import's RSS down. */
+const READER_LIMITS = { maxOldGenerationSizeMb: 96 };
 // Slots of the shared Int32Array.
 const PRODUCED = 0;
 const CONSUMED = 1;
@@ -30,12 +37,27 @@ export interface ReaderInput {
   path: string;
 }
 
+/** What the watch worker is given: the reader's input, the module to run it, and its own port back to the caller. */
+export interface WatchInput extends ReaderInput {
+  role: 'watch';
+  reader: string;
+  watchPort: MessagePort;
+  limits: typeof READER_LIMITS;
+}
+
 type ReaderMessage =
   | { kind: 'rows'; rows: unknown[] }
   | { kind: 'done'; header: SnapshotHeader }
   | { kind: 'error'; error: ErrorShape & { internal?: string } }
   /** The worker could not load the reader: the caller reads on its own thread. */
   | { kind: 'unavailable' };
+
+/** From the watch worker: the reader thread has ended (`cause`: its error, when it had one). */
+export interface ReaderExit {
+  kind: 'exit';
+  code: number;
+  cause: string | null;
+}
 
 /** The worker module: the bundled one beside the Electron main bundle, else the source (Node's type stripping). */
 function defaultWorker(): URL {
@@ -52,49 +74,69 @@ export interface SnapshotReader {
   readonly via: () => 'worker' | 'caller';
 }
 
+function readerDied(exit: ReaderExit): AppError {
+  const cause = exit.cause ?? `mã thoát ${exit.code}`;
+  return new AppError(
+    'SNAPSHOT_READER_FAILED',
+    `Bộ đọc tệp bảng nợ dừng giữa chừng (${cause}): tệp chưa được nhập, cơ sở dữ liệu không thay đổi. Hãy thử lại; nếu lặp lại, báo bộ phận kỹ thuật.`,
+    { cause },
+  );
+}
+
 /**
  * Starts the reader's worker for `path` (it boots while the caller hashes the file and opens its
  * transaction). The worker runs TypeScript by Node's type stripping when available (faster to boot
  * than a loader). Where the worker module is not shipped as a file (a bundle) or cannot load, read()
- * reads on the caller's thread.
+ * reads on the caller's thread. `readerModule` (tests) runs the reader thread instead of `workerModule`.
  */
-export function openSnapshotReader(path: string, workerModule: URL = defaultWorker()): SnapshotReader {
+export function openSnapshotReader(path: string, workerModule: URL = defaultWorker(), readerModule: URL = workerModule): SnapshotReader {
   if (workerModule.protocol !== 'file:' || !existsSync(fileURLToPath(workerModule))) {
     return { read: (options, onRow) => readSnapshot(path, options, onRow), close: () => undefined, via: () => 'caller' };
   }
   let via: 'worker' | 'caller' = 'worker';
   const shared = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
-  const { port1, port2 } = new MessageChannel();
-  const input: ReaderInput = { port: port2, shared, path };
+  const rows = new MessageChannel();
+  const watch = new MessageChannel();
+  const input: WatchInput = { role: 'watch', port: rows.port2, shared, path, reader: readerModule.href, watchPort: watch.port2, limits: READER_LIMITS };
   const worker = new Worker(workerModule, {
     workerData: input,
-    transferList: [port2],
-    resourceLimits: WORKER_LIMITS,
+    transferList: [rows.port2, watch.port2],
     ...(process.features.typescript === false ? {} : { execArgv: [] }),
   });
   worker.unref();
   const close = (): void => {
-    // Done, failed, or the caller's onRow threw: release a worker waiting for room or for GO, then stop it.
+    // Done, failed, or the caller's onRow threw: release a worker waiting for room or for GO, then stop it (and the reader it started).
     Atomics.store(shared, CANCELLED, 1);
     Atomics.notify(shared, CONSUMED);
     Atomics.notify(shared, GO);
-    port1.close();
+    rows.port1.close();
+    watch.port1.close();
     void worker.terminate();
   };
+  /** The reader's next message; a report from the watch worker only once the reader has nothing more to say. */
+  const next = (): ReaderMessage | ReaderExit | undefined => {
+    const message = receiveMessageOnPort(rows.port1);
+    if (message !== undefined) return message.message as ReaderMessage;
+    const exit = receiveMessageOnPort(watch.port1);
+    if (exit === undefined) return undefined;
+    return (receiveMessageOnPort(rows.port1)?.message as ReaderMessage | undefined) ?? (exit.message as ReaderExit);
+  };
   const read = (options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader => {
-    port1.postMessage(options);
+    rows.port1.postMessage(options);
     Atomics.store(shared, GO, 1);
     Atomics.notify(shared, GO);
     for (;;) {
       const seen = Atomics.load(shared, PRODUCED);
-      const received = receiveMessageOnPort(port1);
-      if (received === undefined) {
+      const message = next();
+      if (message === undefined) {
         if (Atomics.wait(shared, PRODUCED, seen, STALL_MS) === 'timed-out' && Atomics.load(shared, PRODUCED) === seen) {
-          throw new Error('snapshot reader worker stalled');
+          throw new AppError('SNAPSHOT_READER_FAILED', `Bộ đọc tệp bảng nợ không trả lời sau ${STALL_MS / 1000} giây: tệp chưa được nhập, cơ sở dữ liệu không thay đổi.`, {
+            cause: 'stalled',
+          });
         }
         continue;
       }
-      const message = received.message as ReaderMessage;
+      if (message.kind === 'exit') throw readerDied(message);
       if (message.kind === 'unavailable') {
         via = 'caller';
         return readSnapshot(path, options, onRow);
@@ -134,6 +176,7 @@ export function serveRows(input: ReaderInput): void {
   const options = receiveMessageOnPort(input.port)?.message as ReadOptions;
   let batch: unknown[] = [];
   let count = 0;
+  let chars = 0;
   const flush = (): void => {
     for (;;) {
       if (Atomics.load(shared, CANCELLED) === 1) throw new Error('cancelled');
@@ -144,10 +187,12 @@ export function serveRows(input: ReaderInput): void {
     post(input, { kind: 'rows', rows: batch });
     batch = [];
     count = 0;
+    chars = 0;
   };
-  const header = readSnapshot(input.path, options, (row) => {
+  const header = readSnapshot(input.path, options, (row, length) => {
     encodeRow(row, batch);
-    if (++count === BATCH_ROWS) flush();
+    chars += length;
+    if (++count === BATCH_ROWS || chars >= BATCH_CHARS) flush();
   });
   if (count > 0) flush();
   post(input, { kind: 'done', header });

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import { readRegularFile } from './regular-file.ts';
 
 /** The snapshot columns of the file contract (section 1), by their default CMIS names. */
 export const SNAPSHOT_COLUMNS = [
@@ -61,12 +61,17 @@ export function parseProfile(json: unknown, source = 'profile'): MappingProfile 
   return { columns };
 }
 
+/** A profile is a few hundred bytes of JSON; anything bigger, or not a regular file, is not one. */
+const MAX_PROFILE_BYTES = 1 << 20;
+
 export function loadProfile(path: string): MappingProfile {
+  const bytes = readRegularFile(path, MAX_PROFILE_BYTES);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    if (!Buffer.isBuffer(bytes)) throw new Error(bytes.refused);
+    json = JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw new AppError('PROFILE_UNREADABLE', `Không đọc được hồ sơ ánh xạ cột ${path} (cần tệp JSON).`);
+    throw new AppError('PROFILE_UNREADABLE', `Không đọc được hồ sơ ánh xạ cột ${path} (cần một tệp JSON nhỏ hơn 1 MB).`);
   }
   return parseProfile(json, path);
 }

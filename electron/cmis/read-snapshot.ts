@@ -1,17 +1,19 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
+import { StringDecoder } from 'node:string_decoder';
 import iconv from 'iconv-lite';
-import { parse } from 'csv-parse/sync';
 import type { Selectable } from 'kysely';
 import type { BillRow } from '../bills.ts';
 import type { Tables } from '../db/tables.ts';
 import { AppError } from '../core/errors.ts';
-import { parseAmount } from '../core/money.ts';
+import { CONTROL, printable, startsLikeFormula } from '../core/cell-text.ts';
+import { formatAmount, MAX_BILL_AMOUNT, parseAmount } from '../core/money.ts';
 import { parseDate } from '../core/local-time.ts';
 import { normaliseCode } from '../core/fold.ts';
 import { fastFold } from './fast-fold.ts';
-import { parseSimpleCsv } from './simple-csv.ts';
+import { parseRecords } from './csv-records.ts';
+import { ByteCensus } from './detect-encoding.ts';
+import { forEachChunk } from './regular-file.ts';
 import { resolveHeader, type MappingProfile, type SnapshotColumn } from './profiles.ts';
 
 export type SnapshotEncoding = 'utf8' | 'utf16le' | 'windows1258';
@@ -24,6 +26,15 @@ export interface Problem {
   column: string;
   value: string;
   reason: string;
+}
+
+/** Characters of a value a problem keeps: enough to find it; ten thousand problems of 64 KB records would not fit in memory. */
+const MAX_VALUE_SHOWN = 200;
+
+/** A value as a problem shows it: control characters as \xNN (a message can neither break a line nor drive a terminal), at most MAX_VALUE_SHOWN characters. */
+export function problemValue(value: string): string {
+  const shown = printable(value);
+  return shown.length > MAX_VALUE_SHOWN ? `${shown.slice(0, MAX_VALUE_SHOWN)}…` : shown;
 }
 
 export function formatProblem(p: Problem): string {
@@ -49,24 +60,32 @@ export type SnapshotRow =
 export interface FileFacts {
   sha256: string;
   size: number;
-  /** Detected from the BOM, else UTF-8 if the bytes are valid UTF-8, else Windows-1258. */
-  detected: SnapshotEncoding;
+  /**
+   * From the BOM (UTF-8 or UTF-16LE), else UTF-8 when every byte sequence is valid UTF-8, else
+   * Windows-1258 on positive evidence (detect-encoding.ts), else null: not guessed, refused unless
+   * an operator names the encoding.
+   */
+  detected: SnapshotEncoding | null;
+  /** Bytes that are not valid UTF-8 in a file without a UTF-16 BOM: where, and whether the file looks like damaged UTF-8. */
+  notUtf8: { damagedUtf8: boolean; problems: Problem[]; lineCount: number } | null;
 }
 
-const CHUNK = 1 << 20;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-function forEachChunk(path: string, onChunk: (bytes: Buffer) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, null);
-      if (n === 0) break;
-      onChunk(buf.subarray(0, n));
-    }
-  } finally {
-    closeSync(fd);
+/** Largest snapshot read: a province's is about 120 MB. */
+export const MAX_SNAPSHOT_BYTES = 2 * 1024 ** 3;
+/** Longest record: a CMIS record is a few hundred characters; a longer one is a broken file (an unclosed quote, a runaway field). */
+export const MAX_RECORD_CHARS = 65_536;
+
+/** The bytes of a regular snapshot file of at most MAX_SNAPSHOT_BYTES, chunk by chunk; anything else is refused. */
+function snapshotChunks(path: string, onChunk: (bytes: Buffer) => void): void {
+  const refused = forEachChunk(path, MAX_SNAPSHOT_BYTES, onChunk);
+  if (refused === null) return;
+  if (refused.refused === 'unreadable') throw new AppError('SNAPSHOT_UNREADABLE', `Không đọc được tệp ${path}.`, { cause: refused.cause });
+  if (refused.refused === 'not-a-file') {
+    throw new AppError('SNAPSHOT_NOT_A_FILE', `${path} không phải là một tệp (có thể là thư mục hoặc thiết bị): không đọc.`);
   }
+  throw new AppError('SNAPSHOT_TOO_LARGE', `Tệp ${path} lớn hơn ${MAX_SNAPSHOT_BYTES / 1024 ** 3} GB: không phải bảng nợ, không đọc.`, { size: refused.size });
 }
 
 /** Bytes up to the end of the last complete UTF-8 sequence (a chunk may end inside one). */
@@ -80,35 +99,51 @@ function completeUtf8(bytes: Buffer): number {
   return bytes.length;
 }
 
-/** One streaming pass: the file's SHA-256 (the same-file check) and its encoding. */
+/**
+ * One streaming pass: the file's SHA-256 (the same-file check) and whether it is valid UTF-8
+ * (isUtf8, native). A file that is not gets a second pass (rare: legacy or damaged files) that
+ * tells damaged UTF-8 from Windows-1258 and names the lines.
+ */
 export function inspectFile(path: string): FileFacts {
   const hash = createHash('sha256');
   let validUtf8 = true;
   let carry: Buffer = Buffer.alloc(0);
   let size = 0;
   let head: Buffer | null = null;
-  try {
-    forEachChunk(path, (bytes) => {
-      hash.update(bytes);
-      if (head === null) head = Buffer.from(bytes.subarray(0, 3));
-      size += bytes.length;
-      if (validUtf8) {
-        const joined = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
-        const end = completeUtf8(joined);
-        validUtf8 = isUtf8(joined.subarray(0, end));
-        carry = Buffer.from(joined.subarray(end));
-      }
-    });
-  } catch (error) {
-    throw new AppError('SNAPSHOT_UNREADABLE', `Không đọc được tệp ${path}.`, { cause: String(error) });
-  }
+  snapshotChunks(path, (bytes) => {
+    hash.update(bytes);
+    if (head === null) head = Buffer.from(bytes.subarray(0, 3));
+    size += bytes.length;
+    if (validUtf8) {
+      const joined = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
+      const end = completeUtf8(joined);
+      validUtf8 = isUtf8(joined.subarray(0, end));
+      carry = Buffer.from(joined.subarray(end));
+    }
+  });
   if (carry.length > 0) validUtf8 = false; // the file ends inside a sequence
+  const facts = { sha256: hash.digest('hex'), size };
   const h = (head ?? Buffer.alloc(0)) as Buffer;
-  let detected: SnapshotEncoding;
-  if (h.length >= 2 && h[0] === 0xff && h[1] === 0xfe) detected = 'utf16le';
-  else if (validUtf8) detected = 'utf8';
-  else detected = 'windows1258';
-  return { sha256: hash.digest('hex'), size, detected };
+  if (h.length >= 2 && h[0] === 0xff && h[1] === 0xfe) return { ...facts, detected: 'utf16le', notUtf8: null };
+  if (validUtf8) return { ...facts, detected: 'utf8', notUtf8: null };
+  const census = new ByteCensus();
+  snapshotChunks(path, (bytes) => census.write(bytes));
+  const counted = census.end();
+  // A UTF-8 BOM says what the file meant to be: its bad bytes are damage whatever they look like.
+  const bom = h.length === 3 && h.equals(UTF8_BOM);
+  const verdict = bom ? { ...counted, detected: null, damagedUtf8: true } : counted;
+  const reason = verdict.damagedUtf8
+    ? 'byte không hợp lệ trong một tệp UTF-8 (tệp bị hỏng hoặc có ký tự dán từ nơi khác)'
+    : 'byte không phải UTF-8, và tệp không giống bảng mã Windows-1258';
+  return {
+    ...facts,
+    detected: verdict.detected,
+    notUtf8: {
+      damagedUtf8: verdict.damagedUtf8,
+      problems: verdict.lines.map((l) => ({ line: l.line, column: '*', value: l.bytes, reason })),
+      lineCount: verdict.lineCount,
+    },
+  };
 }
 
 /** The delimiter of the header line: the most frequent of `,` `;` tab outside quotes (comma on a tie). */
@@ -124,39 +159,31 @@ export function detectDelimiter(headerLine: string): Delimiter {
   return best;
 }
 
-const LF = 0x0a;
-const QUOTE = 0x22;
-
 /**
- * Index just after the last line break outside quotes, or -1: a batch of whole records ends there.
- * Works on UTF-8 bytes: `"` and LF never occur inside a multi-byte sequence.
+ * The first line with something in it (blank lines before the header are skipped): where it starts,
+ * its line number and its text, for the delimiter. null text: not in `text` yet.
  */
-function lastRecordEnd(bytes: Buffer): number {
-  let quoted = false;
-  let last = -1;
-  let q = bytes.indexOf(QUOTE);
-  let nl = bytes.indexOf(LF);
-  while (nl !== -1) {
-    while (q !== -1 && q < nl) {
-      quoted = !quoted;
-      q = bytes.indexOf(QUOTE, q + 1);
+function findHeaderLine(text: string, final: boolean): { from: number; lines: number; header: string | null } {
+  let from = 0;
+  let lines = 0;
+  for (;;) {
+    let quoted = false;
+    let end = -1;
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) quoted = !quoted;
+      else if (!quoted && (c === 0x0a || c === 0x0d)) {
+        end = i;
+        break;
+      }
     }
-    if (!quoted) last = nl + 1;
-    nl = bytes.indexOf(LF, nl + 1);
+    if (end === -1) return { from, lines, header: final && text.slice(from).trim() !== '' ? text.slice(from) : null };
+    const line = text.slice(from, end);
+    if (line.trim() !== '') return { from, lines, header: line };
+    if (text.charCodeAt(end) === 0x0d && end + 1 === text.length && !final) return { from, lines, header: null };
+    from = end + (text.charCodeAt(end) === 0x0d && text.charCodeAt(end + 1) === 0x0a ? 2 : 1);
+    lines++;
   }
-  return last;
-}
-
-function countLineBreaks(record: readonly string[]): number {
-  let n = 0;
-  for (const field of record) {
-    let at = field.indexOf('\n');
-    while (at !== -1) {
-      n++;
-      at = field.indexOf('\n', at + 1);
-    }
-  }
-  return n;
 }
 
 export interface ReadOptions {
@@ -172,102 +199,104 @@ export interface SnapshotHeader {
   unknownColumns: string[];
 }
 
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/** UTF-8 bytes of the file: passed through for UTF-8 (BOM dropped), transcoded by iconv-lite otherwise. */
-function utf8Chunks(encoding: SnapshotEncoding) {
+/** Text of the file as it streams: UTF-8 passed to a StringDecoder (BOM dropped), other encodings through iconv-lite. */
+function textDecoder(encoding: SnapshotEncoding): { write(bytes: Buffer): string; end(): string } {
   if (encoding === 'utf8') {
+    const decoder = new StringDecoder('utf8');
     let first = true;
     return {
-      write(bytes: Buffer): Buffer {
-        if (first && bytes.length >= 3 && bytes.subarray(0, 3).equals(UTF8_BOM)) bytes = bytes.subarray(3);
+      write(bytes: Buffer): string {
+        const text = decoder.write(bytes);
+        if (!first || text === '') return text;
         first = false;
-        return bytes;
+        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
       },
-      end: (): Buffer => Buffer.alloc(0),
+      end: (): string => decoder.end(),
     };
   }
-  const decoder = iconv.getDecoder(encoding, { stripBOM: true });
-  // cp1258 writes tone marks as combining characters; NFC of whole batches would split a letter
+  // cp1258 writes tone marks as combining characters; NFC of whole chunks would split a letter
   // from its mark at a chunk edge, so normalisation is done per field after parsing.
-  return {
-    write: (bytes: Buffer): Buffer => Buffer.from(decoder.write(bytes), 'utf8'),
-    end: (): Buffer => Buffer.from(decoder.end() ?? '', 'utf8'),
-  };
+  const decoder = iconv.getDecoder(encoding, { stripBOM: true });
+  return { write: (bytes) => decoder.write(bytes), end: () => decoder.end() ?? '' };
+}
+
+function recordTooLarge(line: number): AppError {
+  return new AppError(
+    'SNAPSHOT_RECORD_TOO_LARGE',
+    `Dòng ${line} của tệp dài quá ${MAX_RECORD_CHARS.toLocaleString('vi-VN')} ký tự (một trường quá dài, hoặc một dấu ngoặc kép mở mà không đóng): tệp bị từ chối, cơ sở dữ liệu không thay đổi.`,
+    { line },
+  );
 }
 
 /**
- * Streams the file: bytes -> UTF-8 (iconv-lite for other encodings) -> whole-record batches ->
- * csv-parse (no `cast`: conversions are done here) -> one validated row at a time to `onRow`.
- * Synchronous, so an import can run inside one better-sqlite3 transaction; memory holds one batch,
- * not the file. A bad header (missing required column) is thrown as SNAPSHOT_HEADER_INVALID.
+ * C0 and C1 control characters but line breaks, and U+FFFD (a byte the decoder could not read): a
+ * record holding one, or a line break (inside quotes), is checked field by field.
  */
-export function readSnapshot(path: string, options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader {
-  const source = utf8Chunks(options.encoding);
+const SUSPECT = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+const SUSPECT_UNLESS_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
+
+/**
+ * Streams the file: bytes -> text (StringDecoder, or iconv-lite for other encodings) -> records
+ * (csv-records.ts, any line ending, blank lines skipped) -> one validated row at a time to `onRow`
+ * (with the record's length in characters). Synchronous, so an import can run inside one
+ * better-sqlite3 transaction; memory holds one chunk and one unfinished record (at most
+ * MAX_RECORD_CHARS, else SNAPSHOT_RECORD_TOO_LARGE), not the file. A bad header (missing required
+ * column) is thrown as SNAPSHOT_HEADER_INVALID.
+ */
+export function readSnapshot(path: string, options: ReadOptions, onRow: (row: SnapshotRow, chars: number) => void): SnapshotHeader {
+  const decoder = textDecoder(options.encoding);
   const nfc = options.encoding === 'windows1258';
-  let pending: Buffer = Buffer.alloc(0);
-  let line = 1; // physical line where the next record starts
+  let pending = '';
+  let line = 1; // physical line where `pending` starts
+  let delimiter: Delimiter | null = null;
+  let suspect = SUSPECT;
   let header: { info: SnapshotHeader; validator: RowValidator } | null = null;
 
-  const parseBatch = (bytes: Buffer, final: boolean): void => {
-    if (header === null) {
-      const nl = bytes.indexOf(LF);
-      if (nl === -1 && !final) {
-        pending = Buffer.from(bytes); // a copy: the read buffer is reused
+  const feed = (input: string, final: boolean): void => {
+    let text = input;
+    if (delimiter === null) {
+      const found = findHeaderLine(text, final);
+      line += found.lines;
+      text = text.slice(found.from);
+      if (found.header === null) {
+        pending = final ? '' : text;
+        if (pending.length > MAX_RECORD_CHARS) throw recordTooLarge(line);
         return;
       }
-      const headerEnd = nl === -1 ? bytes.length : nl + 1;
-      header = readHeader(bytes.subarray(0, headerEnd).toString('utf8'), options.profile);
-      line = 2;
-      bytes = bytes.subarray(headerEnd);
+      delimiter = detectDelimiter(found.header);
+      if (delimiter === '\t') suspect = SUSPECT_UNLESS_TAB;
     }
-    const end = final ? bytes.length : lastRecordEnd(bytes);
-    if (end <= 0) {
-      pending = Buffer.from(bytes);
-      return;
-    }
-    pending = Buffer.from(bytes.subarray(end));
-    // The one-pass parser takes the common batches (not when the raw text is kept: csv-parse gives it).
-    let records: { record: string[]; raw?: string }[] | string[][] | null =
-      options.keepRaw === true ? null : parseSimpleCsv(bytes.toString('utf8', 0, end), header.info.delimiter);
-    if (records === null) {
-      try {
-        records = parse(bytes.subarray(0, end), {
-          delimiter: header.info.delimiter,
-          relax_column_count: true,
-          relax_quotes: true,
-          raw: options.keepRaw === true,
-        }) as { record: string[]; raw?: string }[] | string[][];
-      } catch (error) {
-        throw new AppError('SNAPSHOT_UNREADABLE', `Tệp không đọc được như CSV gần dòng ${line}: ${(error as Error).message}`);
+    // One scan of the whole text; records are looked at one by one only when it holds something suspect.
+    const suspectText = suspect.test(text);
+    const parsed = parseRecords(text, delimiter, line, final, (fields, at, start, end, breaks) => {
+      if (end - start > MAX_RECORD_CHARS) throw recordTooLarge(at);
+      if (fields.length === 1 && (fields[0] ?? '').trim() === '') return; // a line of spaces
+      if (header === null) {
+        header = readHeader(fields, at, delimiter ?? ',', options.profile);
+        return;
       }
+      if (nfc) for (let i = 0; i < fields.length; i++) fields[i] = (fields[i] ?? '').normalize('NFC');
+      const raw = options.keepRaw === true || suspectText ? text.slice(start, end) : null;
+      onRow(header.validator.validate(fields, at, options.keepRaw === true ? raw : null, breaks > 0 || (raw !== null && suspectText && suspect.test(raw))), end - start);
+    });
+    if (parsed.unclosedQuote) {
+      throw new AppError('SNAPSHOT_UNREADABLE', `Tệp không đọc được như CSV: dấu ngoặc kép mở ở dòng ${parsed.line} không được đóng đến cuối tệp.`, { line: parsed.line });
     }
-    for (const item of records) {
-      const record = Array.isArray(item) ? item : item.record;
-      const raw = Array.isArray(item) ? null : (item.raw ?? null);
-      const start = line;
-      line += 1 + countLineBreaks(record);
-      if (record.length === 1 && record[0]?.trim() === '') continue; // blank line
-      if (nfc) for (let i = 0; i < record.length; i++) record[i] = (record[i] ?? '').normalize('NFC');
-      onRow(header.validator.validate(record, start, raw === null ? null : raw.replace(/\r?\n$/, '')));
-    }
+    pending = text.slice(parsed.consumed);
+    line = parsed.line;
+    if (pending.length > MAX_RECORD_CHARS) throw recordTooLarge(line);
   };
 
-  forEachChunk(path, (bytes) => {
-    const next = source.write(bytes);
-    parseBatch(pending.length === 0 ? next : Buffer.concat([pending, next]), false);
-  });
-  parseBatch(Buffer.concat([pending, source.end()]), true);
+  snapshotChunks(path, (bytes) => feed(pending + decoder.write(bytes), false));
+  feed(pending + decoder.end(), true);
   if (header === null) throw new AppError('SNAPSHOT_EMPTY', `Tệp ${path} trống: không có dòng tiêu đề.`);
   return (header as { info: SnapshotHeader }).info;
 }
 
-function readHeader(text: string, profile: MappingProfile | undefined) {
-  const delimiter = detectDelimiter(text.replace(/\r?\n$/, ''));
-  const [names = []] = parse(text, { delimiter, relax_column_count: true, relax_quotes: true }) as string[][];
+function readHeader(names: string[], line: number, delimiter: Delimiter, profile: MappingProfile | undefined) {
   const resolved = resolveHeader(names, profile);
   if (resolved.problems.length > 0) {
-    const problems: Problem[] = resolved.problems.map((p) => ({ line: 1, column: p.column, value: '', reason: p.reason }));
+    const problems: Problem[] = resolved.problems.map((p) => ({ line, column: p.column, value: '', reason: p.reason }));
     throw new AppError(
       'SNAPSHOT_HEADER_INVALID',
       `Dòng tiêu đề của tệp không hợp lệ:\n${problems.map(formatProblem).join('\n')}`,
@@ -283,6 +312,10 @@ const CUSTOMER = /^[A-Z0-9]{10,16}$/;
 const PHONE = /^(0\d{9,10}|84\d{9,10})$/;
 const DIGITS = /^\d+$/;
 const p2 = (n: number) => String(n).padStart(2, '0');
+/** A whole number too long for parseAmount (past 2^53): over every bound. */
+const overBound = (text: string): boolean => /^\d{16,}$/.test(text.replace(/[., \u00a0]/g, ''));
+/** Columns that hold numbers (their own rules refuse anything else); every other column is text. */
+const NUMBER_COLUMNS: ReadonlySet<SnapshotColumn> = new Set(['KY', 'THANG', 'NAM', 'DIEN_TTHU', 'SO_TIEN', 'TIEN_GTGT', 'TONG_TIEN']);
 
 /**
  * Validates one record against every per-row rule of the contract's column table. A class with the
@@ -296,13 +329,19 @@ class RowValidator {
   // Plain fields, not parameter properties: this module also runs in the reader worker under Node's type stripping.
   private readonly index: Partial<Record<SnapshotColumn, number>>;
   private readonly width: number;
+  /** The file's columns that the contract knows, with their field index; those of them that hold text. */
+  private readonly columns: [SnapshotColumn, number][];
+  private readonly textColumns: [SnapshotColumn, number][];
 
   constructor(index: Partial<Record<SnapshotColumn, number>>, width: number) {
     this.index = index;
     this.width = width;
+    this.columns = Object.entries(index) as [SnapshotColumn, number][];
+    this.textColumns = this.columns.filter(([column]) => !NUMBER_COLUMNS.has(column));
   }
 
-  validate(record: string[], line: number, raw: string | null): SnapshotRow {
+  /** `suspect`: the record holds a control character or U+FFFD somewhere (one test per record, not per field). */
+  validate(record: string[], line: number, raw: string | null, suspect: boolean): SnapshotRow {
     this.record = record;
     this.line = line;
     this.problems = [];
@@ -310,10 +349,33 @@ class RowValidator {
       this.bad('*', String(record.length), `số cột là ${record.length}, dòng tiêu đề có ${this.width}`);
       return { ok: false, line, problems: this.problems, raw };
     }
+    this.screen(suspect);
     const customer = this.customer();
     const bill = this.bill();
     if (this.problems.length > 0) return { ok: false, line, problems: this.problems, raw };
     return { ok: true, line, customer, nameFold: this.fold(customer.ten_khang), addrFold: this.fold(customer.dchi_khang), bill, raw };
+  }
+
+  /**
+   * Contract section 1: no control character in a field (a NUL or a line break would reach the
+   * clearing file), no text field starting like a spreadsheet formula, nothing the decoder could
+   * not read. Columns the file has but the contract does not are never stored, so not checked.
+   */
+  private screen(suspect: boolean): void {
+    if (suspect) {
+      for (const [column, i] of this.columns) {
+        const v = (this.record[i] ?? '').trim();
+        if (CONTROL.test(v)) this.bad(column, v, 'có ký tự điều khiển (xuống dòng, tab, NUL...) trong ô: CMIS không xuất ký tự này');
+        else if (v.includes('\ufffd')) this.bad(column, v, 'có ký tự không giải mã được (\ufffd): tệp có thể sai bảng mã');
+      }
+    }
+    for (const [column, i] of this.textColumns) {
+      const value = this.record[i] ?? '';
+      if (value !== '' && startsLikeFormula(value)) {
+        const v = value.trim();
+        this.bad(column, v, `bắt đầu bằng "${v[0] ?? ''}": bảng tính sẽ hiểu là công thức; CMIS không xuất giá trị như vậy`);
+      }
+    }
   }
 
   /** fold() (fastFold) with a bounded memo: names and village addresses repeat a lot across a province. */
@@ -337,15 +399,16 @@ class RowValidator {
     return v === '' ? null : v;
   }
 
+  /** One problem per cell: a field refused by screen() is not refused again by its column's own rule. */
   private bad(column: string, value: string, reason: string): void {
-    this.problems.push({ line: this.line, column, value, reason });
+    for (const p of this.problems) if (p.column === column) return;
+    this.problems.push({ line: this.line, column, value: problemValue(value), reason });
   }
 
   private customer(): CustomerFields {
-    const ma_dviqly = this.get('MA_DVIQLY');
-    if (!UNIT.test(ma_dviqly)) this.bad('MA_DVIQLY', ma_dviqly, 'mã đơn vị phải gồm 4-10 chữ cái A-Z hoặc chữ số');
-    const ma_khang = this.get('MA_KHANG').toUpperCase();
-    if (!CUSTOMER.test(ma_khang)) this.bad('MA_KHANG', this.get('MA_KHANG'), 'mã khách hàng phải gồm 10-16 chữ cái A-Z hoặc chữ số');
+    // Codes as every lookup compares them (normaliseCode): a zero-width space or full-width letters pasted into CMIS change nothing.
+    const ma_dviqly = this.code('MA_DVIQLY', UNIT, 'mã đơn vị phải gồm 4-10 chữ cái A-Z hoặc chữ số');
+    const ma_khang = this.code('MA_KHANG', CUSTOMER, 'mã khách hàng phải gồm 10-16 chữ cái A-Z hoặc chữ số');
     const ten_khang = this.get('TEN_KHANG').normalize('NFC');
     if (ten_khang === '') this.bad('TEN_KHANG', '', 'tên khách hàng trống');
     const dchi_khang = this.get('DCHI_KHANG').normalize('NFC');
@@ -361,13 +424,22 @@ class RowValidator {
       ma_khang,
       ten_khang,
       dchi_khang,
-      ma_the: maThe === null ? null : normaliseCode(maThe),
+      ma_the: maThe === null ? null : normaliseCode(maThe) || null,
       dthoai_sms,
       ma_sogcs: this.optional('MA_SOGCS'),
       stt: this.optional('STT'),
       so_cto: this.optional('SO_CTO'),
       tthai_cat: cut === '1' ? 1 : 0,
     };
+  }
+
+  /** A code through normaliseCode (a code already in its final form, the usual case, skips it), checked against its pattern. */
+  private code(c: SnapshotColumn, pattern: RegExp, reason: string): string {
+    const text = this.get(c);
+    if (pattern.test(text)) return text;
+    const code = normaliseCode(text);
+    if (!pattern.test(code)) this.bad(c, text, reason);
+    return code;
   }
 
   private bill(): BillFields | null {
@@ -386,7 +458,8 @@ class RowValidator {
     const nam = this.int('NAM', 1900, 2999, 'năm phải là số nguyên 4 chữ số');
     const kwh = this.get('DIEN_TTHU');
     const dien_tthu = kwh === '' ? null : parseAmount(kwh);
-    if (kwh !== '' && dien_tthu === null) this.bad('DIEN_TTHU', kwh, 'điện năng phải là số nguyên >= 0');
+    if (kwh !== '' && dien_tthu === null) this.bad('DIEN_TTHU', kwh, overBound(kwh) ? `vượt quá ${formatAmount(MAX_BILL_AMOUNT)} kWh` : 'điện năng phải là số nguyên >= 0');
+    else if (dien_tthu !== null && dien_tthu > MAX_BILL_AMOUNT) this.bad('DIEN_TTHU', kwh, `vượt quá ${formatAmount(MAX_BILL_AMOUNT)} kWh`);
     const so_tien = this.money('SO_TIEN', true);
     const tien_gtgt = this.money('TIEN_GTGT', false);
     const tong_tien = this.money('TONG_TIEN', false);
@@ -417,11 +490,15 @@ class RowValidator {
     return n;
   }
 
+  /** An amount of one bill: whole đồng, at most MAX_BILL_AMOUNT (so no sum of a snapshot's bills can lose a đồng). null when refused. */
   private money(c: SnapshotColumn, positive: boolean): number | null {
     const v = this.get(c);
     const n = parseAmount(v);
     if (v === '') this.bad(c, v, 'bắt buộc khi có ID_HDON');
-    else if (n === null) this.bad(c, v, 'không phải số tiền nguyên (đồng)');
+    else if ((n === null && overBound(v)) || (n !== null && n > MAX_BILL_AMOUNT)) {
+      this.bad(c, v, `vượt quá ${formatAmount(MAX_BILL_AMOUNT)} đồng, giới hạn của một hóa đơn`);
+      return null;
+    } else if (n === null) this.bad(c, v, 'không phải số tiền nguyên (đồng)');
     else if (positive && n === 0) this.bad(c, v, 'phải lớn hơn 0');
     return n;
   }

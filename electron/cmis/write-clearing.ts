@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../context.ts';
 import type { Sqlite } from '../db/open.ts';
+import { CONTROL, startsLikeFormula } from '../core/cell-text.ts';
 import { AppError, diskFullError, isDiskFull } from '../core/errors.ts';
 import { requireAbsolute } from '../core/paths.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
@@ -131,8 +132,26 @@ function selectVoided(sqlite: Sqlite, batchId: number | null): { id: number; rec
     .all(...(batchId === null ? [] : [batchId])) as { id: number; receipt_no: string }[];
 }
 
-/** UTF-8 with BOM, CRLF, comma, header row; empty cells for nulls; integers as plain digits. */
+/**
+ * A text cell that CMIS staff's spreadsheet would run as a formula, or that holds a control
+ * character (a line break makes two records). The import refuses such fields; this is the last line
+ * for data that came in another way (an old or hand-edited database).
+ */
+const unsafeCell = (cell: string | number | null): boolean => typeof cell === 'string' && (CONTROL.test(cell) || startsLikeFormula(cell));
+
+/** UTF-8 with BOM, CRLF, comma, header row; empty cells for nulls; integers as plain digits. Refuses an unsafe text cell, naming its receipt. */
 function csvBytes(columns: readonly string[], rows: (string | number | null)[][]): Buffer {
+  const receipt = columns.indexOf('SO_BIENNHAN');
+  for (const row of rows) {
+    const at = row.findIndex(unsafeCell);
+    if (at !== -1) {
+      throw new AppError(
+        'EXPORT_UNSAFE_FIELD',
+        `Cột ${columns[at] ?? ''} của biên nhận ${String(row[receipt])} có ký tự điều khiển hoặc bắt đầu bằng = + - @ (bảng tính sẽ chạy như công thức): không ghi tệp nào. Hãy báo bộ phận kỹ thuật.`,
+        { column: columns[at], receipt: row[receipt] },
+      );
+    }
+  }
   const text = stringify(rows, { bom: true, header: true, columns: [...columns], record_delimiter: '\r\n', cast: { number: String } });
   return Buffer.from(text, 'utf8');
 }

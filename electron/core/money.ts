@@ -1,6 +1,19 @@
 /** Money is an integer number of đồng (VND has no minor unit). Never a float. */
 export type Dong = number;
 
+/**
+ * Bounds that keep every sum the program makes exact in a JavaScript number (2^53 ≈ 9 × 10^15).
+ * One bill's amounts (SO_TIEN, TIEN_GTGT, TONG_TIEN) and the reconnection fee: at most 10^11 đồng,
+ * a thousand times a large factory's monthly bill. One snapshot's bills: at most 10^13 đồng in all,
+ * more than a province bills in a month; every total the program shows (a customer, a payment,
+ * outstanding, a shift, a day, an export) is over bills of one snapshot or over payments, each bill
+ * in one valid payment, so reaching 2^53 would take 900 such snapshots in one shift or export.
+ * A drawer's float or count: at most ten snapshots' worth (it holds a float plus what was collected).
+ */
+export const MAX_BILL_AMOUNT: Dong = 100_000_000_000;
+export const MAX_SNAPSHOT_TOTAL: Dong = 10_000_000_000_000;
+export const MAX_CASH_AMOUNT: Dong = 10 * MAX_SNAPSHOT_TOTAL;
+
 const GROUP = /\B(?=(\d{3})+(?!\d))/g;
 
 /** 1234567 -> "1.234.567" */

@@ -1,4 +1,4 @@
-import { fold, normaliseCode, words } from './fold.ts';
+import { cleanText, fold, normaliseCode, words } from './fold.ts';
 
 /** What a search box text asks for: a code to try, and words for the name/address index. */
 export interface SearchQuery {
@@ -14,9 +14,11 @@ export interface SearchQuery {
 const CODE = /^(?=.*[0-9])[A-Z0-9]{6,}$/;
 
 export function parseSearchQuery(text: string): SearchQuery {
-  const code = normaliseCode(text);
+  // Pasted text: a zero-width space would split a word in two, full-width letters would fold to nothing known.
+  const clean = cleanText(text);
+  const code = normaliseCode(clean);
   // words() splits like the index tokenizer does ("H'Hen" -> "h", "hen"), so each word is one token.
-  const typed = words(text);
+  const typed = words(clean);
   return { code: CODE.test(code) ? code : null, typed, folded: typed.map(fold) };
 }
 

@@ -318,7 +318,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
 /** The problems of a refused snapshot file (every one with its line), or null for any other error. */
 function refusal(error: unknown): { problems: Problem[]; problemCount: number } | null {
-  if (!isAppError(error) || !['SNAPSHOT_INVALID', 'SNAPSHOT_HEADER_INVALID'].includes(error.code)) return null;
+  if (!isAppError(error) || !['SNAPSHOT_INVALID', 'SNAPSHOT_HEADER_INVALID', 'SNAPSHOT_BAD_ENCODING'].includes(error.code)) return null;
   const details = error.details as { problems?: Problem[]; problemCount?: number } | undefined;
   const problems = details?.problems ?? [];
   return { problems, problemCount: details?.problemCount ?? problems.length };

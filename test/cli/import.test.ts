@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../electron/cli/diemthu.ts';
 import { openContext } from '../../electron/context.ts';
 import { addUser } from '../../electron/users.ts';
@@ -106,4 +109,65 @@ test('import before init is refused', async () => {
   const r = await run(['import', corpus('good-utf8.csv'), '--data-dir', dir]);
   assert.equal(r.code, 2);
   assert.match(r.err, /NOT_INITIALISED/);
+});
+
+test('[#16] import of /dev/zero, a FIFO or a folder ends at once with a clear code', async () => {
+  const dir = await initialised();
+  const fifo = join(tempDir(), 'snapshot.csv');
+  execFileSync('mkfifo', [fifo]);
+  const bin = fileURLToPath(new URL('../../bin/diemthu.mjs', import.meta.url));
+  for (const path of ['/dev/zero', fifo, tempDir()]) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, [bin, 'import', path, '--data-dir', dir, '--json'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(child.status, 2, `${path}: ${child.signal ?? ''} ${child.stderr}`);
+    assert.equal((JSON.parse(child.stdout) as { error: { code: string } }).error.code, 'SNAPSHOT_NOT_A_FILE', path);
+    assert.ok(performance.now() - started < 20_000, path);
+  }
+});
+
+test('[#11] amounts past the bounds are refused before anything is committed; at the bounds status, collect, Z report, shift close and export stay exact', async () => {
+  const dir = await initialised();
+  const root = tempDir();
+  const header = 'MA_DVIQLY,MA_KHANG,TEN_KHANG,DCHI_KHANG,ID_HDON,KY,THANG,NAM,SO_TIEN,TIEN_GTGT,TONG_TIEN';
+  /** One customer with `count` bills of `amount` đồng each (VAT 0). */
+  const file = (name: string, count: number, amount: number) => {
+    const path = join(root, name);
+    const rows = Array.from({ length: count }, (_, i) => `PC12AA,PC12AA0000001,Lê Văn A,Thôn 1,${9000 + i},1,11,2026,${amount},0,${amount}`);
+    writeFileSync(path, [header, ...rows, ''].join('\r\n'));
+    return path;
+  };
+  const ctx = openContext(dir);
+  const boss = addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246824', approvedBy: [] }, { N: 16, r: 1, p: 1 });
+  addUser(ctx, { code: 'TN01', name: 'Thu ngân', role: 'cashier', pin: '135791', approvedBy: [boss.id] }, { N: 16, r: 1, p: 1 });
+  const before = dumpDatabase(ctx);
+  ctx.close();
+  const nearLimit = await run(['import', corpus('bad-huge-amount.csv'), '--data-dir', dir]);
+  assert.equal(nearLimit.code, 2);
+  assert.match(nearLimit.err, /dòng 2, cột SO_TIEN, giá trị "9007199254740000": vượt quá 100\.000\.000\.000 đồng/);
+  const oneOver = await run(['import', file('one-over.csv', 1, 100_000_000_001), '--data-dir', dir]);
+  assert.match(oneOver.err, /^\[SNAPSHOT_INVALID\]/);
+  const totalOver = await run(['import', file('total-over.csv', 101, 100_000_000_000), '--data-dir', dir]);
+  assert.equal(totalOver.code, 2);
+  assert.match(totalOver.err, /^\[SNAPSHOT_TOTAL_TOO_LARGE\]/);
+  const check = openContext(dir);
+  assert.deepEqual(dumpDatabase(check), before);
+  check.close();
+
+  // At the bounds: 100 bills of 100 billion đồng, 10^13 in all, paid at once.
+  assert.equal((await run(['import', file('at-bound.csv', 100, 100_000_000_000), '--data-dir', dir])).code, 0);
+  const json = async (args: string[], pin?: string) => {
+    const r = await run([...args, '--data-dir', dir, '--json'], pin === undefined ? {} : { DIEMTHU_PIN: pin });
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    return (JSON.parse(r.out) as { value: Record<string, unknown> }).value;
+  };
+  assert.deepEqual((await json(['status'])).outstanding, { count: 100, total: 10_000_000_000_000 });
+  await json(['shift', 'open', '--cashier', 'TN01', '--float', '500000'], '135791');
+  assert.equal((await json(['collect', 'PC12AA0000001', '--cashier', 'TN01'], '135791')).total, 10_000_000_000_000);
+  assert.deepEqual((await json(['status'])).paidNotExported, { count: 1, total: 10_000_000_000_000 });
+  assert.equal((await run(['status', '--data-dir', dir])).code, 0);
+  assert.equal(((await json(['report'])).report as { grandTotal: number }).grandTotal, 10_000_000_000_000);
+  const closed = await json(['shift', 'close', '--cashier', 'TN01', '--counted', '10000000500000'], '135791');
+  assert.equal(closed.variance, 0);
+  const exported = await json(['export', '--out', join(root, 'usb')]);
+  assert.equal((exported.manifest as { totalTongTien: number }).totalTongTien, 10_000_000_000_000);
 });

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
+import { parse } from 'csv-parse/sync';
+import { importSnapshot, MAX_PROBLEMS } from '../../electron/cmis/import-snapshot.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { verifyJournal } from '../../electron/journal.ts';
 import { addUser } from '../../electron/users.ts';
-import { billLine, corpus, dumpDatabase, freshPoint, payBill, snapshotFile } from './helpers.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { billLine, corpus, dumpDatabase, freshPoint, payBill, SNAPSHOT_HEADER, snapshotFile } from './helpers.ts';
 
 const CHEAP = { N: 16, r: 1, p: 1 };
 
@@ -80,9 +82,14 @@ test('a rejected file changes nothing in the database, and lists all its problem
   const before = dumpDatabase(ctx);
   const bad = readdirSync(join(corpus('.'))).filter((f) => f.startsWith('bad-'));
   assert.ok(bad.length >= 12);
+  const otherCodes: Record<string, string> = {
+    'bad-missing-column.csv': 'SNAPSHOT_HEADER_INVALID',
+    'bad-stray-byte.csv': 'SNAPSHOT_BAD_ENCODING',
+    'bad-header-only.csv': 'SNAPSHOT_NO_ROWS',
+  };
   for (const file of bad) {
     const code = refusedCode(() => importSnapshot(ctx, { file: corpus(file) }));
-    assert.ok(code === 'SNAPSHOT_INVALID' || code === 'SNAPSHOT_HEADER_INVALID', `${file}: ${code}`);
+    assert.equal(code, otherCodes[file] ?? 'SNAPSHOT_INVALID', file);
     assert.deepEqual(dumpDatabase(ctx), before, file);
   }
   try {
@@ -206,5 +213,192 @@ test('a dry run of --skip-invalid previews the skip and writes nothing, not even
   assert.deepEqual([preview.status, preview.billCount, preview.skippedCount, preview.rejectsFile], ['dry_run', 2, 1, null]);
   assert.deepEqual(dumpDatabase(ctx), before);
   assert.equal(existsSync(join(ctx.dataDir, 'rejects')), false);
+  ctx.close();
+});
+
+/** The AppError thrown by fn (code, message, details), or NOT_REFUSED. */
+function refusal(fn: () => unknown): { code: string; message: string; problems: { line: number; column: string; value: string; reason: string }[] } {
+  try {
+    fn();
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const details = error.details as { problems?: { line: number; column: string; value: string; reason: string }[] } | undefined;
+    return { code: error.code, message: error.message, problems: details?.problems ?? [] };
+  }
+  return { code: 'NOT_REFUSED', message: '', problems: [] };
+}
+
+const CARD_HEADER = 'MA_DVIQLY,MA_KHANG,TEN_KHANG,DCHI_KHANG,MA_THE,TTHAI_CAT,ID_HDON,LOAI_HDON,KY,THANG,NAM,SO_TIEN,TIEN_GTGT,TONG_TIEN';
+
+test('[#4] two customers with the same card number, or a card equal to another customer\'s code, are refused naming both lines', () => {
+  const ctx = freshPoint();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
+  const before = dumpDatabase(ctx);
+  const refused = refusal(() => importSnapshot(ctx, { file: corpus('bad-duplicate-ma-the.csv') }));
+  assert.equal(refused.code, 'SNAPSHOT_INVALID');
+  assert.deepEqual(
+    refused.problems.map((p) => [p.line, p.column, p.value]),
+    [
+      [4, 'MA_THE', 'THE00000001'],
+      [5, 'MA_THE', 'PC12AA0060004'],
+    ],
+  );
+  assert.match(refused.message, /dòng 4, cột MA_THE, giá trị "THE00000001": đã là thẻ của khách hàng PC12AA0060001 \(dòng 2\)/);
+  assert.match(refused.message, /dòng 5, cột MA_THE, giá trị "PC12AA0060004": là mã của khách hàng khác PC12AA0060004 \(dòng 6\)/);
+  assert.deepEqual(dumpDatabase(ctx), before);
+  // Skipping rows cannot say whose card it is: refused the same with --skip-invalid.
+  const skipping = refusal(() => importSnapshot(ctx, { file: corpus('bad-duplicate-ma-the.csv'), skipInvalid: { supervisorCode: 'GS01', pin: '246813' } }));
+  assert.equal(skipping.code, 'SNAPSHOT_INVALID');
+  assert.equal((ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM snapshots').get() as { n: number }).n, 0);
+  // The class, in the other order: the code comes first, the card naming it later.
+  const later = snapshotFile([], 'later.csv');
+  writeFileSync(
+    later,
+    [
+      CARD_HEADER,
+      'PC12AA,PC12AA0000001,Lê Văn A,Thôn 1,,0,9001,TD,1,11,2026,1000,80,1080',
+      'PC12AA,PC12AA0000002,Lê Văn B,Thôn 2,PC12AA0000001,0,9002,TD,1,11,2026,1000,80,1080',
+      '',
+    ].join('\r\n'),
+  );
+  assert.deepEqual(refusal(() => importSnapshot(ctx, { file: later })).problems.map((p) => [p.line, p.column]), [[3, 'MA_THE']]);
+  ctx.close();
+});
+
+test('[#6] a UTF-8 file with one stray byte is refused naming its line, even when UTF-8 is forced; Windows-1258 still imports', () => {
+  const ctx = freshPoint();
+  importSnapshot(ctx, { file: corpus('good-utf8.csv') });
+  const before = dumpDatabase(ctx);
+  for (const encoding of [undefined, 'utf8'] as const) {
+    const refused = refusal(() => importSnapshot(ctx, { file: corpus('bad-stray-byte.csv'), ...(encoding === undefined ? {} : { encoding }) }));
+    assert.equal(refused.code, 'SNAPSHOT_BAD_ENCODING', String(encoding));
+    assert.deepEqual(refused.problems.map((p) => [p.line, p.value]), [[7, '0x92']]);
+    assert.match(refused.message, /dòng 7/);
+    assert.deepEqual(dumpDatabase(ctx), before);
+  }
+  ctx.close();
+  const other = freshPoint();
+  const cp = importSnapshot(other, { file: corpus('good-windows1258.csv') });
+  assert.deepEqual([cp.status, cp.encoding], ['imported', 'windows1258']);
+  assert.equal((other.sqlite.prepare("SELECT ten_khang FROM customers WHERE ma_khang = 'PC12AA0012345'").get() as { ten_khang: string }).ten_khang, 'Nguyễn Thị Đào');
+  other.close();
+});
+
+test('[#7] a CR-only file imports like its CRLF original; a file with no data rows is refused and changes nothing', () => {
+  const contents = (file: string) => {
+    const ctx = freshPoint();
+    const result = importSnapshot(ctx, { file: corpus(file) });
+    const rows = {
+      result: [result.rowCount, result.customerCount, result.billCount, result.billTotal],
+      customers: ctx.sqlite.prepare('SELECT * FROM customers ORDER BY ma_khang').all(),
+      bills: ctx.sqlite.prepare('SELECT * FROM bills ORDER BY id_hdon').all(),
+    };
+    ctx.close();
+    return rows;
+  };
+  assert.deepEqual(contents('good-cr-only.csv'), contents('good-utf8.csv'));
+
+  const ctx = freshPoint();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
+  importSnapshot(ctx, { file: corpus('good-utf8.csv') });
+  const before = dumpDatabase(ctx);
+  const empty = refusal(() => importSnapshot(ctx, { file: corpus('bad-header-only.csv') }));
+  assert.equal(empty.code, 'SNAPSHOT_NO_ROWS');
+  assert.equal(refusal(() => importSnapshot(ctx, { file: corpus('bad-header-only.csv'), dryRun: true })).code, 'SNAPSHOT_NO_ROWS');
+  // Every row invalid and skipped is no data either: it would clear every bill "elsewhere".
+  const allBad = snapshotFile(['PC12AA,PC12AA0000001,Lê Văn A,Thôn 1,0,9001,TD,1,13,2026,1000,80,1080'], 'all-bad.csv');
+  assert.equal(refusal(() => importSnapshot(ctx, { file: allBad, skipInvalid: { supervisorCode: 'GS01', pin: '246813' } })).code, 'SNAPSHOT_NO_ROWS');
+  const unchanged = dumpDatabase(ctx);
+  delete unchanged.journal; // the supervisor's PIN check is journaled
+  delete unchanged.users;
+  const expected = { ...before };
+  delete expected.journal;
+  delete expected.users;
+  assert.deepEqual(unchanged, expected);
+  // The CR-only twin of the current file is another file (its bytes differ) and imports as such.
+  const cr = importSnapshot(ctx, { file: corpus('good-cr-only.csv') });
+  assert.deepEqual([cr.status, cr.billCount, cr.reimport.cleared_elsewhere], ['imported', 13, 0]);
+  ctx.close();
+});
+
+test('[#10] through the reader worker: a million blank lines import, and a 10 MB field is refused naming its line, both at once', () => {
+  const ctx = freshPoint();
+  const dir = tempDir();
+  const blank = join(dir, 'blank.csv');
+  writeFileSync(blank, `${SNAPSHOT_HEADER}\r\n${'\r\n'.repeat(1_000_000)}${billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000)}\r\n`);
+  let started = performance.now();
+  const result = importSnapshot(ctx, { file: blank });
+  assert.deepEqual([result.status, result.billCount], ['imported', 1]);
+  assert.ok(performance.now() - started < 15_000, `${Math.round(performance.now() - started)} ms`);
+  const huge = join(dir, 'huge.csv');
+  writeFileSync(huge, `${SNAPSHOT_HEADER}\r\n${billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000)}\r\n${billLine('PC12AA0000002', 'x'.repeat(10 << 20), '9002', 10, 1000)}\r\n`);
+  const before = dumpDatabase(ctx);
+  started = performance.now();
+  const refused = refusal(() => importSnapshot(ctx, { file: huge }));
+  assert.equal(refused.code, 'SNAPSHOT_RECORD_TOO_LARGE');
+  assert.match(refused.message, /dòng 3/i);
+  assert.ok(performance.now() - started < 15_000, `${Math.round(performance.now() - started)} ms`);
+  assert.deepEqual(dumpDatabase(ctx), before);
+  ctx.close();
+});
+
+test('[#22] codes at import are NFKC-folded and stripped of invisible characters, so a scan finds them', () => {
+  const ctx = freshPoint();
+  const file = snapshotFile([], 'pasted.csv');
+  writeFileSync(
+    file,
+    [
+      CARD_HEADER,
+      'PC12AA,PC12AA\u200B0000001,Lê Văn A,Thôn 1,ＴＨＥ\u00AD0001,0,9001,TD,1,11,2026,1000,80,1080',
+      'ＰＣ12AA,ＰＣ12AA0000002,Lê Văn B,Thôn 2,,0,9002,TD,1,11,2026,1000,80,1080',
+      '',
+    ].join('\r\n'),
+  );
+  const result = importSnapshot(ctx, { file });
+  assert.equal(result.customerCount, 2);
+  assert.deepEqual(ctx.sqlite.prepare('SELECT ma_dviqly, ma_khang, ma_the FROM customers ORDER BY ma_khang').all(), [
+    { ma_dviqly: 'PC12AA', ma_khang: 'PC12AA0000001', ma_the: 'THE0001' },
+    { ma_dviqly: 'PC12AA', ma_khang: 'PC12AA0000002', ma_the: null },
+  ]);
+  ctx.close();
+});
+
+test('[#20] the rejects file of a supervised import carries no formula and no control character, only their text', () => {
+  const ctx = freshPoint();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '246813', approvedBy: [] }, CHEAP);
+  const file = snapshotFile([
+    billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000),
+    `=HYPERLINK("http://evil.example"),PC12AA0000002,Lê Văn B,Thôn 2,0,9002,TD,1,10,2026,1000,80,1080`,
+    `PC12AA,PC12AA0000003,"Lê\u0000Văn C","Thôn 3\r\nxã Ea Tu",0,9003,TD,1,10,2026,1000,80,1080`,
+  ]);
+  const result = importSnapshot(ctx, { file, skipInvalid: { supervisorCode: 'GS01', pin: '246813' } });
+  assert.deepEqual([result.billCount, result.skippedCount], [1, 2]);
+  const text = readFileSync(result.rejectsFile ?? '', 'utf8');
+  const rows = parse(text.slice(1), { columns: true }) as { DONG: string; LY_DO: string; NOI_DUNG_GOC: string }[];
+  assert.deepEqual(rows.map((r) => r.DONG), ['3', '4']);
+  for (const r of rows) {
+    for (const cell of [r.DONG, r.LY_DO, r.NOI_DUNG_GOC]) {
+      assert.ok(!/^\s*[=+\-@]/.test(cell) && !/[\u0000-\u001f]/.test(cell), JSON.stringify(cell));
+    }
+  }
+  assert.equal(rows[0]?.NOI_DUNG_GOC, `'=HYPERLINK("http://evil.example"),PC12AA0000002,Lê Văn B,Thôn 2,0,9002,TD,1,10,2026,1000,80,1080`);
+  assert.match(rows[1]?.NOI_DUNG_GOC ?? '', /"Lê\\x00Văn C","Thôn 3\\x0d\\x0axã Ea Tu"/);
+  ctx.close();
+});
+
+test('[#4] one placeholder card on 20,000 customers is refused at once: every holder counted, the list bounded', () => {
+  const ctx = freshPoint();
+  const file = snapshotFile([], 'placeholder.csv');
+  const rows = Array.from({ length: 20_000 }, (_, i) => `PC12AA,PC12AA${String(i).padStart(7, '0')},Lê Văn A,Thôn 1,0,0,${9000 + i},TD,1,11,2026,1000,80,1080`);
+  writeFileSync(file, [CARD_HEADER, ...rows, ''].join('\r\n'));
+  const started = performance.now();
+  const refused = refusal(() => importSnapshot(ctx, { file }));
+  assert.ok(performance.now() - started < 30_000, `${Math.round(performance.now() - started)} ms`);
+  assert.equal(refused.code, 'SNAPSHOT_INVALID');
+  assert.match(refused.message, /19999 lỗi/);
+  assert.equal(refused.problems.length, MAX_PROBLEMS);
+  assert.deepEqual(refused.problems[0], {
+    line: 3, column: 'MA_THE', value: '0', reason: 'đã là thẻ của khách hàng PC12AA0000000 (dòng 2): quét thẻ sẽ không biết thu cho ai',
+  });
   ctx.close();
 });

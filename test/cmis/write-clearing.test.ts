@@ -12,6 +12,7 @@ import { realFs, type AtomicFs } from '../../electron/atomic-write.ts';
 import { verifyJournal } from '../../electron/journal.ts';
 import { seedPayment, seedSnapshot, type SeedPaymentOptions } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { AppError } from '../../electron/core/errors.ts';
 
 // 2026-11-27 17:00 local (UTC+7): the evening export.
 const EVENING = new Date('2026-11-27T10:00:00.000Z');
@@ -287,4 +288,36 @@ test('a second export while one is writing finishes the same batch instead of ma
   assert.equal(exportClearing(other, { outDir }).code, 'EXPORT_NOTHING_NEW');
   other.close();
   ctx.close();
+});
+
+test('[#20] the clearing writer refuses a field a spreadsheet would run or that breaks the record, and commits nothing', () => {
+  // Data the import now refuses, put in by hand (an old database, an edited one): the writer is the last line.
+  const cases: { name: string; address: string; column: string }[] = [
+    { name: '=HYPERLINK("http://evil.example","Bấm")', address: '12 Lê Lợi', column: 'TEN_KHANG' },
+    { name: ' @SUM(1+1)', address: '12 Lê Lợi', column: 'TEN_KHANG' },
+    { name: 'Nguyễn Văn\r\nAn', address: '12 Lê Lợi', column: 'TEN_KHANG' },
+    { name: 'Nguyễn\u0000Văn An', address: '12 Lê Lợi', column: 'TEN_KHANG' },
+    { name: 'Nguyễn Văn An', address: "+cmd|' /C calc'!A0", column: 'DCHI_KHANG' },
+    { name: 'Nguyễn Văn An', address: '-2+3', column: 'DCHI_KHANG' },
+  ];
+  for (const c of cases) {
+    const dir = tempDir();
+    const ctx = openContext(join(dir, 'data'), { clock: steppingClock(EVENING) });
+    initPoint(ctx, { pointCode: 'PT01', unitCode: 'PC12AA', pointName: '' });
+    const seeded = seedSnapshot(ctx, [
+      { maKhang: 'PC12AA0000001', tenKhang: c.name, dchiKhang: c.address, tthaiCat: true, bills: [{ idHdon: 'HD001', thang: 10, nam: 2026, soTien: 100000 }] },
+    ]);
+    seedPayment(ctx, seeded.ids.get('PC12AA0000001')!, [seeded.billIds.get('HD001')!], { fee: 30000 });
+    const batchesBefore = ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM clearing_batches').get();
+    const outDir = join(dir, 'out');
+    assert.throws(
+      () => exportClearing(ctx, { outDir }),
+      (e: unknown) => e instanceof AppError && e.code === 'EXPORT_UNSAFE_FIELD' && e.message.includes(c.column) && e.message.includes('SEED-26-000001'),
+      JSON.stringify(c),
+    );
+    assert.deepEqual(ctx.sqlite.prepare('SELECT COUNT(*) AS n FROM clearing_batches').get(), batchesBefore);
+    assert.equal(unexported(ctx), 1);
+    assert.deepEqual(listFiles(outDir), []);
+    ctx.close();
+  }
 });

@@ -131,3 +131,12 @@ test('settings: read with defaults, written only with a supervisor, unknown prin
   const stored = JSON.parse((w.ctx.sqlite.prepare("SELECT value FROM settings WHERE key = 'printer'").get() as { value: string }).value) as Record<string, unknown>;
   assert.deepEqual(stored, { transport: 'tcp', width: 384, mode: 'ascii', port: '192.168.1.50:9100' });
 });
+
+test('[#6] the import preview of a damaged UTF-8 file lists its lines like any other refusal', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '1234' });
+  const stray = join(import.meta.dirname, '..', '..', 'fixtures', 'snapshots', 'bad-stray-byte.csv');
+  const preview = (await w.call('importPreview', { path: stray })).value as { errorCount: number; errors: Array<{ line: number; value: string }> };
+  assert.equal(preview.errorCount, 1);
+  assert.deepEqual(preview.errors.map((e) => [e.line, e.value]), [[7, '0x92']]);
+});

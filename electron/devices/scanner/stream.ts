@@ -5,6 +5,8 @@
  * outcome and never throws: a bad read must not take the collection screen down.
  */
 import type { Clock } from '../../core/clock.ts';
+import { normaliseCode } from '../../core/fold.ts';
+import { printable } from '../../core/cell-text.ts';
 
 export type ScanSource = 'wedge' | 'hid' | 'serial';
 
@@ -55,10 +57,10 @@ const MESSAGES: Readonly<Record<ScanRejectReason, string>> = {
   DUPLICATE: 'Mã này vừa được quét, lần quét lặp lại đã được bỏ qua.',
 };
 
-function printable(raw: unknown): string {
+function forTheLog(raw: unknown): string {
   // Not String(raw): an object without a prototype would throw.
   const text = typeof raw === 'string' ? raw : `(${raw === null ? 'null' : typeof raw})`;
-  return text.slice(0, 80).replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return printable(text.slice(0, 80));
 }
 
 export function createScanStream(options: ScanStreamOptions): ScanStream {
@@ -70,7 +72,9 @@ export function createScanStream(options: ScanStreamOptions): ScanStream {
 
   function check(raw: unknown): { code: string } | { reason: ScanRejectReason } {
     if (typeof raw !== 'string') return { reason: raw === undefined || raw === null ? 'EMPTY' : 'BAD_CHARACTERS' };
-    const code = raw.trim().toUpperCase();
+    if (raw.length > 4 * maxLength) return { reason: 'TOO_LONG' }; // not worth normalising
+    // The one code normaliser (a scan through a chat window or a full-width input method still finds the customer).
+    const code = normaliseCode(raw);
     if (code === '') return { reason: 'EMPTY' };
     if (code.length > maxLength) return { reason: 'TOO_LONG' };
     if (!CODE_PATTERN.test(code)) return { reason: 'BAD_CHARACTERS' };
@@ -89,7 +93,7 @@ export function createScanStream(options: ScanStreamOptions): ScanStream {
   }
 
   function reject(reason: ScanRejectReason, raw: unknown, source: ScanSource, at: string): ScanOutcome {
-    const rejection: ScanRejection = { reason, message: MESSAGES[reason], source, at, raw: printable(raw) };
+    const rejection: ScanRejection = { reason, message: MESSAGES[reason], source, at, raw: forTheLog(raw) };
     notify(rejectListeners, rejection);
     return { ok: false, rejection };
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { createScanStream, submitWedgeScan, type Scan, type ScanRejection } from '../../../electron/devices/scanner/stream.ts';
+import { createScanStream, DEDUPE_MS, submitWedgeScan, type Scan, type ScanRejection } from '../../../electron/devices/scanner/stream.ts';
 
 /** A clock the test moves by hand. */
 function manualClock(startIso = '2026-11-27T01:00:00.000Z') {
@@ -113,5 +113,20 @@ describe('scan stream', () => {
     const outcome = submitWedgeScan(stream, 'pc12ee0000007');
     assert.deepEqual(outcome.ok && outcome.scan, { code: 'PC12EE0000007', source: 'wedge', at: '2026-11-27T01:00:00.000Z' });
     assert.equal(submitWedgeScan(stream, 42).ok, false);
+  });
+});
+
+describe('[#22] pasted and odd-width scans', () => {
+  it('[#22] zero-width and full-width characters in a scan fold to the plain code; a control character is still refused', () => {
+    const { clock, advance } = manualClock();
+    const stream = createScanStream({ clock });
+    for (const raw of ['PC12AA\u200B0012345', 'ＰＣ１２ＡＡ００１２３４５', '\uFEFFpc12aa0012345\u2060\r\n', 'PC12AA\u00AD0012345']) {
+      advance(DEDUPE_MS);
+      const outcome = stream.submit(raw, 'wedge');
+      assert.deepEqual(outcome.ok && outcome.scan.code, 'PC12AA0012345', JSON.stringify(raw));
+    }
+    advance(DEDUPE_MS);
+    const nul = stream.submit('PC12\u0000AA0012345', 'hid');
+    assert.equal(!nul.ok && nul.rejection.reason, 'BAD_CHARACTERS');
   });
 });

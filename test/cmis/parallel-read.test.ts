@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openSnapshotReader } from '../../electron/cmis/parallel-read.ts';
+import { AppError } from '../../electron/core/errors.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { billLine, SNAPSHOT_HEADER } from './helpers.ts';
+
+const dying = new URL('./workers/dying-reader.ts', import.meta.url);
+
+function readWith(file: string, readerModule = dying): { error: unknown; ms: number } {
+  const reader = openSnapshotReader(file, undefined, readerModule);
+  const started = performance.now();
+  try {
+    reader.read({ encoding: 'utf8' }, () => undefined);
+    return { error: null, ms: performance.now() - started };
+  } catch (error) {
+    return { error, ms: performance.now() - started };
+  } finally {
+    reader.close();
+  }
+}
+
+test('[#10] a reader worker that dies is noticed at once and reported with its cause', () => {
+  const dir = tempDir();
+  for (const [name, cause] of [['oom.csv', /ERR_WORKER_OUT_OF_MEMORY/], ['exit.csv', /mã thoát 3/]] as const) {
+    const file = join(dir, name);
+    writeFileSync(file, `${SNAPSHOT_HEADER}\r\n${billLine('PC12AA0000001', 'Lê Văn A', '9001', 10, 1000)}\r\n`);
+    const { error, ms } = readWith(file);
+    assert.ok(error instanceof AppError, `${name}: ${String(error)}`);
+    assert.equal(error.code, 'SNAPSHOT_READER_FAILED', name);
+    assert.match(String((error.details as { cause: string }).cause), cause, name);
+    assert.match(error.message, /cơ sở dữ liệu không thay đổi/);
+    assert.ok(ms < 10_000, `${name}: noticed after ${Math.round(ms)} ms`);
+  }
+  // A reader module that is not there at all: the same, at once.
+  const file = join(dir, 'missing.csv');
+  writeFileSync(file, `${SNAPSHOT_HEADER}\r\n`);
+  const { error, ms } = readWith(file, new URL('./workers/no-such-reader.ts', import.meta.url));
+  assert.ok(error instanceof AppError && error.code === 'SNAPSHOT_READER_FAILED', String(error));
+  assert.ok(ms < 10_000);
+});
