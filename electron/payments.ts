@@ -336,13 +336,13 @@ function feeLine(amount: number): ReceiptLine {
 function selectionError(sqlite: Sqlite, customer: CustomerDetail, problem: SelectionProblem): AppError {
   switch (problem.code) {
     case 'NOTHING_TO_COLLECT':
-      return new AppError('NOTHING_TO_COLLECT', `Khách hàng ${customer.maKhang} không có hoá đơn nào để thu.`);
+      return new AppError('NOTHING_TO_COLLECT', `Khách hàng ${customer.maKhang} không có hóa đơn nào để thu.`);
     case 'BILL_DUPLICATE':
-      return new AppError('BILL_DUPLICATE', `Hoá đơn ${problem.idHdon} được chọn hai lần.`, problem);
+      return new AppError('BILL_DUPLICATE', `Hóa đơn ${problem.idHdon} được chọn hai lần.`, problem);
     case 'BILL_ORDER':
       return new AppError(
         'BILL_ORDER',
-        `Phải thu hoá đơn kỳ cũ ${problem.olderUnpaid} trước (hoặc cùng lúc với) hoá đơn ${problem.idHdon}.`,
+        `Phải thu hóa đơn kỳ cũ ${problem.olderUnpaid} trước (hoặc cùng lúc với) hóa đơn ${problem.idHdon}.`,
         problem,
       );
     case 'BILL_NOT_OUTSTANDING':
@@ -360,12 +360,12 @@ function notOutstandingError(sqlite: Sqlite, customer: CustomerDetail, idHdon: s
     )
     .get(idHdon) as { customer_id: number; receipt_no: string | null } | undefined;
   if (bill === undefined || bill.customer_id !== customer.id) {
-    return new AppError('BILL_NOT_FOUND', `Khách hàng ${customer.maKhang} không có hoá đơn ${idHdon}.`, { idHdon });
+    return new AppError('BILL_NOT_FOUND', `Khách hàng ${customer.maKhang} không có hóa đơn ${idHdon}.`, { idHdon });
   }
   if (bill.receipt_no !== null) {
-    return new AppError('BILL_ALREADY_PAID', `Hoá đơn ${idHdon} đã được thu (biên nhận ${bill.receipt_no}).`, { idHdon, receiptNo: bill.receipt_no });
+    return new AppError('BILL_ALREADY_PAID', `Hóa đơn ${idHdon} đã được thu (biên nhận ${bill.receipt_no}).`, { idHdon, receiptNo: bill.receipt_no });
   }
-  return new AppError('BILL_NOT_OUTSTANDING', `Hoá đơn ${idHdon} không còn nợ trong dữ liệu CMIS hiện tại.`, { idHdon });
+  return new AppError('BILL_NOT_OUTSTANDING', `Hóa đơn ${idHdon} không còn nợ trong dữ liệu CMIS hiện tại.`, { idHdon });
 }
 
 /** The database's own guards, in words a cashier understands. */
@@ -373,7 +373,7 @@ function mapSqliteError(error: unknown): unknown {
   const code = (error as { code?: string } | null)?.code;
   const message = (error as Error | null)?.message ?? '';
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('payment_lines.bill_id')) {
-    return new AppError('BILL_ALREADY_PAID', 'Một hoá đơn trong lần thu này đã được thu ở lần thu khác.');
+    return new AppError('BILL_ALREADY_PAID', 'Một hóa đơn trong lần thu này đã được thu ở lần thu khác.');
   }
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' && message.includes('payments.idempotency_key')) {
     return new AppError('IDEMPOTENCY_KEY_REUSED', 'Mã chống trùng này vừa được dùng cho một lần thu khác; hãy thử lại.');

@@ -66,25 +66,25 @@ function originalReceipt(sqlite: Sqlite, paymentId: number): ReceiptDocument {
  */
 export function voidPayment(ctx: Ctx, args: { receiptNo: string; reason: string; supervisorId: number }): VoidResult {
   const reason = args.reason.trim().normalize('NFC');
-  if (reason === '') throw new AppError('VOID_REASON_REQUIRED', 'Cần ghi lý do huỷ biên nhận.');
+  if (reason === '') throw new AppError('VOID_REASON_REQUIRED', 'Cần ghi lý do hủy biên nhận.');
   const supervisor = userById(ctx, args.supervisorId);
-  if (supervisor?.role !== 'supervisor') throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ người giám sát được huỷ biên nhận.');
+  if (supervisor?.role !== 'supervisor') throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ người giám sát được hủy biên nhận.');
   return ctx.sqlite
     .transaction((): VoidResult => {
       const { sqlite } = ctx;
       const payment = findPayment(sqlite, args.receiptNo);
-      if (payment.voided_at !== null) throw new AppError('PAYMENT_ALREADY_VOIDED', `Biên nhận ${payment.receipt_no} đã bị huỷ trước đó.`);
+      if (payment.voided_at !== null) throw new AppError('PAYMENT_ALREADY_VOIDED', `Biên nhận ${payment.receipt_no} đã bị hủy trước đó.`);
       if (payment.batch_id !== null) {
-        throw new AppError('PAYMENT_ALREADY_EXPORTED', `Biên nhận ${payment.receipt_no} đã được xuất sang CMIS (gạch nợ); không huỷ được nữa.`);
+        throw new AppError('PAYMENT_ALREADY_EXPORTED', `Biên nhận ${payment.receipt_no} đã được xuất sang CMIS (gạch nợ); không hủy được nữa.`);
       }
       if (payment.shift_closed_at !== null) {
         throw new AppError(
           'VOID_SHIFT_CLOSED',
-          `Ca thu của biên nhận ${payment.receipt_no} đã đóng (tiền đã được đếm và chốt); không huỷ được nữa. Việc hoàn tiền phải làm theo thủ tục hoàn tiền của công ty.`,
+          `Ca thu của biên nhận ${payment.receipt_no} đã đóng (tiền đã được đếm và chốt); không hủy được nữa. Việc hoàn tiền phải làm theo thủ tục hoàn tiền của công ty.`,
         );
       }
       if (payment.cashier_id === supervisor.id) {
-        throw new AppError('VOID_OWN_PAYMENT', `Biên nhận ${payment.receipt_no} do chính anh/chị thu; một người giám sát khác phải huỷ.`);
+        throw new AppError('VOID_OWN_PAYMENT', `Biên nhận ${payment.receipt_no} do chính anh/chị thu; một người giám sát khác phải hủy.`);
       }
       assertVoidSeparation(sqlite, { id: payment.id, receiptNo: payment.receipt_no, cashierId: payment.cashier_id }, supervisor);
       const at = ctx.clock();
@@ -126,7 +126,7 @@ export function reprintReceipt(ctx: Ctx, args: { receiptNo: string; actorId: num
     .transaction((): ReprintResult => {
       const { sqlite } = ctx;
       const payment = findPayment(sqlite, args.receiptNo);
-      if (payment.voided_at !== null) throw new AppError('PAYMENT_VOIDED', `Biên nhận ${payment.receipt_no} đã bị huỷ; không in lại.`);
+      if (payment.voided_at !== null) throw new AppError('PAYMENT_VOIDED', `Biên nhận ${payment.receipt_no} đã bị hủy; không in lại.`);
       const document = originalReceipt(sqlite, payment.id);
       const { last } = sqlite
         .prepare("SELECT MAX(copy_no) AS last FROM print_jobs WHERE payment_id = ? AND kind IN ('receipt', 'reprint')")

@@ -47,7 +47,7 @@ export async function readPin(io: CliIo, prompt: string, envName = 'DIEMTHU_PIN'
           }
           if (ch === '\u0003') {
             stdin.off('data', onData);
-            reject(new AppError('CANCELLED', 'Đã huỷ.'));
+            reject(new AppError('CANCELLED', 'Đã hủy.'));
             return;
           }
           pin = ch === '\u007f' || ch === '\b' ? pin.slice(0, -1) : pin + ch;

@@ -13,7 +13,7 @@ const COMMON = {
 } as const;
 
 function usage(): string {
-  return ['Cách dùng: diemthu <lệnh> [tuỳ chọn] [--data-dir DIR] [--json]', '', ...commands.map((c) => `  diemthu ${c.usage}`)].join('\n');
+  return ['Cách dùng: diemthu <lệnh> [tùy chọn] [--data-dir DIR] [--json]', '', ...commands.map((c) => `  diemthu ${c.usage}`)].join('\n');
 }
 
 /** Runs one CLI invocation; returns the exit code: 0 done, 2 input refused, 1 internal error. */

@@ -452,7 +452,7 @@ class RowValidator {
       return null;
     }
     const kind = this.get('LOAI_HDON').toUpperCase() || 'TD';
-    if (kind !== 'TD' && kind !== 'VC' && kind !== 'DC') this.bad('LOAI_HDON', this.get('LOAI_HDON'), 'loại hoá đơn phải là TD, VC hoặc DC');
+    if (kind !== 'TD' && kind !== 'VC' && kind !== 'DC') this.bad('LOAI_HDON', this.get('LOAI_HDON'), 'loại hóa đơn phải là TD, VC hoặc DC');
     const ky = this.int('KY', 1, 3, 'kỳ phải là số nguyên 1-3');
     const thang = this.int('THANG', 1, 12, 'tháng phải là số nguyên 1-12');
     const nam = this.int('NAM', 1900, 2999, 'năm phải là số nguyên 4 chữ số');

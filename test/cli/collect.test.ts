@@ -81,7 +81,7 @@ test('a cashier day through the CLI: users, shift, collect (with retry), reprint
   assert.match(linked.err, /\[VOID_LINKED_USERS\]/);
   const voided = await run(dir, ['void', 'DT0001-26-000002', '--reason', 'thu nhầm', '--supervisor', 'GS02'], '555555');
   assert.equal(voided.code, 0, voided.err);
-  assert.match(voided.out, /Đã huỷ biên nhận DT0001-26-000002 \(216\.000 ₫\)/);
+  assert.match(voided.out, /Đã hủy biên nhận DT0001-26-000002 \(216\.000 ₫\)/);
 
   const closed = await run(dir, ['shift', 'close', '--cashier', 'TN01', '--counted', '600000'], '123456');
   assert.equal(closed.code, 0, closed.err);

@@ -28,7 +28,7 @@ test('import: exit 0 with a summary; the same file again says so; status shows t
   const first = await run(['import', corpus('good-utf8.csv'), '--data-dir', dir]);
   assert.equal(first.code, 0, first.err);
   assert.match(first.out, /Đã nhập tệp good-utf8\.csv/);
-  assert.match(first.out, /8 khách hàng, 13 hoá đơn, tổng 15\.694\.344 ₫/);
+  assert.match(first.out, /8 khách hàng, 13 hóa đơn, tổng 15\.694\.344 ₫/);
   const again = await run(['import', corpus('good-utf8.csv'), '--data-dir', dir, '--json']);
   assert.equal(again.code, 0);
   const json = JSON.parse(again.out) as { ok: boolean; value: { code: string; status: string } };
@@ -49,7 +49,7 @@ test('import: exit 0 with a summary; the same file again says so; status shows t
   assert.match(s.snapshot.sha256, /^[0-9a-f]{64}$/);
   assert.deepEqual([s.customers, s.outstanding, s.paidNotExported, s.conflicts], [8, { count: 13, total: 15694344 }, { count: 0, total: 0 }, []]);
   const text = await run(['status', '--data-dir', dir]);
-  assert.match(text.out, /Hoá đơn còn nợ: 13, tổng 15\.694\.344 ₫/);
+  assert.match(text.out, /Hóa đơn còn nợ: 13, tổng 15\.694\.344 ₫/);
 });
 
 test('import: a bad file exits 2 with every problem on stderr (Vietnamese) and structured under --json', async () => {

@@ -134,7 +134,7 @@ test('settings: read with defaults, written only with a supervisor, unknown prin
 
 test('[#6] the import preview of a damaged UTF-8 file lists its lines like any other refusal', async () => {
   const w = world();
-  await w.call('login', { code: 'TN01', pin: '1234' });
+  await w.call('login', { code: 'TN01', pin: '123456' });
   const stray = join(import.meta.dirname, '..', '..', 'fixtures', 'snapshots', 'bad-stray-byte.csv');
   const preview = (await w.call('importPreview', { path: stray })).value as { errorCount: number; errors: Array<{ line: number; value: string }> };
   assert.equal(preview.errorCount, 1);

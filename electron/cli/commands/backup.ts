@@ -8,7 +8,7 @@ export const backupCommand: Command = {
   options: { out: { type: 'string' } },
   async run({ values, open }) {
     const result = await backupNow(open(), typeof values.out === 'string' ? { outDir: resolve(values.out) } : {});
-    const removed = result.removed.length > 0 ? `; đã xoá ${result.removed.length} bản cũ` : '';
+    const removed = result.removed.length > 0 ? `; đã xóa ${result.removed.length} bản cũ` : '';
     return { json: result, text: `Đã sao lưu vào ${result.file} (${result.bytes} byte${removed}).` };
   },
 };

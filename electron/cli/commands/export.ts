@@ -22,7 +22,7 @@ export const exportCommand: Command = {
     const text = [
       ...result.resumed.map((b) => `Đã ghi xong lần xuất còn dở ${b.manifest.csvFile} (đúng từng byte như đã ghi nhận).`),
       `Đã xuất ${m.csvFile}: ${m.receiptCount} biên nhận (${m.firstReceipt} .. ${m.lastReceipt}), ${m.rowCount} dòng, tổng ${formatDong(m.totalTongTien)}.`,
-      ...(m.voidedReceipts.length > 0 ? [`Biên nhận đã huỷ: ${m.voidedReceipts.join(', ')}.`] : []),
+      ...(m.voidedReceipts.length > 0 ? [`Biên nhận đã hủy: ${m.voidedReceipts.join(', ')}.`] : []),
       `Lệnh đóng điện: ${m.reconnectionOrderCount}.`,
       ...result.files.map((f) => `  ${f}`),
       backup.ok ? `Đã sao lưu: ${backup.backup.file}.` : `[${backup.code}] ${backup.message}`,

@@ -56,8 +56,8 @@ function describe(r: ImportResult): string {
   const s = r.reimport;
   const lines = [
     head,
-    `  Mã hoá ${r.encoding}, dấu phân cách "${r.delimiter}", ${r.rowCount} dòng dữ liệu.`,
-    `  ${r.customerCount} khách hàng, ${r.billCount} hoá đơn, tổng ${formatDong(r.billTotal)}.`,
+    `  Mã hóa ${r.encoding}, dấu phân cách "${r.delimiter}", ${r.rowCount} dòng dữ liệu.`,
+    `  ${r.customerCount} khách hàng, ${r.billCount} hóa đơn, tổng ${formatDong(r.billTotal)}.`,
     `  Còn nợ: ${s.outstanding}; đã thu chờ xuất: ${s.paid_waiting_export}; đã xuất, CMIS còn nợ: ${s.exported_still_open};`,
     `  đã thanh toán nơi khác: ${s.cleared_elsewhere}; đã gạch nợ: ${s.cleared}; XUNG ĐỘT (có thể thu hai lần): ${s.conflict}.`,
     ...r.warnings.map((w) => `  Cảnh báo: ${w}`),

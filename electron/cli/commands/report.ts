@@ -24,7 +24,7 @@ export function zReportText(r: ZReportDocument): string {
     `Tiền điện (TD): ${money(r.totalsByType.TD)}; vô công (VC): ${money(r.totalsByType.VC)}; đóng cắt (DC): ${money(r.totalsByType.DC)}`,
     `Phí đóng điện thu tại quầy: ${money(r.feesCollected)}`,
     `TỔNG THU: ${money(r.grandTotal)}`,
-    `Huỷ: ${r.voids.count} biên nhận, ${money(r.voids.total)}${r.voids.receipts.length > 0 ? ` (${r.voids.receipts.join(', ')})` : ''}`,
+    `Hủy: ${r.voids.count} biên nhận, ${money(r.voids.total)}${r.voids.receipts.length > 0 ? ` (${r.voids.receipts.join(', ')})` : ''}`,
     `In lại: ${r.reprints}`,
     ...(r.scope === 'shift'
       ? [`Tiền đầu ca: ${money(r.openingFloat)}; tiền phải có: ${money(r.expectedCash)}; tiền đếm được: ${money(r.countedCash)}; chênh lệch: ${money(r.variance)}`]

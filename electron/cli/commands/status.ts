@@ -29,10 +29,10 @@ export const statusCommand: Command = {
         ? 'Dữ liệu nợ: chưa nhập.'
         : `Dữ liệu nợ: ${snapshot.fileName}, nhập lúc ${formatDateTime(new Date(snapshot.importedAt))}, SHA-256 ${snapshot.sha256}`,
       `Khách hàng: ${status.customers}`,
-      `Hoá đơn còn nợ: ${status.outstanding.count}, tổng ${formatDong(status.outstanding.total)}`,
+      `Hóa đơn còn nợ: ${status.outstanding.count}, tổng ${formatDong(status.outstanding.total)}`,
       `Đã thu chưa xuất: ${status.paidNotExported.count} phiếu, tổng ${formatDong(status.paidNotExported.total)}`,
       `Xung đột (thu ở đây nhưng CMIS đã gạch nợ nơi khác): ${status.conflicts.length}`,
-      ...status.conflicts.map((c) => `  ${c.maKhang} ${c.tenKhang}: hoá đơn ${c.idHdon} (${c.thang}/${c.nam}), ${formatDong(c.tongTien)}, biên nhận ${c.receiptNo ?? ''}`),
+      ...status.conflicts.map((c) => `  ${c.maKhang} ${c.tenKhang}: hóa đơn ${c.idHdon} (${c.thang}/${c.nam}), ${formatDong(c.tongTien)}, biên nhận ${c.receiptNo ?? ''}`),
     ];
     return { json: status, text: lines.join('\n') };
   },

@@ -12,11 +12,11 @@ export const voidCommand: Command = {
   async run(input) {
     const { positionals, values } = input;
     const receiptNo = positionals[0];
-    if (receiptNo === undefined) throw new AppError('CLI_BAD_ARGS', 'Cần số biên nhận cần huỷ.');
+    if (receiptNo === undefined) throw new AppError('CLI_BAD_ARGS', 'Cần số biên nhận cần hủy.');
     const reason = requireOption(values, 'reason', 'lý do');
     const { ctx, user: supervisor } = await signIn(input, requireOption(values, 'supervisor', 'mã giám sát'), requireSupervisor);
     const result = voidPayment(ctx, { receiptNo, reason, supervisorId: supervisor.id });
-    const order = result.reconnectionOrderCancelled ? ' Lệnh đóng điện lại của biên nhận đã bị huỷ.' : '';
-    return { json: result, text: `Đã huỷ biên nhận ${result.receiptNo} (${formatDong(result.total)}); các hoá đơn có thể thu lại.${order}` };
+    const order = result.reconnectionOrderCancelled ? ' Lệnh đóng điện lại của biên nhận đã bị hủy.' : '';
+    return { json: result, text: `Đã hủy biên nhận ${result.receiptNo} (${formatDong(result.total)}); các hóa đơn có thể thu lại.${order}` };
   },
 };

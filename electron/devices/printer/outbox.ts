@@ -131,7 +131,7 @@ function recoverInDoubt(ctx: Ctx): Array<[number, number]> {
 
 /** Jobs that show a payment as valid; its void slip is not one of them. */
 const VALID_PAYMENT_KINDS = new Set(['receipt', 'reprint', 'reconnection_order']);
-const VOIDED_REASON = 'VOIDED: Biên nhận đã bị huỷ trước khi in nên không in nữa (phiếu huỷ vẫn được in).';
+const VOIDED_REASON = 'VOIDED: Biên nhận đã bị hủy trước khi in nên không in nữa (phiếu hủy vẫn được in).';
 
 function paymentVoided(ctx: Ctx, job: JobRow): boolean {
   if (job.payment_id === null || !VALID_PAYMENT_KINDS.has(job.kind)) return false;
