@@ -9,6 +9,8 @@ import { zReportText } from '../electron/cli/commands/report.ts';
 import type { Ctx } from '../electron/context.ts';
 import { collectWorld } from './helpers/collect-fixture.ts';
 import { seedSnapshot } from './helpers/seed.ts';
+import { encodeDocument } from '../electron/devices/printer/encode-escpos.ts';
+import { decode } from './escpos/decoder.ts';
 
 /** Marks a payment voided the way the void service does (payment + its lines). */
 function voidBySql(ctx: Ctx, receiptNo: string, supervisorId: number): void {
@@ -51,10 +53,10 @@ test('Z report of a shift: counts, first/last, totals by type, fees, voids, repr
   assert.equal(r.receiptCount, 2);
   assert.equal(r.firstReceipt, a.receiptNo);
   assert.equal(r.lastReceipt, c.receiptNo);
-  assert.deepEqual(r.totalsByType, { TD: 108_000 + 21_600, VC: 10_800, DC: 30_000 });
+  assert.deepEqual(r.totalsByType, { TD: 108_000 + 21_600, VC: 10_800, DC: 0 }, 'the fee is not a DC bill');
   assert.equal(r.feesCollected, 30_000);
   assert.equal(r.grandTotal, valid);
-  assert.equal(r.grandTotal, r.totalsByType.TD + r.totalsByType.VC + r.totalsByType.DC);
+  assert.equal(r.grandTotal, r.totalsByType.TD + r.totalsByType.VC + r.totalsByType.DC + r.feesCollected);
   assert.deepEqual(r.voids, { count: 1, total: b.total, receipts: [b.receiptNo] });
   assert.equal(r.reprints, 1);
   assert.equal(r.openingFloat, 500_000);
@@ -89,5 +91,41 @@ test('Z report of a day covers payments paid in that local day only', () => {
   assert.equal(d27.expectedCash, null);
   assert.throws(() => zReport(ctx, { day: '27/11/2026' }), { code: 'REPORT_DAY_INVALID' });
   assert.throws(() => zReport(ctx, { shiftId: 99 }), { code: 'SHIFT_NOT_FOUND' });
+  ctx.close();
+});
+
+test('the printed Z report adds up: TD + VC + DC bills + fees charged here = TỔNG THU, each counted once', () => {
+  const { ctx, cashier } = collectWorld();
+  setSettings(ctx.sqlite, { reconnection_fee: 330_000 }, null, new Date('2026-11-27T01:00:00.000Z'));
+  seedSnapshot(ctx, [
+    // cut, with a DC bill in the snapshot: that bill is the fee (nothing from the settings)
+    {
+      maKhang: 'PC12AA0000001', tenKhang: 'An', dchiKhang: 'x', tthaiCat: true,
+      bills: [
+        { idHdon: 'A1', thang: 10, nam: 2026, soTien: 450_000, tienGtgt: 36_000 },
+        { idHdon: 'A2', loaiHdon: 'DC', thang: 11, nam: 2026, soTien: 330_000, tienGtgt: 0 },
+      ],
+    },
+    // cut, no DC bill: the settings fee is charged here
+    { maKhang: 'PC12AA0000002', tenKhang: 'Bình', dchiKhang: 'y', tthaiCat: true, bills: [{ idHdon: 'B1', loaiHdon: 'VC', thang: 10, nam: 2026, soTien: 10_000, tienGtgt: 800 }] },
+  ]);
+  const a = collectPayment(ctx, { customer: 'PC12AA0000001', cashierId: cashier.id, idempotencyKey: 'k1' });
+  const b = collectPayment(ctx, { customer: 'PC12AA0000002', cashierId: cashier.id, idempotencyKey: 'k2' });
+  const r = zReport(ctx, { shiftId: 1 });
+  assert.deepEqual(r.totalsByType, { TD: 486_000, VC: 10_800, DC: 330_000 });
+  assert.equal(r.feesCollected, 330_000);
+  assert.equal(r.grandTotal, a.total + b.total);
+
+  const lines = decode(encodeDocument(r, 0, { width: 576, mode: 'ascii' })).lines;
+  const amount = (label: RegExp) => {
+    const line = lines.find((l) => label.test(l));
+    assert.ok(line !== undefined, `${label} is printed in\n${lines.join('\n')}`);
+    assert.match(line, /\d\s*\S*$/, line);
+    return Number(/([\d.]+) ?(?:đ|d|₫)?\s*$/.exec(line)![1]!.replaceAll('.', ''));
+  };
+  const parts = [/^Tien dien:/, /^Cong suat phan khang:/, /^Phi dong cat \(hoa don DC\):/, /^Phi dong dien lai \(tai quay\):/].map(amount);
+  assert.deepEqual(parts, [486_000, 10_800, 330_000, 330_000]);
+  assert.equal(parts.reduce((s, x) => s + x, 0), amount(/^TONG THU:/));
+  assert.ok(!lines.some((l) => /dieu chinh/i.test(l)), 'DC is the disconnection/reconnection fee, not an adjustment');
   ctx.close();
 });

@@ -60,7 +60,7 @@ export interface ZReportDocument {
   receiptCount: number; // valid receipts
   firstReceipt: string | null;
   lastReceipt: string | null;
-  totalsByType: { TD: number; VC: number; DC: number };
+  totalsByType: { TD: number; VC: number; DC: number }; // bill lines only: TD + VC + DC + feesCollected = grandTotal
   feesCollected: number; // reconnection fees charged here (lines without a bill)
   grandTotal: number; // valid payments
   voids: { count: number; total: number; receipts: string[] };

@@ -41,7 +41,12 @@ function tcvnByte(ch: string): number | null {
  * The bytes for one line of text in a text mode, code-page switches included; the line leaves the
  * printer on its base page so the next line starts from a known state.
  */
-export function encodeTextLine(text: string, mode: Exclude<PrintMode, 'raster'>): number[] {
+// Symbols no text code page holds, in the form a cashier reads the same (₫ would print "?").
+const TEXT_FORMS: Record<string, string> = { '₫': 'đ', '–': '-', '—': '-', '‘': "'", '’': "'", '“': '"', '”': '"' };
+const TEXT_FORM_CHARS = new RegExp(`[${Object.keys(TEXT_FORMS).join('')}]`, 'g');
+
+export function encodeTextLine(line: string, mode: Exclude<PrintMode, 'raster'>): number[] {
+  const text = line.replace(TEXT_FORM_CHARS, (ch) => TEXT_FORMS[ch]!);
   if (mode === 'ascii') return [...Buffer.from(stripDiacritics(text).replace(/[^\x20-\x7e]/g, '?'), 'latin1')];
   const base = mode === 'tcvn3-epson' ? EPSON_TCVN3_LOWER : XPRINTER_TCVN3;
   const out: number[] = [];

@@ -36,7 +36,7 @@ const at = (iso: string) => formatDateTime(new Date(iso));
 const LINE_KIND: Record<'TD' | 'VC' | 'DC', string> = {
   TD: 'Tiền điện',
   VC: 'Công suất phản kháng',
-  DC: 'Hóa đơn điều chỉnh',
+  DC: 'Phí đóng cắt điện',
 };
 
 /** The same header on every document of a point: the raster renderer caches its strips. */
@@ -121,8 +121,8 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     pair('Đến số:', doc.lastReceipt ?? '-'),
     pair('Tiền điện:', formatDong(doc.totalsByType.TD)),
     pair('Công suất phản kháng:', formatDong(doc.totalsByType.VC)),
-    pair('Hóa đơn điều chỉnh:', formatDong(doc.totalsByType.DC)),
-    pair('Phí đóng điện lại:', formatDong(doc.feesCollected)),
+    pair('Phí đóng cắt (hóa đơn DC):', formatDong(doc.totalsByType.DC)),
+    pair('Phí đóng điện lại (tại quầy):', formatDong(doc.feesCollected)),
     pair('TỔNG THU:', formatDong(doc.grandTotal), 'title'),
     rule,
     pair('Biên nhận hủy:', `${doc.voids.count} (${formatDong(doc.voids.total)})`),

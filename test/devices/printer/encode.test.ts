@@ -78,7 +78,7 @@ test('TCVN-3 (Epson pages 30/31) text decodes back to the Vietnamese it was give
   for (const expected of ['BIÊN NHẬN THANH TOÁN TIỀN ĐIỆN', 'Trần Văn Quyết', 'ĐÃ THANH TOÁN', `Bằng chữ: Một triệu ba trăm ba mươi hai nghìn`]) {
     assert.ok(lines.some((l) => l.startsWith(expected)), `missing "${expected}" in ${JSON.stringify(lines)}`);
   }
-  assert.ok(lines.some((l) => /^TỔNG CỘNG:\s+1\.332\.500 \?$/.test(l)), 'total line (₫ has no TCVN-3 code)');
+  assert.ok(lines.some((l) => /^TỔNG CỘNG:\s+1\.332\.500 đ$/.test(l)), 'total line (₫ has no TCVN-3 code: printed đ)');
   assert.equal(decoded.barcodes[0]!.value, receipt.receiptNo);
 });
 
@@ -129,4 +129,16 @@ test('property: amounts in words are one capitalised phrase ending in "đồng"'
       assert.match(words, /^[A-ZĐ][^A-Z]* đồng$/u);
     }),
   );
+});
+
+test('every text mode prints the đồng sign as đ (or d), never as "?", and keeps the line width', () => {
+  for (const mode of ['tcvn3-epson', 'tcvn3-xprinter', 'ascii'] as const) {
+    for (const width of Object.values(WIDTHS)) {
+      const lines = decode(encodeDocument(receipt, 0, { width, mode })).lines;
+      const amounts = lines.filter((l) => /\d\.\d{3} /.test(l));
+      assert.ok(amounts.length > 3, `${mode} ${width}: amounts printed`);
+      for (const line of amounts) assert.match(line, mode === 'ascii' ? /\d d$/ : /\d đ$/, `${mode} ${width}: ${line}`);
+      assert.ok(!lines.some((l) => l.includes('?')), `${mode} ${width}: no "?" in\n${lines.join('\n')}`);
+    }
+  }
 });
