@@ -64,11 +64,12 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
     .get(params) as { valid: number; total: number; voided: number; voided_total: number; first: string | null; last: string | null };
   const byType = sqlite
     .prepare(
-      `SELECT l.loai_hdon AS type, SUM(l.tong_tien) FILTER (WHERE l.bill_id IS NOT NULL) AS total, SUM(l.tong_tien) FILTER (WHERE l.bill_id IS NULL) AS fees
+      `SELECT l.loai_hdon AS type, SUM(l.tong_tien) FILTER (WHERE l.bill_id IS NOT NULL) AS total, SUM(l.tong_tien) FILTER (WHERE l.bill_id IS NULL) AS fees,
+              COUNT(*) FILTER (WHERE l.bill_id IS NOT NULL) AS bills, COUNT(*) FILTER (WHERE l.bill_id IS NULL) AS fee_lines
          FROM payment_lines l JOIN payments p ON p.id = l.payment_id
         WHERE ${where} AND p.voided_at IS NULL GROUP BY l.loai_hdon`,
     )
-    .all(params) as { type: 'TD' | 'VC' | 'DC'; total: number | null; fees: number | null }[];
+    .all(params) as { type: 'TD' | 'VC' | 'DC'; total: number | null; fees: number | null; bills: number; fee_lines: number }[];
   const voidedReceipts = (
     sqlite.prepare(`SELECT receipt_no FROM payments p WHERE ${where} AND p.voided_at IS NOT NULL ORDER BY receipt_year, receipt_seq`).all(params) as {
       receipt_no: string;
@@ -80,7 +81,12 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
 
   const totalsByType = { TD: 0, VC: 0, DC: 0 };
   // bills by type; a fee charged here (a line without a bill) only in feesCollected, so the lines add up to the total
-  for (const t of byType) totalsByType[t.type] = t.total ?? 0;
+  const counts = { TD: 0, VC: 0, DC: 0, fees: 0 };
+  for (const t of byType) {
+    totalsByType[t.type] = t.total ?? 0;
+    counts[t.type] = t.bills;
+    counts.fees += t.fee_lines;
+  }
   const now = ctx.clock();
   const head = journalHead(sqlite);
   const openFloat = shift?.opening_float ?? null;
@@ -101,6 +107,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
     lastReceipt: receipts.last,
     totalsByType,
     feesCollected: byType.reduce((sum, t) => sum + (t.fees ?? 0), 0),
+    counts,
     grandTotal: receipts.total,
     voids: { count: receipts.voided, total: receipts.voided_total, receipts: voidedReceipts },
     reprints,

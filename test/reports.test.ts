@@ -1,6 +1,8 @@
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { collectPayment } from '../electron/payments.ts';
+import { voidPayment } from '../electron/voids.ts';
 import { closeShift } from '../electron/shifts.ts';
 import { setSettings } from '../electron/settings.ts';
 import { journalHead } from '../electron/journal.ts';
@@ -123,9 +125,48 @@ test('the printed Z report adds up: TD + VC + DC bills + fees charged here = T�
     assert.match(line, /\d\s*\S*$/, line);
     return Number(/([\d.]+) ?(?:đ|d|₫)?\s*$/.exec(line)![1]!.replaceAll('.', ''));
   };
-  const parts = [/^Tien dien:/, /^Cong suat phan khang:/, /^Phi dong cat \(hoa don DC\):/, /^Phi dong dien lai \(tai quay\):/].map(amount);
+  const parts = [/^Tien dien \(1\):/, /^Tien cong suat phan khang \(1\):/, /^Phi dong cat dien \(1\):/, /^Phi dong dien lai tai quay \(1\):/].map(amount);
   assert.deepEqual(parts, [486_000, 10_800, 330_000, 330_000]);
   assert.equal(parts.reduce((s, x) => s + x, 0), amount(/^TONG THU:/));
   assert.ok(!lines.some((l) => /dieu chinh/i.test(l)), 'DC is the disconnection/reconnection fee, not an adjustment');
   ctx.close();
+});
+
+test('property: for any day, the printed Z report parts (per bill type and fees, with their counts) add up to the printed total', () => {
+  const bill = fc.record({ loaiHdon: fc.constantFrom('TD', 'VC', 'DC'), soTien: fc.integer({ min: 1, max: 50_000_000 }), tienGtgt: fc.integer({ min: 0, max: 5_000_000 }) });
+  const customer = fc.record({ cut: fc.boolean(), bills: fc.array(bill, { minLength: 1, maxLength: 4 }), voided: fc.boolean() });
+  fc.assert(
+    fc.property(fc.array(customer, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 1_000_000 }), (customers, fee) => {
+      const { ctx, cashier, supervisor } = collectWorld();
+      try {
+        setSettings(ctx.sqlite, { reconnection_fee: fee }, null, new Date('2026-11-27T01:00:00.000Z'));
+        seedSnapshot(
+          ctx,
+          customers.map((c, i) => ({
+            maKhang: `PC12AA${String(i).padStart(7, '0')}`, tenKhang: `Khách ${i}`, dchiKhang: 'x', tthaiCat: c.cut,
+            bills: c.bills.map((b, j) => ({ ...b, idHdon: `H${i}-${j}`, thang: 1 + j, nam: 2026 })),
+          })),
+        );
+        const paid = customers.map((c, i) => ({ c, p: collectPayment(ctx, { customer: `PC12AA${String(i).padStart(7, '0')}`, cashierId: cashier.id, idempotencyKey: `k${i}` }) }));
+        for (const { c, p } of paid) if (c.voided) voidPayment(ctx, { receiptNo: p.receiptNo, reason: 'thu nhầm', supervisorId: supervisor.id });
+        const r = zReport(ctx, { day: '2026-11-27' });
+        const lines = decode(encodeDocument(r, 0, { width: 576, mode: 'ascii' })).lines;
+        const printed = (label: RegExp) => {
+          const match = lines.map((l) => label.exec(l)).find((m) => m !== null);
+          assert.ok(match, `${label} in\n${lines.join('\n')}`);
+          return { count: Number(match[1] ?? 0), amount: Number(match[2]!.replaceAll('.', '')) };
+        };
+        const parts = [/^Tien dien \((\d+)\):\s+([\d.]+) d$/, /^Tien cong suat phan khang \((\d+)\):\s+([\d.]+) d$/, /^Phi dong cat dien \((\d+)\):\s+([\d.]+) d$/, /^Phi dong dien lai tai quay \((\d+)\):\s+([\d.]+) d$/].map(printed);
+        const total = printed(/^TONG THU:()\s+([\d.]+) d$/).amount;
+        const kept = paid.filter(({ c }) => !c.voided);
+        assert.equal(parts.reduce((s, x) => s + x.amount, 0), total);
+        assert.equal(total, kept.reduce((s, { p }) => s + p.total, 0));
+        const lineCount = ctx.sqlite.prepare('SELECT COUNT(*) FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.voided_at IS NULL').pluck().get();
+        assert.equal(parts.reduce((s, x) => s + x.count, 0), lineCount);
+      } finally {
+        ctx.close();
+      }
+    }),
+    { numRuns: 30 },
+  );
 });

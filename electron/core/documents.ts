@@ -62,6 +62,8 @@ export interface ZReportDocument {
   lastReceipt: string | null;
   totalsByType: { TD: number; VC: number; DC: number }; // bill lines only: TD + VC + DC + feesCollected = grandTotal
   feesCollected: number; // reconnection fees charged here (lines without a bill)
+  /** How many bills of each type and fees the totals hold; absent in Z reports stored by 0.1 builds. */
+  counts?: { TD: number; VC: number; DC: number; fees: number };
   grandTotal: number; // valid payments
   voids: { count: number; total: number; receipts: string[] };
   reprints: number;

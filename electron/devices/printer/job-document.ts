@@ -76,6 +76,7 @@ const zReport = z.object({
   lastReceipt: code.nullable(),
   totalsByType: z.object({ TD: dong, VC: dong, DC: dong }),
   feesCollected: dong,
+  counts: z.object({ TD: count, VC: count, DC: count, fees: count }).optional(),
   grandTotal: dong,
   voids: z.object({ count, total: dong, receipts: z.array(code).max(100_000) }),
   reprints: count,

@@ -33,9 +33,12 @@ const rule: Block = { type: 'rule' };
 const feed: Block = { type: 'feed' };
 const at = (iso: string) => formatDateTime(new Date(iso));
 
+/** " (n)" after a Z report's line: how many bills or fees it holds (older reports did not count). */
+const counted = (n: number | undefined) => (n === undefined ? '' : ` (${n})`);
+
 const LINE_KIND: Record<'TD' | 'VC' | 'DC', string> = {
   TD: 'Tiền điện',
-  VC: 'Công suất phản kháng',
+  VC: 'Tiền công suất phản kháng',
   DC: 'Phí đóng cắt điện',
 };
 
@@ -119,10 +122,8 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     pair('Số biên nhận:', String(doc.receiptCount), 'strong'),
     pair('Từ số:', doc.firstReceipt ?? '-'),
     pair('Đến số:', doc.lastReceipt ?? '-'),
-    pair('Tiền điện:', formatDong(doc.totalsByType.TD)),
-    pair('Công suất phản kháng:', formatDong(doc.totalsByType.VC)),
-    pair('Phí đóng cắt (hóa đơn DC):', formatDong(doc.totalsByType.DC)),
-    pair('Phí đóng điện lại (tại quầy):', formatDong(doc.feesCollected)),
+    ...(['TD', 'VC', 'DC'] as const).map((type) => pair(`${LINE_KIND[type]}${counted(doc.counts?.[type])}:`, formatDong(doc.totalsByType[type]))),
+    pair(`Phí đóng điện lại tại quầy${counted(doc.counts?.fees)}:`, formatDong(doc.feesCollected)),
     pair('TỔNG THU:', formatDong(doc.grandTotal), 'title'),
     rule,
     pair('Biên nhận hủy:', `${doc.voids.count} (${formatDong(doc.voids.total)})`),
