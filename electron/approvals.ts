@@ -27,7 +27,7 @@ export function assertVoidSeparation(sqlite: Sqlite, payment: { id: number; rece
   }
 }
 
-/** The codes from `ancestorId` down to `userId` along approvals, or null when there is no such chain. */
+/** The codes from `ancestorId` down to `userId` along approvals (and PIN resets), or null when they are not linked. */
 function approvalPath(sqlite: Sqlite, ancestorId: number, userId: number): string[] | null {
   const isLinked = sqlite.prepare('SELECT 1 FROM user_links WHERE user_id = ? AND ancestor_id = ?');
   if (isLinked.get(userId, ancestorId) === undefined) return null;
@@ -39,6 +39,13 @@ function approvalPath(sqlite: Sqlite, ancestorId: number, userId: number): strin
     const row = approvers.get(id) as { code: string; a: number | null; b: number | null };
     path.unshift(row.code);
     if (id === ancestorId) return path;
-    id = [row.a, row.b].find(leadsToAncestor) as number;
+    const next = [row.a, row.b].find(leadsToAncestor);
+    if (next === undefined || next === null) {
+      // no approval leads up: the link is a PIN reset (../user-admin.ts), the ancestor knew this PIN
+      const { code } = approvers.get(ancestorId) as { code: string };
+      path.unshift(`${code} (đã đặt lại PIN)`);
+      return path;
+    }
+    id = next;
   }
 }

@@ -21,6 +21,8 @@ export type JournalKind =
   | 'user_locked'
   | 'user_added'
   | 'pin_changed'
+  | 'pin_reset'
+  | 'user_deactivated'
   | 'shift_open'
   | 'shift_close'
   | 'settings'

@@ -42,6 +42,7 @@ interface UserRow extends User {
   failed_pins: number;
   locked_until: string | null;
   active: number;
+  must_change_pin: number;
 }
 
 function normaliseCode(code: string): string {
@@ -60,8 +61,7 @@ export function addUser(ctx: Ctx, args: NewUser, cost: ScryptCost = ctx.pinCost)
   if (!/^[A-Z0-9._-]{1,20}$/.test(code)) throw new AppError('USER_CODE_INVALID', `Mã người dùng "${args.code}" không hợp lệ (1-20 chữ cái, số, dấu . _ -).`);
   if (name === '') throw new AppError('USER_NAME_REQUIRED', 'Cần nhập tên người dùng.');
   if (args.role !== 'cashier' && args.role !== 'supervisor') throw new AppError('USER_ROLE_INVALID', 'Vai trò phải là cashier (thu ngân) hoặc supervisor (giám sát).');
-  if (!isValidNewPin(args.pin)) throw new AppError('PIN_INVALID', 'Mã PIN mới phải gồm 6 đến 8 chữ số.');
-  const pinHash = hashPin(args.pin, randomBytes(16), keyForNewHashes(ctx), cost);
+  const pinHash = newPinHash(ctx, args.pin, cost);
   const at = ctx.clock();
   return ctx.sqlite
     .transaction(() => {
@@ -151,16 +151,16 @@ export function listUsers(ctx: Ctx): UserListing[] {
  * attempts are committed and journaled before the refusal is thrown. A right PIN stored without the
  * key or with another cost is stored again (the upgrade of older hashes).
  */
-export function verifyPin(ctx: Ctx, code: string, pin: string): User {
-  const outcome = ctx.sqlite.transaction(() => checkPin(ctx, normaliseCode(code), pin)).immediate();
+export function verifyPin(ctx: Ctx, code: string, pin: string, purpose: 'act' | 'change_pin' = 'act'): User {
+  const outcome = ctx.sqlite.transaction(() => checkPin(ctx, normaliseCode(code), pin, purpose)).immediate();
   if (outcome instanceof AppError) throw outcome;
   return outcome;
 }
 
 /** Inside verifyPin's transaction: the user, or the refusal to throw once the transaction committed. */
-function checkPin(ctx: Ctx, code: string, pin: string): User | AppError {
+function checkPin(ctx: Ctx, code: string, pin: string, purpose: 'act' | 'change_pin'): User | AppError {
   const { sqlite } = ctx;
-  const row = sqlite.prepare('SELECT id, code, name, role, pin_hash, failed_pins, locked_until, active FROM users WHERE code = ?').get(code) as
+  const row = sqlite.prepare('SELECT id, code, name, role, pin_hash, failed_pins, locked_until, active, must_change_pin FROM users WHERE code = ?').get(code) as
     | UserRow
     | undefined;
   if (row === undefined || row.active !== 1) return new AppError('LOGIN_FAILED', 'Sai mã người dùng hoặc mã PIN.');
@@ -184,6 +184,10 @@ function checkPin(ctx: Ctx, code: string, pin: string): User | AppError {
   }
   if (pinMatches(pin, row.pin_hash, key)) {
     sqlite.prepare('UPDATE users SET failed_pins = 0, locked_until = NULL WHERE id = ?').run(row.id);
+    // A temporary PIN (set by a supervisor) opens nothing but its own change.
+    if (row.must_change_pin === 1 && purpose !== 'change_pin') {
+      return new AppError('PIN_CHANGE_REQUIRED', `Mã PIN của ${row.code} là PIN tạm do giám sát đặt lại: hãy đổi PIN trước (diemthu user pin ${row.code}).`);
+    }
     appendJournal(sqlite, { kind: 'login', actorId: row.id, payload: { code: row.code }, at: now });
     const rehashKey = key ?? (hasKeyedHashes(sqlite) ? null : createPinKey(ctx.dataDir));
     if (rehashKey !== null && needsRehash(row.pin_hash, rehashKey, ctx.pinCost)) {
@@ -209,17 +213,23 @@ function checkPin(ctx: Ctx, code: string, pin: string): User | AppError {
  * one of 6-8 digits. Nobody sets another user's PIN: whoever knew it could act as that user.
  */
 export function changePin(ctx: Ctx, args: { code: string; pin: string; newPin: string }): User {
-  if (!isValidNewPin(args.newPin)) throw new AppError('PIN_INVALID', 'Mã PIN mới phải gồm 6 đến 8 chữ số.');
-  const user = verifyPin(ctx, args.code, args.pin);
-  const pinHash = hashPin(args.newPin, randomBytes(16), keyForNewHashes(ctx), ctx.pinCost);
+  if (args.newPin === args.pin) throw new AppError('PIN_UNCHANGED', 'Mã PIN mới phải khác mã PIN đang dùng.');
+  const pinHash = newPinHash(ctx, args.newPin);
+  const user = verifyPin(ctx, args.code, args.pin, 'change_pin');
   const at = ctx.clock();
   ctx.sqlite
     .transaction(() => {
-      ctx.sqlite.prepare('UPDATE users SET pin_hash = ? WHERE id = ?').run(pinHash, user.id);
+      ctx.sqlite.prepare('UPDATE users SET pin_hash = ?, must_change_pin = 0 WHERE id = ?').run(pinHash, user.id);
       appendJournal(ctx.sqlite, { kind: 'pin_changed', actorId: user.id, payload: { code: user.code }, at });
     })
     .immediate();
   return user;
+}
+
+/** The stored hash of a new PIN (6-8 digits, else PIN_INVALID), with the point's key and cost. */
+export function newPinHash(ctx: Ctx, pin: string, cost: ScryptCost = ctx.pinCost): string {
+  if (!isValidNewPin(pin)) throw new AppError('PIN_INVALID', 'Mã PIN mới phải gồm 6 đến 8 chữ số.');
+  return hashPin(pin, randomBytes(16), keyForNewHashes(ctx), cost);
 }
 
 /** verifyPin, and the user must be a supervisor. */

@@ -16,6 +16,7 @@ export interface Tables {
     approved_by: number | null;
     co_approved_by: number | null;
     added_after_payment_id: Generated<number>;
+    must_change_pin: Generated<number>;
   };
   user_links: {
     user_id: number;

@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/temp-dir.ts';
 // the test makes the migrated database agree with it.
 const columns: { [T in keyof Tables]: { [C in keyof Tables[T]]-?: true } } = {
   settings: { key: true, value: true },
-  users: { id: true, code: true, name: true, role: true, pin_hash: true, failed_pins: true, locked_until: true, active: true, created_at: true, approved_by: true, co_approved_by: true, added_after_payment_id: true },
+  users: { id: true, code: true, name: true, role: true, pin_hash: true, failed_pins: true, locked_until: true, active: true, created_at: true, approved_by: true, co_approved_by: true, added_after_payment_id: true, must_change_pin: true },
   user_links: { user_id: true, ancestor_id: true },
   shifts: { id: true, cashier_id: true, opened_at: true, opening_float: true, closed_at: true, counted_cash: true, expected_cash: true, variance: true, closed_by: true, force_closed: true },
   snapshots: { id: true, file_name: true, sha256: true, encoding: true, delimiter: true, imported_at: true, row_count: true, customer_count: true, bill_count: true, bill_total: true, skipped_count: true, rejects_file: true, supervisor_id: true, warnings: true, reimport_summary: true },

@@ -3,6 +3,7 @@ import type { Ctx } from '../../context.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDateTime } from '../../core/local-time.ts';
 import { addUser, changePin, listUsers, requireSupervisor, type Role, type UserListing } from '../../users.ts';
+import { deactivateUser, resetPin } from '../../user-admin.ts';
 import { readPin, requireOption } from '../cli-input.ts';
 
 const ROLE_TEXT: Record<Role, string> = { cashier: 'thu ngân', supervisor: 'giám sát' };
@@ -10,7 +11,7 @@ const ROLE_TEXT: Record<Role, string> = { cashier: 'thu ngân', supervisor: 'gi�
 export const userCommand: Command = {
   name: 'user',
   usage:
-    'user add <mã> --name "<họ tên>" --role cashier|supervisor [--supervisor <mã giám sát> [--second-supervisor <mã giám sát thứ hai>]]   (PIN mới từ DIEMTHU_PIN, PIN giám sát từ DIEMTHU_SUPERVISOR_PIN, PIN giám sát thứ hai từ DIEMTHU_SECOND_SUPERVISOR_PIN, hoặc nhập khi được hỏi)\n  user pin <mã>   (đổi PIN của chính mình: PIN hiện tại từ DIEMTHU_PIN, PIN mới 6-8 chữ số từ DIEMTHU_NEW_PIN, hoặc nhập khi được hỏi)\n  user list   (mọi người dùng và ai đã duyệt họ)',
+    'user add <mã> --name "<họ tên>" --role cashier|supervisor [--supervisor <mã giám sát> [--second-supervisor <mã giám sát thứ hai>]]   (PIN mới từ DIEMTHU_PIN, PIN giám sát từ DIEMTHU_SUPERVISOR_PIN, PIN giám sát thứ hai từ DIEMTHU_SECOND_SUPERVISOR_PIN, hoặc nhập khi được hỏi)\n  user pin <mã>   (đổi PIN của chính mình: PIN hiện tại từ DIEMTHU_PIN, PIN mới 6-8 chữ số từ DIEMTHU_NEW_PIN, hoặc nhập khi được hỏi)\n  user list   (mọi người dùng và ai đã duyệt họ)\n  user deactivate <mã> --supervisor <mã giám sát>   (khóa người dùng đã nghỉ; PIN giám sát từ DIEMTHU_SUPERVISOR_PIN)\n  user reset-pin <mã> --supervisor <mã giám sát>   (đặt PIN tạm 6-8 chữ số từ DIEMTHU_NEW_PIN; người dùng phải đổi PIN trước khi làm việc)',
   options: { name: { type: 'string' }, role: { type: 'string' }, supervisor: { type: 'string' }, 'second-supervisor': { type: 'string' } },
   async run({ positionals, values, open, io }) {
     const [action, code] = positionals;
@@ -24,8 +25,23 @@ export const userCommand: Command = {
       const user = changePin(open(), { code, pin, newPin });
       return { json: user, text: `Đã đổi PIN của ${user.code}.` };
     }
+    if ((action === 'deactivate' || action === 'reset-pin') && code !== undefined) {
+      const ctx = open();
+      const supervisorCode = requireOption(values, 'supervisor', 'mã giám sát');
+      const supervisor = requireSupervisor(ctx, supervisorCode, await readPin(io, `PIN của giám sát ${supervisorCode}: `, 'DIEMTHU_SUPERVISOR_PIN'));
+      if (action === 'deactivate') {
+        const user = deactivateUser(ctx, { code, supervisor });
+        return { json: user, text: `Đã khóa người dùng ${user.code}; lịch sử thu của họ vẫn giữ nguyên.` };
+      }
+      const temporaryPin = await readPin(io, `PIN tạm cho ${code} (6-8 chữ số): `, 'DIEMTHU_NEW_PIN');
+      const user = resetPin(ctx, { code, supervisor, temporaryPin });
+      return { json: user, text: `Đã đặt PIN tạm cho ${user.code}; ${user.code} phải đổi PIN (diemthu user pin ${user.code}) trước khi làm việc.` };
+    }
     if (action !== 'add' || code === undefined) {
-      throw new AppError('CLI_BAD_ARGS', 'Cách dùng: diemthu user add <mã> --name "<họ tên>" --role cashier|supervisor, diemthu user pin <mã>, hoặc diemthu user list');
+      throw new AppError(
+        'CLI_BAD_ARGS',
+        'Cách dùng: diemthu user add <mã> --name "<họ tên>" --role cashier|supervisor, diemthu user pin <mã>, diemthu user deactivate <mã>, diemthu user reset-pin <mã>, hoặc diemthu user list',
+      );
     }
     const name = requireOption(values, 'name', 'họ tên');
     const role = requireOption(values, 'role', 'cashier|supervisor') as Role;
