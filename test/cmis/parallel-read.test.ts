@@ -32,7 +32,8 @@ test('[#10] a reader worker that dies is noticed at once and reported with its c
     assert.equal(error.code, 'SNAPSHOT_READER_FAILED', name);
     assert.match(String((error.details as { cause: string }).cause), cause, name);
     assert.match(error.message, /cơ sở dữ liệu không thay đổi/);
-    assert.ok(ms < 10_000, `${name}: noticed after ${Math.round(ms)} ms`);
+    // the cause proves it was noticed by the death, not by the 60 s stall; the time only has to be well under it on a busy machine
+    assert.ok(ms < 30_000, `${name}: noticed after ${Math.round(ms)} ms`);
   }
   // A reader module that is not there at all: the same, at once.
   const file = join(dir, 'missing.csv');

@@ -5,4 +5,5 @@ import { workerData } from 'node:worker_threads';
 const { path } = workerData as { path: string };
 if (path.endsWith('exit.csv')) process.exit(3);
 const hoard: number[][] = [];
-for (;;) hoard.push(new Array<number>(100_000).fill(1.5));
+// big pieces: the heap limit is reached in a few steps, not after minutes of collections on a busy machine
+for (;;) hoard.push(new Array<number>(4_000_000).fill(1.5));
