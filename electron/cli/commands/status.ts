@@ -5,6 +5,7 @@ import { describeExtract } from '../../cmis/snapshot-guards.ts';
 import { pointIdentity } from '../../point.ts';
 import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported, snapshotAge } from '../../snapshots.ts';
 import { getSetting } from '../../settings.ts';
+import { batchStates, describeBatch } from '../../clearing-state.ts';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -28,6 +29,8 @@ export const statusCommand: Command = {
       outstanding: outstandingTotals(ctx.sqlite),
       paidNotExported: paidNotExported(ctx.sqlite),
       conflicts: openConflicts(ctx.sqlite),
+      /** Every clearing batch not closed with CMIS, and the last ten. */
+      batches: batchStates(ctx.sqlite),
     };
     const lines = [
       point === null ? 'Điểm thu: chưa khởi tạo.' : `Điểm thu ${point.pointCode} (đơn vị ${point.unitCode})${point.pointName === '' ? '' : ` — ${point.pointName}`}`,
@@ -40,6 +43,7 @@ export const statusCommand: Command = {
       `Đã thu chưa xuất: ${status.paidNotExported.count} phiếu, tổng ${formatDong(status.paidNotExported.total)}`,
       `Xung đột (thu ở đây nhưng CMIS đã gạch nợ nơi khác): ${status.conflicts.length}`,
       ...status.conflicts.map((c) => `  ${c.maKhang} ${c.tenKhang}: hóa đơn ${c.idHdon} (${c.thang}/${c.nam}), ${formatDong(c.tongTien)}, biên nhận ${c.receiptNo ?? ''}`),
+      ...status.batches.map(describeBatch),
     ];
     return { json: status, text: lines.join('\n') };
   },
