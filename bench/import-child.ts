@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { openContext } from '../electron/context.ts';
 import { initPoint } from '../electron/point.ts';
 import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
+import { GENERATED_UNITS } from '../fixtures/generate-snapshot.ts';
 
 const [dataDir, file] = process.argv.slice(2);
 if (dataDir === undefined || file === undefined) throw new Error('usage: import-child.ts <dataDir> <file>');
 const ctx = openContext(dataDir);
-initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: '' });
+initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', unitCodes: [...GENERATED_UNITS], pointName: '' });
 const started = performance.now();
 const result = importSnapshot(ctx, { file });
 const ms = performance.now() - started;

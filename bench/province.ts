@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GENERATOR_VERSION, generateSnapshot } from '../fixtures/generate-snapshot.ts';
+import { GENERATED_UNITS, GENERATOR_VERSION, generateSnapshot } from '../fixtures/generate-snapshot.ts';
 import { openContext } from '../electron/context.ts';
 import { initPoint } from '../electron/point.ts';
 import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
@@ -44,7 +44,7 @@ async function masterDataDir(): Promise<string> {
     rmSync(building, { recursive: true, force: true });
     const ctx = openContext(building, { clock: () => PROVINCE_IMPORTED_AT });
     try {
-      initPoint(ctx, { pointCode: PROVINCE.pointCode, unitCode: PROVINCE.unitCode, pointName: 'Điểm thu Buôn Ma Thuột' });
+      initPoint(ctx, { pointCode: PROVINCE.pointCode, unitCode: PROVINCE.unitCode, unitCodes: [...GENERATED_UNITS], pointName: 'Điểm thu Buôn Ma Thuột' });
       importSnapshot(ctx, { file });
     } finally {
       ctx.close(); // checkpoints the WAL into the file (TRUNCATE), so the .sqlite alone is the database

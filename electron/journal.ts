@@ -7,6 +7,8 @@ export type JournalKind =
   | 'init'
   | 'import'
   | 'import_skipped_rows'
+  | 'import_confirmed'
+  | 'clearing_result'
   | 'payment'
   | 'void'
   | 'reprint'

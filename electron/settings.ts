@@ -8,6 +8,14 @@ import { appendJournal } from './journal.ts';
 export const settingSchemas = {
   point_code: z.string().regex(/^[A-Z0-9]{2,20}$/),
   unit_code: z.string().regex(/^[A-Z0-9]{4,10}$/),
+  /** Every unit the point serves (contract section 4); unit_code is the first. Absent on points set up with one unit. */
+  unit_codes: z.array(z.string().regex(/^[A-Z0-9]{4,10}$/)).min(1).max(50),
+  /** A new snapshot turning more than this share of the outstanding bills into "cleared elsewhere" needs a supervisor. */
+  snapshot_cleared_confirm_percent: z.number().int().min(0).max(100),
+  /** A new snapshot listing fewer than this share of the current customers needs a supervisor. */
+  snapshot_customers_confirm_percent: z.number().int().min(0).max(100),
+  /** Past this age the current snapshot is shown as old (status, customer card). */
+  snapshot_age_warning_hours: z.number().int().min(1).max(24 * 365),
   point_name: z.string().max(120),
   company_name: z.string().max(120),
   company_address: z.string().max(200),
@@ -25,6 +33,10 @@ export type SettingValue<K extends SettingKey> = z.infer<(typeof settingSchemas)
 export const settingDefaults: { [K in SettingKey]: SettingValue<K> | undefined } = {
   point_code: undefined,
   unit_code: undefined,
+  unit_codes: undefined,
+  snapshot_cleared_confirm_percent: 10,
+  snapshot_customers_confirm_percent: 90,
+  snapshot_age_warning_hours: 24,
   point_name: '',
   company_name: 'CÔNG TY ĐIỆN LỰC',
   company_address: '',

@@ -1,5 +1,6 @@
 import type { Sqlite } from './db/open.ts';
 import type { ReimportSummary } from './cmis/import-snapshot.ts';
+import type { ExtractSource, ExtractTime } from './cmis/snapshot-time.ts';
 
 export interface SnapshotInfo {
   id: number;
@@ -16,6 +17,8 @@ export interface SnapshotInfo {
   rejectsFile: string | null;
   warnings: string[];
   reimport: ReimportSummary;
+  /** When CMIS made it (contract section 4); null for a snapshot imported before this was kept. */
+  extract: ExtractTime | null;
 }
 
 interface SnapshotRow {
@@ -33,6 +36,8 @@ interface SnapshotRow {
   rejects_file: string | null;
   warnings: string;
   reimport_summary: string;
+  extracted_at: string | null;
+  extract_source: ExtractSource | null;
 }
 
 function toInfo(row: SnapshotRow): SnapshotInfo {
@@ -51,6 +56,7 @@ function toInfo(row: SnapshotRow): SnapshotInfo {
     rejectsFile: row.rejects_file,
     warnings: JSON.parse(row.warnings) as string[],
     reimport: JSON.parse(row.reimport_summary) as ReimportSummary,
+    extract: row.extracted_at === null || row.extract_source === null ? null : { at: row.extracted_at, source: row.extract_source },
   };
 }
 
@@ -63,6 +69,21 @@ export function currentSnapshot(sqlite: Sqlite): SnapshotInfo | null {
 export function snapshotById(sqlite: Sqlite, id: number): SnapshotInfo | null {
   const row = sqlite.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as SnapshotRow | undefined;
   return row === undefined ? null : toInfo(row);
+}
+
+/** How old the current snapshot is: from its extract time (its import time for one from before that was kept). */
+export interface SnapshotAge {
+  since: string;
+  source: ExtractSource | 'imported';
+  hours: number;
+  /** Past the snapshot_age_warning_hours setting: the cashier is warned on every customer card. */
+  old: boolean;
+}
+
+export function snapshotAge(snapshot: SnapshotInfo, now: Date, warningHours: number): SnapshotAge {
+  const since = snapshot.extract?.at ?? snapshot.importedAt;
+  const hours = Math.max(0, Math.floor((now.getTime() - Date.parse(since)) / 3_600_000));
+  return { since, source: snapshot.extract?.source ?? 'imported', hours, old: hours >= warningHours };
 }
 
 export interface CountTotal {

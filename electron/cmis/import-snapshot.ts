@@ -11,6 +11,9 @@ import { requireSupervisor } from '../users.ts';
 import { snapshotById, type SnapshotInfo } from '../snapshots.ts';
 import type { MappingProfile } from './profiles.ts';
 import { openSnapshotReader, type SnapshotReader } from './parallel-read.ts';
+import { pointUnits } from '../point.ts';
+import { currentForGuards, enforceGuards, snapshotGuards, unitNotServed, type SnapshotGuard } from './snapshot-guards.ts';
+import { extractTime, nameTime, type ExtractTime } from './snapshot-time.ts';
 import {
   formatProblem,
   inspectFile,
@@ -43,6 +46,11 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Import the valid rows, write the invalid ones to a rejects file: a supervisor's choice (code + PIN). */
   skipInvalid?: { supervisorCode: string; pin: string };
+  /**
+   * A supervisor's confirmation (code + PIN) for what section 4 asks one to confirm; with `force`,
+   * also an extract time older than the current snapshot's.
+   */
+  confirm?: { supervisorCode: string; pin: string; force?: boolean };
 }
 
 /** What an import did (or would do): the snapshot's figures as stored, plus the outcome. */
@@ -55,6 +63,10 @@ export interface ImportResult extends Omit<SnapshotInfo, 'id' | 'importedAt' | '
   /** Problems of skipped rows (first MAX_PROBLEMS kept), when --skip-invalid was used. */
   problems: Problem[];
   problemCount: number;
+  /** When CMIS made the file, and from where that was read (contract section 4). */
+  extract: ExtractTime;
+  /** What the import needed or needs from a supervisor (a dry run lists them; an import met them). */
+  guards: SnapshotGuard[];
 }
 
 /** Problems kept in memory and reported; all are counted. */
@@ -95,11 +107,21 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
       code: 'SNAPSHOT_ALREADY_IMPORTED',
     };
   }
+  const units = pointUnits(ctx.sqlite);
+  const named = nameTime(options.file);
+  if (named !== null && !units.includes(named.unit)) throw unitNotServed(fileName, units, [{ unit: named.unit, line: 0 }], 0, true);
   const encoding = chosenEncoding(facts, options.encoding, fileName);
   const dryRun = options.dryRun === true;
   const skipping = options.skipInvalid !== undefined;
   // A dry run previews the skip without the PIN check: checking it journals a login, and a dry run writes nothing.
   const supervisor = options.skipInvalid === undefined || dryRun ? null : requireSupervisor(ctx, options.skipInvalid.supervisorCode, options.skipInvalid.pin);
+  const confirm = options.confirm;
+  const confirmer =
+    confirm === undefined || dryRun
+      ? null
+      : supervisor !== null && supervisor.code === confirm.supervisorCode.trim().toUpperCase()
+        ? supervisor
+        : requireSupervisor(ctx, confirm.supervisorCode, confirm.pin);
   const at = ctx.clock();
   const rejectsPath =
     supervisor === null
@@ -116,6 +138,7 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
   try {
     const result = ctx.sqlite
       .transaction(() => {
+        const current = currentForGuards(ctx.sqlite);
         const sid = Number(
           ctx.sqlite
             .prepare(
@@ -124,7 +147,7 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
             )
             .run(fileName, facts.sha256, encoding, at.toISOString()).lastInsertRowid,
         );
-        const loader = new SnapshotLoader(ctx.sqlite, sid);
+        const loader = new SnapshotLoader(ctx.sqlite, sid, units);
         if (rejectsPath !== null) rejects = new RejectsWriter(rejectsPath);
         const header = reader.read({ encoding, profile: options.profile, keepRaw: rejectsPath !== null }, (row) => {
           const problems = loader.load(row);
@@ -132,6 +155,8 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
         });
         if (header.unknownColumns.length > 0) loader.warnings.unshift(`Bỏ qua các cột không biết: ${header.unknownColumns.join(', ')}.`);
         // A card two customers hold cannot be fixed by skipping a row: refused even with --skip-invalid.
+        // The neighbouring unit's file is the wrong file, whatever its rows: refused before any row problem, also with --skip-invalid.
+        if (loader.foreignCount > 0) throw unitNotServed(fileName, units, loader.foreign, loader.foreignCount, false);
         const conflicts = loader.cardConflicts();
         const cards = cardProblems(conflicts, (wanted) => customerLines(options.file, { encoding, profile: options.profile }, wanted));
         const problemList = loader.problems;
@@ -164,6 +189,9 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
         }
         const delimiter = header.delimiter === '\t' ? 'tab' : header.delimiter;
         const reimport = loader.finish(delimiter);
+        const extract = extractTime(options.file, header.extractedAt);
+        const guards = snapshotGuards(ctx.sqlite, current, { sid, extract, clearedElsewhere: reimport.cleared_elsewhere });
+        if (!dryRun) enforceGuards(guards, fileName, confirmer === null ? null : { forced: confirm?.force === true });
         const summary: ImportResult = {
           status: dryRun ? 'dry_run' : 'imported',
           code: dryRun ? 'SNAPSHOT_DRY_RUN' : 'SNAPSHOT_IMPORTED',
@@ -182,11 +210,16 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
           reimport,
           problems: problemList,
           problemCount: loader.problemCount,
+          extract,
+          guards,
         };
         if (dryRun) throw new Rollback(summary);
         ctx.sqlite
-          .prepare('UPDATE snapshots SET skipped_count = ?, rejects_file = ?, supervisor_id = ? WHERE id = ?')
-          .run(summary.skippedCount, summary.rejectsFile, summary.skippedCount > 0 ? (supervisor?.id ?? null) : null, sid);
+          .prepare('UPDATE snapshots SET skipped_count = ?, rejects_file = ?, supervisor_id = ?, extracted_at = ?, extract_source = ?, confirmed_by = ? WHERE id = ?')
+          .run(
+            summary.skippedCount, summary.rejectsFile, summary.skippedCount > 0 ? (supervisor?.id ?? null) : null,
+            extract.at, extract.source, guards.length > 0 ? (confirmer?.id ?? null) : null, sid,
+          );
         appendJournal(ctx.sqlite, {
           kind: 'import',
           actorId: null,
@@ -199,9 +232,18 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
             bills: summary.billCount,
             billTotal: summary.billTotal,
             reimport,
+            extract,
           },
           at,
         });
+        if (guards.length > 0 && confirmer !== null) {
+          appendJournal(ctx.sqlite, {
+            kind: 'import_confirmed',
+            actorId: confirmer.id,
+            payload: { snapshotId: sid, supervisor: confirmer.code, forced: confirm?.force === true, guards: guards.map((g) => ({ code: g.code, message: g.message })) },
+            at,
+          });
+        }
         if (summary.skippedCount > 0 && supervisor !== null) {
           appendJournal(ctx.sqlite, {
             kind: 'import_skipped_rows',
@@ -226,8 +268,9 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader): I
 
 /** The summary of a snapshot already in the database (for the same-file no-op). */
 function storedResult(sqlite: Sqlite, id: number): Omit<ImportResult, 'status' | 'code'> {
-  const { id: snapshotId, importedAt: _importedAt, encoding, ...info } = snapshotById(sqlite, id) as SnapshotInfo;
-  return { ...info, snapshotId, encoding: encoding as SnapshotEncoding, problems: [], problemCount: 0 };
+  const { id: snapshotId, importedAt, encoding, extract, ...info } = snapshotById(sqlite, id) as SnapshotInfo;
+  // A snapshot from before extract times were kept: its import time stands in.
+  return { ...info, snapshotId, encoding: encoding as SnapshotEncoding, problems: [], problemCount: 0, extract: extract ?? { at: importedAt, source: 'file' }, guards: [] };
 }
 
 /**
@@ -328,6 +371,10 @@ class SnapshotLoader {
   private prefixExamples: string[] = [];
   private last: { id: number; fields: CustomerFields; line: number } | null = null;
   private readonly previousSnapshot: number | null;
+  /** Rows of units the point does not serve: counted, the first few kept. */
+  foreignCount = 0;
+  readonly foreign: { unit: string; line: number }[] = [];
+  private readonly units: ReadonlySet<string>;
   private readonly insertCustomer;
   private readonly updateCustomer;
   private readonly customerByCode;
@@ -336,7 +383,9 @@ class SnapshotLoader {
   constructor(
     private readonly sqlite: Sqlite,
     private readonly sid: number,
+    units: readonly string[],
   ) {
+    this.units = new Set(units);
     this.previousSnapshot = (sqlite.prepare('SELECT MAX(id) AS id FROM snapshots WHERE id < ?').get(sid) as { id: number | null }).id;
     // Positional parameters and .run() (no RETURNING): this is the bulk path, 600,000 rows a morning.
     this.insertCustomer = sqlite.prepare(
@@ -379,6 +428,10 @@ class SnapshotLoader {
   load(row: SnapshotRow): Problem[] {
     this.rowCount++;
     if (!row.ok) return this.reject(row.problems);
+    if (!this.units.has(row.customer.ma_dviqly)) {
+      if (this.foreignCount++ < MAX_WARNING_EXAMPLES) this.foreign.push({ unit: row.customer.ma_dviqly, line: row.line });
+      return [];
+    }
     const customer = this.customer(row.line, row.customer, row.nameFold, row.addrFold);
     if (typeof customer !== 'number') return this.reject(customer);
     const b = row.bill;

@@ -24,6 +24,7 @@ export const SNAPSHOT_COLUMNS = [
   'TIEN_GTGT',
   'TONG_TIEN',
   'HAN_TTOAN',
+  'NGAY_TRICH',
 ] as const;
 
 export type SnapshotColumn = (typeof SNAPSHOT_COLUMNS)[number];

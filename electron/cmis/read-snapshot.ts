@@ -9,6 +9,7 @@ import { AppError } from '../core/errors.ts';
 import { CONTROL, printable, startsLikeFormula } from '../core/cell-text.ts';
 import { formatAmount, MAX_BILL_AMOUNT, parseAmount } from '../core/money.ts';
 import { parseDate } from '../core/local-time.ts';
+import { parseExtractColumn } from './snapshot-time.ts';
 import { normaliseCode } from '../core/fold.ts';
 import { fastFold } from './fast-fold.ts';
 import { parseRecords } from './csv-records.ts';
@@ -197,6 +198,8 @@ export interface SnapshotHeader {
   delimiter: Delimiter;
   columns: string[];
   unknownColumns: string[];
+  /** NGAY_TRICH of the rows (ISO UTC), when the file has the column and a valid row. */
+  extractedAt: string | null;
 }
 
 /** Text of the file as it streams: UTF-8 passed to a StringDecoder (BOM dropped), other encodings through iconv-lite. */
@@ -290,7 +293,8 @@ export function readSnapshot(path: string, options: ReadOptions, onRow: (row: Sn
   snapshotChunks(path, (bytes) => feed(pending + decoder.write(bytes), false));
   feed(pending + decoder.end(), true);
   if (header === null) throw new AppError('SNAPSHOT_EMPTY', `Tệp ${path} trống: không có dòng tiêu đề.`);
-  return (header as { info: SnapshotHeader }).info;
+  const done = header as { info: SnapshotHeader; validator: RowValidator };
+  return { ...done.info, extractedAt: done.validator.extractedAt };
 }
 
 function readHeader(names: string[], line: number, delimiter: Delimiter, profile: MappingProfile | undefined) {
@@ -303,7 +307,7 @@ function readHeader(names: string[], line: number, delimiter: Delimiter, profile
       { problems, problemCount: problems.length },
     );
   }
-  const info: SnapshotHeader = { delimiter, columns: names.map((n) => n.trim()), unknownColumns: resolved.unknown };
+  const info: SnapshotHeader = { delimiter, columns: names.map((n) => n.trim()), unknownColumns: resolved.unknown, extractedAt: null };
   return { info, validator: new RowValidator(resolved.index, names.length) };
 }
 
@@ -332,6 +336,8 @@ class RowValidator {
   /** The file's columns that the contract knows, with their field index; those of them that hold text. */
   private readonly columns: [SnapshotColumn, number][];
   private readonly textColumns: [SnapshotColumn, number][];
+  /** NGAY_TRICH of the first row that had a valid one (ISO UTC), and its text and line. */
+  private extract: { at: string; text: string; line: number } | null = null;
 
   constructor(index: Partial<Record<SnapshotColumn, number>>, width: number) {
     this.index = index;
@@ -352,6 +358,7 @@ class RowValidator {
     this.screen(suspect);
     const customer = this.customer();
     const bill = this.bill();
+    this.extractTime();
     if (this.problems.length > 0) return { ok: false, line, problems: this.problems, raw };
     return { ok: true, line, customer, nameFold: this.fold(customer.ten_khang), addrFold: this.fold(customer.dchi_khang), bill, raw };
   }
@@ -375,6 +382,22 @@ class RowValidator {
         const v = value.trim();
         this.bad(column, v, `bắt đầu bằng "${v[0] ?? ''}": bảng tính sẽ hiểu là công thức; CMIS không xuất giá trị như vậy`);
       }
+    }
+  }
+
+  get extractedAt(): string | null {
+    return this.extract?.at ?? null;
+  }
+
+  /** Contract section 4: NGAY_TRICH, when the file has it, is a time and the same on every row. */
+  private extractTime(): void {
+    if (this.index.NGAY_TRICH === undefined) return;
+    const text = this.get('NGAY_TRICH');
+    const at = parseExtractColumn(text);
+    if (at === null) this.bad('NGAY_TRICH', text, 'thời điểm trích phải có dạng dd/MM/yyyy HH:mm và có thật');
+    else if (this.extract === null) this.extract = { at, text, line: this.line };
+    else if (this.extract.at !== at) {
+      this.bad('NGAY_TRICH', text, `khác với dòng ${this.extract.line} ("${this.extract.text}"): mọi dòng của một bảng nợ có cùng thời điểm trích`);
     }
   }
 

@@ -50,6 +50,9 @@ export interface Tables {
     supervisor_id: number | null;
     warnings: Generated<string>;
     reimport_summary: Generated<string>;
+    extracted_at: string | null;
+    extract_source: 'name_day' | 'name_minute' | 'column' | 'file' | null;
+    confirmed_by: number | null;
   };
   customers: {
     id: Generated<number>;
@@ -164,6 +167,22 @@ export interface Tables {
     last_error: string | null;
     printed_at: string | null;
     set_aside_at: string | null;
+  };
+  clearing_results: {
+    id: Generated<number>;
+    batch_id: number;
+    file_name: string;
+    sha256: string;
+    imported_at: string;
+    line_count: number;
+    new_count: number;
+  };
+  clearing_result_lines: {
+    batch_id: number;
+    payment_line_id: number;
+    result_id: number;
+    ket_qua: 'OK' | 'DA_GACH' | 'KHONG_TON_TAI' | 'SAI_SO_TIEN' | 'LOI';
+    ghi_chu: string;
   };
   journal: {
     id: Generated<number>;

@@ -100,7 +100,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const snapshot = currentSnapshot(ctx.sqlite);
       const now = ctx.clock();
       const today = dayRange(isoDay(now)).start.getTime();
-      const snapshotDay = snapshot === null ? null : dayRange(isoDay(new Date(snapshot.importedAt))).start.getTime();
+      const snapshotDay = snapshot === null ? null : dayRange(isoDay(new Date(snapshot.extract?.at ?? snapshot.importedAt))).start.getTime();
       // A failed job is settled (its copy is queued, or its payment was voided): only pending and sending ones wait.
       const waiting = ctx.sqlite.prepare("SELECT COUNT(*) AS n FROM print_jobs WHERE status <> 'done' AND status <> 'failed'").get() as { n: number };
       return {

@@ -82,7 +82,8 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   await run(['shift', 'close', '--cashier', 'TN01', '--counted', String(99000 + Number(f.total))], '123456');
 
   // Next morning: the re-import table shows each case of the contract.
-  const day2 = await run(['import', join(root, 'day2.csv')]);
+  // It clears half of yesterday's outstanding bills: a supervisor confirms (contract section 4).
+  const day2 = await run(['import', join(root, 'day2.csv'), '--supervisor', 'GS01'], undefined, '987654');
   assert.deepEqual(day2.reimport, { outstanding: 2, paid_waiting_export: 1, exported_still_open: 1, cleared_elsewhere: 1, cleared: 1, conflict: 1 });
 
   const verify = await run(['verify']);

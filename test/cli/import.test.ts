@@ -19,7 +19,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 
 async function initialised(): Promise<string> {
   const dir = tempDir();
-  assert.equal((await run(['init', '--point', 'DT0001', '--unit', 'PC12AA', '--data-dir', dir])).code, 0);
+  assert.equal((await run(['init', '--point', 'DT0001', '--unit', 'PC12AA,PC12AB', '--data-dir', dir])).code, 0);
   return dir;
 }
 

@@ -5,12 +5,15 @@ import { sequentialIds, steppingClock } from '../../electron/core/clock.ts';
 import { initPoint } from '../../electron/point.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
+/** The units the fixture corpus's snapshots hold. */
+export const CORPUS_UNITS = ['PC12AA', 'PC12AB'];
+
 export const corpus = (name: string) => join(import.meta.dirname, '..', '..', 'fixtures', 'snapshots', name);
 
-/** An initialised point (DT0001 / PC12AA) in a fresh temp data dir, with a test clock. */
+/** An initialised point (DT0001 serving PC12AA and PC12AB, the units of the fixture corpus) in a fresh temp data dir, with a test clock. */
 export function freshPoint(): Ctx {
   const ctx = openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T00:30:00.000Z')), newId: sequentialIds() });
-  initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: 'Điểm thu thử' });
+  initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', unitCodes: CORPUS_UNITS, pointName: 'Điểm thu thử' });
   return ctx;
 }
 

@@ -2,7 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 import { currentSnapshot, openConflicts, outstandingTotals, paidNotExported, reimportTable } from '../../electron/snapshots.ts';
-import { billLine, dumpDatabase, freshPoint, payBill, snapshotFile } from './helpers.ts';
+import { setSettings } from '../../electron/settings.ts';
+import type { Ctx } from '../../electron/context.ts';
+import { billLine, dumpDatabase, freshPoint as point, payBill, snapshotFile } from './helpers.ts';
+
+/**
+ * A point whose snapshots need no supervisor's confirmation however many bills leave them: these
+ * tests are about the re-import table (the confirmations: snapshot-guards.test.ts).
+ */
+function freshPoint(): Ctx {
+  const ctx = point();
+  setSettings(ctx.sqlite, { snapshot_cleared_confirm_percent: 100, snapshot_customers_confirm_percent: 0 }, null, new Date('2026-11-27T00:00:00Z'));
+  return ctx;
+}
 
 /**
  * The contract's table "what a new snapshot does", one bill per row of it:

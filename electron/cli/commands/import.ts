@@ -5,16 +5,20 @@ import { importSnapshot, type ImportResult } from '../../cmis/import-snapshot.ts
 import { loadProfile } from '../../cmis/profiles.ts';
 import { formatProblem, SNAPSHOT_ENCODINGS, type SnapshotEncoding } from '../../cmis/read-snapshot.ts';
 import { requireSetting } from '../../settings.ts';
+import { describeExtract } from '../../cmis/snapshot-guards.ts';
 
 export const importCommand: Command = {
   name: 'import',
-  usage: 'import <tệp> [--encoding utf8|utf16le|windows1258] [--profile <json>] [--dry-run] [--skip-invalid --supervisor <mã>] (PIN trong biến môi trường DIEMTHU_PIN)',
+  usage:
+    'import <tệp> [--encoding utf8|utf16le|windows1258] [--profile <json>] [--dry-run] [--supervisor <mã> [--force] [--skip-invalid]] ' +
+    '(--supervisor: người giám sát xác nhận; --force: nhận tệp cũ hơn bảng đang dùng; PIN trong DIEMTHU_SUPERVISOR_PIN)',
   options: {
     encoding: { type: 'string' },
     profile: { type: 'string' },
     'dry-run': { type: 'boolean', default: false },
     'skip-invalid': { type: 'boolean', default: false },
     supervisor: { type: 'string' },
+    force: { type: 'boolean', default: false },
   },
   run({ positionals, values, open, io }) {
     const file = positionals[0];
@@ -23,14 +27,16 @@ export const importCommand: Command = {
     if (encoding !== undefined && !SNAPSHOT_ENCODINGS.includes(encoding as SnapshotEncoding)) {
       throw new AppError('CLI_BAD_ARGS', `--encoding phải là một trong ${SNAPSHOT_ENCODINGS.join(', ')}.`);
     }
+    if (values['skip-invalid'] === true && typeof values.supervisor !== 'string') throw new AppError('CLI_BAD_ARGS', '--skip-invalid cần --supervisor <mã người giám sát>.');
+    if (values.force === true && typeof values.supervisor !== 'string') throw new AppError('CLI_BAD_ARGS', '--force cần --supervisor <mã người giám sát>.');
     let skipInvalid: { supervisorCode: string; pin: string } | undefined;
-    if (values['skip-invalid'] === true) {
-      if (typeof values.supervisor !== 'string') throw new AppError('CLI_BAD_ARGS', '--skip-invalid cần --supervisor <mã người giám sát>.');
-      const pin = io.env.DIEMTHU_PIN;
-      if (pin === undefined || pin === '') throw new AppError('PIN_REQUIRED', 'Bỏ qua dòng lỗi cần mã PIN của người giám sát trong biến môi trường DIEMTHU_PIN.');
-      skipInvalid = { supervisorCode: values.supervisor, pin };
-    } else if (values.supervisor !== undefined) {
-      throw new AppError('CLI_BAD_ARGS', '--supervisor chỉ dùng cùng --skip-invalid.');
+    let confirm: { supervisorCode: string; pin: string; force: boolean } | undefined;
+    if (typeof values.supervisor === 'string') {
+      // DIEMTHU_PIN is what --skip-invalid read before confirmations existed.
+      const pin = io.env.DIEMTHU_SUPERVISOR_PIN || io.env.DIEMTHU_PIN;
+      if (pin === undefined || pin === '') throw new AppError('PIN_REQUIRED', 'Việc này cần mã PIN của người giám sát trong biến môi trường DIEMTHU_SUPERVISOR_PIN.');
+      confirm = { supervisorCode: values.supervisor, pin, force: values.force === true };
+      if (values['skip-invalid'] === true) skipInvalid = { supervisorCode: values.supervisor, pin };
     }
     const profile = typeof values.profile === 'string' ? loadProfile(values.profile) : undefined;
     const ctx = open();
@@ -41,6 +47,7 @@ export const importCommand: Command = {
       profile,
       dryRun: values['dry-run'] === true,
       skipInvalid,
+      confirm,
     });
     return { json: result, text: describe(result) };
   },
@@ -56,6 +63,8 @@ function describe(r: ImportResult): string {
   const s = r.reimport;
   const lines = [
     head,
+    `  Thời điểm trích: ${describeExtract(r.extract)}.`,
+    ...r.guards.map((g) => `  ${r.status === 'dry_run' ? 'Cần' : 'Đã được'} ${g.needs === 'force' ? 'người giám sát cho phép (--force)' : 'người giám sát xác nhận'}: ${g.message} [${g.code}].`),
     `  Mã hóa ${r.encoding}, dấu phân cách "${r.delimiter}", ${r.rowCount} dòng dữ liệu.`,
     `  ${r.customerCount} khách hàng, ${r.billCount} hóa đơn, tổng ${formatDong(r.billTotal)}.`,
     `  Còn nợ: ${s.outstanding}; đã thu chờ xuất: ${s.paid_waiting_export}; đã xuất, CMIS còn nợ: ${s.exported_still_open};`,

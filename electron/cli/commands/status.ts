@@ -1,8 +1,11 @@
 import type { Command } from '../command.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
+import { describeExtract } from '../../cmis/snapshot-guards.ts';
 import { pointIdentity } from '../../point.ts';
-import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported } from '../../snapshots.ts';
+import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported, snapshotAge } from '../../snapshots.ts';
+import { getSetting } from '../../settings.ts';
+import { batchStates, describeBatch } from '../../clearing-state.ts';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -12,27 +15,35 @@ export const statusCommand: Command = {
     const ctx = open();
     const point = pointIdentity(ctx) ?? null;
     const snapshot = currentSnapshot(ctx.sqlite);
+    const age = snapshot === null ? null : snapshotAge(snapshot, ctx.clock(), getSetting(ctx.sqlite, 'snapshot_age_warning_hours') ?? 24);
     const status = {
       point,
       snapshot:
         snapshot === null
           ? null
-          : { id: snapshot.id, fileName: snapshot.fileName, sha256: snapshot.sha256, importedAt: snapshot.importedAt, reimport: snapshot.reimport },
+          : {
+              id: snapshot.id, fileName: snapshot.fileName, sha256: snapshot.sha256, importedAt: snapshot.importedAt, reimport: snapshot.reimport,
+              extract: snapshot.extract, age,
+            },
       customers: customerCount(ctx.sqlite),
       outstanding: outstandingTotals(ctx.sqlite),
       paidNotExported: paidNotExported(ctx.sqlite),
       conflicts: openConflicts(ctx.sqlite),
+      /** Every clearing batch not closed with CMIS, and the last ten. */
+      batches: batchStates(ctx.sqlite),
     };
     const lines = [
       point === null ? 'Điểm thu: chưa khởi tạo.' : `Điểm thu ${point.pointCode} (đơn vị ${point.unitCode})${point.pointName === '' ? '' : ` — ${point.pointName}`}`,
       snapshot === null
         ? 'Dữ liệu nợ: chưa nhập.'
         : `Dữ liệu nợ: ${snapshot.fileName}, nhập lúc ${formatDateTime(new Date(snapshot.importedAt))}, SHA-256 ${snapshot.sha256}`,
+      ...(age === null ? [] : [`Tuổi dữ liệu nợ: ${age.hours} giờ (${snapshot?.extract === null || snapshot === null ? 'tính từ lúc nhập' : `trích ${describeExtract(snapshot.extract)}`})${age.old ? ' — CŨ, hãy nhập bảng nợ mới' : ''}`]),
       `Khách hàng: ${status.customers}`,
       `Hóa đơn còn nợ: ${status.outstanding.count}, tổng ${formatDong(status.outstanding.total)}`,
       `Đã thu chưa xuất: ${status.paidNotExported.count} phiếu, tổng ${formatDong(status.paidNotExported.total)}`,
       `Xung đột (thu ở đây nhưng CMIS đã gạch nợ nơi khác): ${status.conflicts.length}`,
       ...status.conflicts.map((c) => `  ${c.maKhang} ${c.tenKhang}: hóa đơn ${c.idHdon} (${c.thang}/${c.nam}), ${formatDong(c.tongTien)}, biên nhận ${c.receiptNo ?? ''}`),
+      ...status.batches.map(describeBatch),
     ];
     return { json: status, text: lines.join('\n') };
   },
