@@ -1,0 +1,174 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openContext } from '../../electron/context.ts';
+import { AppError } from '../../electron/core/errors.ts';
+import { collectPayment } from '../../electron/payments.ts';
+import { voidPayment } from '../../electron/voids.ts';
+import { exportClearing } from '../../electron/cmis/write-clearing.ts';
+import { syncOnce } from '../../electron/sync/run.ts';
+import { main } from '../../electron/cli/diemthu.ts';
+import { SyncClient } from '../../protocol/client.ts';
+import { captureIo } from '../helpers/capture-io.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { moneyState, serverDb, startServer } from '../server/helpers.ts';
+import { customers, syncPoint } from './helpers.ts';
+
+const { db } = await serverDb();
+const server = await startServer(db, tempDir());
+
+const serverReceipts = async (point: string) =>
+  (await sql<{ receipt_no: string; voided: boolean }>`SELECT receipt_no, voided_at IS NOT NULL AS voided FROM payments WHERE point_code = ${point} ORDER BY receipt_no`.execute(db)).rows;
+const statuses = (sqlite: { prepare(s: string): { all(): unknown[] } }) => sqlite.prepare('SELECT seq, kind, status FROM sync_outbox ORDER BY seq').all() as { seq: number; kind: string; status: string }[];
+
+test('a day of one point reaches the server once: payments, a void, the batch, a later payment; a second sync sends nothing', async () => {
+  const p = await syncPoint(db, 'PT01', customers(101, 5));
+  const paid = [1, 2, 3, 4].map((k) => p.pay(k));
+  voidPayment(p.ctx, { receiptNo: paid[1]!.receiptNo, reason: 'thu nhầm', supervisorId: p.supervisor.id });
+  assert.equal(exportClearing(p.ctx, { outDir: join(tempDir(), 'usb') }).code, 'EXPORTED');
+  p.pay(5);
+
+  const first = await p.sync(server.url, server.pin);
+  assert.deepEqual({ pushed: first.pushed, accepted: first.accepted, refused: first.refused, waiting: first.waiting }, { pushed: 7, accepted: 7, refused: [], waiting: 0 });
+  assert.deepEqual(await serverReceipts('PT01'), [1, 2, 3, 4, 5].map((n) => ({ receipt_no: `PT01-26-00000${n}`, voided: n === 2 })));
+  assert.equal(Number((await sql<{ n: number }>`SELECT count(*) AS n FROM point_batches WHERE point_code = 'PT01'`.execute(db)).rows[0]!.n), 1);
+  assert.ok(statuses(p.ctx.sqlite).every((i) => i.status === 'accepted'));
+
+  const before = await moneyState(db);
+  const second = await p.sync(server.url, server.pin);
+  assert.equal(second.pushed, 0);
+  assert.deepEqual(await moneyState(db), before);
+});
+
+test('an answer lost after the server committed: the next sync learns it from lastSeq and sends nothing again', async () => {
+  const p = await syncPoint(db, 'PT02', customers(201, 3));
+  p.pay(1);
+  p.pay(2);
+  const lostAnswer = (c: SyncClient) => ({
+    hello: c.hello.bind(c),
+    pull: c.pull.bind(c),
+    push: async (body: Parameters<SyncClient['push']>[0]) => {
+      await c.push(body);
+      throw new AppError('SYNC_NETWORK', 'mất câu trả lời');
+    },
+  });
+  await assert.rejects(p.sync(server.url, server.pin, lostAnswer), /mất câu trả lời/);
+  assert.ok(statuses(p.ctx.sqlite).every((i) => i.status === 'waiting'));
+  assert.deepEqual(p.ctx.sqlite.prepare('SELECT last_error_code FROM sync_state').get(), { last_error_code: 'SYNC_NETWORK' });
+
+  const again = await p.sync(server.url, server.pin);
+  assert.deepEqual({ pushed: again.pushed, seen: again.seen, waiting: again.waiting }, { pushed: 0, seen: 2, waiting: 0 });
+  assert.equal((await serverReceipts('PT02')).length, 2);
+});
+
+test('a push lost on the way (the server never saw it) is sent again', async () => {
+  const p = await syncPoint(db, 'PT03', customers(301, 3));
+  p.pay(1);
+  const lostRequest = (c: SyncClient) => ({
+    hello: c.hello.bind(c),
+    pull: c.pull.bind(c),
+    push: () => Promise.reject(new AppError('SYNC_NETWORK', 'mất yêu cầu')),
+  });
+  await assert.rejects(p.sync(server.url, server.pin, lostRequest), /mất yêu cầu/);
+  p.pay(2);
+  const again = await p.sync(server.url, server.pin);
+  assert.deepEqual({ pushed: again.pushed, accepted: again.accepted, seen: again.seen }, { pushed: 2, accepted: 2, seen: 0 });
+  assert.equal((await serverReceipts('PT03')).length, 2);
+});
+
+test('an older copy of the database (a restored backup, numbers carried forward) renumbers its waiting items: its new payment is not taken for one the server has', async () => {
+  const p = await syncPoint(db, 'PT04', customers(401, 5));
+  p.pay(1);
+  await p.sync(server.url, server.pin);
+  const backup = join(tempDir(), 'backup.sqlite');
+  await p.ctx.sqlite.backup(backup);
+  p.pay(2);
+  p.pay(3);
+  await p.sync(server.url, server.pin); // the server has seen seq 3
+
+  // The PC is replaced: the backup comes back, receipt numbers carried forward as a forced restore does.
+  const dir = join(tempDir(), 'restored');
+  mkdirSync(dir);
+  copyFileSync(backup, join(dir, 'diemthu.sqlite'));
+  const restored = openContext(dir, { clock: p.ctx.clock });
+  test.after(() => restored.close());
+  restored.sqlite.prepare("UPDATE receipt_counters SET last_seq = 3 WHERE point_code = 'PT04'").run();
+  const fresh = collectPayment(restored, { customer: 'PC12AA0000404', cashierId: p.cashier.id, idempotencyKey: 'after-restore' });
+  assert.equal(fresh.receiptNo, 'PT04-26-000004');
+  assert.equal((restored.sqlite.prepare("SELECT seq FROM sync_outbox WHERE status = 'waiting'").get() as { seq: number }).seq, 2, 'the copy reuses seq 2');
+
+  const client = new SyncClient({ url: server.url, token: p.token, pin: server.pin });
+  test.after(() => client.close());
+  const r = await syncOnce(restored.sqlite, client, { clock: restored.clock });
+  assert.deepEqual({ renumbered: r.renumbered, accepted: r.accepted, seen: r.seen }, { renumbered: 1, accepted: 1, seen: 0 });
+  assert.deepEqual((await serverReceipts('PT04')).map((x) => x.receipt_no), ['PT04-26-000001', 'PT04-26-000002', 'PT04-26-000003', 'PT04-26-000004']);
+});
+
+test('collecting never waits for a sync: while a push is on the network, payments commit here and from another process connection', async () => {
+  const p = await syncPoint(db, 'PT05', customers(501, 4));
+  p.pay(1);
+  const other = openContext(p.ctx.dataDir);
+  test.after(() => other.close());
+  let waited = Number.NaN;
+  const slow = (c: SyncClient) => ({
+    hello: c.hello.bind(c),
+    pull: c.pull.bind(c),
+    push: async (body: Parameters<SyncClient['push']>[0]) => {
+      if (!Number.isNaN(waited)) return c.push(body);
+      const started = Date.now();
+      p.pay(2); // same connection
+      collectPayment(other, { customer: 'PC12AA0000503', cashierId: p.cashier.id, idempotencyKey: 'other-connection' });
+      waited = Date.now() - started;
+      return c.push(body);
+    },
+  });
+  const r = await p.sync(server.url, server.pin, slow);
+  assert.ok(waited < 2000, `the payments waited ${waited} ms`);
+  // The push in flight had only the first payment; the two made meanwhile went in the next chunk of the same sync.
+  assert.equal(r.accepted, 3);
+  assert.equal(r.waiting, 0);
+});
+
+async function cli(args: string[]) {
+  const io = captureIo();
+  const code = await main(args, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+test('diemthu sync: settings saved and used, --json; refusals are a code and a Vietnamese sentence, never a stack, nothing written', async () => {
+  const p = await syncPoint(db, 'PT06', customers(601, 2));
+  const other = await syncPoint(db, 'PT07', customers(701, 2));
+  p.pay(1);
+  const dir = p.ctx.dataDir;
+  const ok = await cli(['sync', '--data-dir', dir, '--server', server.url, '--token-file', p.tokenFile, '--fingerprint', server.pin, '--save', '--json']);
+  assert.equal(ok.code, 0, ok.err);
+  assert.equal((JSON.parse(ok.out) as { value: { accepted: number } }).value.accepted, 1);
+  p.pay(2);
+  const again = await cli(['sync', '--data-dir', dir]);
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out, /đã gửi 1 mục \(mới 1/);
+
+  const before = await moneyState(db);
+  const refusals: [string[], string][] = [
+    [['--server', server.url, '--token-file', p.tokenFile, '--fingerprint', 'AB:'.repeat(31) + 'AB'], 'SYNC_TLS_PIN_MISMATCH'],
+    [['--server', server.url, '--token-file', p.tokenFile], 'SYNC_TLS_UNTRUSTED'],
+    [['--server', 'https://127.0.0.1:1', '--token-file', p.tokenFile, '--fingerprint', server.pin], 'SYNC_UNREACHABLE'],
+    [['--server', server.url, '--token-file', other.tokenFile, '--fingerprint', server.pin], 'POINT_NOT_YOURS'],
+    [['--server', server.url, '--token-file', join(tempDir(), 'none'), '--fingerprint', server.pin], 'SYNC_TOKEN_FILE'],
+    [['--server', server.url.replace('https', 'http'), '--token-file', p.tokenFile], 'SYNC_URL_INVALID'],
+  ];
+  for (const [args, code] of refusals) {
+    const r = await cli(['sync', '--data-dir', dir, ...args, '--json']);
+    assert.equal(r.code, 2, `${code}: ${r.err}`);
+    assert.match(r.err, new RegExp(`^\\[${code}\\] \\S`), r.err);
+    assert.doesNotMatch(r.err, /\n\s+at /, 'no stack');
+    assert.equal((JSON.parse(r.out) as { error: { code: string } }).error.code, code);
+  }
+  assert.deepEqual(await moneyState(db), before);
+  const fresh = await syncPoint(db, 'PT08', []);
+  const none = await cli(['sync', '--data-dir', fresh.ctx.dataDir]);
+  assert.equal(none.code, 2);
+  assert.match(none.err, /^\[SYNC_NOT_CONFIGURED\]/);
+});
