@@ -55,10 +55,15 @@ export async function syncOnce(sqlite: Sqlite, api: SyncApi, options: SyncOption
     sqlite.prepare('UPDATE sync_state SET last_sync_at = ?, last_error_code = NULL, last_error_message = NULL').run(options.clock().toISOString());
     return report;
   } catch (error) {
-    const known = asAppError(error);
-    sqlite.prepare('UPDATE sync_state SET last_error_code = ?, last_error_message = ?').run(known?.code ?? 'INTERNAL', known?.message ?? String(error));
+    noteFailure(sqlite, error);
     throw error;
   }
+}
+
+/** The last failure, for the status bar (a code and its sentence; an internal fault only as INTERNAL). */
+export function noteFailure(sqlite: Sqlite, error: unknown): void {
+  const known = asAppError(error);
+  sqlite.prepare('UPDATE sync_state SET last_error_code = ?, last_error_message = ?').run(known?.code ?? 'INTERNAL', known?.message ?? 'Lỗi nội bộ khi đồng bộ.');
 }
 
 async function run(sqlite: Sqlite, api: SyncApi, pointCode: string, options: SyncOptions): Promise<SyncReport> {

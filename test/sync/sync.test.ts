@@ -9,6 +9,8 @@ import { collectPayment } from '../../electron/payments.ts';
 import { voidPayment } from '../../electron/voids.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { syncOnce } from '../../electron/sync/run.ts';
+import { startSyncLoop, syncStatus, type SyncStatus } from '../../electron/sync/loop.ts';
+import { setSettings } from '../../electron/settings.ts';
 import { main } from '../../electron/cli/diemthu.ts';
 import { SyncClient } from '../../protocol/client.ts';
 import { captureIo } from '../helpers/capture-io.ts';
@@ -171,4 +173,61 @@ test('diemthu sync: settings saved and used, --json; refusals are a code and a V
   const none = await cli(['sync', '--data-dir', fresh.ctx.dataDir]);
   assert.equal(none.code, 2);
   assert.match(none.err, /^\[SYNC_NOT_CONFIGURED\]/);
+});
+
+/** Timers the test fires by hand: each delay the loop asks for is recorded. */
+function manualTimers() {
+  const delays: number[] = [];
+  let pending: (() => void) | null = null;
+  return {
+    delays,
+    timers: {
+      setTimeout: (fn: () => void, ms: number) => {
+        delays.push(ms);
+        pending = fn;
+        return fn;
+      },
+      clearTimeout: () => {
+        pending = null;
+      },
+    },
+    /** Runs the scheduled pass and waits until the loop has scheduled the next one. */
+    async fire() {
+      const fn = pending!;
+      pending = null;
+      const count = delays.length;
+      fn();
+      while (delays.length === count) await new Promise((r) => setTimeout(r, 5));
+    },
+  };
+}
+
+test('the background loop: nothing while no server is set; syncs at its interval, backs off while the server is unreachable, raises the alarm when an item waits too long', async () => {
+  const p = await syncPoint(db, 'PT09', customers(901, 3));
+  const t = manualTimers();
+  const statuses: SyncStatus[] = [];
+  const loop = startSyncLoop(p.ctx, { log: () => {}, onStatus: (s) => statuses.push(s), timers: t.timers });
+  test.after(() => loop.stop());
+  await t.fire();
+  assert.equal(loop.status().state, 'off');
+  assert.equal(t.delays.at(-1), 60_000, 'checks again for settings at the default interval');
+
+  p.pay(1);
+  p.now.at = new Date(p.now.at.getTime() + 31 * 60_000);
+  setSettings(p.ctx.sqlite, { sync: { serverUrl: 'https://127.0.0.1:1', tokenFile: p.tokenFile, fingerprint: server.pin, intervalSeconds: 30, alarmMinutes: 30 } }, null, p.now.at);
+  for (let i = 0; i < 4; i++) await t.fire();
+  assert.deepEqual(t.delays.slice(-4), [5_000, 10_000, 20_000, 40_000], 'backs off while unreachable');
+  const down = loop.status();
+  assert.deepEqual(
+    { state: down.state, code: down.lastErrorCode, waiting: down.waiting, alarm: down.alarm, lastSyncAt: down.lastSyncAt },
+    { state: 'error', code: 'SYNC_UNREACHABLE', waiting: 1, alarm: true, lastSyncAt: null },
+  );
+
+  setSettings(p.ctx.sqlite, { sync: { serverUrl: server.url, tokenFile: p.tokenFile, fingerprint: server.pin, intervalSeconds: 30, alarmMinutes: 30 } }, null, p.now.at);
+  await t.fire();
+  assert.equal(t.delays.at(-1), 30_000, 'back to the interval after a success');
+  const up = syncStatus(p.ctx.sqlite, p.ctx.clock());
+  assert.deepEqual({ state: up.state, waiting: up.waiting, alarm: up.alarm, code: up.lastErrorCode }, { state: 'ok', waiting: 0, alarm: false, code: null });
+  assert.notEqual(up.lastSyncAt, null);
+  assert.deepEqual(statuses.map((x) => x.state), ['error', 'error', 'error', 'error', 'ok'], 'each pass with a server set reports its status');
 });
