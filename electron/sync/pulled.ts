@@ -1,5 +1,6 @@
 import type { Sqlite } from '../db/open.ts';
 import type { PulledItem } from '../../protocol/sync.ts';
+import { formatDateTime } from '../core/local-time.ts';
 
 /**
  * What a pull brought, kept in the point's tables with the cursor in the same transaction (a page is
@@ -58,6 +59,11 @@ export function officePaidBills(sqlite: Sqlite, maKhang: string): OfficePaid[] {
         ORDER BY b.value`,
     )
     .all(maKhang) as OfficePaid[];
+}
+
+/** The customer card's line for such a bill. */
+export function officePaidNotice(o: OfficePaid): string {
+  return `Hóa đơn ${o.idHdon} đã thu tại quầy ${o.pointCode} lúc ${formatDateTime(new Date(o.paidAt))} (biên nhận ${o.receiptNo}, thu ngân ${o.cashierCode}).`;
 }
 
 /** A company-wide conflict of this point, as pulled. */

@@ -11,6 +11,7 @@ import { exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { syncOnce } from '../../electron/sync/run.ts';
 import { startSyncLoop, syncStatus, type SyncStatus } from '../../electron/sync/loop.ts';
 import { setSettings } from '../../electron/settings.ts';
+import { officePaidBills, officePaidNotice, openSyncConflicts } from '../../electron/sync/pulled.ts';
 import { main } from '../../electron/cli/diemthu.ts';
 import { SyncClient } from '../../protocol/client.ts';
 import { captureIo } from '../helpers/capture-io.ts';
@@ -230,4 +231,42 @@ test('the background loop: nothing while no server is set; syncs at its interval
   assert.deepEqual({ state: up.state, waiting: up.waiting, alarm: up.alarm, code: up.lastErrorCode }, { state: 'ok', waiting: 0, alarm: false, code: null });
   assert.notEqual(up.lastSyncAt, null);
   assert.deepEqual(statuses.map((x) => x.state), ['error', 'error', 'error', 'error', 'ok'], 'each pass with a server set reports its status');
+});
+
+test('counters of one office: the customer card learns a bill was taken at another counter; a bill paid at two counters joins both "trùng thu" lists and status', async () => {
+  const list = customers(1001, 3);
+  const a = await syncPoint(db, 'QA01', list, 'PGD Phường 9');
+  const b = await syncPoint(db, 'QA02', list, 'PGD Phường 9');
+  const elsewhere = await syncPoint(db, 'QB01', customers(1101, 1), 'PGD Phường 10');
+  const paidAtA = a.pay(1);
+  await a.sync(server.url, server.pin);
+  await b.sync(server.url, server.pin);
+  await elsewhere.sync(server.url, server.pin);
+  assert.deepEqual(officePaidBills(b.ctx.sqlite, 'PC12AA0001001'), [
+    { idHdon: 'HD0001001', receiptNo: paidAtA.receiptNo, pointCode: 'QA01', paidAt: new Date(Math.floor(Date.parse(paidAtA.paidAt) / 1000) * 1000).toISOString(), cashierCode: 'TN01' },
+  ]);
+  assert.match(officePaidNotice(officePaidBills(b.ctx.sqlite, 'PC12AA0001001')[0]!), /^Hóa đơn HD0001001 đã thu tại quầy QA01 lúc 27\/11\/2026 \d{2}:\d{2}:\d{2} \(biên nhận QA01-26-000001, thu ngân TN01\)\.$/);
+  assert.deepEqual(officePaidBills(a.ctx.sqlite, 'PC12AA0001001'), [], 'a counter is not told about its own payments');
+  assert.deepEqual(officePaidBills(elsewhere.ctx.sqlite, 'PC12AA0001001'), [], 'another office sees nothing');
+
+  // Both counters offline take customer 2's bill; B arrives first, so A's receipt is the conflict.
+  const atB = b.pay(2);
+  const atA = a.pay(2);
+  await b.sync(server.url, server.pin);
+  const ra = await a.sync(server.url, server.pin);
+  assert.deepEqual(ra.conflicts.map((c) => [c.idHdon, c.heldBy]), [['HD0001002', atB.receiptNo]]);
+  await b.sync(server.url, server.pin);
+  for (const p of [a, b]) {
+    assert.deepEqual(
+      openSyncConflicts(p.ctx.sqlite).map((c) => [c.idHdon, c.receiptNo, c.heldBy]),
+      [['HD0001002', atA.receiptNo, atB.receiptNo]],
+      p.code,
+    );
+  }
+  const status = await cli(['status', '--data-dir', a.ctx.dataDir, '--json']);
+  const value = (JSON.parse(status.out) as { value: { syncConflicts: unknown[]; sync: { openConflicts: number } } }).value;
+  assert.equal(value.syncConflicts.length, 1);
+  assert.equal(value.sync.openConflicts, 1);
+  const text = await cli(['status', '--data-dir', a.ctx.dataDir]);
+  assert.match(text.out, new RegExp(`Trùng thu giữa các điểm thu \\(máy chủ\\): 1\\n  hóa đơn HD0001002: biên nhận ${atA.receiptNo} \\(QA01\\) thu sau biên nhận ${atB.receiptNo} \\(QA02\\)`));
 });

@@ -2,6 +2,8 @@ import type { Command } from '../command.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
 import { pointIdentity } from '../../point.ts';
+import { syncStatus } from '../../sync/loop.ts';
+import { openSyncConflicts } from '../../sync/pulled.ts';
 import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported } from '../../snapshots.ts';
 
 export const statusCommand: Command = {
@@ -22,6 +24,9 @@ export const statusCommand: Command = {
       outstanding: outstandingTotals(ctx.sqlite),
       paidNotExported: paidNotExported(ctx.sqlite),
       conflicts: openConflicts(ctx.sqlite),
+      // Paid here and at another point too, as the sync server found (the later receipt is the refund case).
+      syncConflicts: openSyncConflicts(ctx.sqlite),
+      sync: syncStatus(ctx.sqlite, ctx.clock()),
     };
     const lines = [
       point === null ? 'Điểm thu: chưa khởi tạo.' : `Điểm thu ${point.pointCode} (đơn vị ${point.unitCode})${point.pointName === '' ? '' : ` — ${point.pointName}`}`,
@@ -33,6 +38,9 @@ export const statusCommand: Command = {
       `Đã thu chưa xuất: ${status.paidNotExported.count} phiếu, tổng ${formatDong(status.paidNotExported.total)}`,
       `Xung đột (thu ở đây nhưng CMIS đã gạch nợ nơi khác): ${status.conflicts.length}`,
       ...status.conflicts.map((c) => `  ${c.maKhang} ${c.tenKhang}: hóa đơn ${c.idHdon} (${c.thang}/${c.nam}), ${formatDong(c.tongTien)}, biên nhận ${c.receiptNo ?? ''}`),
+      `Trùng thu giữa các điểm thu (máy chủ): ${status.syncConflicts.length}`,
+      ...status.syncConflicts.map((c) => `  hóa đơn ${c.idHdon}: biên nhận ${c.receiptNo} (${c.pointCode}) thu sau biên nhận ${c.heldBy ?? ''} (${c.heldByPoint ?? ''}): hoàn tiền biên nhận ${c.receiptNo}`),
+      `Đồng bộ: ${status.sync.state === 'off' ? 'chưa cài đặt máy chủ' : `lần cuối ${status.sync.lastSyncAt === null ? 'chưa có' : formatDateTime(new Date(status.sync.lastSyncAt))}, ${status.sync.waiting} mục chờ gửi${status.sync.alarm ? ' (QUÁ LÂU)' : ''}${status.sync.lastErrorCode === null ? '' : `, lỗi [${status.sync.lastErrorCode}] ${status.sync.lastErrorMessage ?? ''}`}`}`,
     ];
     return { json: status, text: lines.join('\n') };
   },
