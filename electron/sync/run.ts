@@ -101,7 +101,7 @@ async function run(sqlite: Sqlite, api: SyncApi, pointCode: string, options: Syn
 }
 
 /** The longest head of `events` whose request stays under the body budget. */
-function fitBody(events: SyncEvent[]): SyncEvent[] {
+export function fitBody(events: SyncEvent[]): SyncEvent[] {
   let bytes = 200;
   for (let i = 0; i < events.length; i++) {
     bytes += Buffer.byteLength(JSON.stringify(events[i])) + 1;

@@ -29,8 +29,8 @@ export interface SyncPoint extends CollectWorld {
 }
 
 /** A real point (its own SQLite in a temp folder, cashier with an open shift, snapshot seeded) known to the server. */
-export async function syncPoint(db: ServerDb, code: string, list: SeedCustomer[], office = 'PGD Phường 1'): Promise<SyncPoint> {
-  const world = collectWorld(new Date('2026-11-27T02:00:00.000Z'), code);
+export async function syncPoint(db: ServerDb, code: string, list: SeedCustomer[], office = 'PGD Phường 1', start = new Date('2026-11-27T02:00:00.000Z')): Promise<SyncPoint> {
+  const world = collectWorld(start, code);
   after(() => world.ctx.close());
   seedSnapshot(world.ctx, list);
   const { token } = await addPoint(db, { point: code, unit: 'PC12AA', office });

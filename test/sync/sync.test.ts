@@ -4,11 +4,12 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openContext } from '../../electron/context.ts';
-import { AppError } from '../../electron/core/errors.ts';
+import { AppError, isAppError } from '../../electron/core/errors.ts';
 import { collectPayment } from '../../electron/payments.ts';
 import { voidPayment } from '../../electron/voids.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
-import { syncOnce } from '../../electron/sync/run.ts';
+import { fitBody, syncOnce } from '../../electron/sync/run.ts';
+import { MAX_BODY_BYTES, type SyncEvent } from '../../protocol/sync.ts';
 import { startSyncLoop, syncStatus, type SyncStatus } from '../../electron/sync/loop.ts';
 import { setSettings } from '../../electron/settings.ts';
 import { officePaidBills, officePaidNotice, openSyncConflicts } from '../../electron/sync/pulled.ts';
@@ -269,4 +270,43 @@ test('counters of one office: the customer card learns a bill was taken at anoth
   assert.equal(value.sync.openConflicts, 1);
   const text = await cli(['status', '--data-dir', a.ctx.dataDir]);
   assert.match(text.out, new RegExp(`Trùng thu giữa các điểm thu \\(máy chủ\\): 1\\n  hóa đơn HD0001002: biên nhận ${atA.receiptNo} \\(QA01\\) thu sau biên nhận ${atB.receiptNo} \\(QA02\\)`));
+});
+
+test('a body changed in the point database after it was pushed is refused by the server: recorded on its item with the code, the server keeps the first body, the CLI exits 2', async () => {
+  const p = await syncPoint(db, 'PT10', customers(1201, 2));
+  const paid = p.pay(1);
+  await p.sync(server.url, server.pin);
+  // Someone with the database file lowers the amount (dropping the trigger that forbids it) and queues the item again.
+  const trigger = (p.ctx.sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'payment_lines_amounts_fixed'").get() as { sql: string }).sql;
+  p.ctx.sqlite.exec('DROP TRIGGER payment_lines_amounts_fixed');
+  p.ctx.sqlite.prepare('UPDATE payment_lines SET so_tien = 1000, tong_tien = 1000 + tien_gtgt WHERE payment_id = ?').run(paid.paymentId);
+  p.ctx.sqlite.exec(trigger);
+  p.ctx.sqlite.prepare("UPDATE sync_outbox SET status = 'waiting', answered_at = NULL WHERE payment_id = ?").run(paid.paymentId);
+  // And makes the database look like an older copy, so the item is renumbered and sent again (otherwise lastSeq marks it seen).
+  p.ctx.sqlite.prepare('UPDATE sync_state SET max_sent_seq = 0').run();
+
+  const before = (await moneyState(db)) as { payments: unknown[]; lines: unknown[] };
+  const r = await cli(['sync', '--data-dir', p.ctx.dataDir, '--server', server.url, '--token-file', p.tokenFile, '--fingerprint', server.pin, '--json']);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^\[SYNC_ITEMS_REFUSED\] /);
+  assert.match(r.err, /\[PAYMENT_BODY_CHANGED\]/);
+  const after = (await moneyState(db)) as { payments: unknown[]; lines: unknown[] };
+  assert.deepEqual([after.payments, after.lines], [before.payments, before.lines], 'the server keeps the first body');
+  const refused = await sql<{ identity: string }>`SELECT identity FROM refused_bodies WHERE point_code = 'PT10'`.execute(db);
+  assert.deepEqual(refused.rows.map((x) => x.identity), [paid.receiptNo]);
+  assert.deepEqual(p.ctx.sqlite.prepare('SELECT status, code FROM sync_outbox WHERE payment_id = ?').get(paid.paymentId), { status: 'refused', code: 'PAYMENT_BODY_CHANGED' });
+  assert.equal(syncStatus(p.ctx.sqlite, p.ctx.clock()).refused, 1);
+});
+
+test('a push never exceeds the server body limit: a long outbox is cut into requests that fit; one item too large for any request is a refusal, not a send', () => {
+  const body = (seq: number, name: string): SyncEvent => ({
+    kind: 'payment',
+    seq,
+    payment: { receiptNo: `PT11-26-${String(seq).padStart(6, '0')}`, pointCode: 'PT11', unit: 'PC12AA', maKhang: 'PC12AA0000001', tenKhang: name, paidAt: '2026-11-27T02:00:00Z', cashierCode: 'TN01', lines: [] },
+  });
+  const events = Array.from({ length: 2000 }, (_, i) => body(i + 1, 'x'.repeat(2000)));
+  const head = fitBody(events);
+  assert.ok(head.length > 100 && head.length < 2000, `${head.length} events`);
+  assert.ok(Buffer.byteLength(JSON.stringify({ protocol: 1, pointCode: 'PT11', events: head })) < MAX_BODY_BYTES);
+  assert.throws(() => fitBody([body(1, 'x'.repeat(MAX_BODY_BYTES))]), (e: unknown) => isAppError(e) && e.code === 'SYNC_ITEM_TOO_LARGE');
 });
