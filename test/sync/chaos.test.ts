@@ -17,6 +17,7 @@ import { startServe, type Served } from '../server/cli-process.ts';
 import { chaosProxy } from './chaos-proxy.ts';
 import { customers, syncPoint, type SyncPoint } from './helpers.ts';
 import type { SeedCustomer } from '../helpers/seed.ts';
+import { rng } from '../../fixtures/generate-snapshot.ts';
 
 /**
  * Five points collect through the real services into their own SQLite files and sync through a proxy
@@ -30,24 +31,13 @@ const PER_POINT = Number(process.env.DIEMTHU_CHAOS_PAYMENTS ?? 200);
 const DOUBLES = Number(process.env.DIEMTHU_CHAOS_DOUBLES ?? Math.floor(PER_POINT / 10));
 const VOIDS_PER_POINT = 2;
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const url = await testDatabase();
 const db = openDb(url);
 test.after(() => db.destroy());
 await migrate(db);
 
 test(`chaos: ${POINTS} points x ${PER_POINT} payments, ${DOUBLES} bills paid at two points, dropped/cut connections, server killed twice, skewed clocks`, { timeout: 30 * 60_000 }, async () => {
-  const random = seeded(20261127);
+  const random = rng(20261127);
   const started = Date.now();
   // Double bill d is on the snapshot of points d % 5 and (d + 1) % 5; every point has its own customers besides.
   const doubles = customers(5_000_000, DOUBLES);

@@ -25,6 +25,13 @@ const server = await startServer(db, tempDir());
 
 const serverReceipts = async (point: string) =>
   (await sql<{ receipt_no: string; voided: boolean }>`SELECT receipt_no, voided_at IS NOT NULL AS voided FROM payments WHERE point_code = ${point} ORDER BY receipt_no`.execute(db)).rows;
+type PushBody = Parameters<SyncClient['push']>[0];
+/** The real client with its push replaced (an answer lost, a request lost, work done while it is on the network). */
+const withPush = (push: (c: SyncClient, body: PushBody) => ReturnType<SyncClient['push']>) => (c: SyncClient) => ({
+  hello: c.hello.bind(c),
+  pull: c.pull.bind(c),
+  push: (body: PushBody) => push(c, body),
+});
 const statuses = (sqlite: { prepare(s: string): { all(): unknown[] } }) => sqlite.prepare('SELECT seq, kind, status FROM sync_outbox ORDER BY seq').all() as { seq: number; kind: string; status: string }[];
 
 test('a day of one point reaches the server once: payments, a void, the batch, a later payment; a second sync sends nothing', async () => {
@@ -50,13 +57,9 @@ test('an answer lost after the server committed: the next sync learns it from la
   const p = await syncPoint(db, 'PT02', customers(201, 3));
   p.pay(1);
   p.pay(2);
-  const lostAnswer = (c: SyncClient) => ({
-    hello: c.hello.bind(c),
-    pull: c.pull.bind(c),
-    push: async (body: Parameters<SyncClient['push']>[0]) => {
-      await c.push(body);
-      throw new AppError('SYNC_NETWORK', 'mất câu trả lời');
-    },
+  const lostAnswer = withPush(async (c, body) => {
+    await c.push(body);
+    throw new AppError('SYNC_NETWORK', 'mất câu trả lời');
   });
   await assert.rejects(p.sync(server.url, server.pin, lostAnswer), /mất câu trả lời/);
   assert.ok(statuses(p.ctx.sqlite).every((i) => i.status === 'waiting'));
@@ -70,11 +73,7 @@ test('an answer lost after the server committed: the next sync learns it from la
 test('a push lost on the way (the server never saw it) is sent again', async () => {
   const p = await syncPoint(db, 'PT03', customers(301, 3));
   p.pay(1);
-  const lostRequest = (c: SyncClient) => ({
-    hello: c.hello.bind(c),
-    pull: c.pull.bind(c),
-    push: () => Promise.reject(new AppError('SYNC_NETWORK', 'mất yêu cầu')),
-  });
+  const lostRequest = withPush(() => Promise.reject(new AppError('SYNC_NETWORK', 'mất yêu cầu')));
   await assert.rejects(p.sync(server.url, server.pin, lostRequest), /mất yêu cầu/);
   p.pay(2);
   const again = await p.sync(server.url, server.pin);
@@ -116,17 +115,14 @@ test('collecting never waits for a sync: while a push is on the network, payment
   const other = openContext(p.ctx.dataDir);
   test.after(() => other.close());
   let waited = Number.NaN;
-  const slow = (c: SyncClient) => ({
-    hello: c.hello.bind(c),
-    pull: c.pull.bind(c),
-    push: async (body: Parameters<SyncClient['push']>[0]) => {
-      if (!Number.isNaN(waited)) return c.push(body);
+  const slow = withPush((c, body) => {
+    if (Number.isNaN(waited)) {
       const started = Date.now();
       p.pay(2); // same connection
       collectPayment(other, { customer: 'PC12AA0000503', cashierId: p.cashier.id, idempotencyKey: 'other-connection' });
       waited = Date.now() - started;
-      return c.push(body);
-    },
+    }
+    return c.push(body);
   });
   const r = await p.sync(server.url, server.pin, slow);
   assert.ok(waited < 2000, `the payments waited ${waited} ms`);
