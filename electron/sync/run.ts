@@ -2,7 +2,7 @@ import type { Sqlite } from '../db/open.ts';
 import { AppError, asAppError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SyncClient } from '../../protocol/client.ts';
-import { MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL_VERSION, type SyncEvent } from '../../protocol/sync.ts';
+import { MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL_VERSION, syncEvent, type Ack, type SyncEvent } from '../../protocol/sync.ts';
 import { requireSetting } from '../settings.ts';
 import { buildEvents } from './events.ts';
 import { alignWithServer, markSent, outboxCounts, recordAcks, waitingItems } from './outbox.ts';
@@ -76,8 +76,10 @@ async function run(sqlite: Sqlite, api: SyncApi, pointCode: string, options: Syn
 
   const chunk = Math.min(options.chunk ?? 500, MAX_EVENTS_PER_PUSH);
   for (;;) {
-    const events = fitBody(buildEvents(sqlite, waitingItems(sqlite, chunk)));
-    if (events.length === 0) break;
+    const items = waitingItems(sqlite, chunk);
+    if (items.length === 0) break;
+    const events = fitBody(setAsideInvalid(sqlite, buildEvents(sqlite, items), report, options.clock()));
+    if (events.length === 0) continue;
     markSent(sqlite, events.at(-1)!.seq);
     const answer = await api.push({ protocol: PROTOCOL_VERSION, pointCode, events });
     recordAcks(sqlite, answer.acks, options.clock());
@@ -98,6 +100,27 @@ async function run(sqlite: Sqlite, api: SyncApi, pointCode: string, options: Syn
   }
   report.waiting = outboxCounts(sqlite).waiting;
   return report;
+}
+
+/**
+ * Events the protocol would refuse (data that came in by hand: a name with a stray space, a code of
+ * the wrong shape) are answered here, `refused` with SYNC_BODY_INVALID: one of them in a push would
+ * make the server refuse the whole request, and the outbox behind it would never move.
+ */
+function setAsideInvalid(sqlite: Sqlite, events: SyncEvent[], report: SyncReport, at: Date): SyncEvent[] {
+  const valid: SyncEvent[] = [];
+  const invalid: Ack[] = [];
+  for (const e of events) {
+    const checked = syncEvent.safeParse(e);
+    if (checked.success) valid.push(e);
+    else {
+      const message = `Mục ${e.seq} không đúng giao thức đồng bộ, không gửi: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+      invalid.push({ seq: e.seq, status: 'refused', code: 'SYNC_BODY_INVALID', message });
+      report.refused.push({ seq: e.seq, code: 'SYNC_BODY_INVALID', message });
+    }
+  }
+  if (invalid.length > 0) recordAcks(sqlite, invalid, at);
+  return valid;
 }
 
 /** The longest head of `events` whose request stays under the body budget. */

@@ -306,3 +306,17 @@ test('a push never exceeds the server body limit: a long outbox is cut into requ
   assert.ok(Buffer.byteLength(JSON.stringify({ protocol: 1, pointCode: 'PT11', events: head })) < MAX_BODY_BYTES);
   assert.throws(() => fitBody([body(1, 'x'.repeat(MAX_BODY_BYTES))]), (e: unknown) => isAppError(e) && e.code === 'SYNC_ITEM_TOO_LARGE');
 });
+
+test('a payment whose body the protocol refuses (a name with a trailing space from a hand-made snapshot) is set aside with a code; the items behind it still go', async () => {
+  const list = customers(1301, 2);
+  list[0] = { ...list[0]!, tenKhang: 'Nguyễn Văn An ' };
+  const p = await syncPoint(db, 'PT12', list);
+  const bad = p.pay(1);
+  const good = p.pay(2);
+  const r = await p.sync(server.url, server.pin);
+  assert.deepEqual(r.refused.map((x) => x.code), ['SYNC_BODY_INVALID']);
+  assert.equal(r.accepted, 1);
+  assert.deepEqual((await serverReceipts('PT12')).map((x) => x.receipt_no), [good.receiptNo]);
+  assert.deepEqual(p.ctx.sqlite.prepare('SELECT status, code FROM sync_outbox WHERE payment_id = ?').get(bad.paymentId), { status: 'refused', code: 'SYNC_BODY_INVALID' });
+  assert.equal((await p.sync(server.url, server.pin)).pushed, 0, 'not sent again');
+});
