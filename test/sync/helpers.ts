@@ -53,3 +53,13 @@ export async function syncPoint(db: ServerDb, code: string, list: SeedCustomer[]
     },
   };
 }
+
+type PushBody = Parameters<SyncClient['push']>[0];
+/** The real client with its push replaced (an answer lost, a request lost, work done while it is on the network). */
+export const withPush =
+  (push: (c: SyncClient, body: PushBody) => ReturnType<SyncClient['push']>) =>
+  (c: SyncClient): SyncApi => ({
+    hello: c.hello.bind(c),
+    pull: c.pull.bind(c),
+    push: (body: PushBody) => push(c, body),
+  });

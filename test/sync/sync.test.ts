@@ -18,20 +18,13 @@ import { SyncClient } from '../../protocol/client.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { moneyState, serverDb, startServer } from '../server/helpers.ts';
-import { customers, syncPoint } from './helpers.ts';
+import { customers, syncPoint, withPush } from './helpers.ts';
 
 const { db } = await serverDb();
 const server = await startServer(db, tempDir());
 
 const serverReceipts = async (point: string) =>
   (await sql<{ receipt_no: string; voided: boolean }>`SELECT receipt_no, voided_at IS NOT NULL AS voided FROM payments WHERE point_code = ${point} ORDER BY receipt_no`.execute(db)).rows;
-type PushBody = Parameters<SyncClient['push']>[0];
-/** The real client with its push replaced (an answer lost, a request lost, work done while it is on the network). */
-const withPush = (push: (c: SyncClient, body: PushBody) => ReturnType<SyncClient['push']>) => (c: SyncClient) => ({
-  hello: c.hello.bind(c),
-  pull: c.pull.bind(c),
-  push: (body: PushBody) => push(c, body),
-});
 const statuses = (sqlite: { prepare(s: string): { all(): unknown[] } }) => sqlite.prepare('SELECT seq, kind, status FROM sync_outbox ORDER BY seq').all() as { seq: number; kind: string; status: string }[];
 
 test('a day of one point reaches the server once: payments, a void, the batch, a later payment; a second sync sends nothing', async () => {
