@@ -16,7 +16,8 @@ export interface LoopTimers {
 
 export function startLoop(
   pass: () => Promise<unknown> | unknown,
-  intervalMs: number,
+  /** A function: asked after each pass (the sync loop backs off after a failure). */
+  intervalMs: number | (() => number),
   onError: (error: unknown) => void,
   timers: LoopTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
 ): Loop {
@@ -52,7 +53,7 @@ export function startLoop(
         again = false;
         schedule(0);
       } else {
-        schedule(intervalMs);
+        schedule(typeof intervalMs === 'number' ? intervalMs : intervalMs());
       }
     });
   };

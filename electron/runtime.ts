@@ -15,6 +15,7 @@ import { startSerialScanner, type SerialScannerOptions } from './devices/scanner
 import { createPaymentGate, gateHandlers, type PaymentGate } from './shutdown.ts';
 import { startPrinting, type PrinterPort } from './printing.ts';
 import { settingsPrinterPort } from './printer-port.ts';
+import { startSyncLoop, type SyncLoop } from './sync/loop.ts';
 
 export interface Dialogs {
   chooseSnapshotFile(): Promise<string | null>;
@@ -38,6 +39,8 @@ export interface Runtime {
   handlers: Handlers;
   gate: PaymentGate;
   stream: ScanStream;
+  /** Background sync when a server is set; `sync.status()` is what the status bar shows of it. */
+  sync: SyncLoop;
   /** Stops the scanners and the printer loop (waiting for the job being printed). */
   stop(): Promise<void>;
 }
@@ -100,6 +103,8 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     log: options.log,
   });
 
+  const sync = startSyncLoop(ctx, { log: options.log, onStatus: statusChanged });
+
   const handlers = createHandlers({
     ctx,
     session: createSession(),
@@ -114,8 +119,9 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     handlers: gateHandlers(handlers, gate),
     gate,
     stream,
+    sync,
     async stop() {
-      await Promise.allSettled([scanners.close(), printing.stop()]);
+      await Promise.allSettled([scanners.close(), printing.stop(), sync.stop()]);
     },
   };
 }

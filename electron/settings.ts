@@ -3,6 +3,7 @@ import type { Sqlite } from './db/open.ts';
 import { AppError } from './core/errors.ts';
 import { MAX_BILL_AMOUNT } from './core/money.ts';
 import { appendJournal } from './journal.ts';
+import { syncSettings } from './sync/settings.ts';
 
 /** Every setting with its schema and default. Stored as JSON in the settings table. */
 export const settingSchemas = {
@@ -25,6 +26,7 @@ export const settingSchemas = {
   auto_collect: z.boolean(),
   printer: z.record(z.string(), z.unknown()),
   scanner: z.record(z.string(), z.unknown()),
+  sync: syncSettings, // none: the point works alone
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -46,6 +48,7 @@ export const settingDefaults: { [K in SettingKey]: SettingValue<K> | undefined }
   auto_collect: false,
   printer: { transport: 'file', width: 576, mode: 'raster' },
   scanner: { mode: 'wedge' },
+  sync: undefined,
 };
 
 export function getSetting<K extends SettingKey>(sqlite: Sqlite, key: K): SettingValue<K> | undefined {

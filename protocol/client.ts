@@ -147,7 +147,17 @@ export class SyncClient {
   }
 }
 
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EHOSTDOWN']);
+
+/** A network failure in words and a code a point's status can act on (unreachable, untrusted certificate, cut). */
 function network(error: Error): AppError {
   if (error instanceof AppError) return error;
-  return new AppError('SYNC_NETWORK', `Không kết nối được máy chủ đồng bộ (${error.message}); các mục chờ sẽ được gửi lại sau.`);
+  const code = String((error as { code?: unknown }).code ?? '');
+  if (UNREACHABLE.has(code)) {
+    return new AppError('SYNC_UNREACHABLE', `Không kết nối được máy chủ đồng bộ (${code}); các mục chờ sẽ được gửi lại khi có mạng.`, { cause: code });
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code)) {
+    return new AppError('SYNC_TLS_UNTRUSTED', `Chứng chỉ của máy chủ đồng bộ không được tin cậy (${code}): hãy ghim dấu vân tay của máy chủ trong cài đặt; không gửi gì.`, { cause: code });
+  }
+  return new AppError('SYNC_NETWORK', `Kết nối tới máy chủ đồng bộ bị ngắt (${code === '' ? error.message : code}); các mục chờ sẽ được gửi lại sau.`, { cause: code });
 }

@@ -122,8 +122,9 @@ test('[#2] verify sees a line and a payment total lowered behind dropped trigger
 test('[#2] verify sees a deleted payment and a receipt counter set back', () => {
   const w = day();
   const victim = w.payments[2]!;
-  withoutTriggers(w.ctx, ['payments_no_delete', 'payment_lines_no_delete'], () => {
-    w.ctx.sqlite.exec(`DELETE FROM print_jobs WHERE payment_id = ${victim.paymentId};
+  withoutTriggers(w.ctx, ['payments_no_delete', 'payment_lines_no_delete', 'sync_outbox_no_delete'], () => {
+    w.ctx.sqlite.exec(`DELETE FROM sync_outbox WHERE payment_id = ${victim.paymentId};
+                       DELETE FROM print_jobs WHERE payment_id = ${victim.paymentId};
                        DELETE FROM payment_lines WHERE payment_id = ${victim.paymentId};
                        DELETE FROM payments WHERE id = ${victim.paymentId};
                        UPDATE receipt_counters SET last_seq = last_seq - 1;`);
@@ -155,8 +156,9 @@ test('[#2] verify sees a journal cut back behind a Z report: the stored report a
   const { id } = w.ctx.sqlite.prepare("SELECT MIN(id) AS id FROM journal WHERE kind = 'payment' AND json_extract(payload, '$.paymentId') = ?").get(victim.paymentId) as {
     id: number;
   };
-  withoutTriggers(w.ctx, ['journal_no_delete', 'payments_no_delete', 'payment_lines_no_delete'], () => {
+  withoutTriggers(w.ctx, ['journal_no_delete', 'payments_no_delete', 'payment_lines_no_delete', 'sync_outbox_no_delete'], () => {
     w.ctx.sqlite.exec(`DELETE FROM journal WHERE id >= ${id};
+                       DELETE FROM sync_outbox WHERE payment_id = ${victim.paymentId};
                        DELETE FROM print_jobs WHERE payment_id = ${victim.paymentId};
                        DELETE FROM payment_lines WHERE payment_id = ${victim.paymentId};
                        DELETE FROM payments WHERE id = ${victim.paymentId};
@@ -181,8 +183,9 @@ test('[#2] verify --manifests sees a journal cut back past an export: the manife
   assert.equal(verifyStore(w.ctx, { manifestsDir: w.usb }).ok, true);
   // Undo the export in the database: its journal rows, the batch and the marks.
   const { id } = w.ctx.sqlite.prepare("SELECT id FROM journal WHERE kind = 'export'").get() as { id: number };
-  withoutTriggers(w.ctx, ['journal_no_delete', 'payments_export_once'], () => {
+  withoutTriggers(w.ctx, ['journal_no_delete', 'payments_export_once', 'sync_outbox_no_delete'], () => {
     w.ctx.sqlite.exec(`DELETE FROM journal WHERE id >= ${id};
+                       DELETE FROM sync_outbox WHERE kind = 'export';
                        UPDATE payments SET batch_id = NULL, void_batch_id = NULL;
                        DELETE FROM clearing_batches;`);
   });

@@ -82,12 +82,12 @@ type Selection = { batchId: number | null };
 // rename the customer, and a batch written again must be the same bytes as the first time. A document
 // that is unreadable there (damaged on disk, edited by hand) gives way to the customer row: one bad
 // print job must not stop the evening export.
-const CUSTOMER_AS_RECEIPTED = `
+export const CUSTOMER_AS_RECEIPTED = `
   LEFT JOIN print_jobs pj ON pj.payment_id = p.id AND pj.kind = 'receipt' AND pj.copy_no = 0
   JOIN customers c ON c.id = p.customer_id`;
 const receipted = (field: string, fallback: string) =>
   `COALESCE(CASE WHEN json_valid(pj.document) AND json_type(pj.document, '$.customer.${field}') = 'text' THEN json_extract(pj.document, '$.customer.${field}') END, ${fallback})`;
-const TEN_KHANG = receipted('tenKhang', 'c.ten_khang');
+export const TEN_KHANG = receipted('tenKhang', 'c.ten_khang');
 const DCHI_KHANG = receipted('dchiKhang', 'c.dchi_khang');
 
 function batchFilter(sel: Selection): string {

@@ -26,7 +26,7 @@ export interface CollectWorld extends PointWorld {
 }
 
 /** An initialised point DT0001 with no user yet, cheap PIN hashes. The clock moves one second per reading from `start`. */
-export function pointWorld(start = new Date('2026-11-27T02:00:00.000Z')): PointWorld {
+export function pointWorld(start = new Date('2026-11-27T02:00:00.000Z'), pointCode = 'DT0001'): PointWorld {
   const now = { at: start };
   const clock: Clock = () => {
     const at = now.at;
@@ -34,7 +34,7 @@ export function pointWorld(start = new Date('2026-11-27T02:00:00.000Z')): PointW
     return at;
   };
   const ctx = openContext(join(tempDir(), 'data'), { clock, newId: sequentialIds('key'), pinCost: TEST_PIN_COST });
-  initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', pointName: 'Điểm thu số 1' });
+  initPoint(ctx, { pointCode, unitCode: 'PC12AA', pointName: 'Điểm thu số 1' });
   const user = (code: string, role: Role, approvers: User[]) =>
     addUser(ctx, { code, name: `Người dùng ${code}`, role, pin: '111111', approvedBy: approvers.map((a) => a.id) });
   return { ctx, now, user };
@@ -44,8 +44,8 @@ export function pointWorld(start = new Date('2026-11-27T02:00:00.000Z')): PointW
  * A point as it normally runs: a head supervisor GS00 (PIN 246800) who added a cashier TN01 (PIN
  * 123456, open shift with a 500.000 ₫ float) and a deputy supervisor GS01 (PIN 987654).
  */
-export function collectWorld(start?: Date): CollectWorld {
-  const w = pointWorld(start);
+export function collectWorld(start?: Date, pointCode?: string): CollectWorld {
+  const w = pointWorld(start, pointCode);
   const add = (code: string, name: string, role: Role, pin: string, approvers: User[]) =>
     addUser(w.ctx, { code, name, role, pin, approvedBy: approvers.map((a) => a.id) });
   const head = add('GS00', 'Hoàng Văn Trưởng', 'supervisor', '246800', []);

@@ -47,7 +47,7 @@ test('a wrong pinned fingerprint ends the connection before the request leaves',
 test('without a pin the self-signed certificate is not trusted', async () => {
   const c = new SyncClient({ url: server.url, token: pt1.token });
   test.after(() => c.close());
-  await refusedWith(c.hello({ protocol: v, pointCode: 'PT01' }), 'SYNC_NETWORK');
+  await refusedWith(c.hello({ protocol: v, pointCode: 'PT01' }), 'SYNC_TLS_UNTRUSTED');
   assert.throws(() => new SyncClient({ url: server.url.replace('https', 'http'), token: pt1.token }), (e: unknown) => isAppError(e) && e.code === 'SYNC_URL_NOT_HTTPS');
 });
 

@@ -15,6 +15,7 @@ import { voidCommand } from './void.ts';
 import { reprintCommand } from './reprint.ts';
 import { printCommand } from './print.ts';
 import { resultCommand } from './result.ts';
+import { syncCommand } from './sync.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, verifyCommand, backupCommand, restoreCommand];
+export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, verifyCommand, backupCommand, restoreCommand, syncCommand];

@@ -6,6 +6,8 @@ import { pointIdentity } from '../../point.ts';
 import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported, snapshotAge } from '../../snapshots.ts';
 import { getSetting } from '../../settings.ts';
 import { batchStates, describeBatch } from '../../clearing-state.ts';
+import { syncStatus } from '../../sync/loop.ts';
+import { openSyncConflicts } from '../../sync/pulled.ts';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -31,6 +33,9 @@ export const statusCommand: Command = {
       conflicts: openConflicts(ctx.sqlite),
       /** Every clearing batch not closed with CMIS, and the last ten. */
       batches: batchStates(ctx.sqlite),
+      // Paid here and at another point too, as the sync server found (the later receipt is the refund case).
+      syncConflicts: openSyncConflicts(ctx.sqlite),
+      sync: syncStatus(ctx.sqlite, ctx.clock()),
     };
     const lines = [
       point === null ? 'Điểm thu: chưa khởi tạo.' : `Điểm thu ${point.pointCode} (đơn vị ${point.unitCode})${point.pointName === '' ? '' : ` — ${point.pointName}`}`,
@@ -44,6 +49,9 @@ export const statusCommand: Command = {
       `Xung đột (thu ở đây nhưng CMIS đã gạch nợ nơi khác): ${status.conflicts.length}`,
       ...status.conflicts.map((c) => `  ${c.maKhang} ${c.tenKhang}: hóa đơn ${c.idHdon} (${c.thang}/${c.nam}), ${formatDong(c.tongTien)}, biên nhận ${c.receiptNo ?? ''}`),
       ...status.batches.map(describeBatch),
+      `Trùng thu giữa các điểm thu (máy chủ): ${status.syncConflicts.length}`,
+      ...status.syncConflicts.map((c) => `  hóa đơn ${c.idHdon}: biên nhận ${c.receiptNo} (${c.pointCode}) thu sau biên nhận ${c.heldBy ?? ''} (${c.heldByPoint ?? ''}): hoàn tiền biên nhận ${c.receiptNo}`),
+      `Đồng bộ: ${status.sync.state === 'off' ? 'chưa cài đặt máy chủ' : `lần cuối ${status.sync.lastSyncAt === null ? 'chưa có' : formatDateTime(new Date(status.sync.lastSyncAt))}, ${status.sync.waiting} mục chờ gửi${status.sync.alarm ? ' (QUÁ LÂU)' : ''}${status.sync.lastErrorCode === null ? '' : `, lỗi [${status.sync.lastErrorCode}] ${status.sync.lastErrorMessage ?? ''}`}`}`,
     ];
     return { json: status, text: lines.join('\n') };
   },

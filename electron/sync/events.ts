@@ -1,0 +1,103 @@
+import type { Sqlite } from '../db/open.ts';
+import type { ClearingManifest } from '../cmis/write-clearing.ts';
+import { CUSTOMER_AS_RECEIPTED, TEN_KHANG } from '../cmis/write-clearing.ts';
+import { requireSetting } from '../settings.ts';
+import { toBodyTime, type BatchBody, type PaymentBody, type PaymentLine } from '../../protocol/payment.ts';
+import type { SyncEvent } from '../../protocol/sync.ts';
+
+/** One outbox row as the push reads it. */
+export interface OutboxItem {
+  seq: number;
+  kind: 'payment' | 'void' | 'export';
+  paymentId: number | null;
+  batchId: number | null;
+}
+
+interface PaymentRow {
+  id: number;
+  receipt_no: string;
+  point_code: string;
+  paid_at: string;
+  ma_dviqly: string;
+  ma_khang: string;
+  ten_khang: string;
+  cashier: string;
+}
+
+type LineRow = { payment_id: number; id_hdon: string | null; loai_hdon: PaymentLine['loaiHdon']; ky: number | null; thang: number | null; nam: number | null; so_tien: number; tien_gtgt: number; tong_tien: number };
+
+/** `?, ?, ?` for an IN list of n values. */
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * Payment bodies exactly as the receipt and its clearing line carry them (the clearing file's own
+ * column choices: name as receipted, the customer's MA_DVIQLY, the cashier's code, time to the
+ * second), so a push and an ingest of the same point's file build the same body on the server.
+ */
+export function paymentBodies(sqlite: Sqlite, ids: number[]): Map<number, PaymentBody> {
+  if (ids.length === 0) return new Map();
+  const point = requireSetting(sqlite, 'point_code');
+  const payments = sqlite
+    .prepare(
+      `SELECT p.id, p.receipt_no, p.paid_at, c.ma_dviqly, c.ma_khang, ${TEN_KHANG} AS ten_khang, u.code AS cashier
+         FROM payments p ${CUSTOMER_AS_RECEIPTED} JOIN users u ON u.id = p.cashier_id
+        WHERE p.id IN (${marks(ids.length)})`,
+    )
+    .all(...ids) as PaymentRow[];
+  const lines = new Map<number, PaymentLine[]>();
+  const lineRows = sqlite
+    .prepare(`SELECT payment_id, id_hdon, loai_hdon, ky, thang, nam, so_tien, tien_gtgt, tong_tien FROM payment_lines WHERE payment_id IN (${marks(ids.length)}) ORDER BY id`)
+    .all(...ids) as LineRow[];
+  for (const l of lineRows) {
+    const list = lines.get(l.payment_id) ?? [];
+    list.push({ idHdon: l.id_hdon, loaiHdon: l.loai_hdon, ky: l.ky, thang: l.thang, nam: l.nam, soTien: l.so_tien, tienGtgt: l.tien_gtgt, tongTien: l.tong_tien });
+    lines.set(l.payment_id, list);
+  }
+  return new Map(
+    payments.map((p) => [
+      p.id,
+      {
+        receiptNo: p.receipt_no,
+        pointCode: point,
+        unit: p.ma_dviqly,
+        maKhang: p.ma_khang,
+        tenKhang: p.ten_khang,
+        paidAt: toBodyTime(p.paid_at),
+        cashierCode: p.cashier,
+        lines: lines.get(p.id) ?? [],
+      },
+    ]),
+  );
+}
+
+/** A completed clearing batch as the company sees it: the manifest's facts and the receipts its CSV holds. */
+export function batchBody(sqlite: Sqlite, batchId: number): BatchBody {
+  const row = sqlite.prepare('SELECT manifest FROM clearing_batches WHERE id = ?').get(batchId) as { manifest: string };
+  const m = JSON.parse(row.manifest) as ClearingManifest;
+  const receipts = sqlite.prepare('SELECT receipt_no FROM payments WHERE batch_id = ? ORDER BY receipt_year, receipt_seq').pluck().all(batchId) as string[];
+  return {
+    pointCode: m.pointCode,
+    batchDay: m.batchDay,
+    batchSeq: m.batchSeq,
+    csvSha256: m.csvSha256,
+    rowCount: m.rowCount,
+    totalTongTien: m.totalTongTien,
+    receipts,
+    voidedReceipts: m.voidedReceipts,
+  };
+}
+
+/** The events of outbox items, in their order, bodies read now from the rows (which never change). */
+export function buildEvents(sqlite: Sqlite, items: OutboxItem[]): SyncEvent[] {
+  const bodies = paymentBodies(sqlite, [...new Set(items.filter((i) => i.paymentId !== null).map((i) => i.paymentId!))]);
+  return items.map((item): SyncEvent => {
+    switch (item.kind) {
+      case 'payment':
+        return { kind: 'payment', seq: item.seq, payment: bodies.get(item.paymentId!)! };
+      case 'void':
+        return { kind: 'void', seq: item.seq, receiptNo: bodies.get(item.paymentId!)!.receiptNo };
+      case 'export':
+        return { kind: 'export', seq: item.seq, batch: batchBody(sqlite, item.batchId!) };
+    }
+  });
+}
