@@ -14,6 +14,7 @@ import { collectCommand } from './collect.ts';
 import { voidCommand } from './void.ts';
 import { reprintCommand } from './reprint.ts';
 import { printCommand } from './print.ts';
+import { smsCommand } from './sms.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, verifyCommand, backupCommand, restoreCommand];
+export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, smsCommand, verifyCommand, backupCommand, restoreCommand];
