@@ -97,38 +97,58 @@ export async function sendDue(db: ServerDb, options: SenderOptions): Promise<Sen
     if (claimed.rows.length === 0) break;
     run.claimed += claimed.rows.length;
     const queue = [...claimed.rows];
+    const answered: Answer[] = [];
+    let flushing = Promise.resolve();
+    const flush = () => (flushing = flushing.then(() => record(db, options.owner, answered.splice(0), clock(), maxAttempts, backoffMs, run)));
     const worker = async (): Promise<void> => {
       for (let m = queue.shift(); m !== undefined; m = queue.shift()) {
         await pace();
-        const outcome = await options.gateway.send({ maTin: m.ma_tin, msisdn: m.msisdn, body: m.body });
-        await record(db, options.owner, m, outcome, clock(), maxAttempts, backoffMs, run);
+        answered.push({ message: m, outcome: await options.gateway.send({ maTin: m.ma_tin, msisdn: m.msisdn, body: m.body }) });
+        if (answered.length >= RECORD_EVERY) void flush();
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallel, claimed.rows.length) }, worker));
+    await flush();
   }
   run.seconds = (Date.now() - started) / 1000;
   return run;
 }
 
-async function record(db: ServerDb, owner: string, m: Claimed, outcome: SendOutcome, now: Date, maxAttempts: number, backoffMs: number, run: SendRun): Promise<void> {
-  const mine = sql`ma_tin = ${m.ma_tin} AND state = 'sending' AND lease_owner = ${owner}`;
-  let done;
-  if (outcome.kind === 'accepted') {
-    done = await sql`UPDATE sms_messages SET state = 'sent', gateway_id = ${outcome.gatewayId}, sent_at = ${now}, lease_owner = NULL, lease_until = NULL, last_error = NULL
-                      WHERE ${mine}`.execute(db);
-    if (Number(done.numAffectedRows ?? 0) === 1) run.sent++;
-  } else if (outcome.kind === 'rejected' || m.attempts >= maxAttempts) {
-    done = await sql`UPDATE sms_messages SET state = 'failed', finished_at = ${now}, lease_owner = NULL, lease_until = NULL, last_error = ${outcome.error}
-                      WHERE ${mine}`.execute(db);
-    if (Number(done.numAffectedRows ?? 0) === 1) run.failed++;
-  } else {
-    done = await sql`UPDATE sms_messages SET state = 'queued', next_attempt_at = ${new Date(now.getTime() + backoff(m.attempts, backoffMs))},
-                            lease_owner = NULL, lease_until = NULL, last_error = ${outcome.error}
-                      WHERE ${mine}`.execute(db);
-    if (Number(done.numAffectedRows ?? 0) === 1) run.retried++;
-  }
-  // Another sender took the message over, or a delivery report arrived first: its record stands.
-  if (Number(done.numAffectedRows ?? 0) === 0) run.lostLease++;
+/** Answers are recorded in groups (one commit each): a sender that dies before recording leaves them to its lease. */
+const RECORD_EVERY = 100;
+
+interface Answer {
+  message: Claimed;
+  outcome: SendOutcome;
+}
+
+/**
+ * Records answers under the claim, only where this sender still holds the lease: sent (with the
+ * gateway's id), failed (refused, or out of attempts), or queued again after a backoff.
+ */
+async function record(db: ServerDb, owner: string, answers: Answer[], now: Date, maxAttempts: number, backoffMs: number, run: SendRun): Promise<void> {
+  if (answers.length === 0) return;
+  const sent = answers.flatMap((a) => (a.outcome.kind === 'accepted' ? [{ id: a.message.ma_tin, gatewayId: a.outcome.gatewayId }] : []));
+  const failed = answers.flatMap((a) => (a.outcome.kind === 'rejected' || (a.outcome.kind === 'retry' && a.message.attempts >= maxAttempts) ? [{ id: a.message.ma_tin, error: a.outcome.error }] : []));
+  const retried = answers.flatMap((a) =>
+    a.outcome.kind === 'retry' && a.message.attempts < maxAttempts ? [{ id: a.message.ma_tin, error: a.outcome.error, at: new Date(now.getTime() + backoff(a.message.attempts, backoffMs)) }] : [],
+  );
+  const mine = sql`m.ma_tin = t.ma_tin AND m.state = 'sending' AND m.lease_owner = ${owner}`;
+  const changed = await db.transaction().execute(async (trx) => {
+    const a = await sql`UPDATE sms_messages m SET state = 'sent', gateway_id = t.gateway_id, sent_at = ${now}, lease_owner = NULL, lease_until = NULL, last_error = NULL
+                          FROM unnest(${sent.map((x) => x.id)}::text[], ${sent.map((x) => x.gatewayId)}::text[]) AS t(ma_tin, gateway_id) WHERE ${mine}`.execute(trx);
+    const f = await sql`UPDATE sms_messages m SET state = 'failed', finished_at = ${now}, lease_owner = NULL, lease_until = NULL, last_error = t.error
+                          FROM unnest(${failed.map((x) => x.id)}::text[], ${failed.map((x) => x.error)}::text[]) AS t(ma_tin, error) WHERE ${mine}`.execute(trx);
+    const r = await sql`UPDATE sms_messages m SET state = 'queued', next_attempt_at = t.at, lease_owner = NULL, lease_until = NULL, last_error = t.error
+                          FROM unnest(${retried.map((x) => x.id)}::text[], ${retried.map((x) => x.error)}::text[], ${retried.map((x) => x.at)}::timestamptz[]) AS t(ma_tin, error, at)
+                         WHERE ${mine}`.execute(trx);
+    return [a, f, r].map((x) => Number(x.numAffectedRows ?? 0)) as [number, number, number];
+  });
+  run.sent += changed[0];
+  run.failed += changed[1];
+  run.retried += changed[2];
+  // Another sender took the message over (this one's lease ran out), or a delivery report came first: its record stands.
+  run.lostLease += answers.length - changed[0] - changed[1] - changed[2];
 }
 
 export interface ReportRun {
@@ -152,31 +172,26 @@ export async function pollReports(db: ServerDb, gateway: Gateway, maxPages = 100
   for (let page = 0; page < maxPages; page++) {
     const { reports, next } = await gateway.reports(cursor);
     await db.transaction().execute(async (trx) => {
-      for (const r of reports) {
-        run.reports++;
-        const known = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM sms_messages WHERE ma_tin = ${r.maTin}`.execute(trx)).rows[0]!.n === 1;
-        const added = await sql`INSERT INTO sms_reports (ma_tin, status, gateway_id, reported_at, known) VALUES (${r.maTin}, ${r.status}, ${r.gatewayId}, ${r.at}, ${known})
-                                ON CONFLICT DO NOTHING`.execute(trx);
-        if (Number(added.numAffectedRows ?? 0) === 0) {
-          run.repeated++;
-          continue;
-        }
-        if (!known) {
-          run.unknown++;
-          continue;
-        }
-        if (r.status === 'delivered') {
-          await sql`UPDATE sms_messages SET state = 'delivered', delivered_at = COALESCE(${r.at}, now()), gateway_id = COALESCE(gateway_id, ${r.gatewayId}),
-                                            lease_owner = NULL, lease_until = NULL
-                     WHERE ma_tin = ${r.maTin} AND state <> 'delivered'`.execute(trx);
-          run.delivered++;
-        } else {
-          await sql`UPDATE sms_messages SET state = 'failed', finished_at = COALESCE(${r.at}, now()), gateway_id = COALESCE(gateway_id, ${r.gatewayId}),
-                                            lease_owner = NULL, lease_until = NULL, last_error = 'báo cáo của cổng: không gửi được'
-                     WHERE ma_tin = ${r.maTin} AND state IN ('sent', 'sending')`.execute(trx);
-          run.failed++;
-        }
-      }
+      run.reports += reports.length;
+      const added = await sql<{ ma_tin: string; status: 'delivered' | 'failed'; gateway_id: string; reported_at: Date | null; known: boolean }>`
+        INSERT INTO sms_reports (ma_tin, status, gateway_id, reported_at, known)
+        SELECT t.ma_tin, t.status, t.gateway_id, t.reported_at, EXISTS (SELECT 1 FROM sms_messages m WHERE m.ma_tin = t.ma_tin)
+          FROM unnest(${reports.map((r) => r.maTin)}::text[], ${reports.map((r) => r.status)}::text[], ${reports.map((r) => r.gatewayId)}::text[], ${reports.map((r) => r.at)}::timestamptz[])
+               AS t(ma_tin, status, gateway_id, reported_at)
+        ON CONFLICT DO NOTHING RETURNING ma_tin, status, gateway_id, reported_at, known`.execute(trx);
+      run.repeated += reports.length - added.rows.length;
+      const known = added.rows.filter((r) => r.known);
+      run.unknown += added.rows.length - known.length;
+      const of = (status: string) => known.filter((r) => r.status === status);
+      const [delivered, failed] = [of('delivered'), of('failed')];
+      run.delivered += delivered.length;
+      run.failed += failed.length;
+      const columns = (list: typeof known) => sql`unnest(${list.map((r) => r.ma_tin)}::text[], ${list.map((r) => r.gateway_id)}::text[], ${list.map((r) => r.reported_at)}::timestamptz[]) AS t(ma_tin, gateway_id, at)`;
+      await sql`UPDATE sms_messages m SET state = 'delivered', delivered_at = COALESCE(t.at, now()), gateway_id = COALESCE(m.gateway_id, t.gateway_id), lease_owner = NULL, lease_until = NULL
+                  FROM ${columns(delivered)} WHERE m.ma_tin = t.ma_tin AND m.state <> 'delivered'`.execute(trx);
+      await sql`UPDATE sms_messages m SET state = 'failed', finished_at = COALESCE(t.at, now()), gateway_id = COALESCE(m.gateway_id, t.gateway_id), lease_owner = NULL, lease_until = NULL,
+                       last_error = 'báo cáo của cổng: không gửi được'
+                  FROM ${columns(failed)} WHERE m.ma_tin = t.ma_tin AND m.state IN ('sent', 'sending')`.execute(trx);
       if (next !== null && next !== cursor) {
         await sql`INSERT INTO sms_gateway_cursor (gateway, cursor) VALUES (${gateway.name}, ${next}) ON CONFLICT (gateway) DO UPDATE SET cursor = excluded.cursor`.execute(trx);
       }

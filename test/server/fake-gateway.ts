@@ -28,7 +28,7 @@ export interface FakeGatewayOptions {
  * It checks each request against that protocol, keeps the first message of each key (a repeat gets
  * the first one's id), and counts what a real gateway's customer would see.
  */
-export async function fakeGateway(options: FakeGatewayOptions = {}) {
+export async function startFakeGateway(options: FakeGatewayOptions = {}) {
   const accepted = new Map<string, { messageId: string; to: string; text: string }>();
   /** Keys whose acceptance reached the client (a full 200 answer). */
   const acknowledged = new Set<string>();
@@ -109,7 +109,6 @@ export async function fakeGateway(options: FakeGatewayOptions = {}) {
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   server.unref();
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -128,4 +127,11 @@ export async function fakeGateway(options: FakeGatewayOptions = {}) {
     releaseReports: () => (released = true),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The fake gateway of one test file, closed when it ends. */
+export async function fakeGateway(options: FakeGatewayOptions = {}): ReturnType<typeof startFakeGateway> {
+  const gateway = await startFakeGateway(options);
+  after(() => gateway.close());
+  return gateway;
 }
