@@ -1,10 +1,6 @@
 // Messages per second through the server's sender (`sms send`: claim under a lease, send, record) to
 // a local fake gateway on loopback (in this process: it shares the event loop with the sender), on a
 // PostgreSQL cluster with fsync on. The queue is filled by `sms ingest` of one THONGBAO file.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { openDb } from '../server/db/connect.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { ingestMessages } from '../server/sms/ingest.ts';
@@ -12,20 +8,13 @@ import { httpGateway, parseGatewayProfile } from '../server/sms/gateway.ts';
 import { pollReports, sendDue } from '../server/sms/sender.ts';
 import { startFakeGateway } from '../test/server/fake-gateway.ts';
 import { noticeFile } from '../test/server/sms-files.ts';
-import { databaseUrl } from '../test/server/pg.ts';
-import { startCluster } from '../test/server/pg-cluster.ts';
+import { withBenchDatabase } from './pg.ts';
 
 const MESSAGES = 20_000;
 
 export async function run(): Promise<void> {
-  const cluster = startCluster({ settings: { max_connections: '50' } });
-  const work = mkdtempSync(join(tmpdir(), 'diemthu-bench-sms-'));
-  try {
-    const admin = new pg.Client({ host: cluster.socketDir, user: cluster.user, database: 'postgres' });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench');
-    await admin.end();
-    const db = openDb(databaseUrl(cluster.socketDir, cluster.user, 'bench'));
+  await withBenchDatabase('sms', { max_connections: '50' }, async (url, work) => {
+    const db = openDb(url);
     await migrate(db);
     const file = noticeFile(work, MESSAGES);
     let t = performance.now();
@@ -46,8 +35,5 @@ export async function run(): Promise<void> {
     );
     await gw.close();
     await db.destroy();
-  } finally {
-    cluster.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }
