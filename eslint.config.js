@@ -90,7 +90,7 @@ export default tseslint.config(
         {
           paths: ['electron', 'react', 'better-sqlite3'].map((name) => ({ name, message: 'The server runs on PostgreSQL under plain Node.' })),
           patterns: [
-            { regex: '(^|/)electron/(?!core/)', message: 'The server imports only the pure core of the point (electron/core/).' },
+            { regex: '(^|/)electron/(?!core/|sms/)', message: 'The server imports only the pure code of the point (electron/core/, electron/sms/).' },
             { regex: '(^|/)(src|test|bench)/', message: 'The server imports no renderer, test or bench code.' },
           ],
         },

@@ -20,7 +20,7 @@ const secs = (t: { wall: number; cpu: number }) => `${t.wall.toFixed(2)} s (cpu 
 
 export async function run(): Promise<void> {
   const file = await provinceSnapshot();
-  const profile = parseSmsProfile(readFileSync(new URL('../fixtures/sms/profile-default.json', import.meta.url), 'utf8'));
+  const profile = parseSmsProfile(readFileSync(new URL('../electron/sms/profile-default.json', import.meta.url), 'utf8'));
 
   const read = timed(() => {
     const customers = new Map<string, SmsCustomer & { bills: SmsBill[] }>();

@@ -2,10 +2,7 @@
 // concurrent clients to `diemthu-server serve` on loopback, then one consolidated clearing file per
 // unit. Goal: <= 120 s in all on the 2-core machine; consolidated total = sum of the point batches.
 // Then a counter's payment seen by another counter of its office (goal: within 5 s).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { formatReceiptNo } from '../electron/core/receipt-number.ts';
 import { SyncClient } from '../protocol/client.ts';
 import type { BatchBody, PaymentBody } from '../protocol/payment.ts';
@@ -15,8 +12,7 @@ import { migrate } from '../server/db/migrate.ts';
 import { consolidate } from '../server/files/consolidate.ts';
 import { addPoint } from '../server/points.ts';
 import { startServe } from '../test/server/cli-process.ts';
-import { databaseUrl } from '../test/server/pg.ts';
-import { startCluster } from '../test/server/pg-cluster.ts';
+import { withBenchDatabase } from './pg.ts';
 
 const POINTS = 680;
 const PER_POINT = 300;
@@ -61,14 +57,7 @@ export function pointDay(i: number, seqFrom = 1): { events: SyncEvent[]; total: 
 }
 
 export async function run(): Promise<void> {
-  const cluster = startCluster({ settings: { max_connections: '100', shared_buffers: '256MB' } });
-  const work = mkdtempSync(join(tmpdir(), 'diemthu-bench-sync-'));
-  try {
-    const admin = new pg.Client({ host: cluster.socketDir, user: cluster.user, database: 'postgres' });
-    await admin.connect();
-    await admin.query('CREATE DATABASE bench');
-    await admin.end();
-    const url = databaseUrl(cluster.socketDir, cluster.user, 'bench');
+  await withBenchDatabase('sync', { max_connections: '100', shared_buffers: '256MB' }, async (url, work) => {
     const db = openDb(url);
     await migrate(db);
     const tokens: string[] = [];
@@ -152,8 +141,5 @@ export async function run(): Promise<void> {
     server.child.kill('SIGTERM');
     await server.exited;
     await db.destroy();
-  } finally {
-    cluster.stop();
-    rmSync(work, { recursive: true, force: true });
-  }
+  });
 }

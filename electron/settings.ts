@@ -27,6 +27,10 @@ export const settingSchemas = {
   printer: z.record(z.string(), z.unknown()),
   scanner: z.record(z.string(), z.unknown()),
   sync: syncSettings, // none: the point works alone
+  /** The SMS template profile's JSON as checked by `diemthu sms profile`; null: the shipped default. */
+  sms_profile: z.string().max(1_000_000).nullable(),
+  /** Numbers (84 + 9 digits) that never get a message, from `diemthu sms opt-out <file>`. */
+  sms_opt_out: z.array(z.string().regex(/^84\d{9}$/)).max(1_000_000),
 } as const;
 
 export type SettingKey = keyof typeof settingSchemas;
@@ -49,6 +53,8 @@ export const settingDefaults: { [K in SettingKey]: SettingValue<K> | undefined }
   printer: { transport: 'file', width: 576, mode: 'raster' },
   scanner: { mode: 'wedge' },
   sync: undefined,
+  sms_profile: null,
+  sms_opt_out: [],
 };
 
 export function getSetting<K extends SettingKey>(sqlite: Sqlite, key: K): SettingValue<K> | undefined {

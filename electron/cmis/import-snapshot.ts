@@ -278,7 +278,7 @@ function storedResult(sqlite: Sqlite, id: number): Omit<ImportResult, 'status' |
  * are not UTF-8 (a damaged file, or a UTF-8 BOM on one) and a file whose encoding was not
  * recognised are refused, naming the lines with the bad bytes.
  */
-function chosenEncoding(facts: FileFacts, override: SnapshotEncoding | undefined, fileName: string): SnapshotEncoding {
+export function chosenEncoding(facts: FileFacts, override: SnapshotEncoding | undefined, fileName: string): SnapshotEncoding {
   const chosen = override ?? facts.detected;
   const bad = facts.notUtf8;
   if (bad === null || (chosen !== null && chosen !== 'utf8')) return chosen ?? 'utf8';
@@ -356,6 +356,26 @@ const COLUMN_OF: Record<(typeof CUSTOMER_FIELDS)[number], string> = {
   so_cto: 'SO_CTO',
   tthai_cat: 'TTHAI_CAT',
 };
+
+/**
+ * A row's customer columns against an earlier row of the same MA_KHANG (`seen.line` 0: a row not
+ * located): one problem per differing column. The notices (`sms notices`) apply the same rule.
+ */
+export function customerDifferences(line: number, fields: CustomerFields, seen: { fields: CustomerFields; line: number }): Problem[] {
+  const problems: Problem[] = [];
+  for (const key of CUSTOMER_FIELDS) {
+    if (seen.fields[key] !== fields[key]) {
+      const where = seen.line > 0 ? `dòng ${seen.line}` : 'một dòng trước';
+      problems.push({
+        line,
+        column: COLUMN_OF[key],
+        value: problemValue(String(fields[key] ?? '')),
+        reason: `khác với ${where} của cùng khách hàng ${fields.ma_khang} ("${problemValue(String(seen.fields[key] ?? ''))}")`,
+      });
+    }
+  }
+  return problems;
+}
 
 /** Writes the rows of one snapshot into the open transaction; collects problems, counts and warnings. */
 class SnapshotLoader {
@@ -479,18 +499,7 @@ class SnapshotLoader {
   }
 
   private compare(line: number, seen: { id: number; fields: CustomerFields; line: number }, fields: CustomerFields): number | Problem[] {
-    const problems: Problem[] = [];
-    for (const key of CUSTOMER_FIELDS) {
-      if (seen.fields[key] !== fields[key]) {
-        const where = seen.line > 0 ? `dòng ${seen.line}` : 'một dòng trước';
-        problems.push({
-          line,
-          column: COLUMN_OF[key],
-          value: problemValue(String(fields[key] ?? '')),
-          reason: `khác với ${where} của cùng khách hàng ${fields.ma_khang} ("${problemValue(String(seen.fields[key] ?? ''))}")`,
-        });
-      }
-    }
+    const problems = customerDifferences(line, fields, seen);
     return problems.length > 0 ? problems : seen.id;
   }
 

@@ -11,9 +11,12 @@ export interface BatchRow {
   csv_bytes: Buffer;
   reconnection_bytes: Buffer;
   reconnection_sha256: string;
+  /** The payment confirmations (TINNHAN); null in batches made before them. */
+  sms_bytes: Buffer | null;
+  sms_sha256: string | null;
   status: 'pending' | 'complete';
 }
-export const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, status';
+export const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, sms_bytes, sms_sha256, status';
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -25,7 +28,10 @@ export interface StoredBatch {
   bad: string[];
 }
 
-/** A batch's three stored files, each checked against its recorded SHA-256 (and the CSV's against the manifest too). */
+/**
+ * A batch's stored files (three, four with its payment confirmations), each checked against its
+ * recorded SHA-256 (and the CSV's and the confirmations' against the manifest too).
+ */
 export function storedBatch(row: BatchRow): StoredBatch {
   let manifest: ClearingManifest | null = null;
   try {
@@ -37,13 +43,17 @@ export function storedBatch(row: BatchRow): StoredBatch {
   const files = [
     { name: row.csv_name, bytes: row.csv_bytes, sha: row.csv_sha256 },
     { name: manifest?.reconnectionFile ?? row.csv_name.replace(/^GACHNO_/, 'LENHDONGDIEN_'), bytes: row.reconnection_bytes, sha: row.reconnection_sha256 },
+    ...(row.sms_bytes === null || row.sms_sha256 === null
+      ? []
+      : [{ name: manifest?.smsFile ?? row.csv_name.replace(/^GACHNO_/, 'TINNHAN_'), bytes: row.sms_bytes, sha: row.sms_sha256 }]),
     { name: manifestName, bytes: Buffer.from(row.manifest, 'utf8'), sha: row.manifest_sha256 },
   ];
   const bad = files.filter((f) => sha256(f.bytes) !== f.sha).map((f) => f.name);
   if (manifest === null) {
     if (!bad.includes(manifestName)) bad.push(manifestName);
-  } else if (manifest.csvSha256 !== row.csv_sha256) {
-    bad.push(manifest.csvFile);
+  } else {
+    if (manifest.csvSha256 !== row.csv_sha256) bad.push(manifest.csvFile);
+    if ((manifest.smsSha256 ?? null) !== row.sms_sha256) bad.push(manifest.smsFile ?? row.csv_name.replace(/^GACHNO_/, 'TINNHAN_'));
   }
   return { manifest, files: files.map(({ name, bytes }) => ({ name, bytes })), bad };
 }

@@ -10,6 +10,8 @@ import { appendJournal, journalHead } from '../journal.ts';
 import { exportCheck } from '../verify.ts';
 import { requireSetting } from '../settings.ts';
 import { BATCH_ROW, sha256, storedBatch, type BatchRow } from './stored-batch.ts';
+import { batchMessages, type BatchMessages } from '../sms/batch-file.ts';
+import { smsSettings } from '../sms-settings.ts';
 import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../atomic-write.ts';
 
 /** Contract section 3. The column order is the file format: never reorder. */
@@ -39,6 +41,12 @@ export interface ClearingManifest {
   reconnectionOrderCount: number;
   voidedReceipts: string[]; // voided since the last export, never exported
   csvSha256: string;
+  /** The batch's payment confirmations (TINNHAN, contract section 6); absent in batches made before them. */
+  smsFile?: string;
+  smsSha256?: string;
+  smsMessages?: number;
+  /** Payments without a confirmation, by reason (no usable mobile number, opted out, ...). */
+  smsSkipped?: Record<string, number>;
   /**
    * The journal head when the batch was recorded (its export row is the next one). The manifest
    * leaves the database on the stick: `verify --manifests` later checks the journal still has it.
@@ -62,6 +70,7 @@ interface LineRow {
   tong_tien: number;
   paid_at: string;
   cashier_code: string;
+  dthoai_sms: string | null;
 }
 
 interface OrderRow {
@@ -99,7 +108,7 @@ function selectLines(sqlite: Sqlite, sel: Selection): LineRow[] {
     .prepare(
       `SELECT p.id AS payment_id, c.ma_dviqly, p.receipt_no, c.ma_khang, ${TEN_KHANG} AS ten_khang,
               l.id_hdon, l.loai_hdon, l.ky, l.thang, l.nam, l.so_tien, l.tien_gtgt, l.tong_tien,
-              p.paid_at, u.code AS cashier_code
+              p.paid_at, u.code AS cashier_code, c.dthoai_sms
          FROM payments p
          JOIN payment_lines l ON l.payment_id = p.id
          JOIN users u ON u.id = p.cashier_id
@@ -195,6 +204,7 @@ function buildBatch(
   lines: LineRow[],
   orders: OrderRow[],
   voided: string[],
+  sms: BatchMessages & { sha256: string },
 ): BatchContent {
   const csv = clearingCsv(pointCode, lines);
   const manifest: ClearingManifest = {
@@ -214,6 +224,10 @@ function buildBatch(
     reconnectionOrderCount: orders.length,
     voidedReceipts: voided,
     csvSha256: sha256(csv),
+    smsFile: sms.name,
+    smsSha256: sms.sha256,
+    smsMessages: sms.summary.messages.XNTT,
+    smsSkipped: sms.summary.skipped,
     journalHead: id.journalHead,
   };
   return { manifest, csv, reconnection: reconnectionCsv(orders), manifestText: JSON.stringify(manifest, null, 2) + '\n' };
@@ -263,22 +277,26 @@ function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
   const next = sqlite
     .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq, (SELECT COALESCE(MAX(id), 0) + 1 FROM clearing_batches) AS id FROM clearing_batches WHERE batch_day = ?')
     .get(day) as { seq: number; id: number };
+  const pointCode = requireSetting(sqlite, 'point_code');
+  const made = batchMessages(smsSettings(sqlite), lines, { pointCode, day, seq: next.seq, madeAt: now });
+  const sms = { ...made, bytes: Buffer.from(made.bytes.buffer, made.bytes.byteOffset, made.bytes.byteLength), sha256: sha256(made.bytes) };
   const { manifest: m, csv, reconnection, manifestText } = buildBatch(
-    requireSetting(sqlite, 'point_code'),
+    pointCode,
     { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString(), journalHead: journalHead(sqlite) },
     lines,
     selectOrders(sqlite, { batchId: null }),
     voided.map((v) => v.receipt_no),
+    sms,
   );
-  const shas = { csvSha256: m.csvSha256, reconnectionSha256: sha256(reconnection), manifestSha256: sha256(Buffer.from(manifestText, 'utf8')) };
+  const shas = { csvSha256: m.csvSha256, reconnectionSha256: sha256(reconnection), manifestSha256: sha256(Buffer.from(manifestText, 'utf8')), smsSha256: sms.sha256 };
   sqlite
     .prepare(
       `INSERT INTO clearing_batches (id, batch_day, seq, created_at, csv_name, csv_sha256, row_count, total, first_receipt, last_receipt, manifest, out_dir,
-                                     csv_bytes, reconnection_bytes, reconnection_sha256, manifest_sha256, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+                                     csv_bytes, reconnection_bytes, reconnection_sha256, manifest_sha256, sms_bytes, sms_sha256, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
     )
     .run(m.batchId, m.batchDay, m.batchSeq, m.createdAt, m.csvFile, m.csvSha256, m.rowCount, m.totalTongTien, m.firstReceipt, m.lastReceipt, manifestText, outDir,
-      csv, reconnection, shas.reconnectionSha256, shas.manifestSha256);
+      csv, reconnection, shas.reconnectionSha256, shas.manifestSha256, sms.bytes, sms.sha256);
   const paymentIds = [...new Set(lines.map((l) => l.payment_id))];
   const markPayment = sqlite.prepare('UPDATE payments SET batch_id = ? WHERE id = ?');
   for (const id of paymentIds) markPayment.run(m.batchId, id);

@@ -109,6 +109,8 @@ export interface Tables {
     reconnection_bytes: Buffer;
     reconnection_sha256: string;
     manifest_sha256: string;
+    sms_bytes: Buffer | null;
+    sms_sha256: string | null;
     status: 'pending' | 'complete';
     completed_at: string | null;
   };

@@ -56,15 +56,39 @@ export function mapOldPrefix(nsn: string): string {
   return to === undefined ? nsn : to + nsn.slice(3);
 }
 
+type LibraryType = ReturnType<NonNullable<ReturnType<typeof parsePhoneNumberFromString>>['getType']>;
+
+/** A national number (old prefix mapped) as the library alone judges it. */
+export function libraryAnswer(nsn: string): PhoneResult {
+  const parsed = parsePhoneNumberFromString(`+84${nsn}`);
+  const type = parsed?.country === 'VN' ? parsed.getType() : undefined;
+  return answer(type, parsed?.nationalNumber ?? '');
+}
+
+function answer(type: LibraryType, nationalNumber: string): PhoneResult {
+  if (type === undefined) return { ok: false, reason: 'invalid' };
+  if (type === 'MOBILE') return /^\d{9}$/.test(nationalNumber) ? { ok: true, msisdn: `84${nationalNumber}` } : { ok: false, reason: 'invalid' };
+  return { ok: false, reason: type === 'FIXED_LINE' ? 'landline' : 'not_mobile' };
+}
+
+/**
+ * The library's types by the first five digits and the length: its Việt Nam patterns decide the type
+ * from a prefix of at most four digits and the length (any digits follow), so a province's half a
+ * million numbers cost a few tens of thousands of library calls. Only answers for numbers the library
+ * keeps as given are remembered. test/sms/phone.test.ts holds this against libraryAnswer.
+ */
+const typeByPrefix = new Map<string, LibraryType>();
+
 export function normalisePhone(raw: string | null | undefined): PhoneResult {
   const national = nationalNumber(raw ?? '');
   if ('reason' in national) return { ok: false, reason: national.reason };
   const nsn = mapOldPrefix(national.nsn);
+  const key = `${nsn.length}:${nsn.slice(0, 5)}`;
+  if (typeByPrefix.has(key)) return answer(typeByPrefix.get(key), nsn);
   const parsed = parsePhoneNumberFromString(`+84${nsn}`);
   const type = parsed?.country === 'VN' ? parsed.getType() : undefined;
-  if (parsed === undefined || type === undefined) return { ok: false, reason: 'invalid' };
-  if (type === 'MOBILE') return /^\d{9}$/.test(parsed.nationalNumber) ? { ok: true, msisdn: `84${parsed.nationalNumber}` } : { ok: false, reason: 'invalid' };
-  return { ok: false, reason: type === 'FIXED_LINE' ? 'landline' : 'not_mobile' };
+  if (parsed === undefined || parsed.nationalNumber === nsn) typeByPrefix.set(key, type);
+  return answer(type, parsed?.nationalNumber ?? '');
 }
 
 export interface OptOutList {

@@ -44,9 +44,9 @@ export function reconcileBatches(sqlite: Sqlite, ledger: MoneyLedger, problems: 
     }
     const differs = diffPaths(
       { csvFile: journaled.csvFile, csvSha256: journaled.csvSha256, reconnectionSha256: journaled.reconnectionSha256, manifestSha256: journaled.manifestSha256,
-        rows: journaled.rows, total: journaled.total, completedAt: journaled.completedAt },
+        smsSha256: journaled.smsSha256, rows: journaled.rows, total: journaled.total, completedAt: journaled.completedAt },
       { csvFile: row.csv_name, csvSha256: row.csv_sha256, reconnectionSha256: row.reconnection_sha256, manifestSha256: row.manifest_sha256,
-        rows: row.row_count, total: row.total, completedAt: row.status === 'complete' ? row.completed_at : null },
+        smsSha256: row.sms_sha256, rows: row.row_count, total: row.total, completedAt: row.status === 'complete' ? row.completed_at : null },
     );
     if (differs.length > 0) problems.add('BATCH_CHANGED', `${batch} khác với dòng nhật ký ${journaled.journalId}: ${differs.join(', ')}.`);
     const marked = content.get(row.id) ?? { rows: 0, total: 0 };

@@ -25,6 +25,8 @@ export interface LedgerBatch {
   csvSha256: string;
   reconnectionSha256: string;
   manifestSha256: string;
+  /** null: a batch made before payment confirmations */
+  smsSha256: string | null;
   rows: number;
   total: number;
   completedAt: string | null;
@@ -121,7 +123,8 @@ function foldExport(ledger: MoneyLedger, row: JournalRow, payload: Payload, prob
   }
   if (paymentIds === null || voidIds === null) return unreadable();
   if (ledger.batches.has(batchId)) problems.add('JOURNAL_DUPLICATE', `Dòng nhật ký ${row.id} ghi lần thứ hai lần xuất số ${batchId}.`);
-  ledger.batches.set(batchId, { journalId: row.id, csvFile, csvSha256, reconnectionSha256, manifestSha256, rows, total, completedAt: null });
+  const smsSha256 = isText(payload.smsSha256) ? payload.smsSha256 : null;
+  ledger.batches.set(batchId, { journalId: row.id, csvFile, csvSha256, reconnectionSha256, manifestSha256, smsSha256, rows, total, completedAt: null });
   for (const [ids, marks] of [[paymentIds, ledger.exportedIn], [voidIds, ledger.voidListedIn]] as const) {
     for (const id of ids) {
       if (marks.has(id)) problems.add('JOURNAL_DUPLICATE', `Dòng nhật ký ${row.id} xuất lần thứ hai khoản thu số ${id}.`);

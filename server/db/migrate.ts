@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { AppError } from '../../electron/core/errors.ts';
 import type { ServerDb } from './connect.ts';
 import { migration001 } from '../migrations/001-initial.ts';
+import { migration002 } from '../migrations/002-sms.ts';
 
 export interface ServerMigration {
   version: number;
@@ -10,7 +11,7 @@ export interface ServerMigration {
 }
 
 /** Numbered, append-only; each applies in one transaction with its schema_migrations row. */
-export const serverMigrations: readonly ServerMigration[] = [migration001];
+export const serverMigrations: readonly ServerMigration[] = [migration001, migration002];
 
 /** Any constant: every `migrate` takes this advisory lock, so two at once apply each migration once. */
 const MIGRATE_LOCK = 0x44_54_4d; // "DTM"

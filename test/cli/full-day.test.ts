@@ -7,9 +7,11 @@ import { main } from '../../electron/cli/diemthu.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
-const HEADER = 'MA_DVIQLY,MA_KHANG,TEN_KHANG,DCHI_KHANG,TTHAI_CAT,ID_HDON,LOAI_HDON,KY,THANG,NAM,SO_TIEN,TIEN_GTGT,TONG_TIEN';
+const HEADER = 'MA_DVIQLY,MA_KHANG,TEN_KHANG,DCHI_KHANG,TTHAI_CAT,ID_HDON,LOAI_HDON,KY,THANG,NAM,SO_TIEN,TIEN_GTGT,TONG_TIEN,DTHOAI_SMS';
+// Mobile numbers for the payment confirmations (TINNHAN): an old 11-digit one, and one customer without.
+const PHONES: Record<string, string> = { PC12AA0000001: '0905123456', PC12AA0000002: '01681234567', PC12AA0000004: '0912000004', PC12AA0000006: '0121 555 6789' };
 const bill = (ma: string, name: string, id: string, thang: number, soTien: number, cut = 0) =>
-  `PC12AA,${ma},${name},Số ${ma.slice(-1)} Lê Lợi,${cut},${id},TD,1,${thang},2026,${soTien},${soTien / 10},${soTien + soTien / 10}`;
+  `PC12AA,${ma},${name},Số ${ma.slice(-1)} Lê Lợi,${cut},${id},TD,1,${thang},2026,${soTien},${soTien / 10},${soTien + soTien / 10},${PHONES[ma] ?? ''}`;
 
 // Day 1: six customers. What happens to each during the day decides its row of the re-import table.
 const DAY1 = [
@@ -72,6 +74,12 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   assert.deepEqual(manifest.voidedReceipts, [b.receiptNo]);
   const rows = parse(fs.readFileSync(join(outDir, manifest.csvFile), 'utf8').slice(1), { columns: true }) as Record<string, string>[];
   assert.deepEqual(rows.map((r) => [r.SO_BIENNHAN, r.ID_HDON, r.MA_TNGAN]), [[a.receiptNo, 'A1', 'TN01'], [a.receiptNo, 'A2', 'TN01']]);
+  // The payment confirmations of the batch: the voided payment has none.
+  const smsFile = manifest.csvFile.replace('GACHNO_', 'TINNHAN_');
+  assert.equal((exported.manifest as { smsFile: string }).smsFile, smsFile);
+  const messages = parse(fs.readFileSync(join(outDir, smsFile), 'utf8').slice(1), { columns: true }) as Record<string, string>[];
+  assert.deepEqual(messages.map((m) => [m.MA_TIN, m.LOAI_TIN, m.MA_KHANG, m.SO_DTHOAI]), [[`${String(a.receiptNo)}-XNTT`, 'XNTT', 'PC12AA0000001', '84905123456']]);
+  assert.match(messages[0]!.NOI_DUNG!, new RegExp(`^EVN da nhan 242\\.000 dong tien dien thang 9-10/2026 cua ma KH PC12AA0000001 tai diem thu DT0001 .*So bien nhan ${String(a.receiptNo)}`));
   assert.equal((await run(['export', '--out', outDir])).code, 'EXPORT_NOTHING_NEW');
 
   // Evening: two more payments after the export (one with the reconnection fee).
@@ -90,5 +98,7 @@ test('a full day through the CLI: import, users, shift, collects, void, reprint,
   assert.equal(verify.ok, true);
   const rewritten = join(root, 'again');
   await run(['export', '--again', '1', '--out', rewritten]);
-  assert.ok(fs.readFileSync(join(rewritten, manifest.csvFile)).equals(fs.readFileSync(join(outDir, manifest.csvFile))), 'export --again is byte for byte');
+  const batchFiles = fs.readdirSync(rewritten).sort();
+  assert.deepEqual(batchFiles, [manifest.csvFile, manifest.csvFile.replace('.csv', '.json'), manifest.csvFile.replace('GACHNO_', 'LENHDONGDIEN_'), smsFile]);
+  for (const name of batchFiles) assert.ok(fs.readFileSync(join(rewritten, name)).equals(fs.readFileSync(join(outDir, name))), `export --again writes ${name} byte for byte`);
 });

@@ -53,7 +53,7 @@ test('export writes the clearing CSV, manifest and reconnection orders per contr
 
   const result = exportClearing(ctx, { outDir });
   assert.equal(result.code, 'EXPORTED');
-  assert.deepEqual(listFiles(outDir), ['GACHNO_PT01_20261127_01.csv', 'GACHNO_PT01_20261127_01.json', 'LENHDONGDIEN_PT01_20261127_01.csv']);
+  assert.deepEqual(listFiles(outDir), ['GACHNO_PT01_20261127_01.csv', 'GACHNO_PT01_20261127_01.json', 'LENHDONGDIEN_PT01_20261127_01.csv', 'TINNHAN_PT01_20261127_01.csv']);
 
   const bytes = fs.readFileSync(join(outDir, 'GACHNO_PT01_20261127_01.csv'));
   assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
@@ -120,7 +120,7 @@ test('nothing new: nothing written, and the result says so; the next export of t
   ctx.close();
 });
 
-test('export --again rewrites all three files of a past batch byte for byte, even after the customer, unit code and cashier code changed', () => {
+test('export --again rewrites all four files of a past batch byte for byte, even after the customer, unit code and cashier code changed', () => {
   const { ctx, outDir, pay } = setup();
   const p1 = pay('PC12AA0000001', ['HD001'], { fee: 30000 });
   pay('PC12AA0000002', ['HD003'], { voided: true });
@@ -141,21 +141,26 @@ test('export --again rewrites all three files of a past batch byte for byte, eve
   const result = exportAgain(ctx, { batch: 'GACHNO_PT01_20261127_01', outDir: again });
   assert.equal(result.code, 'EXPORTED');
   const names = listFiles(outDir).filter((n) => n.endsWith('_01.csv') || n.endsWith('_01.json'));
-  assert.equal(names.length, 3);
+  assert.equal(names.length, 4);
   for (const name of names) {
     assert.ok(fs.readFileSync(join(again, name)).equals(fs.readFileSync(join(outDir, name))), `${name} identical`);
   }
-  assert.equal(listFiles(again).length, 3);
+  assert.equal(listFiles(again).length, 4);
   assert.throws(() => exportAgain(ctx, { batch: '99', outDir: again }), { code: 'EXPORT_BATCH_UNKNOWN' });
   ctx.close();
 });
 
-for (const column of ['csv_bytes', 'reconnection_bytes', 'manifest'] as const) {
+for (const column of ['csv_bytes', 'reconnection_bytes', 'sms_bytes', 'manifest'] as const) {
   test(`export --again refuses a batch whose stored ${column} no longer matches its SHA-256, and writes nothing`, () => {
     const { ctx, outDir, pay } = setup();
     pay('PC12AA0000002', ['HD003']);
     assert.equal(exportClearing(ctx, { outDir }).code, 'EXPORTED');
     const value = column === 'manifest' ? "replace(manifest, 'PT01', 'PT02')" : `CAST(replace(CAST(${column} AS TEXT), 'MA_KHANG', 'MA_KHACH') AS BLOB)`;
+    if (column === 'sms_bytes') {
+      // The message file is written once (a trigger); someone who drops it is caught by the SHA-256.
+      assert.throws(() => ctx.sqlite.prepare(`UPDATE clearing_batches SET ${column} = ${value}`).run(), /written once/);
+      ctx.sqlite.exec('DROP TRIGGER clearing_batches_sms_fixed');
+    }
     ctx.sqlite.prepare(`UPDATE clearing_batches SET ${column} = ${value}`).run();
     const again = join(outDir, '..', 'again');
     assert.throws(() => exportAgain(ctx, { batch: '1', outDir: again }), { code: 'EXPORT_BATCH_MISMATCH' });
@@ -186,10 +191,10 @@ function batches(ctx: Ctx): { id: number; csv_name: string; status: string }[] {
   return ctx.sqlite.prepare('SELECT id, csv_name, status FROM clearing_batches ORDER BY id').all() as { id: number; csv_name: string; status: string }[];
 }
 
-const BATCH_01 = ['GACHNO_PT01_20261127_01.csv', 'GACHNO_PT01_20261127_01.json', 'LENHDONGDIEN_PT01_20261127_01.csv'];
+const BATCH_01 = ['GACHNO_PT01_20261127_01.csv', 'GACHNO_PT01_20261127_01.json', 'LENHDONGDIEN_PT01_20261127_01.csv', 'TINNHAN_PT01_20261127_01.csv'];
 
-for (const fail of [{ rename: 1 }, { rename: 2 }, { rename: 3 }, 'write'] as const) {
-  const what = fail === 'write' ? 'write of the 2nd file (ENOSPC)' : `rename ${fail.rename} of 3`;
+for (const fail of [{ rename: 1 }, { rename: 2 }, { rename: 3 }, { rename: 4 }, 'write'] as const) {
+  const what = fail === 'write' ? 'write of the 2nd file (ENOSPC)' : `rename ${fail.rename} of 4`;
   test(`a failure at the ${what}: every file left is of the pending batch, which the next export finishes byte for byte`, () => {
     const { ctx, outDir, pay } = setup();
     pay('PC12AA0000001', ['HD001']);
@@ -197,8 +202,8 @@ for (const fail of [{ rename: 1 }, { rename: 2 }, { rename: 3 }, 'write'] as con
     // A full stick is said as such (DISK_FULL, with what to do); other write faults stay EXPORT_WRITE_FAILED.
     assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs(fail) }), { code: fail === 'write' ? 'DISK_FULL' : 'EXPORT_WRITE_FAILED' });
     const left = listFiles(outDir);
-    // Written in this order: the CSV, the reconnection orders, the manifest last.
-    const writeOrder = [BATCH_01[0]!, BATCH_01[2]!, BATCH_01[1]!];
+    // Written in this order: the CSV, the reconnection orders, the messages, the manifest last.
+    const writeOrder = [BATCH_01[0]!, BATCH_01[2]!, BATCH_01[3]!, BATCH_01[1]!];
     assert.deepEqual(left, fail === 'write' ? [] : writeOrder.slice(0, fail.rename - 1).sort());
     // The batch is known and holds the payments (they cannot be voided or exported in another batch).
     assert.deepEqual(batches(ctx), [{ id: 1, csv_name: BATCH_01[0], status: 'pending' }]);
@@ -225,8 +230,8 @@ test('a batch left pending by a crash before midnight is finished under its own 
   ]);
   const outDir = join(dir, 'out');
   seedPayment(ctx, seeded.ids.get('PC12AA0000002')!, [seeded.billIds.get('HD003')!]);
-  // Killed after the CSV and the order file were renamed, before the manifest.
-  assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs({ rename: 3 }) }), { code: 'EXPORT_WRITE_FAILED' });
+  // Killed after the CSV, the order file and the messages were renamed, before the manifest.
+  assert.throws(() => exportClearing(ctx, { outDir, fs: failingFs({ rename: 4 }) }), { code: 'EXPORT_WRITE_FAILED' });
   now = new Date('2026-11-28T02:00:00.000Z'); // 09:00 the next day
   seedPayment(ctx, seeded.ids.get('PC12AA0000003')!, [seeded.billIds.get('HD004')!]);
   const result = exportClearing(ctx, { outDir });
@@ -236,7 +241,7 @@ test('a batch left pending by a crash before midnight is finished under its own 
     (parse(fs.readFileSync(join(outDir, name), 'utf8').slice(1), { columns: true }) as Record<string, string>[]).map((r) => r.SO_BIENNHAN);
   assert.deepEqual(receiptsIn('GACHNO_PT01_20261127_01.csv'), ['SEED-26-000001']);
   assert.deepEqual(receiptsIn('GACHNO_PT01_20261128_01.csv'), ['SEED-26-000002'], 'each payment in exactly one file on disk');
-  assert.equal(listFiles(outDir).length, 6);
+  assert.equal(listFiles(outDir).length, 8);
   ctx.close();
 });
 

@@ -62,7 +62,7 @@ test('[#23] a relative export folder from the IPC is refused with BAD_REQUEST an
   assert.ok(done.ok, JSON.stringify(done));
   const value = done.value as { outDir: string; files: string[] };
   assert.equal(value.outDir, usb);
-  assert.equal(value.files.length, 3);
+  assert.equal(value.files.length, 4);
   for (const file of value.files) assert.ok(isAbsolute(file) && existsSync(file), file);
   const printerFolder = join(tempDir(), 'paper');
   const saved = await w.call('settingsSet', { supervisor, values: { backupDir: usb, printer: { transport: 'file', port: printerFolder, width: 576, mode: 'raster' } } });
@@ -101,7 +101,7 @@ test('[#23] the CLI resolves a relative --out against the current folder explici
   assert.equal(await main(['export', '--out', 'relative-out', '--data-dir', dataDir, '--json'], io), 0, io.err());
   const exported = JSON.parse(io.out()).value as { outDir: string; files: string[]; backup: { ok: boolean } };
   assert.equal(exported.outDir, join(w.cwd, 'relative-out'));
-  assert.equal(exported.files.length, 3);
+  assert.equal(exported.files.length, 4);
   for (const file of exported.files) assert.ok(isAbsolute(file) && existsSync(file), file);
 
   const backupIo = captureIo();

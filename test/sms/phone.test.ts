@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { mapOldPrefix, normalisePhone, OLD_MOBILE_PREFIXES, parseOptOutList } from '../../electron/sms/phone.ts';
+import { libraryAnswer, mapOldPrefix, normalisePhone, OLD_MOBILE_PREFIXES, parseOptOutList } from '../../electron/sms/phone.ts';
 
 /** The renumbering of 2018, as the issue lists it: old 4-digit prefix -> new 3-digit prefix. */
 const RENUMBERED: [string, string][] = [
@@ -91,4 +91,14 @@ test('the opt-out list takes every written form and names the lines it cannot us
     { line: 5, value: '02838221234', reason: 'landline' },
     { line: 6, value: 'abc', reason: 'invalid' },
   ]);
+});
+
+test('property: the prefix memo answers exactly as the library does, for numbers of every length and prefix', () => {
+  fc.assert(
+    fc.property(fc.stringMatching(/^[1-9]\d{5,10}$/), (digits) => {
+      const nsn = mapOldPrefix(digits);
+      assert.deepEqual(normalisePhone(`0${nsn}`), libraryAnswer(nsn), nsn);
+    }),
+    { numRuns: 20_000 },
+  );
 });

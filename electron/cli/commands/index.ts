@@ -16,6 +16,7 @@ import { reprintCommand } from './reprint.ts';
 import { printCommand } from './print.ts';
 import { resultCommand } from './result.ts';
 import { syncCommand } from './sync.ts';
+import { smsCommand } from './sms.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, verifyCommand, backupCommand, restoreCommand, syncCommand];
+export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, smsCommand, verifyCommand, backupCommand, restoreCommand, syncCommand];
