@@ -4,8 +4,8 @@ import type { Sqlite } from './db/open.ts';
 import { AppError } from './core/errors.ts';
 import { normaliseCode } from './core/fold.ts';
 import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery, prefixFilter, splitWords, type SearchQuery } from './core/search-query.ts';
-import { currentSnapshotId, outstandingBills, type BillRow } from './bills.ts';
-import { getSetting } from './settings.ts';
+import { currentSnapshotId, outstandingBills, outstandingBillsOf, type BillRow } from './bills.ts';
+import { quote, quoteFacts } from './payments/quote.ts';
 import { wordDensities, type WordDensities } from './word-density.ts';
 
 /** One search result: what tells same-named customers apart, and what they owe. */
@@ -22,6 +22,8 @@ export interface CustomerHit {
   inCurrentSnapshot: boolean;
   outstandingCount: number;
   outstandingTotal: number;
+  /** What collecting every outstanding bill charges now: bills and any reconnection fee (the one quote). */
+  total: number;
 }
 
 /** A customer as the collection screen shows it, with the bills to pay oldest first. */
@@ -41,8 +43,6 @@ export interface CustomerDetail {
   bills: BillRow[];
   outstandingCount: number;
   outstandingTotal: number;
-  /** Fee to collect after the last bill of a cut customer; null when not cut or the snapshot has a DC bill. */
-  reconnectionFee: number | null;
 }
 
 export const SEARCH_LIMIT = 50;
@@ -84,11 +84,9 @@ const IN_SNAPSHOT = '(@snapshot IS NULL OR c.last_snapshot_id = @snapshot)';
 interface Statements {
   byCode: Statement;
   detail: Statement;
-  hasDcBill: Statement;
   exactCode: Statement;
   codePrefix: Statement;
   text: Statement;
-  outstanding: Statement;
 }
 
 const cache = new WeakMap<Sqlite, Statements>();
@@ -107,10 +105,6 @@ function statements(sqlite: Sqlite): Statements {
         )
         .pluck(),
       detail: sqlite.prepare(`SELECT ${HIT_COLUMNS}, c.ma_dviqly, c.ma_the, c.dthoai_sms FROM customers c WHERE c.id = ?`),
-      // Unary +: look the customer's few bills up by customer, not every bill of the snapshot.
-      hasDcBill: sqlite
-        .prepare("SELECT EXISTS (SELECT 1 FROM bills WHERE customer_id = ? AND loai_hdon = 'DC' AND +last_snapshot_id = ?)")
-        .pluck(),
       exactCode: sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM customers c WHERE c.ma_khang = @code AND ${IN_SNAPSHOT}
          UNION
@@ -131,15 +125,6 @@ function statements(sqlite: Sqlite): Statements {
       text: sqlite.prepare(
         `SELECT ${HIT_COLUMNS} FROM customer_search s JOIN customers c ON c.id = s.rowid
           WHERE customer_search MATCH @match AND s.rowid > @after AND ${IN_SNAPSHOT} ORDER BY s.rowid LIMIT @limit`,
-      ),
-      // Driven by the <= 50 ids: the unary + keeps the planner off the bills_snapshot index
-      // (every bill of the snapshot), which it would otherwise pick for the equality.
-      outstanding: sqlite.prepare(
-        `SELECT b.customer_id AS id, COUNT(*) AS count, SUM(b.tong_tien) AS total
-           FROM json_each(@ids) j CROSS JOIN bills b ON b.customer_id = j.value
-          WHERE +b.last_snapshot_id = @snapshot
-            AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = b.id AND l.voided = 0)
-          GROUP BY b.customer_id`,
       ),
     };
     cache.set(sqlite, s);
@@ -163,9 +148,6 @@ export function customerDetail(ctx: Ctx, customerId: number): CustomerDetail {
   const snapshot = currentSnapshotId(ctx.sqlite);
   const bills = outstandingBills(ctx.sqlite, customerId);
   const tthaiCat = row.tthai_cat === 1;
-  let reconnectionFee: number | null = null;
-  // A DC bill in the snapshot is the reconnection fee already: no second fee on top of it.
-  if (tthaiCat && s.hasDcBill.get(customerId, snapshot) === 0) reconnectionFee = getSetting(ctx.sqlite, 'reconnection_fee') ?? 0;
   return {
     id: row.id,
     maKhang: row.ma_khang,
@@ -182,7 +164,6 @@ export function customerDetail(ctx: Ctx, customerId: number): CustomerDetail {
     bills,
     outstandingCount: bills.length,
     outstandingTotal: bills.reduce((sum, b) => sum + b.tong_tien, 0),
-    reconnectionFee,
   };
 }
 
@@ -201,7 +182,7 @@ export function searchCustomers(ctx: Ctx, query: string, limit = SEARCH_LIMIT): 
   const rate = parsed.folded.length > 1 ? wordDensities(ctx.sqlite, current) : null;
   let rows = matchRows(s, parsed, rate, current, max);
   if (rows.length === 0 && current !== null) rows = matchRows(s, parsed, rate, null, max);
-  return withOutstanding(s, rows, current);
+  return withOutstanding(ctx.sqlite, rows, current);
 }
 
 function matchRows(s: Statements, query: SearchQuery, rate: WordDensities | null, snapshot: number | null, max: number): CustomerRow[] {
@@ -261,23 +242,27 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function withOutstanding(s: Statements, rows: CustomerRow[], snapshot: number | null): CustomerHit[] {
-  const owed = new Map<number, { count: number; total: number }>();
-  if (rows.length > 0 && snapshot !== null) {
-    const sums = s.outstanding.all({ ids: JSON.stringify(rows.map((r) => r.id)), snapshot }) as { id: number; count: number; total: number }[];
-    for (const o of sums) owed.set(o.id, o);
-  }
-  return rows.map((r) => ({
-    id: r.id,
-    maKhang: r.ma_khang,
-    tenKhang: r.ten_khang,
-    dchiKhang: r.dchi_khang,
-    maSogcs: r.ma_sogcs,
-    stt: r.stt,
-    soCto: r.so_cto,
-    tthaiCat: r.tthai_cat === 1,
-    inCurrentSnapshot: r.last_snapshot_id === snapshot,
-    outstandingCount: owed.get(r.id)?.count ?? 0,
-    outstandingTotal: owed.get(r.id)?.total ?? 0,
-  }));
+/** Each hit with what it owes and what collecting it all charges now (the one quote). */
+function withOutstanding(sqlite: Sqlite, rows: CustomerRow[], snapshot: number | null): CustomerHit[] {
+  const owed = rows.length === 0 || snapshot === null ? new Map<number, BillRow[]>() : outstandingBillsOf(sqlite, rows.map((r) => r.id), snapshot);
+  const customers = rows.map((r) => ({ id: r.id, tthaiCat: r.tthai_cat === 1, bills: owed.get(r.id) ?? [] }));
+  const facts = quoteFacts(sqlite, customers);
+  return rows.map((r, i) => {
+    const bills = customers[i]!.bills;
+    const quoted = quote(facts[i]!);
+    return {
+      id: r.id,
+      maKhang: r.ma_khang,
+      tenKhang: r.ten_khang,
+      dchiKhang: r.dchi_khang,
+      maSogcs: r.ma_sogcs,
+      stt: r.stt,
+      soCto: r.so_cto,
+      tthaiCat: r.tthai_cat === 1,
+      inCurrentSnapshot: r.last_snapshot_id === snapshot,
+      outstandingCount: bills.length,
+      outstandingTotal: bills.reduce((sum, b) => sum + b.tong_tien, 0),
+      total: quoted.ok ? quoted.total : 0,
+    };
+  });
 }

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Ctx } from './context.ts';
 import type { Sqlite } from './db/open.ts';
-import type { BillRow } from './bills.ts';
 import { customerDetail, lookupCode, type CustomerDetail } from './customers.ts';
 import { AppError } from './core/errors.ts';
 import { canonicalJson } from './core/journal-hash.ts';
 import { normaliseCode } from './core/fold.ts';
 import { formatDateTime, localParts } from './core/local-time.ts';
-import { formatDong, sumDong } from './core/money.ts';
-import { checkSelection, reconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
+import { formatDong } from './core/money.ts';
+import type { SelectionProblem } from './core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from './core/receipt-number.ts';
 import type { PrintHeader, ReceiptDocument, ReceiptLine } from './core/documents.ts';
+import { quoteCustomer } from './payments/quote.ts';
 import { receiptLines, type PaymentFacts } from './core/payment-facts.ts';
 import { paymentState } from './payment-state.ts';
 import { appendJournal } from './journal.ts';
@@ -99,20 +99,9 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   if (shift === undefined) throw new AppError('SHIFT_NOT_OPEN', `Thu ngân ${cashier.code} chưa mở ca; hãy mở ca trước khi thu tiền.`);
   const customer = findCustomer(ctx, req.customer);
 
-  const outstanding = customer.bills.map((b) => ({ ...b, idHdon: b.id_hdon, loaiHdon: b.loai_hdon }));
-  const selection = checkSelection(outstanding, req.billIds);
-  if (!selection.ok) throw selectionError(sqlite, customer, selection.problem);
-
-  const reconnection = reconnectionDecision({
-    // An order of this cut-off episode already went to CMIS: no second fee, no second order.
-    cutOff: customer.tthaiCat && !hasEpisodeOrder(sqlite, customer.id),
-    settlesAll: selection.settlesAll,
-    snapshotFee: selection.bills.some((b) => b.loai_hdon === 'DC') || hasPaidSnapshotFee(sqlite, customer.id),
-    settingsFee: getSetting(sqlite, 'reconnection_fee') ?? 0,
-  });
-  const lines: ReceiptLine[] = selection.bills.map(billLine);
-  if (reconnection?.feeLine != null) lines.push(feeLine(reconnection.feeLine));
-  const total = sumDong(lines.map((l) => l.tongTien));
+  const quoted = quoteCustomer(sqlite, customer, req.billIds);
+  if (!quoted.ok) throw selectionError(sqlite, customer, quoted.problem);
+  const { lines, total, reconnection } = quoted;
   const tendered = req.tendered ?? null;
   if (tendered !== null) {
     if (!Number.isSafeInteger(tendered) || tendered < 0) throw new AppError('TENDERED_INVALID', 'Số tiền khách đưa phải là số đồng nguyên, không âm.');
@@ -136,7 +125,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     `INSERT INTO payment_lines (payment_id, bill_id, id_hdon, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const billIdByHdon = new Map(selection.bills.map((b) => [b.id_hdon, b.id]));
+  const billIdByHdon = new Map(quoted.bills.map((b) => [b.id_hdon, b.id]));
   for (const l of lines) {
     const billId = l.idHdon === null ? null : billIdByHdon.get(l.idHdon)!;
     insertLine.run(paymentId, billId, l.idHdon, l.loaiHdon, l.ky, l.thang, l.nam, l.dienTthu, l.soTien, l.tienGtgt, l.tongTien);
@@ -275,34 +264,6 @@ function findCustomer(ctx: Ctx, ref: string | number): CustomerDetail {
   return customer;
 }
 
-/** The customer's DC bill of the current snapshot was already paid here (in a separate payment). */
-function hasPaidSnapshotFee(sqlite: Sqlite, customerId: number): boolean {
-  return (
-    sqlite
-      .prepare(
-        // Unary +: search the customer's few bills, not every bill of the snapshot (bills_snapshot).
-        `SELECT 1 FROM bills b JOIN payment_lines l ON l.bill_id = b.id AND l.voided = 0
-          WHERE b.customer_id = ? AND b.loai_hdon = 'DC' AND +b.last_snapshot_id = (SELECT MAX(id) FROM snapshots) LIMIT 1`,
-      )
-      .get(customerId) !== undefined
-  );
-}
-
-/**
- * The customer has a reconnection order of the current cut-off episode: from a valid payment, not
- * cancelled, and no snapshot since listed the customer as reconnected (TTHAI_CAT = 0).
- */
-function hasEpisodeOrder(sqlite: Sqlite, customerId: number): boolean {
-  return (
-    sqlite
-      .prepare(
-        `SELECT 1 FROM reconnection_orders o JOIN payments p ON p.id = o.payment_id AND p.voided_at IS NULL
-          WHERE o.customer_id = ? AND o.cancelled_at IS NULL AND o.episode_end_snapshot_id IS NULL LIMIT 1`,
-      )
-      .get(customerId) !== undefined
-  );
-}
-
 function nextReceiptSeq(sqlite: Sqlite, pointCode: string, year: number): number {
   const { last_seq: seq } = sqlite
     .prepare(
@@ -312,25 +273,6 @@ function nextReceiptSeq(sqlite: Sqlite, pointCode: string, year: number): number
     .get(pointCode, year) as { last_seq: number };
   if (seq > RECEIPT_SEQ_MAX) throw new AppError('RECEIPT_SEQUENCE_FULL', `Đã hết số biên nhận của năm ${year} (tối đa ${RECEIPT_SEQ_MAX}).`);
   return seq;
-}
-
-function billLine(b: BillRow): ReceiptLine {
-  return {
-    idHdon: b.id_hdon,
-    loaiHdon: b.loai_hdon,
-    ky: b.ky,
-    thang: b.thang,
-    nam: b.nam,
-    dienTthu: b.dien_tthu,
-    soTien: b.so_tien,
-    tienGtgt: b.tien_gtgt,
-    tongTien: b.tong_tien,
-  };
-}
-
-/** A reconnection fee charged here: no bill, no period; the settings amount is taken as VAT-inclusive. */
-function feeLine(amount: number): ReceiptLine {
-  return { idHdon: null, loaiHdon: 'DC', ky: null, thang: null, nam: null, dienTthu: null, soTien: amount, tienGtgt: 0, tongTien: amount };
 }
 
 function selectionError(sqlite: Sqlite, customer: CustomerDetail, problem: SelectionProblem): AppError {

@@ -6,6 +6,7 @@ import { customerDetail, lookupCode, searchCustomers, SEARCH_CANDIDATES } from '
 import { currentSnapshotId } from '../electron/bills.ts';
 import { splitWords } from '../electron/core/search-query.ts';
 import { setSettings } from '../electron/settings.ts';
+import { quoteCustomer } from '../electron/payments/quote.ts';
 import { wordDensities } from '../electron/word-density.ts';
 import { seedPayment, seedSnapshot, type SeedCustomer } from './helpers/seed.ts';
 import { tempDir } from './helpers/temp-dir.ts';
@@ -73,7 +74,6 @@ test('customerDetail lists outstanding bills oldest first with count and total',
   assert.equal(d.outstandingTotal, 108_000 + 216_000);
   assert.equal(d.inCurrentSnapshot, true);
   assert.equal(d.tthaiCat, false);
-  assert.equal(d.reconnectionFee, null);
   assert.equal(d.maDviqly, 'PC12AA');
   assert.equal(d.soCto, '10234567');
   ctx.close();
@@ -82,11 +82,15 @@ test('customerDetail lists outstanding bills oldest first with count and total',
 test('reconnection fee: the setting for a cut customer, none when the snapshot has a DC bill', () => {
   const { ctx, ids } = fresh();
   setSettings(ctx.sqlite, { reconnection_fee: 165_000 }, null, new Date('2026-11-27T01:00:00Z'));
-  assert.equal(customerDetail(ctx, ids.get('PC12AA0000005')!).reconnectionFee, 165_000);
-  const withDc = customerDetail(ctx, ids.get('PC12AA0000006')!);
-  assert.equal(withDc.reconnectionFee, null);
-  assert.deepEqual(withDc.bills.map((b) => b.loai_hdon), ['TD', 'DC']);
-  assert.equal(customerDetail(ctx, ids.get('PC12AA0000007')!).reconnectionFee, null);
+  const fee = (maKhang: string) => {
+    const quoted = quoteCustomer(ctx.sqlite, customerDetail(ctx, ids.get(maKhang)!));
+    return quoted.ok ? [quoted.fee, quoted.total] : quoted.problem.code;
+  };
+  assert.deepEqual(fee('PC12AA0000005'), [165_000, 324_000 + 165_000]);
+  assert.deepEqual(customerDetail(ctx, ids.get('PC12AA0000006')!).bills.map((b) => b.loai_hdon), ['TD', 'DC']);
+  assert.deepEqual(fee('PC12AA0000006'), [0, 97_200 + 162_000]);
+  assert.deepEqual(fee('PC12AA0000001'), [0, 324_000]);
+  assert.equal(fee('PC12AA0000007'), 'NOTHING_TO_COLLECT');
   ctx.close();
 });
 
@@ -144,7 +148,7 @@ test('hits carry what tells same-named customers apart', () => {
   assert.deepEqual(byCode.get('PC12AA0000001'), {
     id: byCode.get('PC12AA0000001')!.id, maKhang: 'PC12AA0000001', tenKhang: 'Nguyễn Thị Đào',
     dchiKhang: `12 Lê Duẩn, P. Tân Lợi, ${BMT}`, maSogcs: 'AA01', stt: '15', soCto: '10234567', tthaiCat: false,
-    inCurrentSnapshot: true, outstandingCount: 2, outstandingTotal: 324_000,
+    inCurrentSnapshot: true, outstandingCount: 2, outstandingTotal: 324_000, total: 324_000,
   });
   assert.equal(byCode.get('PC12AA0000002')?.soCto, '10999888');
   assert.equal(byCode.get('PC12AA0000002')?.outstandingTotal, 54_000);

@@ -60,7 +60,12 @@ const customerFields = {
   cut: z.boolean(), // TTHAI_CAT = 1: supply cut, reconnection after payment
 };
 
-export const customerHit = z.object({ ...customerFields, outstandingCount: z.number().int(), outstandingTotal: dong });
+export const customerHit = z.object({
+  ...customerFields,
+  outstandingCount: z.number().int(),
+  outstandingTotal: dong,
+  total: dong, // the card's total: what collecting every outstanding bill charges now (reconnection fee included)
+});
 export type CustomerHit = z.infer<typeof customerHit>;
 
 export const customerView = z.object({

@@ -8,7 +8,8 @@ import type { Ctx } from '../context.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { dayRange, isoDay, localParts } from '../core/local-time.ts';
 import type { TestPageDocument } from '../core/documents.ts';
-import { customerDetail, lookupCode, searchCustomers } from '../customers.ts';
+import { customerDetail, lookupCode, searchCustomers, type CustomerDetail } from '../customers.ts';
+import { quoteCustomer } from '../payments/quote.ts';
 import { collectPayment, printHeader } from '../payments.ts';
 import { reprintReceipt, voidPayment } from '../voids.ts';
 import { closeShift, currentShift, openShift } from '../shifts.ts';
@@ -63,6 +64,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   /** The shift whose receipts and Z report the screens show: the open one, else the one just closed. */
   const shiftInView = (user: User): number | null => currentShift(ctx, user.id)?.id ?? session.lastClosedShiftId;
   const supervisor = (c: { code: string; pin: string }) => requireSupervisor(ctx, c.code, c.pin);
+  const cardOf = (c: CustomerDetail | null) => (c === null ? null : customerView(c, quoteCustomer(ctx.sqlite, c)));
 
   return {
     session: () => sessionView(),
@@ -127,16 +129,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     lookupCode: ({ code }) => {
       session.requireUser();
-      const found = lookupCode(ctx, code);
-      return found === null ? null : customerView(found);
+      return cardOf(lookupCode(ctx, code));
     },
 
     scanSubmit: ({ code }) => {
       session.requireUser();
       const outcome = deps.scanner.stream.submit(code, 'wedge');
       if (!outcome.ok) throw new AppError(`SCAN_${outcome.rejection.reason}`, outcome.rejection.message);
-      const found = lookupCode(ctx, outcome.scan.code);
-      return found === null ? null : customerView(found);
+      return cardOf(lookupCode(ctx, outcome.scan.code));
     },
 
     findCustomers: ({ query, limit }) => {
@@ -146,7 +146,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     customerDetail: ({ customerId }) => {
       session.requireUser();
-      return customerView(customerDetail(ctx, customerId));
+      return cardOf(customerDetail(ctx, customerId))!;
     },
 
     collect: async ({ customerId, billIds, idempotencyKey, tendered }) => {

@@ -5,6 +5,7 @@
 import type { BillRow } from '../bills.ts';
 import type { CustomerDetail, CustomerHit as ServiceHit } from '../customers.ts';
 import type { Shift } from '../shifts.ts';
+import type { Quote } from '../payments/quote.ts';
 import type { ZReportDocument } from '../core/documents.ts';
 import type { ImportResult as ServiceImport, ReimportSummary } from '../cmis/import-snapshot.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
@@ -26,9 +27,8 @@ export function billView(b: BillRow): BillView {
   };
 }
 
-export function customerView(c: CustomerDetail): CustomerView {
-  // The fee is charged with the last bill, so it is due only when there are bills to pay.
-  const fee = c.bills.length > 0 ? (c.reconnectionFee ?? 0) : 0;
+/** The card with the quote for every outstanding bill: what Enter collects (nothing owed: 0). */
+export function customerView(c: CustomerDetail, quoted: Quote): CustomerView {
   return {
     id: c.id,
     maKhang: c.maKhang,
@@ -41,9 +41,9 @@ export function customerView(c: CustomerDetail): CustomerView {
     maThe: c.maThe,
     dthoaiSms: c.dthoaiSms,
     bills: c.bills.map(billView),
-    billsTotal: c.outstandingTotal,
-    reconnectionFee: fee,
-    total: c.outstandingTotal + fee,
+    billsTotal: quoted.ok ? quoted.billsTotal : 0,
+    reconnectionFee: quoted.ok ? quoted.fee : 0,
+    total: quoted.ok ? quoted.total : 0,
   };
 }
 
@@ -59,6 +59,7 @@ export function customerHit(h: ServiceHit): CustomerHit {
     cut: h.tthaiCat,
     outstandingCount: h.outstandingCount,
     outstandingTotal: h.outstandingTotal,
+    total: h.total,
   };
 }
 

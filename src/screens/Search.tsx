@@ -70,7 +70,7 @@ export function Search({ onOpen }: { onOpen: (customerId: number) => void }) {
                 <span>
                   {vi.home.meta.meter}: {hit.soCto ?? '–'}
                 </span>
-                <span className="debt">{s.debt(hit.outstandingCount, money(hit.outstandingTotal))}</span>
+                <span className="debt">{s.debt(hit.outstandingCount, money(hit.total))}</span>
               </div>
             </li>
           ))}
