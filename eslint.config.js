@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts', 'migrations/**/*.ts'],
-    ignores: ['electron/main.ts', 'electron/preload.ts'],
+    ignores: ['electron/app/main.ts', 'electron/app/preload.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main.ts and electron/preload.ts import electron.' }] }],
     },

@@ -1,14 +1,14 @@
 import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Ctx } from '../context.ts';
-import type { Sqlite } from '../db/open.ts';
+import type { Ctx } from '../store/context.ts';
+import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { printable, startsLikeFormula } from '../core/cell-text.ts';
 import { compactDate, localParts } from '../core/local-time.ts';
 import { formatDong, MAX_SNAPSHOT_TOTAL } from '../core/money.ts';
-import { appendJournal } from '../journal.ts';
-import { requireSupervisor } from '../users.ts';
-import { snapshotById, type SnapshotInfo } from '../snapshots.ts';
+import { appendJournal } from '../store/journal.ts';
+import { requireSupervisor } from '../users/users.ts';
+import { snapshotById, type SnapshotInfo } from './snapshots.ts';
 import type { MappingProfile } from './profiles.ts';
 import { openSnapshotReader, type SnapshotReader } from './parallel-read.ts';
 import {

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Ctx } from '../context.ts';
-import type { Sqlite } from '../db/open.ts';
+import type { Ctx } from '../store/context.ts';
+import type { Sqlite } from '../store/open.ts';
 import { CONTROL, startsLikeFormula } from '../core/cell-text.ts';
 import { AppError, diskFullError, isDiskFull } from '../core/errors.ts';
 import { requireAbsolute } from '../core/paths.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
-import { appendJournal, journalHead } from '../journal.ts';
-import { exportCheck } from '../verify.ts';
-import { requireSetting } from '../settings.ts';
+import { appendJournal, journalHead } from '../store/journal.ts';
+import { exportCheck } from '../verify/verify.ts';
+import { requireSetting } from '../store/settings.ts';
 import { BATCH_ROW, sha256, storedBatch, type BatchRow } from './stored-batch.ts';
-import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../atomic-write.ts';
+import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../store/atomic-write.ts';
 
 /** Contract section 3. The column order is the file format: never reorder. */
 export const CLEARING_COLUMNS = [

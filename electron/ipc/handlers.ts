@@ -4,26 +4,26 @@
  * printer after a print job is committed and tells the window when the status changed.
  */
 import { basename, isAbsolute, join } from 'node:path';
-import type { Ctx } from '../context.ts';
+import type { Ctx } from '../store/context.ts';
 import { AppError, isAppError } from '../core/errors.ts';
 import { dayRange, isoDay, localParts } from '../core/local-time.ts';
 import type { TestPageDocument } from '../core/documents.ts';
-import { customerDetail, lookupCode, searchCustomers, type CustomerDetail } from '../customers.ts';
+import { customerDetail, lookupCode, searchCustomers, type CustomerDetail } from '../customers/find.ts';
 import { quoteCustomer } from '../payments/quote.ts';
-import { collectPayment, printHeader } from '../payments.ts';
-import { reprintReceipt, voidPayment } from '../voids.ts';
-import { closeShift, currentShift, openShift } from '../shifts.ts';
-import { addUser, requireSupervisor, verifyPin, type User } from '../users.ts';
-import { printZReport, zReport, type ZScope } from '../reports.ts';
-import { currentSnapshot, paidNotExported } from '../snapshots.ts';
+import { collectPayment, printHeader } from '../payments/collect.ts';
+import { reprintReceipt, voidPayment } from '../payments/voids.ts';
+import { closeShift, currentShift, openShift } from '../shifts/shifts.ts';
+import { addUser, requireSupervisor, verifyPin, type User } from '../users/users.ts';
+import { printZReport, zReport, type ZScope } from '../shifts/z-report.ts';
+import { currentSnapshot, paidNotExported } from '../cmis/snapshots.ts';
 import { importSnapshot } from '../cmis/import-snapshot.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
 import { exportClearing } from '../cmis/write-clearing.ts';
-import { backupAfter } from '../backups.ts';
-import { countSetAside, enqueuePrintJob } from '../print-jobs.ts';
-import { pointIdentity } from '../point.ts';
+import { backupAfter } from '../backups/backups.ts';
+import { countSetAside, enqueuePrintJob } from '../printing/print-jobs.ts';
+import { pointIdentity } from '../store/point.ts';
 import type { ScanStream } from '../devices/scanner/stream.ts';
-import type { PaymentGate } from '../shutdown.ts';
+import type { PaymentGate } from './shutdown.ts';
 import type { BackupView, EventName, EventPayload, PrinterStatus, ScannerStatus, SessionView, StatusView } from './contract.ts';
 import type { Handlers } from './register.ts';
 import type { Session } from './session.ts';

@@ -3,8 +3,8 @@
  * records given their shape. Unknown fields stored in those records (set by the CLI or a later
  * version) are kept when the screen saves.
  */
-import type { Ctx } from '../context.ts';
-import { getSetting, setSettings, type SettingKey, type SettingValue } from '../settings.ts';
+import type { Ctx } from '../store/context.ts';
+import { getSetting, setSettings, type SettingKey, type SettingValue } from '../store/settings.ts';
 import { printerSettings, settingsView, type SettingsView } from './contract.ts';
 
 const PRINTER_DEFAULT: SettingsView['printer'] = { transport: 'file', port: '', width: 576, mode: 'raster' };

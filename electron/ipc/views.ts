@@ -2,9 +2,9 @@
  * Service results -> the contract's views: the renderer sees only what it shows, in camelCase, and
  * never a row, a hash or a header it does not need.
  */
-import type { BillRow } from '../bills.ts';
-import type { CustomerDetail, CustomerHit as ServiceHit } from '../customers.ts';
-import type { Shift } from '../shifts.ts';
+import type { BillRow } from '../customers/bills.ts';
+import type { CustomerDetail, CustomerHit as ServiceHit } from '../customers/find.ts';
+import type { Shift } from '../shifts/shifts.ts';
 import type { Quote } from '../payments/quote.ts';
 import type { ZReportDocument } from '../core/documents.ts';
 import type { ImportResult as ServiceImport, ReimportSummary } from '../cmis/import-snapshot.ts';

@@ -3,12 +3,12 @@
  * reconnection order decision and the total. The customer card, the search results and
  * collectPayment all ask it, so what the screen shows is what Enter charges.
  */
-import type { Sqlite } from '../db/open.ts';
-import type { BillRow } from '../bills.ts';
+import type { Sqlite } from '../store/open.ts';
+import type { BillRow } from '../customers/bills.ts';
 import type { ReceiptLine } from '../core/documents.ts';
 import { sumDong } from '../core/money.ts';
 import { checkSelection, reconnectionDecision, type ReconnectionDecision, type SelectionProblem } from '../core/collection-rules.ts';
-import { getSetting } from '../settings.ts';
+import { getSetting } from '../store/settings.ts';
 
 /** What the quote is decided on, read from the database (quoteFacts) or built by a test. */
 export interface QuoteFacts {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
-import { currentSnapshot, openConflicts, outstandingTotals, paidNotExported, reimportTable } from '../../electron/snapshots.ts';
+import { currentSnapshot, openConflicts, outstandingTotals, paidNotExported, reimportTable } from '../../electron/cmis/snapshots.ts';
 import { billLine, dumpDatabase, freshPoint, payBill, snapshotFile } from './helpers.ts';
 
 /**

@@ -3,10 +3,10 @@
  * read the exact bytes of each receipt under <dataDir>/receipts/.
  */
 import { readdirSync } from 'node:fs';
-import type { Ctx } from '../../electron/context.ts';
+import type { Ctx } from '../../electron/store/context.ts';
 import type { PrinterStatus } from '../../electron/ipc/contract.ts';
 import { FileTransport, receiptsDir } from '../../electron/devices/printer/transports/file.ts';
-import { drainOutbox } from '../../electron/devices/printer/outbox.ts';
+import { drainOutbox } from '../../electron/printing/outbox.ts';
 
 export interface FilePrinting {
   kick(): void;

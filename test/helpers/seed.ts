@@ -1,7 +1,7 @@
-import type { Ctx } from '../../electron/context.ts';
+import type { Ctx } from '../../electron/store/context.ts';
 import { fold } from '../../electron/core/fold.ts';
-import { appendJournal } from '../../electron/journal.ts';
-import { paymentState } from '../../electron/payment-state.ts';
+import { appendJournal } from '../../electron/store/journal.ts';
+import { paymentState } from '../../electron/payments/payment-state.ts';
 
 /**
  * Test data written straight into the tables the snapshot import fills (snapshots, customers,

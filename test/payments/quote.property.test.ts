@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { setSettings } from '../../electron/settings.ts';
-import { customerDetail } from '../../electron/customers.ts';
-import { voidPayment } from '../../electron/voids.ts';
+import { setSettings } from '../../electron/store/settings.ts';
+import { customerDetail } from '../../electron/customers/find.ts';
+import { voidPayment } from '../../electron/payments/voids.ts';
 import { quoteCustomer } from '../../electron/payments/quote.ts';
 import type { CollectResult, CustomerHit, CustomerView } from '../../electron/ipc/contract.ts';
 import { seedSnapshot, type SeedBill } from '../helpers/seed.ts';

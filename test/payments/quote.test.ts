@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setSettings } from '../../electron/settings.ts';
+import { setSettings } from '../../electron/store/settings.ts';
 import { seedSnapshot, type SeedCustomer } from '../helpers/seed.ts';
 import { collectWorld } from '../helpers/collect-fixture.ts';
 import { withHandlers, type IpcWorld } from '../helpers/ipc-world.ts';

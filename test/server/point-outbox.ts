@@ -1,4 +1,4 @@
-import type { Ctx } from '../../electron/context.ts';
+import type { Ctx } from '../../electron/store/context.ts';
 import type { ReceiptDocument } from '../../electron/core/documents.ts';
 import type { ClearingManifest } from '../../electron/cmis/write-clearing.ts';
 import { toBodyTime, type BatchBody, type PaymentBody } from '../../protocol/payment.ts';

@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
-import { pointIdentity } from '../../point.ts';
-import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported } from '../../snapshots.ts';
+import { pointIdentity } from '../../store/point.ts';
+import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported } from '../../cmis/snapshots.ts';
 
 export const statusCommand: Command = {
   name: 'status',

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import type { Sqlite } from '../store/open.ts';
+import type { PrintDocument } from '../core/documents.ts';
+
+export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order';
+
+export interface NewPrintJob {
+  kind: PrintJobKind;
+  paymentId: number | null;
+  copyNo: number; // 0 = original
+  document: PrintDocument;
+  at: Date;
+}
+
+/**
+ * Puts a job in the print outbox. Call it inside the transaction of the change being printed: the
+ * job commits with it, and the printer drains the outbox only after the commit.
+ */
+export function enqueuePrintJob(sqlite: Sqlite, job: NewPrintJob): number {
+  const row = sqlite
+    .prepare('INSERT INTO print_jobs (kind, payment_id, copy_no, document, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
+    .get(job.kind, job.paymentId, job.copyNo, documentText(job.document), job.at.toISOString()) as { id: number };
+  return row.id;
+}
+
+// A receipt and its reprints are one document; every other kind is its own.
+const FAMILY = (alias: string) => `CASE WHEN ${alias}.kind IN ('receipt', 'reprint') THEN 'receipt' ELSE ${alias}.kind END`;
+
+/**
+ * Jobs set aside (they could not be printed as stored) whose document has not come out on paper
+ * since: no later printed job of the same payment and document, or, for a job without a payment (a Z
+ * report, a test page), of the same kind. What the status bar warns about until a supervisor acts.
+ */
+export function countSetAside(sqlite: Sqlite): number {
+  const row = sqlite
+    .prepare(
+      `SELECT COUNT(*) AS n FROM print_jobs j
+        WHERE j.set_aside_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM print_jobs later
+                           WHERE later.id > j.id AND later.status = 'done' AND later.payment_id IS j.payment_id
+                             AND ${FAMILY('later')} = ${FAMILY('j')})`,
+    )
+    .get() as { n: number };
+  return row.n;
+}
+
+/** A document as print_jobs.document stores it (copies of a job keep the same text). */
+function documentText(document: PrintDocument): string {
+  return JSON.stringify(document);
+}
+
+/** SHA-256 of a document's stored text, or of the text itself. */
+export function documentSha256(document: PrintDocument | string): string {
+  return createHash('sha256').update(typeof document === 'string' ? document : documentText(document)).digest('hex');
+}
