@@ -8,7 +8,7 @@ import { compactDate, localParts } from '../core/local-time.ts';
 import { formatDong, MAX_SNAPSHOT_TOTAL } from '../core/money.ts';
 import { appendJournal } from '../store/journal.ts';
 import { requireSupervisor } from '../users/users.ts';
-import { snapshotById, type SnapshotInfo } from './snapshots.ts';
+import { snapshotById, type ReimportSummary, type SnapshotInfo } from './snapshots.ts';
 import type { MappingProfile } from './profiles.ts';
 import { openSnapshotReader, type SnapshotReader } from './parallel-read.ts';
 import {
@@ -23,16 +23,6 @@ import {
   type SnapshotEncoding,
   type SnapshotRow,
 } from './read-snapshot.ts';
-
-/** Counts of the contract's re-import table ("what a new snapshot does"), stored in snapshots.reimport_summary. */
-export interface ReimportSummary {
-  outstanding: number;
-  paid_waiting_export: number;
-  exported_still_open: number;
-  cleared_elsewhere: number;
-  cleared: number;
-  conflict: number;
-}
 
 export interface ImportOptions {
   file: string;

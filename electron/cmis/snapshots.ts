@@ -1,5 +1,14 @@
 import type { Sqlite } from '../store/open.ts';
-import type { ReimportSummary } from './import-snapshot.ts';
+
+/** Counts of the contract's re-import table ("what a new snapshot does"), stored in snapshots.reimport_summary. */
+export interface ReimportSummary {
+  outstanding: number;
+  paid_waiting_export: number;
+  exported_still_open: number;
+  cleared_elsewhere: number;
+  cleared: number;
+  conflict: number;
+}
 
 export interface SnapshotInfo {
   id: number;

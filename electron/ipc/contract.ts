@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { isAbsolutePath } from '../core/paths.ts';
+import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
@@ -103,9 +104,8 @@ export const receiptRow = z.object({
 });
 export type ReceiptRow = z.infer<typeof receiptRow>;
 
-export const printerState = z.enum(['ready', 'busy', 'offline', 'paper_out', 'error', 'unknown']);
-export const printerStatus = z.object({ state: printerState, message: z.string().nullable() });
-export type PrinterStatus = z.infer<typeof printerStatus>;
+export const printerView = z.object({ state: z.enum(PRINTER_STATES), message: z.string().nullable() }) satisfies z.ZodType<PrinterView>;
+export type { PrinterView };
 
 export const scannerStatus = z.object({ mode: z.string(), state: z.enum(['ready', 'offline', 'unknown']) });
 export type ScannerStatus = z.infer<typeof scannerStatus>;
@@ -118,7 +118,7 @@ export const statusView = z.object({
   unexported: z.object({ count: z.number().int(), total: dong }),
   printJobsWaiting: z.number().int(),
   printJobsSetAside: z.number().int(), // could not be printed as stored: a supervisor must look (F3, reprint)
-  printer: printerStatus,
+  printer: printerView,
   scanner: scannerStatus,
   autoCollect: z.boolean(),
   session: sessionView.nullable(),
@@ -302,7 +302,7 @@ export function isChannelName(name: string): name is ChannelName {
 /** Events: main -> renderer. The Electron channel is `event:<name>`. */
 export const events = {
   scan: z.object({ code: z.string(), source: z.enum(['hid', 'serial', 'wedge']) }),
-  printerStatus: printerStatus,
+  printerStatus: printerView,
   importProgress: z.object({ phase: z.enum(['reading', 'checking', 'writing', 'done']), bytesRead: z.number().int(), totalBytes: z.number().int(), rows: z.number().int() }),
   statusChanged: z.object({}),
 } as const;

@@ -24,7 +24,7 @@ import { countSetAside, enqueuePrintJob } from '../printing/print-jobs.ts';
 import { pointIdentity } from '../store/point.ts';
 import type { ScanStream } from '../devices/scanner/stream.ts';
 import type { PaymentGate } from './shutdown.ts';
-import type { BackupView, EventName, EventPayload, PrinterStatus, ScannerStatus, SessionView, StatusView } from './contract.ts';
+import type { BackupView, EventName, EventPayload, PrinterView, ScannerStatus, SessionView, StatusView } from './contract.ts';
 import type { Handlers } from './register.ts';
 import type { Session } from './session.ts';
 import { customerHit, customerView, importResultView, previewOf, refusedPreview, shiftView, zReportView } from './views.ts';
@@ -36,7 +36,7 @@ export interface HandlerDeps {
   /** The shell's native dialogs; null when the user cancels. */
   dialogs: { chooseSnapshotFile(): Promise<string | null>; chooseFolder(): Promise<string | null> };
   /** Printing: kick() drains the outbox after a job is committed; status() is the last known state. */
-  printing: { kick(): void; status(): PrinterStatus };
+  printing: { kick(): void; status(): PrinterView };
   scanner: { stream: ScanStream; status(): ScannerStatus };
   /** Events to the window. */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;

@@ -7,7 +7,8 @@ import type { CustomerDetail, CustomerHit as ServiceHit } from '../customers/fin
 import type { Shift } from '../shifts/shifts.ts';
 import type { Quote } from '../payments/quote.ts';
 import type { ZReportDocument } from '../core/documents.ts';
-import type { ImportResult as ServiceImport, ReimportSummary } from '../cmis/import-snapshot.ts';
+import type { ImportResult as ServiceImport } from '../cmis/import-snapshot.ts';
+import type { ReimportSummary } from '../cmis/snapshots.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
 import type { BillView, CustomerHit, CustomerView, ImportPreview, ImportProblem, ImportResult, ShiftView, ZReportView } from './contract.ts';
 

@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ESLint } from 'eslint';
 import { entryUrl, trustedOrigins, windowOptions } from '../../electron/app/window.ts';
 import { APP_ENTRY_URL } from '../../electron/app/security.ts';
 import { isTrustedSender } from '../../electron/ipc/register.ts';
@@ -52,15 +51,4 @@ test('IPC trusts our origin, plus the dev server only when it is the entry', () 
   const dev = trustedOrigins('http://localhost:5173/');
   assert.ok(isTrustedSender({ url: 'http://localhost:5173/', isMainFrame: true }, dev));
   assert.ok(!isTrustedSender({ url: 'http://localhost:5174/', isMainFrame: true }, dev));
-});
-
-test('lint: only main.ts and preload.ts may import electron', async () => {
-  const eslint = new ESLint();
-  const source = "import { app } from 'electron';\nexport const name = app.getName();\n";
-  const lint = async (filePath: string) => (await eslint.lintText(source, { filePath }))[0]?.messages.map((m) => m.ruleId) ?? [];
-  assert.deepEqual(await lint('electron/runtime-extra.ts'), ['no-restricted-imports']);
-  assert.deepEqual(await lint('electron/devices/printer/x.ts'), ['no-restricted-imports']);
-  assert.deepEqual(await lint('src/screens/X.ts'), ['no-restricted-imports']);
-  assert.deepEqual(await lint('electron/app/main.ts'), []);
-  assert.deepEqual(await lint('electron/app/preload.ts'), []);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startPrinting, statusOfFailure } from '../../electron/printing/printing.ts';
 import type { LoopTimers } from '../../electron/printing/loop.ts';
 import { AppError } from '../../electron/core/errors.ts';
-import type { PrinterStatus } from '../../electron/ipc/contract.ts';
+import type { PrinterView } from '../../electron/ipc/contract.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 /** Polls until `done` holds (the machine may be busy: no fixed sleep is long enough). */
@@ -22,7 +22,7 @@ const timers: LoopTimers = {
 
 test('a failed pass shows the printer refusal; the next good pass shows ready; each change reported once', async () => {
   const outcomes: Array<Error | null> = [new AppError('PRINTER_PAPER_OUT', 'Máy in hết giấy.'), new AppError('PRINTER_PAPER_OUT', 'Máy in hết giấy.'), null];
-  const seen: PrinterStatus[] = [];
+  const seen: PrinterView[] = [];
   let drains = 0;
   const printing = startPrinting(
     {

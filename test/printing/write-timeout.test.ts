@@ -10,7 +10,7 @@ import { openContext, type Ctx } from '../../electron/store/context.ts';
 import { steppingClock, sequentialIds } from '../../electron/core/clock.ts';
 import { drainOutbox, type Printer } from '../../electron/printing/outbox.ts';
 import type { Transport, TransportEvents } from '../../electron/devices/printer/printer.ts';
-import type { PrinterStatus } from '../../electron/devices/printer/status.ts';
+import type { EscposStatus } from '../../electron/devices/printer/status.ts';
 import { TcpTransport } from '../../electron/devices/printer/transports/tcp.ts';
 import { SerialTransport } from '../../electron/devices/printer/transports/serial.ts';
 import { SpoolerTransport } from '../../electron/devices/printer/transports/spooler.ts';
@@ -224,7 +224,7 @@ class HungTransport extends EventEmitter<TransportEvents> implements Transport {
   write(): Promise<void> {
     return new Promise(() => {});
   }
-  readStatus(): Promise<PrinterStatus> {
+  readStatus(): Promise<EscposStatus> {
     if (this.hangStatus) return new Promise(() => {});
     return Promise.resolve({ online: true, coverOpen: false, paperOut: false, paperNearEnd: false, error: false });
   }

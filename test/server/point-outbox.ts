@@ -1,6 +1,6 @@
 import type { Ctx } from '../../electron/store/context.ts';
 import type { ReceiptDocument } from '../../electron/core/documents.ts';
-import type { ClearingManifest } from '../../electron/cmis/write-clearing.ts';
+import type { ClearingManifest } from '../../electron/cmis/stored-batch.ts';
 import { toBodyTime, type BatchBody, type PaymentBody } from '../../protocol/payment.ts';
 import type { SyncEvent } from '../../protocol/sync.ts';
 
