@@ -91,6 +91,20 @@ export default tseslint.config(
     },
   },
   {
+    // The IPC adapter maps and routes: every query lives in its domain folder (read models included).
+    files: ['electron/ipc/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportDeclaration[source.value=/(^|\\/)server\\//]', message: 'The point never imports the server; both share protocol/ and electron/core/.' },
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|exec|pragma|transaction|selectFrom|insertInto|updateTable|deleteFrom)$/]',
+          message: 'No SQL in ipc/: put the query in its domain folder and call it from the handler.',
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': [

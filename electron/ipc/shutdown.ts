@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors.ts';
+import { checkpointAndClose } from '../store/context.ts';
 import type { ChannelName } from './contract.ts';
 import type { Handlers } from './register.ts';
 
@@ -78,8 +79,7 @@ export async function drainAndClose(step: ShutdownStep): Promise<void> {
   } catch (error) {
     step.log?.(`shutdown: stopping devices failed: ${String(error)}`);
   }
-  step.ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  step.ctx.close();
+  checkpointAndClose(step.ctx);
 }
 
 export interface QuittingApp {

@@ -9,13 +9,13 @@ import { formatDateTime, localParts } from '../core/local-time.ts';
 import { formatDong } from '../core/money.ts';
 import type { SelectionProblem } from '../core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from '../core/receipt-number.ts';
-import type { PrintHeader, ReceiptDocument, ReceiptLine } from '../core/documents.ts';
+import type { ReceiptDocument, ReceiptLine } from '../core/documents.ts';
 import { quoteCustomer } from './quote.ts';
 import { receiptLines, type PaymentFacts } from '../core/payment-facts.ts';
 import { paymentState } from './payment-state.ts';
 import { appendJournal } from '../store/journal.ts';
-import { enqueuePrintJob } from '../printing/print-jobs.ts';
-import { getSetting, requireSetting } from '../store/settings.ts';
+import { enqueuePrintJob, printHeader } from '../printing/print-jobs.ts';
+import { requireSetting } from '../store/settings.ts';
 import { currentShift } from '../shifts/shifts.ts';
 import { userById } from '../users/users.ts';
 
@@ -197,16 +197,6 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   // Every fact of the payment, so verify can hold the tables against the journal (and the other way).
   appendJournal(sqlite, { kind: 'payment', actorId: cashier.id, payload: { ...facts }, at });
   return loadCollectResult(sqlite, paymentId, false);
-}
-
-/** The header every printed document carries, from the settings. */
-export function printHeader(sqlite: Sqlite): PrintHeader {
-  return {
-    companyName: getSetting(sqlite, 'company_name') ?? '',
-    companyAddress: getSetting(sqlite, 'company_address') ?? '',
-    pointCode: requireSetting(sqlite, 'point_code'),
-    pointName: getSetting(sqlite, 'point_name') ?? '',
-  };
 }
 
 /**

@@ -3,8 +3,7 @@ import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import type { ReceiptDocument, VoidSlipDocument } from '../core/documents.ts';
 import { appendJournal } from '../store/journal.ts';
-import { printHeader } from './collect.ts';
-import { enqueuePrintJob } from '../printing/print-jobs.ts';
+import { enqueuePrintJob, printHeader } from '../printing/print-jobs.ts';
 import { userById } from '../users/users.ts';
 import { assertVoidSeparation } from '../users/approvals.ts';
 

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
-import type { PrintDocument } from '../core/documents.ts';
+import { getSetting, requireSetting } from '../store/settings.ts';
+import { selectFirst } from '../store/typed-query.ts';
+import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
 
 export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order';
 
@@ -21,6 +24,36 @@ export function enqueuePrintJob(sqlite: Sqlite, job: NewPrintJob): number {
     .prepare('INSERT INTO print_jobs (kind, payment_id, copy_no, document, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
     .get(job.kind, job.paymentId, job.copyNo, documentText(job.document), job.at.toISOString()) as { id: number };
   return row.id;
+}
+
+/** The header every printed document carries, from the settings. */
+export function printHeader(sqlite: Sqlite): PrintHeader {
+  return {
+    companyName: getSetting(sqlite, 'company_name') ?? '',
+    companyAddress: getSetting(sqlite, 'company_address') ?? '',
+    pointCode: requireSetting(sqlite, 'point_code'),
+    pointName: getSetting(sqlite, 'point_name') ?? '',
+  };
+}
+
+/** Queues a test page (the settings screen) in its own transaction. */
+export function queueTestPage(ctx: Ctx): number {
+  const at = ctx.clock();
+  const document: TestPageDocument = { kind: 'test_page', header: printHeader(ctx.sqlite), printedAt: at.toISOString() };
+  return ctx.sqlite.transaction(() => enqueuePrintJob(ctx.sqlite, { kind: 'test_page', paymentId: null, copyNo: 0, document, at })).immediate();
+}
+
+/** Jobs still to print: a failed job is settled (its copy is queued, or its payment was voided), so only pending and sending ones wait. */
+export function countWaiting(ctx: Ctx): number {
+  const row = selectFirst(
+    ctx.sqlite,
+    ctx.db
+      .selectFrom('print_jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '<>', 'done')
+      .where('status', '<>', 'failed'),
+  );
+  return row?.n ?? 0;
 }
 
 // A receipt and its reprints are one document; every other kind is its own.

@@ -4,8 +4,7 @@ import { AppError } from '../core/errors.ts';
 import { dayRange, isoDay } from '../core/local-time.ts';
 import type { ZReportDocument } from '../core/documents.ts';
 import { appendJournal, journalHead } from '../store/journal.ts';
-import { documentSha256, enqueuePrintJob } from '../printing/print-jobs.ts';
-import { printHeader } from '../payments/collect.ts';
+import { documentSha256, enqueuePrintJob, printHeader } from '../printing/print-jobs.ts';
 
 export type ZScope = { shiftId: number } | { day: string };
 

@@ -53,3 +53,9 @@ export function openContext(folder: string, options: ContextOptions = {}): Ctx {
     close: () => store.close(),
   };
 }
+
+/** Folds the WAL into the database file, then closes: the last step of quitting. */
+export function checkpointAndClose(ctx: { sqlite: { pragma(source: string): unknown }; close(): void }): void {
+  ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  ctx.close();
+}

@@ -4,6 +4,7 @@ import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { hashPin, isValidNewPin, needsRehash, pinMatches, storedKeyId, type PinKey, type ScryptCost } from '../core/pin-hash.ts';
 import { appendJournal } from '../store/journal.ts';
+import { selectAll } from '../store/typed-query.ts';
 import { createPinKey, missingPinKey, readPinKey } from './pin-key.ts';
 
 export type Role = 'cashier' | 'supervisor';
@@ -135,13 +136,24 @@ export function requireUser(ctx: Ctx, code: string): User {
 
 /** Every user with who approved them, for the people who check a point (`diemthu user list`). */
 export function listUsers(ctx: Ctx): UserListing[] {
-  const rows = ctx.sqlite
-    .prepare(
-      `SELECT u.id, u.code, u.name, u.role, u.active, u.created_at AS createdAt, a.code AS first, c.code AS second
-         FROM users u LEFT JOIN users a ON a.id = u.approved_by LEFT JOIN users c ON c.id = u.co_approved_by ORDER BY u.id`,
-    )
-    .all() as Array<User & { active: number; createdAt: string; first: string | null; second: string | null }>;
-  return rows.map(({ first, second, active, ...u }) => ({ ...u, active: active === 1, approvedBy: [first, second].filter((c) => c !== null) }));
+  const rows = selectAll(
+    ctx.sqlite,
+    ctx.db
+      .selectFrom('users as u')
+      .leftJoin('users as a', 'a.id', 'u.approved_by')
+      .leftJoin('users as c', 'c.id', 'u.co_approved_by')
+      .select(['u.id', 'u.code', 'u.name', 'u.role', 'u.active', 'u.created_at', 'a.code as first', 'c.code as second'])
+      .orderBy('u.id'),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    role: r.role,
+    createdAt: r.created_at,
+    active: r.active === 1,
+    approvedBy: [r.first, r.second].filter((c) => c !== null),
+  }));
 }
 
 /**
