@@ -61,13 +61,13 @@ const customerFields = {
   cut: z.boolean(), // TTHAI_CAT = 1: supply cut, reconnection after payment
 };
 
-export const customerHit = z.object({
+export const customerHitView = z.object({
   ...customerFields,
   outstandingCount: z.number().int(),
   outstandingTotal: dong,
   total: dong, // the card's total: what collecting every outstanding bill charges now (reconnection fee included)
 });
-export type CustomerHit = z.infer<typeof customerHit>;
+export type CustomerHitView = z.infer<typeof customerHitView>;
 
 export const customerView = z.object({
   ...customerFields,
@@ -80,7 +80,7 @@ export const customerView = z.object({
 });
 export type CustomerView = z.infer<typeof customerView>;
 
-export const collectResult = z.object({
+export const collectView = z.object({
   paymentId: z.number().int(),
   receiptNo: z.string(),
   paidAt: isoTime,
@@ -89,7 +89,7 @@ export const collectResult = z.object({
   change: dong.nullable(),
   reconnectionOrder: z.boolean(),
 });
-export type CollectResult = z.infer<typeof collectResult>;
+export type CollectView = z.infer<typeof collectView>;
 
 export const receiptRow = z.object({
   receiptNo: z.string(),
@@ -147,7 +147,7 @@ export const importPreview = z.object({
 });
 export type ImportPreview = z.infer<typeof importPreview>;
 
-export const importResult = z.object({
+export const importView = z.object({
   snapshotId: z.number().int().nullable(),
   alreadyImported: z.boolean(),
   billCount: z.number().int(),
@@ -155,13 +155,13 @@ export const importResult = z.object({
   skippedCount: z.number().int(),
   rejectsFile: z.string().nullable(),
 });
-export type ImportResult = z.infer<typeof importResult>;
+export type ImportView = z.infer<typeof importView>;
 
 // The backup taken after every shift close and export: a failure is shown, the close/export stands.
 export const backupView = z.object({ ok: z.boolean(), file: z.string().nullable(), message: z.string().nullable() });
 export type BackupView = z.infer<typeof backupView>;
 
-export const exportResult = z.object({
+export const exportView = z.object({
   nothingToExport: z.boolean(),
   outDir: z.string(),
   files: z.array(z.string()), // full paths written
@@ -169,7 +169,7 @@ export const exportResult = z.object({
   total: dong,
   backup: backupView.nullable(),
 });
-export type ExportResult = z.infer<typeof exportResult>;
+export type ExportView = z.infer<typeof exportView>;
 
 export const zReportView = z.object({
   scope: z.enum(['shift', 'day']),
@@ -237,7 +237,7 @@ export const channels = {
   lookupCode: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
   // A keyboard-wedge scan detected in the renderer: looked up like a code and counted as a scan.
   scanSubmit: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
-  findCustomers: ch(z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(), z.array(customerHit)),
+  findCustomers: ch(z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(), z.array(customerHitView)),
   customerDetail: ch(z.object({ customerId: z.number().int().positive() }).strict(), customerView),
   collect: ch(
     z
@@ -248,7 +248,7 @@ export const channels = {
         tendered: nonNegativeDong.optional(),
       })
       .strict(),
-    collectResult,
+    collectView,
   ),
   voidPayment: ch(
     z.object({ receiptNo: z.string().min(1).max(40), reason: z.string().trim().min(3).max(200), supervisor: credentials }).strict(),
@@ -261,11 +261,11 @@ export const channels = {
   importPreview: ch(z.object({ path: absolutePath }).strict(), importPreview),
   importConfirm: ch(
     z.object({ path: absolutePath, acceptSkipped: credentials.optional() }).strict(),
-    importResult,
+    importView,
   ),
   importCancel: ch(empty, z.null()),
   chooseExportFolder: ch(empty, z.object({ path: z.string().nullable() })),
-  exportClearing: ch(z.object({ outDir: absolutePath }).strict(), exportResult),
+  exportClearing: ch(z.object({ outDir: absolutePath }).strict(), exportView),
   zReport: ch(z.object({ scope: z.enum(['shift', 'day']), print: z.boolean() }).strict(), zReportView),
   settingsGet: ch(empty, settingsView),
   settingsSet: ch(z.object({ supervisor: credentials, values: settingsChange }).strict(), settingsView),

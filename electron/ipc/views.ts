@@ -3,14 +3,14 @@
  * never a row, a hash or a header it does not need.
  */
 import type { BillRow } from '../customers/bills.ts';
-import type { CustomerDetail, CustomerHit as ServiceHit } from '../customers/find.ts';
+import type { CustomerDetail, CustomerHit } from '../customers/find.ts';
 import type { Shift } from '../shifts/shifts.ts';
 import type { Quote } from '../payments/quote.ts';
 import type { ZReportDocument } from '../core/documents.ts';
-import type { ImportResult as ServiceImport } from '../cmis/import-snapshot.ts';
+import type { ImportResult } from '../cmis/import-snapshot.ts';
 import type { ReimportSummary } from '../cmis/snapshots.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
-import type { BillView, CustomerHit, CustomerView, ImportPreview, ImportProblem, ImportResult, ShiftView, ZReportView } from './contract.ts';
+import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, ZReportView } from './contract.ts';
 
 export function billView(b: BillRow): BillView {
   return {
@@ -48,7 +48,7 @@ export function customerView(c: CustomerDetail, quoted: Quote): CustomerView {
   };
 }
 
-export function customerHit(h: ServiceHit): CustomerHit {
+export function customerHitView(h: CustomerHit): CustomerHitView {
   return {
     id: h.id,
     maKhang: h.maKhang,
@@ -101,7 +101,7 @@ export function problemView(p: Problem): ImportProblem {
 }
 
 /** A file that passed: its counts and the re-import table, nothing refused. */
-export function previewOf(path: string, r: ServiceImport): ImportPreview {
+export function previewOf(path: string, r: ImportResult): ImportPreview {
   return {
     path,
     fileName: r.fileName,
@@ -140,7 +140,7 @@ export function refusedPreview(path: string, fileName: string, problems: Problem
   };
 }
 
-export function importResultView(r: ServiceImport): ImportResult {
+export function importView(r: ImportResult): ImportView {
   return {
     snapshotId: r.snapshotId,
     alreadyImported: r.status === 'already_imported',

@@ -5,7 +5,7 @@ import { setSettings } from '../../electron/store/settings.ts';
 import { customerDetail } from '../../electron/customers/find.ts';
 import { voidPayment } from '../../electron/payments/voids.ts';
 import { quoteCustomer } from '../../electron/payments/quote.ts';
-import type { CollectResult, CustomerHit, CustomerView } from '../../electron/ipc/contract.ts';
+import type { CollectView, CustomerHitView, CustomerView } from '../../electron/ipc/contract.ts';
 import { seedSnapshot, type SeedBill } from '../helpers/seed.ts';
 import { collectWorld } from '../helpers/collect-fixture.ts';
 import { withHandlers, type Answer } from '../helpers/ipc-world.ts';
@@ -70,7 +70,7 @@ test('for any snapshot and selection, the card, the search result and the quote 
               continue;
             }
             const card = value<CustomerView>(await w.call('customerDetail', { customerId }));
-            const hit = value<CustomerHit[]>(await w.call('findCustomers', { query: MA_KHANG })).find((h) => h.id === customerId);
+            const hit = value<CustomerHitView[]>(await w.call('findCustomers', { query: MA_KHANG })).find((h) => h.id === customerId);
             assert.equal(hit?.total, card.total, 'the search result asks what the card asks');
             assert.ok(card.reconnectionFee === 0 || card.reconnectionFee === settingsFee);
             assert.equal(card.total, card.billsTotal + card.reconnectionFee);
@@ -83,7 +83,7 @@ test('for any snapshot and selection, the card, the search result and the quote 
               assert.equal(answer.error?.code, quoted.problem.code, 'a refused quote is a refused payment');
               continue;
             }
-            const paid = value<CollectResult>(answer);
+            const paid = value<CollectView>(answer);
             receipts.push(paid.receiptNo);
             assert.equal(paid.total, quoted.total, 'shown total = charged total');
             assert.equal(paid.reconnectionOrder, quoted.reconnection !== null);

@@ -4,7 +4,7 @@ import { setSettings } from '../../electron/store/settings.ts';
 import { seedSnapshot, type SeedCustomer } from '../helpers/seed.ts';
 import { collectWorld } from '../helpers/collect-fixture.ts';
 import { withHandlers, type IpcWorld } from '../helpers/ipc-world.ts';
-import type { CustomerView, CustomerHit, CollectResult } from '../../electron/ipc/contract.ts';
+import type { CustomerView, CustomerHitView, CollectView } from '../../electron/ipc/contract.ts';
 
 const CUT: SeedCustomer = {
   maKhang: 'PC12AA0000003',
@@ -34,9 +34,9 @@ async function value<T>(w: IpcWorld, channel: string, payload: unknown): Promise
 /** What the card and the search result ask, then what Enter charges. */
 async function shownThenCharged(w: IpcWorld & { id: number }, key: string) {
   const card = await value<CustomerView>(w, 'customerDetail', { customerId: w.id });
-  const hits = await value<CustomerHit[]>(w, 'findCustomers', { query: CUT.maKhang });
+  const hits = await value<CustomerHitView[]>(w, 'findCustomers', { query: CUT.maKhang });
   const hit = hits.find((h) => h.id === w.id)!;
-  const paid = await value<CollectResult>(w, 'collect', { customerId: w.id, billIds: card.bills.map((b) => b.idHdon), idempotencyKey: `key-${key}` });
+  const paid = await value<CollectView>(w, 'collect', { customerId: w.id, billIds: card.bills.map((b) => b.idHdon), idempotencyKey: `key-${key}` });
   return { card, hit, paid };
 }
 
@@ -58,7 +58,7 @@ test('a second payment in one cut-off episode: the card, the search result and t
 test('a DC bill paid first is the fee: the card asks no settings fee when the energy bills come', async (t) => {
   const w = await loggedIn([{ ...CUT, bills: [...CUT.bills!, { idHdon: 'C-DC', loaiHdon: 'DC', thang: 11, nam: 2026, soTien: 200_000 }] }]);
   t.after(() => w.ctx.close());
-  await value<CollectResult>(w, 'collect', { customerId: w.id, billIds: ['C-DC'], idempotencyKey: 'key-dc-first' });
+  await value<CollectView>(w, 'collect', { customerId: w.id, billIds: ['C-DC'], idempotencyKey: 'key-dc-first' });
   const { card, hit, paid } = await shownThenCharged(w, 'energy');
   assert.deepEqual([card.reconnectionFee, card.total, paid.total], [0, 216_000, 216_000]);
   assert.equal(paid.reconnectionOrder, true);

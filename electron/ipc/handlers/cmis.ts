@@ -4,7 +4,7 @@ import { importSnapshot } from '../../cmis/import-snapshot.ts';
 import type { Problem } from '../../cmis/read-snapshot.ts';
 import { exportClearing } from '../../cmis/write-clearing.ts';
 import { backupAfter } from '../../backups/backups.ts';
-import { importResultView, previewOf, refusedPreview } from '../views.ts';
+import { importView, previewOf, refusedPreview } from '../views.ts';
 import { backupViewOf, type DomainHandlers, type Till } from './deps.ts';
 
 type CmisChannel = 'chooseSnapshotFile' | 'importPreview' | 'importConfirm' | 'importCancel' | 'chooseExportFolder' | 'exportClearing';
@@ -31,7 +31,7 @@ export function cmisHandlers(t: Till): DomainHandlers<CmisChannel> {
     importConfirm: ({ path, acceptSkipped }) => {
       session.requireUser();
       const skipInvalid = acceptSkipped === undefined ? {} : { skipInvalid: { supervisorCode: acceptSkipped.code, pin: acceptSkipped.pin } };
-      const result = importResultView(importSnapshot(ctx, { file: path, ...skipInvalid }));
+      const result = importView(importSnapshot(ctx, { file: path, ...skipInvalid }));
       t.changed();
       return result;
     },

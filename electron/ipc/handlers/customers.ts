@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors.ts';
 import { customerDetail, lookupCode, searchCustomers, type CustomerDetail } from '../../customers/find.ts';
 import { quoteCustomer } from '../../payments/quote.ts';
-import { customerHit, customerView } from '../views.ts';
+import { customerHitView, customerView } from '../views.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
 export function customerHandlers(t: Till): DomainHandlers<'lookupCode' | 'scanSubmit' | 'findCustomers' | 'customerDetail'> {
@@ -23,7 +23,7 @@ export function customerHandlers(t: Till): DomainHandlers<'lookupCode' | 'scanSu
 
     findCustomers: ({ query, limit }) => {
       session.requireUser();
-      return searchCustomers(ctx, query, limit).map(customerHit);
+      return searchCustomers(ctx, query, limit).map(customerHitView);
     },
 
     customerDetail: ({ customerId }) => {
