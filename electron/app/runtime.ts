@@ -5,6 +5,7 @@
  */
 import type { Ctx } from '../store/context.ts';
 import { getSetting } from '../store/settings.ts';
+import { recordFields, scannerRecord } from '../core/settings-records.ts';
 import { eventChannel, type EventName, type EventPayload, type ScannerStatus } from '../ipc/contract.ts';
 import { createHandlers } from '../ipc/handlers.ts';
 import type { Handlers } from '../ipc/register.ts';
@@ -54,7 +55,7 @@ export function startScanners(
   onChange: () => void,
   devices: RuntimeOptions['devices'] = {},
 ): Scanners {
-  const mode = typeof setting?.mode === 'string' ? setting.mode : 'wedge';
+  const { mode = 'wedge', path, baudRate } = recordFields(scannerRecord, setting);
   let state: ScannerStatus['state'] = mode === 'wedge' ? 'ready' : 'unknown';
   const update = (next: ScannerStatus['state']) => {
     if (next === state) return;
@@ -65,10 +66,9 @@ export function startScanners(
   if (mode === 'hid') {
     const scanner = (devices.startHid ?? startHidScanner)({ stream, onStatus: (s) => update(s.state === 'open' ? 'ready' : 'offline') });
     close = async () => scanner.close();
-  } else if (mode === 'serial' && typeof setting?.path === 'string' && setting.path !== '') {
-    const baudRate = typeof setting.baudRate === 'number' ? setting.baudRate : undefined;
+  } else if (mode === 'serial' && path !== undefined) {
     const scanner = (devices.startSerial ?? startSerialScanner)({
-      path: setting.path,
+      path,
       baudRate,
       stream,
       onStatus: (s) => update(s.state === 'open' ? 'ready' : 'offline'),

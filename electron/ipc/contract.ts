@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { isAbsolutePath } from '../core/paths.ts';
 import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
+import { printerRecord, scannerRecord } from '../core/settings-records.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
@@ -192,12 +193,8 @@ export const zReportView = z.object({
 });
 export type ZReportView = z.infer<typeof zReportView>;
 
-export const printerSettings = z.object({
-  transport: z.enum(['file', 'usb', 'serial', 'tcp', 'spooler']),
-  port: z.string().max(200), // serial port, host:port, spooler name or output folder ('' = <data-dir>/receipts)
-  width: z.union([z.literal(384), z.literal(576)]), // 58 mm / 80 mm paper
-  mode: z.enum(['raster', 'tcvn3-epson', 'tcvn3-xprinter', 'ascii']),
-});
+/** The settings screen's part of the `printer` record (core/settings-records.ts owns its schema). */
+export const printerSettings = z.object({ transport: printerRecord.transport, port: printerRecord.port, width: printerRecord.width, mode: printerRecord.mode });
 export const settingsView = z.object({
   pointName: z.string().max(120),
   companyName: z.string().max(120),
@@ -206,7 +203,7 @@ export const settingsView = z.object({
   backupDir: z.string().nullable(),
   autoCollect: z.boolean(),
   printer: printerSettings,
-  scannerMode: z.enum(['wedge', 'hid', 'serial']),
+  scannerMode: scannerRecord.mode,
 });
 export type SettingsView = z.infer<typeof settingsView>;
 // What the settings screen may write: folders absolute (the view above shows whatever is stored, so a bad

@@ -12,6 +12,7 @@ import type { Ctx } from '../store/context.ts';
 import { AppError } from '../core/errors.ts';
 import { isAbsolutePath } from '../core/paths.ts';
 import { getSetting } from '../store/settings.ts';
+import { PRINTER_DEFAULTS, printerRecord, recordFields } from '../core/settings-records.ts';
 import { drainOutbox, type DrainResult, type Printer } from './outbox.ts';
 import { DEFAULT_SPOOLER_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, STEP_GRACE_MS } from '../devices/printer/deadline.ts';
 import type { PaperWidth, PrintMode, Transport } from '../devices/printer/printer.ts';
@@ -20,8 +21,6 @@ import { SerialTransport } from '../devices/printer/transports/serial.ts';
 import { SpoolerTransport } from '../devices/printer/transports/spooler.ts';
 import { TcpTransport } from '../devices/printer/transports/tcp.ts';
 import { UsbTransport } from '../devices/printer/transports/usb.ts';
-
-const MODES: PrintMode[] = ['raster', 'tcvn3-epson', 'tcvn3-xprinter', 'ascii'];
 
 const invalid = (what: string) => new AppError('PRINTER_SETTING_INVALID', `Thiết lập máy in không hợp lệ: ${what}.`);
 
@@ -67,19 +66,20 @@ export function transportFor(transport: string, port: string, dataDir: string, o
 
 function writeTimeoutSetting(value: unknown): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 100 || value > 600_000) {
-    throw invalid('thời gian chờ máy in (writeTimeoutMs) phải từ 100 đến 600000 mili giây');
-  }
-  return value;
+  const parsed = printerRecord.writeTimeoutMs.safeParse(value);
+  if (!parsed.success) throw invalid('thời gian chờ máy in (writeTimeoutMs) phải từ 100 đến 600000 mili giây');
+  return parsed.data;
 }
 
 export function printerFromSettings(ctx: Ctx): Printer {
   const s = getSetting(ctx.sqlite, 'printer') ?? {};
-  const width: PaperWidth = s.width === 384 ? 384 : 576;
-  const mode = MODES.includes(s.mode as PrintMode) ? (s.mode as PrintMode) : 'raster';
-  const kind = typeof s.transport === 'string' ? s.transport : 'file';
+  const fields = recordFields(printerRecord, s);
+  const width: PaperWidth = fields.width ?? PRINTER_DEFAULTS.width;
+  const mode: PrintMode = fields.mode ?? PRINTER_DEFAULTS.mode;
+  // A transport this program does not know is refused by name (transportFor), not taken for a file.
+  const kind = typeof s.transport === 'string' ? s.transport : PRINTER_DEFAULTS.transport;
   const writeTimeoutMs = writeTimeoutSetting(s.writeTimeoutMs) ?? defaultWriteTimeout(kind);
-  const transport = transportFor(kind, typeof s.port === 'string' ? s.port : '', ctx.dataDir, { statusQueries: s.status !== false, writeTimeoutMs });
+  const transport = transportFor(kind, typeof s.port === 'string' ? s.port : '', ctx.dataDir, { statusQueries: fields.status !== false, writeTimeoutMs });
   return { transport, config: { width, mode }, stepTimeoutMs: writeTimeoutMs + STEP_GRACE_MS };
 }
 

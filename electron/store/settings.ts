@@ -15,6 +15,7 @@ export const settingSchemas = {
   backup_dir: z.string().nullable(),
   backup_keep: z.number().int().min(1).max(1000),
   auto_collect: z.boolean(),
+  // Kept as written (a field of a later version survives); readers take their fields through core/settings-records.ts.
   printer: z.record(z.string(), z.unknown()),
   scanner: z.record(z.string(), z.unknown()),
 } as const;
