@@ -5,7 +5,7 @@ import { closeShift } from '../../electron/shifts/shifts.ts';
 import { setSettings } from '../../electron/store/settings.ts';
 import { verifyJournal } from '../../electron/store/journal.ts';
 import type { ReceiptDocument } from '../../electron/core/documents.ts';
-import { seedSnapshot, type SeedCustomer } from '../helpers/seed.ts';
+import { CUT, seedSnapshot, type SeedCustomer } from '../helpers/seed.ts';
 import { collectWorld, count, refusedWith, type CollectWorld } from '../helpers/collect-fixture.ts';
 
 const AN: SeedCustomer = {
@@ -233,17 +233,6 @@ test('a line slipping in for the same bill is stopped by the index: nothing of t
   assert.equal((w.ctx.sqlite.prepare('SELECT last_seq FROM receipt_counters').get() as { last_seq: number }).last_seq, 1);
   w.ctx.close();
 });
-
-const CUT: SeedCustomer = {
-  maKhang: 'PC12AA0000003',
-  tenKhang: 'Hoàng Văn Cắt',
-  dchiKhang: '7 Trần Phú',
-  tthaiCat: true,
-  bills: [
-    { idHdon: 'C-10', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
-    { idHdon: 'C-11', thang: 11, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
-  ],
-};
 
 function orderOf(w: CollectWorld, paymentId: number) {
   return w.ctx.sqlite.prepare('SELECT id, fee_source, cancelled_at FROM reconnection_orders WHERE payment_id = ?').get(paymentId) as

@@ -1,21 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setSettings } from '../../electron/store/settings.ts';
-import { seedSnapshot, type SeedCustomer } from '../helpers/seed.ts';
+import { CUT, seedSnapshot, type SeedCustomer } from '../helpers/seed.ts';
 import { collectWorld } from '../helpers/collect-fixture.ts';
 import { withHandlers, type IpcWorld } from '../helpers/ipc-world.ts';
 import type { CustomerView, CustomerHitView, CollectView } from '../../electron/ipc/contract.ts';
-
-const CUT: SeedCustomer = {
-  maKhang: 'PC12AA0000003',
-  tenKhang: 'Hoàng Văn Cắt',
-  dchiKhang: '7 Trần Phú',
-  tthaiCat: true,
-  bills: [
-    { idHdon: 'C-10', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
-    { idHdon: 'C-11', thang: 11, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
-  ],
-};
 
 async function loggedIn(customers: SeedCustomer[]): Promise<IpcWorld & { id: number }> {
   const w = withHandlers(collectWorld());
