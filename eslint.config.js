@@ -1,8 +1,10 @@
-// Lint keeps each file in its process (Signal Desktop's habit): domain code imports neither
-// Electron nor Node's file system nor the DOM; the renderer imports no Node and no service;
-// only electron/main.ts and electron/preload.ts import `electron`. The server (server/) shares only
-// the pure core and the sync protocol with the point; the protocol (protocol/) is shared by both.
+// Lint keeps each file in its process and each folder in its zone (README, Architecture): the
+// Electron shell (electron/app/) alone imports `electron`; domain folders never import the shell, the
+// IPC adapter or the CLI; devices/ imports neither the store nor a domain; core/ is pure; no import
+// cycle anywhere. The renderer imports no Node and no service. The server (server/) shares only the
+// pure core and the sync protocol with the point; the protocol (protocol/) is shared by both.
 import tseslint from 'typescript-eslint';
+import diemthu from './eslint/diemthu-rules.js';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'stream', 'util'];
 
@@ -17,10 +19,16 @@ export default tseslint.config(
   },
   {
     files: ['electron/**/*.ts', 'migrations/**/*.ts'],
-    ignores: ['electron/main.ts', 'electron/preload.ts'],
+    ignores: ['electron/app/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only electron/main.ts and electron/preload.ts import electron.' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only the Electron shell (electron/app/) imports electron.' }] }],
     },
+  },
+  {
+    // server/ is not held to it yet: its sync/apply.ts and migrations runner still import each other.
+    files: ['electron/**/*.ts', 'src/**/*.ts', 'src/**/*.tsx', 'migrations/**/*.ts', 'protocol/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'test/**/*.ts'],
+    plugins: { diemthu },
+    rules: { 'diemthu/no-import-cycle': 'error', 'diemthu/zones': ['error', zoneRules()] },
   },
   {
     files: ['electron/core/**/*.ts'],
@@ -83,6 +91,20 @@ export default tseslint.config(
     },
   },
   {
+    // The IPC adapter maps and routes: every query lives in its domain folder (read models included).
+    files: ['electron/ipc/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportDeclaration[source.value=/(^|\\/)server\\//]', message: 'The point never imports the server; both share protocol/ and electron/core/.' },
+        {
+          selector: 'CallExpression[callee.property.name=/^(prepare|exec|pragma|transaction|selectFrom|insertInto|updateTable|deleteFrom)$/]',
+          message: 'No SQL in ipc/: put the query in its domain folder and call it from the handler.',
+        },
+      ],
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -112,3 +134,23 @@ export default tseslint.config(
     },
   },
 );
+
+/**
+ * What each folder of electron/ may import besides itself (and npm packages). Domains share the
+ * store, the devices and each other; only the shell sees everything.
+ */
+function zoneRules() {
+  const domains = ['customers', 'payments', 'shifts', 'users', 'cmis', 'printing', 'backups', 'verify', 'sms', 'sync'];
+  const base = ['core', 'store', 'devices', 'migrations', 'protocol'];
+  const domain = { allow: [...base, ...domains], message: 'a domain never imports the Electron shell, the IPC adapter or the CLI.' };
+  return {
+    'electron-root': { allow: [], message: 'every file of electron/ lives in a folder of its zone.' },
+    core: { allow: [], message: 'core is pure domain code.' },
+    store: { allow: ['core', 'migrations'], message: 'the store holds the database and its journal; domains build on it, not the other way.' },
+    devices: { allow: ['core'], message: 'devices move bytes (how); what prints and when is printing/, with the store.' },
+    ...Object.fromEntries(domains.map((d) => [d, domain])),
+    ipc: { allow: [...base, ...domains], message: 'the IPC adapter sits over the domains; the shell wires it, the CLI is its sibling.' },
+    cli: { allow: [...base, ...domains], message: 'the CLI sits over the domains, beside the IPC adapter and the shell.' },
+    app: { allow: [...base, ...domains, 'ipc'], message: 'the shell wires the IPC adapter over the domains.' },
+  };
+}

@@ -1,6 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { contentSecurityPolicy } from './electron/security.ts';
+import { contentSecurityPolicy } from './electron/app/security.ts';
 
 /**
  * The built page carries the app's CSP as a meta tag too (the same policy main.ts sends as a

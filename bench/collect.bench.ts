@@ -3,12 +3,12 @@
 // Budgets: p99 <= 20 ms per payment, export <= 1 s.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openContext } from '../electron/context.ts';
-import { addUser } from '../electron/users.ts';
-import { openShift } from '../electron/shifts.ts';
-import { collectPayment } from '../electron/payments.ts';
+import { openContext } from '../electron/store/context.ts';
+import { addUser } from '../electron/users/users.ts';
+import { openShift } from '../electron/shifts/shifts.ts';
+import { collectPayment } from '../electron/payments/collect.ts';
 import { exportClearing } from '../electron/cmis/write-clearing.ts';
-import { exportCheck, verifyStore } from '../electron/verify.ts';
+import { exportCheck, verifyStore } from '../electron/verify/verify.ts';
 import { provinceDataDir } from './province.ts';
 
 const TIMED_PAYMENTS = 5_000;

@@ -2,8 +2,8 @@
 // import's peak memory can be read apart from the caller's (bench/import.bench.ts, test/cmis/streaming.test.ts).
 //   node --import tsx bench/import-child.ts <dataDir> <file>
 import { readFileSync } from 'node:fs';
-import { openContext } from '../electron/context.ts';
-import { initPoint } from '../electron/point.ts';
+import { openContext } from '../electron/store/context.ts';
+import { initPoint } from '../electron/store/point.ts';
 import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
 import { GENERATED_UNITS } from '../fixtures/generate-snapshot.ts';
 

@@ -3,9 +3,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openContext } from '../electron/context.ts';
+import { openContext } from '../electron/store/context.ts';
 import { PIN_COST } from '../electron/core/pin-hash.ts';
-import { addUser, verifyPin } from '../electron/users.ts';
+import { addUser, verifyPin } from '../electron/users/users.ts';
 
 const CHECKS = 20;
 

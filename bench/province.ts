@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATED_UNITS, GENERATOR_VERSION, generateSnapshot } from '../fixtures/generate-snapshot.ts';
-import { openContext } from '../electron/context.ts';
-import { initPoint } from '../electron/point.ts';
+import { openContext } from '../electron/store/context.ts';
+import { initPoint } from '../electron/store/point.ts';
 import { importSnapshot } from '../electron/cmis/import-snapshot.ts';
-import { DATABASE_FILE } from '../electron/data-dir.ts';
-import { migrations } from '../electron/db/migrations.ts';
+import { DATABASE_FILE } from '../electron/store/data-dir.ts';
+import { migrations } from '../electron/store/migrations.ts';
 
 export const PROVINCE = { seed: 20261127, customers: 490_000, pointCode: 'DT0001', unitCode: 'PC12AA' } as const;
 /** When the province data was imported (07:30 local): fixed, so every copy is the same. */

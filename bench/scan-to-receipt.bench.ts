@@ -5,13 +5,13 @@
 // takes ~320 ms to print at 250 mm/s).
 import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
-import { openContext } from '../electron/context.ts';
-import { addUser } from '../electron/users.ts';
-import { openShift } from '../electron/shifts.ts';
-import { collectPayment } from '../electron/payments.ts';
-import { lookupCode } from '../electron/customers.ts';
+import { openContext } from '../electron/store/context.ts';
+import { addUser } from '../electron/users/users.ts';
+import { openShift } from '../electron/shifts/shifts.ts';
+import { collectPayment } from '../electron/payments/collect.ts';
+import { lookupCode } from '../electron/customers/find.ts';
 import { createScanStream } from '../electron/devices/scanner/stream.ts';
-import { drainOutbox } from '../electron/devices/printer/outbox.ts';
+import { drainOutbox } from '../electron/printing/outbox.ts';
 import type { PaperWidth, Transport, TransportEvents } from '../electron/devices/printer/printer.ts';
 import { provinceDataDir } from './province.ts';
 

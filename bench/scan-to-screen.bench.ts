@@ -6,7 +6,7 @@
 // bound). Budget: p99 <= 100 ms.
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { openContext } from '../electron/context.ts';
+import { openContext } from '../electron/store/context.ts';
 import { provinceDataDir } from './province.ts';
 import { keySender, loginAndOpenShift, scannerKeys, startApp, stopSharedEnvironment } from '../test/e2e/harness.ts';
 

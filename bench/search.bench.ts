@@ -3,10 +3,10 @@
 import { rmSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import type { Statement } from 'better-sqlite3';
-import { openContext, type Ctx } from '../electron/context.ts';
+import { openContext, type Ctx } from '../electron/store/context.ts';
 import { fold, words } from '../electron/core/fold.ts';
-import { currentSnapshotId } from '../electron/bills.ts';
-import { searchCustomers } from '../electron/customers.ts';
+import { currentSnapshotId } from '../electron/customers/bills.ts';
+import { searchCustomers } from '../electron/customers/find.ts';
 import { provinceDataDir } from './province.ts';
 
 const BUDGET_P99_MS = 5;

@@ -1,4 +1,4 @@
-import type { Migration } from '../electron/db/migration.ts';
+import type { Migration } from '../electron/store/migration.ts';
 
 /**
  * The whole first schema: later migrations only add. Money columns are INTEGER đồng; times are

@@ -1,4 +1,4 @@
-import type { Migration } from '../electron/db/migration.ts';
+import type { Migration } from '../electron/store/migration.ts';
 
 /**
  * A print job can be set aside: it cannot be printed as stored (its document is unreadable, or it

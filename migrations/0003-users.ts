@@ -1,4 +1,4 @@
-import type { Migration } from '../electron/db/migration.ts';
+import type { Migration } from '../electron/store/migration.ts';
 
 /**
  * Who approved whom, and the void rule built on it: one person holding a supervisor PIN can add any

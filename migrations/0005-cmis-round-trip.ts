@@ -1,4 +1,4 @@
-import type { Migration } from '../electron/db/migration.ts';
+import type { Migration } from '../electron/store/migration.ts';
 
 /**
  * The CMIS round trip (contract sections 4 and 5). Snapshots keep their extract time and who

@@ -1,4 +1,4 @@
-import type { Migration } from '../electron/db/migration.ts';
+import type { Migration } from '../electron/store/migration.ts';
 
 /**
  * The point's side of sync (contract section 7). The outbox is written by triggers, so every payment,

@@ -1,4 +1,4 @@
-import type { Migration } from '../electron/db/migration.ts';
+import type { Migration } from '../electron/store/migration.ts';
 
 /**
  * The payment confirmations of a clearing batch (contract section 6): `TINNHAN_<point>_<day>_<NN>.csv`

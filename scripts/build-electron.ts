@@ -54,7 +54,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
   const [mainResult, preloadResult] = await Promise.all([
     build({
       ...common,
-      entryPoints: [join(root, 'electron/main.ts')],
+      entryPoints: [join(root, 'electron/app/main.ts')],
       metafile: true,
       outfile: main,
       platform: 'node',
@@ -65,7 +65,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
     }),
     build({
       ...common,
-      entryPoints: [join(root, 'electron/preload.ts')],
+      entryPoints: [join(root, 'electron/app/preload.ts')],
       metafile: true,
       outfile: preload,
       platform: 'browser',

@@ -8,12 +8,12 @@
  * outcome is announced beside it, naming the earlier customer: a later scan is never overwritten by
  * an earlier payment, and no outcome (paid, or refused) vanishes unseen.
  */
-import type { CollectResult, CustomerView, IpcError } from '../electron/ipc/contract.ts';
+import type { CollectView, CustomerView, IpcError } from '../electron/ipc/contract.ts';
 
 type Who = Pick<CustomerView, 'maKhang' | 'tenKhang'>;
 
 /** The last collect's outcome at this counter: its receipt, or why it did not go through. */
-export type CollectOutcome = { visit: number; customer: Who } & ({ result: CollectResult } | { error: IpcError });
+export type CollectOutcome = { visit: number; customer: Who } & ({ result: CollectView } | { error: IpcError });
 
 export interface Counter {
   visit: number;

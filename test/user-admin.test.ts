@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectPayment } from '../electron/payments.ts';
-import { voidPayment } from '../electron/voids.ts';
-import { closeShift, openShift } from '../electron/shifts.ts';
-import { addUser, changePin, requireSupervisor, verifyPin } from '../electron/users.ts';
-import { deactivateUser, resetPin } from '../electron/user-admin.ts';
-import { verifyStore } from '../electron/verify.ts';
+import { collectPayment } from '../electron/payments/collect.ts';
+import { voidPayment } from '../electron/payments/voids.ts';
+import { closeShift, openShift } from '../electron/shifts/shifts.ts';
+import { addUser, changePin, requireSupervisor, verifyPin } from '../electron/users/users.ts';
+import { deactivateUser, resetPin } from '../electron/users/user-admin.ts';
+import { verifyStore } from '../electron/verify/verify.ts';
 import { seedSnapshot } from './helpers/seed.ts';
 import { collectWorld, refusedWith } from './helpers/collect-fixture.ts';
 import { captureIo } from './helpers/capture-io.ts';

@@ -1,6 +1,6 @@
 import type { CliIo, CommandInput } from './command.ts';
-import type { Ctx } from '../context.ts';
-import { verifyPin, type User } from '../users.ts';
+import type { Ctx } from '../store/context.ts';
+import { verifyPin, type User } from '../users/users.ts';
 import { AppError } from '../core/errors.ts';
 import { parseAmount } from '../core/money.ts';
 

@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Ctx } from '../context.ts';
+import type { Ctx } from '../store/context.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;

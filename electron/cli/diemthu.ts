@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, asAppError, toErrorShape } from '../core/errors.ts';
-import { openContext, type Ctx } from '../context.ts';
-import { defaultDataDir } from '../data-dir.ts';
+import { openContext, type Ctx } from '../store/context.ts';
+import { defaultDataDir } from '../store/data-dir.ts';
 import type { CliIo, Command } from './command.ts';
 import { commands } from './commands/index.ts';
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Ctx } from '../context.ts';
-import type { Sqlite } from '../db/open.ts';
+import type { Ctx } from '../store/context.ts';
+import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
-import { appendJournal } from '../journal.ts';
-import { requireSetting } from '../settings.ts';
-import { batchState, batchLines, type BatchState } from '../clearing-state.ts';
+import { appendJournal } from '../store/journal.ts';
+import { requireSetting } from '../store/settings.ts';
+import { batchState, batchLines, type BatchState } from './clearing-state.ts';
 import { readResultFile, refusedFile, type ResultCode } from './read-result.ts';
 import type { Problem } from './read-snapshot.ts';
 

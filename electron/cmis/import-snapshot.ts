@@ -1,17 +1,17 @@
 import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Ctx } from '../context.ts';
-import type { Sqlite } from '../db/open.ts';
+import type { Ctx } from '../store/context.ts';
+import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { printable, startsLikeFormula } from '../core/cell-text.ts';
 import { compactDate, localParts } from '../core/local-time.ts';
 import { formatDong, MAX_SNAPSHOT_TOTAL } from '../core/money.ts';
-import { appendJournal } from '../journal.ts';
-import { requireSupervisor } from '../users.ts';
-import { snapshotById, type SnapshotInfo } from '../snapshots.ts';
+import { appendJournal } from '../store/journal.ts';
+import { requireSupervisor } from '../users/users.ts';
+import { snapshotById, type ReimportSummary, type SnapshotInfo } from './snapshots.ts';
 import type { MappingProfile } from './profiles.ts';
 import { openSnapshotReader, type SnapshotReader } from './parallel-read.ts';
-import { pointUnits } from '../point.ts';
+import { pointUnits } from '../store/point.ts';
 import { currentForGuards, enforceGuards, snapshotGuards, unitNotServed, type SnapshotGuard } from './snapshot-guards.ts';
 import { extractTime, nameTime, type ExtractTime } from './snapshot-time.ts';
 import {
@@ -26,16 +26,6 @@ import {
   type SnapshotEncoding,
   type SnapshotRow,
 } from './read-snapshot.ts';
-
-/** Counts of the contract's re-import table ("what a new snapshot does"), stored in snapshots.reimport_summary. */
-export interface ReimportSummary {
-  outstanding: number;
-  paid_waiting_export: number;
-  exported_still_open: number;
-  cleared_elsewhere: number;
-  cleared: number;
-  conflict: number;
-}
 
 export interface ImportOptions {
   file: string;

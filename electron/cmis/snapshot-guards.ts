@@ -1,8 +1,8 @@
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { formatDateTime, formatDate } from '../core/local-time.ts';
-import { getSetting } from '../settings.ts';
-import { outstandingTotals } from '../snapshots.ts';
+import { getSetting } from '../store/settings.ts';
+import { outstandingTotals } from './snapshots.ts';
 import { isOlder, type ExtractSource, type ExtractTime } from './snapshot-time.ts';
 
 /**

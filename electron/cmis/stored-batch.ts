@@ -1,5 +1,35 @@
 import { createHash } from 'node:crypto';
-import type { ClearingManifest } from './write-clearing.ts';
+
+/** The manifest written beside a clearing file (and stored with its batch). */
+export interface ClearingManifest {
+  formatVersion: number;
+  pointCode: string;
+  batchId: number;
+  batchDay: string; // yyyyMMdd local
+  batchSeq: number; // NN
+  createdAt: string; // ISO UTC
+  csvFile: string;
+  reconnectionFile: string;
+  firstReceipt: string;
+  lastReceipt: string;
+  rowCount: number;
+  totalTongTien: number;
+  receiptCount: number;
+  reconnectionOrderCount: number;
+  voidedReceipts: string[]; // voided since the last export, never exported
+  csvSha256: string;
+  /** The batch's payment confirmations (TINNHAN, contract section 6); absent in batches made before them. */
+  smsFile?: string;
+  smsSha256?: string;
+  smsMessages?: number;
+  /** Payments without a confirmation, by reason (no usable mobile number, opted out, ...). */
+  smsSkipped?: Record<string, number>;
+  /**
+   * The journal head when the batch was recorded (its export row is the next one). The manifest
+   * leaves the database on the stick: `verify --manifests` later checks the journal still has it.
+   */
+  journalHead: { id: number; hash: string };
+}
 
 /** A clearing_batches row with what it takes to write its files again byte for byte. */
 export interface BatchRow {

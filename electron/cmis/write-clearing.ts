@@ -1,18 +1,18 @@
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Ctx } from '../context.ts';
-import type { Sqlite } from '../db/open.ts';
+import type { Ctx } from '../store/context.ts';
+import type { Sqlite } from '../store/open.ts';
 import { CONTROL, startsLikeFormula } from '../core/cell-text.ts';
 import { AppError, diskFullError, isDiskFull } from '../core/errors.ts';
 import { requireAbsolute } from '../core/paths.ts';
 import { compactDate, formatDateTime } from '../core/local-time.ts';
-import { appendJournal, journalHead } from '../journal.ts';
-import { exportCheck } from '../verify.ts';
-import { requireSetting } from '../settings.ts';
-import { BATCH_ROW, sha256, storedBatch, type BatchRow } from './stored-batch.ts';
+import { appendJournal, journalHead } from '../store/journal.ts';
+import { exportCheck } from '../verify/verify.ts';
+import { requireSetting } from '../store/settings.ts';
+import { BATCH_ROW, sha256, storedBatch, type BatchRow, type ClearingManifest } from './stored-batch.ts';
 import { batchMessages, type BatchMessages } from '../sms/batch-file.ts';
-import { smsSettings } from '../sms-settings.ts';
-import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../atomic-write.ts';
+import { smsSettings } from './sms-settings.ts';
+import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../store/atomic-write.ts';
 
 /** Contract section 3. The column order is the file format: never reorder. */
 export const CLEARING_COLUMNS = [
@@ -23,36 +23,6 @@ export const RECONNECTION_COLUMNS = [
   'MA_DVIQLY', 'MA_KHANG', 'TEN_KHANG', 'DCHI_KHANG', 'DTHOAI_SMS', 'SO_BIENNHAN', 'NGAY_YEU_CAU', 'MA_TNGAN',
 ] as const;
 export const MANIFEST_FORMAT_VERSION = 1;
-
-export interface ClearingManifest {
-  formatVersion: number;
-  pointCode: string;
-  batchId: number;
-  batchDay: string; // yyyyMMdd local
-  batchSeq: number; // NN
-  createdAt: string; // ISO UTC
-  csvFile: string;
-  reconnectionFile: string;
-  firstReceipt: string;
-  lastReceipt: string;
-  rowCount: number;
-  totalTongTien: number;
-  receiptCount: number;
-  reconnectionOrderCount: number;
-  voidedReceipts: string[]; // voided since the last export, never exported
-  csvSha256: string;
-  /** The batch's payment confirmations (TINNHAN, contract section 6); absent in batches made before them. */
-  smsFile?: string;
-  smsSha256?: string;
-  smsMessages?: number;
-  /** Payments without a confirmation, by reason (no usable mobile number, opted out, ...). */
-  smsSkipped?: Record<string, number>;
-  /**
-   * The journal head when the batch was recorded (its export row is the next one). The manifest
-   * leaves the database on the stick: `verify --manifests` later checks the journal still has it.
-   */
-  journalHead: { id: number; hash: string };
-}
 
 interface LineRow {
   payment_id: number;

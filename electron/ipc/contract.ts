@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { isAbsolutePath } from '../core/paths.ts';
+import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
+import { printerRecord, scannerRecord } from '../core/settings-records.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
@@ -60,8 +62,13 @@ const customerFields = {
   cut: z.boolean(), // TTHAI_CAT = 1: supply cut, reconnection after payment
 };
 
-export const customerHit = z.object({ ...customerFields, outstandingCount: z.number().int(), outstandingTotal: dong });
-export type CustomerHit = z.infer<typeof customerHit>;
+export const customerHitView = z.object({
+  ...customerFields,
+  outstandingCount: z.number().int(),
+  outstandingTotal: dong,
+  total: dong, // the card's total: what collecting every outstanding bill charges now (reconnection fee included)
+});
+export type CustomerHitView = z.infer<typeof customerHitView>;
 
 export const customerView = z.object({
   ...customerFields,
@@ -74,7 +81,7 @@ export const customerView = z.object({
 });
 export type CustomerView = z.infer<typeof customerView>;
 
-export const collectResult = z.object({
+export const collectView = z.object({
   paymentId: z.number().int(),
   receiptNo: z.string(),
   paidAt: isoTime,
@@ -83,7 +90,7 @@ export const collectResult = z.object({
   change: dong.nullable(),
   reconnectionOrder: z.boolean(),
 });
-export type CollectResult = z.infer<typeof collectResult>;
+export type CollectView = z.infer<typeof collectView>;
 
 export const receiptRow = z.object({
   receiptNo: z.string(),
@@ -98,9 +105,8 @@ export const receiptRow = z.object({
 });
 export type ReceiptRow = z.infer<typeof receiptRow>;
 
-export const printerState = z.enum(['ready', 'busy', 'offline', 'paper_out', 'error', 'unknown']);
-export const printerStatus = z.object({ state: printerState, message: z.string().nullable() });
-export type PrinterStatus = z.infer<typeof printerStatus>;
+export const printerView = z.object({ state: z.enum(PRINTER_STATES), message: z.string().nullable() }) satisfies z.ZodType<PrinterView>;
+export type { PrinterView };
 
 export const scannerStatus = z.object({ mode: z.string(), state: z.enum(['ready', 'offline', 'unknown']) });
 export type ScannerStatus = z.infer<typeof scannerStatus>;
@@ -113,7 +119,7 @@ export const statusView = z.object({
   unexported: z.object({ count: z.number().int(), total: dong }),
   printJobsWaiting: z.number().int(),
   printJobsSetAside: z.number().int(), // could not be printed as stored: a supervisor must look (F3, reprint)
-  printer: printerStatus,
+  printer: printerView,
   scanner: scannerStatus,
   autoCollect: z.boolean(),
   session: sessionView.nullable(),
@@ -142,7 +148,7 @@ export const importPreview = z.object({
 });
 export type ImportPreview = z.infer<typeof importPreview>;
 
-export const importResult = z.object({
+export const importView = z.object({
   snapshotId: z.number().int().nullable(),
   alreadyImported: z.boolean(),
   billCount: z.number().int(),
@@ -150,13 +156,13 @@ export const importResult = z.object({
   skippedCount: z.number().int(),
   rejectsFile: z.string().nullable(),
 });
-export type ImportResult = z.infer<typeof importResult>;
+export type ImportView = z.infer<typeof importView>;
 
 // The backup taken after every shift close and export: a failure is shown, the close/export stands.
 export const backupView = z.object({ ok: z.boolean(), file: z.string().nullable(), message: z.string().nullable() });
 export type BackupView = z.infer<typeof backupView>;
 
-export const exportResult = z.object({
+export const exportView = z.object({
   nothingToExport: z.boolean(),
   outDir: z.string(),
   files: z.array(z.string()), // full paths written
@@ -164,7 +170,7 @@ export const exportResult = z.object({
   total: dong,
   backup: backupView.nullable(),
 });
-export type ExportResult = z.infer<typeof exportResult>;
+export type ExportView = z.infer<typeof exportView>;
 
 export const zReportView = z.object({
   scope: z.enum(['shift', 'day']),
@@ -187,12 +193,8 @@ export const zReportView = z.object({
 });
 export type ZReportView = z.infer<typeof zReportView>;
 
-export const printerSettings = z.object({
-  transport: z.enum(['file', 'usb', 'serial', 'tcp', 'spooler']),
-  port: z.string().max(200), // serial port, host:port, spooler name or output folder ('' = <data-dir>/receipts)
-  width: z.union([z.literal(384), z.literal(576)]), // 58 mm / 80 mm paper
-  mode: z.enum(['raster', 'tcvn3-epson', 'tcvn3-xprinter', 'ascii']),
-});
+/** The settings screen's part of the `printer` record (core/settings-records.ts owns its schema). */
+export const printerSettings = z.object({ transport: printerRecord.transport, port: printerRecord.port, width: printerRecord.width, mode: printerRecord.mode });
 export const settingsView = z.object({
   pointName: z.string().max(120),
   companyName: z.string().max(120),
@@ -201,7 +203,7 @@ export const settingsView = z.object({
   backupDir: z.string().nullable(),
   autoCollect: z.boolean(),
   printer: printerSettings,
-  scannerMode: z.enum(['wedge', 'hid', 'serial']),
+  scannerMode: scannerRecord.mode,
 });
 export type SettingsView = z.infer<typeof settingsView>;
 // What the settings screen may write: folders absolute (the view above shows whatever is stored, so a bad
@@ -232,7 +234,7 @@ export const channels = {
   lookupCode: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
   // A keyboard-wedge scan detected in the renderer: looked up like a code and counted as a scan.
   scanSubmit: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
-  findCustomers: ch(z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(), z.array(customerHit)),
+  findCustomers: ch(z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(), z.array(customerHitView)),
   customerDetail: ch(z.object({ customerId: z.number().int().positive() }).strict(), customerView),
   collect: ch(
     z
@@ -243,7 +245,7 @@ export const channels = {
         tendered: nonNegativeDong.optional(),
       })
       .strict(),
-    collectResult,
+    collectView,
   ),
   voidPayment: ch(
     z.object({ receiptNo: z.string().min(1).max(40), reason: z.string().trim().min(3).max(200), supervisor: credentials }).strict(),
@@ -256,11 +258,11 @@ export const channels = {
   importPreview: ch(z.object({ path: absolutePath }).strict(), importPreview),
   importConfirm: ch(
     z.object({ path: absolutePath, acceptSkipped: credentials.optional() }).strict(),
-    importResult,
+    importView,
   ),
   importCancel: ch(empty, z.null()),
   chooseExportFolder: ch(empty, z.object({ path: z.string().nullable() })),
-  exportClearing: ch(z.object({ outDir: absolutePath }).strict(), exportResult),
+  exportClearing: ch(z.object({ outDir: absolutePath }).strict(), exportView),
   zReport: ch(z.object({ scope: z.enum(['shift', 'day']), print: z.boolean() }).strict(), zReportView),
   settingsGet: ch(empty, settingsView),
   settingsSet: ch(z.object({ supervisor: credentials, values: settingsChange }).strict(), settingsView),
@@ -297,7 +299,7 @@ export function isChannelName(name: string): name is ChannelName {
 /** Events: main -> renderer. The Electron channel is `event:<name>`. */
 export const events = {
   scan: z.object({ code: z.string(), source: z.enum(['hid', 'serial', 'wedge']) }),
-  printerStatus: printerStatus,
+  printerStatus: printerView,
   importProgress: z.object({ phase: z.enum(['reading', 'checking', 'writing', 'done']), bytesRead: z.number().int(), totalBytes: z.number().int(), rows: z.number().int() }),
   statusChanged: z.object({}),
 } as const;

@@ -3,7 +3,7 @@
  * the last shift they closed (its Z report can be printed again after closing).
  */
 import { AppError } from '../core/errors.ts';
-import type { User } from '../users.ts';
+import type { User } from '../users/users.ts';
 
 export interface Session {
   readonly user: User | null;

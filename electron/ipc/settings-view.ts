@@ -3,16 +3,14 @@
  * records given their shape. Unknown fields stored in those records (set by the CLI or a later
  * version) are kept when the screen saves.
  */
-import type { Ctx } from '../context.ts';
-import { getSetting, setSettings, type SettingKey, type SettingValue } from '../settings.ts';
-import { printerSettings, settingsView, type SettingsView } from './contract.ts';
-
-const PRINTER_DEFAULT: SettingsView['printer'] = { transport: 'file', port: '', width: 576, mode: 'raster' };
-const scannerMode = settingsView.shape.scannerMode;
+import type { Ctx } from '../store/context.ts';
+import { getSetting, setSettings, type SettingKey, type SettingValue } from '../store/settings.ts';
+import { PRINTER_DEFAULTS, printerRecord, recordFields, scannerRecord } from '../core/settings-records.ts';
+import type { SettingsView } from './contract.ts';
 
 export function readSettingsView(ctx: Ctx): SettingsView {
-  const printer = getSetting(ctx.sqlite, 'printer') ?? {};
-  const scanner = getSetting(ctx.sqlite, 'scanner') ?? {};
+  const printer = recordFields(printerRecord, getSetting(ctx.sqlite, 'printer'));
+  const scanner = recordFields(scannerRecord, getSetting(ctx.sqlite, 'scanner'));
   return {
     pointName: getSetting(ctx.sqlite, 'point_name') ?? '',
     companyName: getSetting(ctx.sqlite, 'company_name') ?? '',
@@ -21,13 +19,13 @@ export function readSettingsView(ctx: Ctx): SettingsView {
     backupDir: getSetting(ctx.sqlite, 'backup_dir') ?? null,
     autoCollect: getSetting(ctx.sqlite, 'auto_collect') ?? false,
     // Each field on its own: one odd stored value does not reset the others.
-    printer: Object.fromEntries(
-      Object.entries(PRINTER_DEFAULT).map(([key, fallback]) => {
-        const parsed = printerSettings.shape[key as keyof SettingsView['printer']].safeParse(printer[key]);
-        return [key, parsed.success ? parsed.data : fallback];
-      }),
-    ) as SettingsView['printer'],
-    scannerMode: scannerMode.safeParse(scanner.mode).data ?? 'wedge',
+    printer: {
+      transport: printer.transport ?? PRINTER_DEFAULTS.transport,
+      port: printer.port ?? PRINTER_DEFAULTS.port,
+      width: printer.width ?? PRINTER_DEFAULTS.width,
+      mode: printer.mode ?? PRINTER_DEFAULTS.mode,
+    },
+    scannerMode: scanner.mode ?? 'wedge',
   };
 }
 

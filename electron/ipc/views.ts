@@ -2,13 +2,15 @@
  * Service results -> the contract's views: the renderer sees only what it shows, in camelCase, and
  * never a row, a hash or a header it does not need.
  */
-import type { BillRow } from '../bills.ts';
-import type { CustomerDetail, CustomerHit as ServiceHit } from '../customers.ts';
-import type { Shift } from '../shifts.ts';
+import type { BillRow } from '../customers/bills.ts';
+import type { CustomerDetail, CustomerHit } from '../customers/find.ts';
+import type { Shift } from '../shifts/shifts.ts';
+import type { Quote } from '../payments/quote.ts';
 import type { ZReportDocument } from '../core/documents.ts';
-import type { ImportResult as ServiceImport, ReimportSummary } from '../cmis/import-snapshot.ts';
+import type { ImportResult } from '../cmis/import-snapshot.ts';
+import type { ReimportSummary } from '../cmis/snapshots.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
-import type { BillView, CustomerHit, CustomerView, ImportPreview, ImportProblem, ImportResult, ShiftView, ZReportView } from './contract.ts';
+import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, ZReportView } from './contract.ts';
 
 export function billView(b: BillRow): BillView {
   return {
@@ -26,9 +28,8 @@ export function billView(b: BillRow): BillView {
   };
 }
 
-export function customerView(c: CustomerDetail): CustomerView {
-  // The fee is charged with the last bill, so it is due only when there are bills to pay.
-  const fee = c.bills.length > 0 ? (c.reconnectionFee ?? 0) : 0;
+/** The card with the quote for every outstanding bill: what Enter collects (nothing owed: 0). */
+export function customerView(c: CustomerDetail, quoted: Quote): CustomerView {
   return {
     id: c.id,
     maKhang: c.maKhang,
@@ -41,13 +42,13 @@ export function customerView(c: CustomerDetail): CustomerView {
     maThe: c.maThe,
     dthoaiSms: c.dthoaiSms,
     bills: c.bills.map(billView),
-    billsTotal: c.outstandingTotal,
-    reconnectionFee: fee,
-    total: c.outstandingTotal + fee,
+    billsTotal: quoted.ok ? quoted.billsTotal : 0,
+    reconnectionFee: quoted.ok ? quoted.fee : 0,
+    total: quoted.ok ? quoted.total : 0,
   };
 }
 
-export function customerHit(h: ServiceHit): CustomerHit {
+export function customerHitView(h: CustomerHit): CustomerHitView {
   return {
     id: h.id,
     maKhang: h.maKhang,
@@ -59,6 +60,7 @@ export function customerHit(h: ServiceHit): CustomerHit {
     cut: h.tthaiCat,
     outstandingCount: h.outstandingCount,
     outstandingTotal: h.outstandingTotal,
+    total: h.total,
   };
 }
 
@@ -99,7 +101,7 @@ export function problemView(p: Problem): ImportProblem {
 }
 
 /** A file that passed: its counts and the re-import table, nothing refused. */
-export function previewOf(path: string, r: ServiceImport): ImportPreview {
+export function previewOf(path: string, r: ImportResult): ImportPreview {
   return {
     path,
     fileName: r.fileName,
@@ -138,7 +140,7 @@ export function refusedPreview(path: string, fileName: string, problems: Problem
   };
 }
 
-export function importResultView(r: ServiceImport): ImportResult {
+export function importView(r: ImportResult): ImportView {
   return {
     snapshotId: r.snapshotId,
     alreadyImported: r.status === 'already_imported',

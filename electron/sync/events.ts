@@ -1,7 +1,7 @@
-import type { Sqlite } from '../db/open.ts';
-import type { ClearingManifest } from '../cmis/write-clearing.ts';
+import type { Sqlite } from '../store/open.ts';
+import type { ClearingManifest } from '../cmis/stored-batch.ts';
 import { CUSTOMER_AS_RECEIPTED, TEN_KHANG } from '../cmis/write-clearing.ts';
-import { requireSetting } from '../settings.ts';
+import { requireSetting } from '../store/settings.ts';
 import { toBodyTime, type BatchBody, type PaymentBody, type PaymentLine } from '../../protocol/payment.ts';
 import type { SyncEvent } from '../../protocol/sync.ts';
 

@@ -1,7 +1,7 @@
-import type { Ctx } from '../context.ts';
-import type { Sqlite } from '../db/open.ts';
-import { startLoop, type LoopTimers } from '../loop.ts';
-import { getSetting } from '../settings.ts';
+import type { Ctx } from '../store/context.ts';
+import type { Sqlite } from '../store/open.ts';
+import { startLoop, type LoopTimers } from '../printing/loop.ts';
+import { getSetting } from '../store/settings.ts';
 import { SyncClient } from '../../protocol/client.ts';
 import { outboxCounts } from './outbox.ts';
 import { openSyncConflicts } from './pulled.ts';

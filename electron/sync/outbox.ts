@@ -1,4 +1,4 @@
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import type { Ack } from '../../protocol/sync.ts';
 import type { OutboxItem } from './events.ts';
 

@@ -1,4 +1,4 @@
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import type { PulledItem } from '../../protocol/sync.ts';
 import { formatDateTime } from '../core/local-time.ts';
 

@@ -1,9 +1,9 @@
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import { AppError, asAppError } from '../core/errors.ts';
 import type { Clock } from '../core/clock.ts';
 import type { SyncClient } from '../../protocol/client.ts';
 import { MAX_BODY_BYTES, MAX_EVENTS_PER_PUSH, PROTOCOL_VERSION, syncEvent, type Ack, type SyncEvent } from '../../protocol/sync.ts';
-import { requireSetting } from '../settings.ts';
+import { requireSetting } from '../store/settings.ts';
 import { buildEvents } from './events.ts';
 import { alignWithServer, markSent, outboxCounts, recordAcks, waitingItems } from './outbox.ts';
 import { pullCursor, storePulled } from './pulled.ts';

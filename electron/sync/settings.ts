@@ -1,31 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { AppError } from '../core/errors.ts';
+import { SYNC_DEFAULTS, syncSettings, type SyncSettings } from '../core/settings-records.ts';
+
+export { SYNC_DEFAULTS, syncSettings, type SyncSettings };
 import type { SyncClientOptions } from '../../protocol/client.ts';
 
-/**
- * The point's sync settings (one `sync` setting; none: the point works alone). The token is not in
- * the database, which every backup copies: the setting names the file that holds it (readable by the
- * program's user only, like pin.key). The fingerprint is the server certificate's SHA-256 as
- * `diemthu-server serve` printed it; without it the certificate must chain to a trusted authority.
- */
-export const syncSettings = z
-  .object({
-    serverUrl: z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/),
-    tokenFile: z.string().min(1).max(1000),
-    fingerprint: z
-      .string()
-      .regex(/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/)
-      .nullable(),
-    /** Seconds between background syncs while everything goes well. */
-    intervalSeconds: z.number().int().min(5).max(3600),
-    /** Minutes an item may wait before the status bar raises the alarm. */
-    alarmMinutes: z.number().int().min(1).max(7 * 24 * 60),
-  })
-  .strict();
-export type SyncSettings = z.infer<typeof syncSettings>;
-
-export const SYNC_DEFAULTS = { intervalSeconds: 60, alarmMinutes: 30 } as const;
 
 /** The point's token from its file: one line, no spaces. */
 export function readToken(file: string): string {

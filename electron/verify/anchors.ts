@@ -6,10 +6,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { GENESIS_HASH } from '../core/journal-hash.ts';
-import type { ClearingManifest } from '../cmis/write-clearing.ts';
+import type { ClearingManifest } from '../cmis/stored-batch.ts';
 import { sha256 } from '../cmis/stored-batch.ts';
 import type { Problems } from './problems.ts';
 

@@ -3,7 +3,7 @@
  * stored bytes still those files, completion as journaled, and the payments marked with a batch
  * adding up to what the batch wrote. Returns the journal heads the batches' manifests name.
  */
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import { BATCH_ROW, storedBatch, type BatchRow } from '../cmis/stored-batch.ts';
 import { diffPaths } from '../core/diff.ts';
 import type { MoneyLedger } from './ledger.ts';

@@ -3,7 +3,7 @@
  * number issued (or carried over by a forced restore), and the numbers run from 1 without a gap or a
  * repeat. A payment deleted with its counter set back shows here even when its journal row is gone too.
  */
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import { counterKey, type MoneyLedger } from './ledger.ts';
 import type { Problems } from './problems.ts';
 

@@ -2,7 +2,7 @@
  * The money as the journal tells it: payments, voids, export marks, batches and receipt numbers,
  * folded from the journal rows in order. verify then holds the tables against it, both ways.
  */
-import type { JournalRow } from '../journal.ts';
+import type { JournalRow } from '../store/journal.ts';
 import { factsDigest } from '../core/payment-facts.ts';
 import { parseReceiptNo } from '../core/receipt-number.ts';
 import type { Problems } from './problems.ts';

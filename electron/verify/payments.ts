@@ -3,9 +3,9 @@
  * ledger, both ways: every payment row has its journal row with the same facts, every journaled
  * payment still has its rows, and each void and export mark is the one the journal recorded.
  */
-import type { Sqlite } from '../db/open.ts';
+import type { Sqlite } from '../store/open.ts';
 import { factsDiff, factsDigest, type PaymentFacts } from '../core/payment-facts.ts';
-import { forEachState, paymentStateSql, type PaymentState, type PaymentStateRow } from '../payment-state.ts';
+import { forEachState, paymentStateSql, type PaymentState, type PaymentStateRow } from '../payments/payment-state.ts';
 import type { MoneyLedger } from './ledger.ts';
 import type { Problems } from './problems.ts';
 

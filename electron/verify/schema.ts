@@ -4,8 +4,8 @@
  * with a fresh in-memory database migrated by the same steps.
  */
 import Database from 'better-sqlite3';
-import type { Sqlite } from '../db/open.ts';
-import { migrations } from '../db/migrations.ts';
+import type { Sqlite } from '../store/open.ts';
+import { migrations } from '../store/migrations.ts';
 import type { Problems } from './problems.ts';
 
 interface SchemaObject {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { BackupView, ExportResult, IpcError, ZReportView } from '../../electron/ipc/contract.ts';
+import type { BackupView, ExportView, IpcError, ZReportView } from '../../electron/ipc/contract.ts';
 import { parseAmount } from '../../electron/core/money.ts';
 import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { call, failureOf } from '../api.ts';
@@ -111,7 +111,7 @@ export function ZReport({ report }: { report: ZReportView }) {
 
 function ExportPanel() {
   const [dir, setDir] = useState('');
-  const [result, setResult] = useState<ExportResult | null>(null);
+  const [result, setResult] = useState<ExportView | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const t = vi.close;
   const run = (event?: FormEvent) => {

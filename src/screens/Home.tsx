@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CollectResult, CustomerView, HourlyView, IpcError } from '../../electron/ipc/contract.ts';
+import type { CollectView, CustomerView, HourlyView, IpcError } from '../../electron/ipc/contract.ts';
 import { parseAmount } from '../../electron/core/money.ts';
 import { outcomeOfEarlier, paidNow, type CollectOutcome, type Counter } from '../counter.ts';
 import { call, failureOf } from '../api.ts';
@@ -151,7 +151,7 @@ function Outcome({ outcome, earlier, canUndo, onUndone }: { outcome: CollectOutc
  * seconds; an undo is a void, and the file contract allows voids only by a supervisor, so it asks
  * for the supervisor's code and PIN (the countdown stops once the undo is started).
  */
-function CollectedBanner({ collected, who, canUndo, onUndone }: { collected: CollectResult; who: string; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
+function CollectedBanner({ collected, who, canUndo, onUndone }: { collected: CollectView; who: string; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
   const [left, setLeft] = useState(UNDO_SECONDS);
   const [undoing, setUndoing] = useState(false);
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { EventPayload, ImportPreview, ImportResult, IpcError } from '../../electron/ipc/contract.ts';
+import type { EventPayload, ImportPreview, ImportView, IpcError } from '../../electron/ipc/contract.ts';
 import { call, events, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { money } from '../format.ts';
@@ -12,7 +12,7 @@ export function Import({ onImported }: { onImported: () => void }) {
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<EventPayload<'importProgress'> | null>(null);
   const [preview, setPreview] = useState<ImportPreview | null>(null);
-  const [result, setResult] = useState<ImportResult | null>(null);
+  const [result, setResult] = useState<ImportView | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const [supervisor, setSupervisor] = useState({ code: '', pin: '' });
 
@@ -111,7 +111,7 @@ export function Import({ onImported }: { onImported: () => void }) {
   );
 }
 
-function ImportDone({ result }: { result: ImportResult }) {
+function ImportDone({ result }: { result: ImportView }) {
   const t = vi.import;
   if (result.alreadyImported) return <Message kind="ok" text={t.already} />;
   return (

@@ -1,5 +1,5 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
-import type { CustomerHit, IpcError } from '../../electron/ipc/contract.ts';
+import type { CustomerHitView, IpcError } from '../../electron/ipc/contract.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { money } from '../format.ts';
@@ -11,7 +11,7 @@ const DEBOUNCE_MS = 120;
 /** F2: code, name or address without accents; the rows show what tells same-named customers apart. */
 export function Search({ onOpen }: { onOpen: (customerId: number) => void }) {
   const [query, setQuery] = useState('');
-  const [hits, setHits] = useState<CustomerHit[] | null>(null);
+  const [hits, setHits] = useState<CustomerHitView[] | null>(null);
   const [selected, setSelected] = useState(0);
   const [error, setError] = useState<IpcError | null>(null);
 
@@ -70,7 +70,7 @@ export function Search({ onOpen }: { onOpen: (customerId: number) => void }) {
                 <span>
                   {vi.home.meta.meter}: {hit.soCto ?? '–'}
                 </span>
-                <span className="debt">{s.debt(hit.outstandingCount, money(hit.outstandingTotal))}</span>
+                <span className="debt">{s.debt(hit.outstandingCount, money(hit.total))}</span>
               </div>
             </li>
           ))}

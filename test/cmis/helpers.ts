@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openContext, type Ctx } from '../../electron/context.ts';
+import { openContext, type Ctx } from '../../electron/store/context.ts';
 import { sequentialIds, steppingClock } from '../../electron/core/clock.ts';
-import { initPoint } from '../../electron/point.ts';
+import { initPoint } from '../../electron/store/point.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 /** The units the fixture corpus's snapshots hold. */

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { importSnapshot, MAX_PROBLEMS } from '../../electron/cmis/import-snapshot.ts';
 import { AppError } from '../../electron/core/errors.ts';
-import { verifyJournal } from '../../electron/journal.ts';
-import { addUser } from '../../electron/users.ts';
+import { verifyJournal } from '../../electron/store/journal.ts';
+import { addUser } from '../../electron/users/users.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { billLine, corpus, dumpDatabase, freshPoint, payBill, SNAPSHOT_HEADER, snapshotFile } from './helpers.ts';
 

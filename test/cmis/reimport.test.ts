@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
-import { currentSnapshot, openConflicts, outstandingTotals, paidNotExported, reimportTable } from '../../electron/snapshots.ts';
-import { setSettings } from '../../electron/settings.ts';
-import type { Ctx } from '../../electron/context.ts';
+import { currentSnapshot, openConflicts, outstandingTotals, paidNotExported, reimportTable } from '../../electron/cmis/snapshots.ts';
+import { setSettings } from '../../electron/store/settings.ts';
+import type { Ctx } from '../../electron/store/context.ts';
 import { billLine, dumpDatabase, freshPoint as point, payBill, snapshotFile } from './helpers.ts';
 
 /**

@@ -6,11 +6,11 @@
 // killed after the 1st or 2nd rename of its files) or export_mark (files complete, not yet marked exported).
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { openContext } from '../../electron/context.ts';
+import { openContext } from '../../electron/store/context.ts';
 import { systemClock } from '../../electron/core/clock.ts';
-import { collectPayment } from '../../electron/payments.ts';
+import { collectPayment } from '../../electron/payments/collect.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
-import { realFs, type AtomicFs } from '../../electron/atomic-write.ts';
+import { realFs, type AtomicFs } from '../../electron/store/atomic-write.ts';
 import { ACK_FILE, EXPORT_DIR, EXPORT_EVERY, readAcks, planKey, planCustomer } from './plan.ts';
 
 const [dataDir, cashierId, planSize] = process.argv.slice(2) as [string, string, string];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SUPERVISOR, count, keySender, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, telexBackspaced, telexRewritten } from './harness.ts';
 import { receiptsDir } from '../../electron/devices/printer/transports/file.ts';
 import { AppError } from '../../electron/core/errors.ts';
-import { voidPayment } from '../../electron/voids.ts';
+import { voidPayment } from '../../electron/payments/voids.ts';
 
 after(stopSharedEnvironment);
 

@@ -3,14 +3,14 @@
  * read the exact bytes of each receipt under <dataDir>/receipts/.
  */
 import { readdirSync } from 'node:fs';
-import type { Ctx } from '../../electron/context.ts';
-import type { PrinterStatus } from '../../electron/ipc/contract.ts';
+import type { Ctx } from '../../electron/store/context.ts';
+import type { PrinterView } from '../../electron/ipc/contract.ts';
 import { FileTransport, receiptsDir } from '../../electron/devices/printer/transports/file.ts';
-import { drainOutbox } from '../../electron/devices/printer/outbox.ts';
+import { drainOutbox } from '../../electron/printing/outbox.ts';
 
 export interface FilePrinting {
   kick(): void;
-  status(): PrinterStatus;
+  status(): PrinterView;
   /** Resolves when every job kicked so far has been drained. */
   idle(): Promise<void>;
   /** Names of the files the printer wrote (`<job id>-<kind>.bin`). */
@@ -22,7 +22,7 @@ export function filePrinting(ctx: Ctx): FilePrinting {
   const dir = receiptsDir(ctx.dataDir);
   const transport = new FileTransport(dir);
   let chain: Promise<unknown> = Promise.resolve();
-  let status: PrinterStatus = { state: 'ready', message: null };
+  let status: PrinterView = { state: 'ready', message: null };
   return {
     kick() {
       chain = chain

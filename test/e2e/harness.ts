@@ -10,11 +10,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } fr
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
-import { openContext, type Ctx } from '../../electron/context.ts';
+import { openContext, type Ctx } from '../../electron/store/context.ts';
 import type { Clock } from '../../electron/core/clock.ts';
-import { initPoint } from '../../electron/point.ts';
-import { addUser } from '../../electron/users.ts';
-import { setSettings } from '../../electron/settings.ts';
+import { initPoint } from '../../electron/store/point.ts';
+import { addUser } from '../../electron/users/users.ts';
+import { setSettings } from '../../electron/store/settings.ts';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 import { createScanStream } from '../../electron/devices/scanner/stream.ts';
 import { channels, events, eventApiName, type EventName, type EventPayload } from '../../electron/ipc/contract.ts';
@@ -47,7 +47,7 @@ export const CHROMIUM_ARGS = [
 
 // ---------------------------------------------------------------- renderer build
 
-const RENDERER_INPUTS = ['src', 'vite.config.ts', 'electron/ipc/contract.ts', 'electron/core', 'electron/security.ts'];
+const RENDERER_INPUTS = ['src', 'vite.config.ts', 'electron/ipc/contract.ts', 'electron/core', 'electron/app/security.ts'];
 
 function newestMtime(path: string): number {
   const st = statSync(path);

@@ -1,8 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CASHIER, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment } from './harness.ts';
-import { collectPayment } from '../../electron/payments.ts';
-import { lookupCode } from '../../electron/customers.ts';
+import { collectPayment } from '../../electron/payments/collect.ts';
+import { lookupCode } from '../../electron/customers/find.ts';
 
 after(stopSharedEnvironment);
 

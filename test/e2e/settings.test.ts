@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getSetting } from '../../electron/settings.ts';
+import { getSetting } from '../../electron/store/settings.ts';
 import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
 
 after(stopSharedEnvironment);

@@ -1,10 +1,10 @@
-import type { Ctx } from '../../electron/context.ts';
+import type { Ctx } from '../../electron/store/context.ts';
 import type { PrintDocument, ReceiptDocument } from '../../electron/core/documents.ts';
 import { fold } from '../../electron/core/fold.ts';
 import { parseReceiptNo } from '../../electron/core/receipt-number.ts';
-import { journalHead } from '../../electron/journal.ts';
-import { enqueuePrintJob, type PrintJobKind } from '../../electron/print-jobs.ts';
-import { queueZReport } from '../../electron/reports.ts';
+import { journalHead } from '../../electron/store/journal.ts';
+import { enqueuePrintJob, type PrintJobKind } from '../../electron/printing/print-jobs.ts';
+import { queueZReport } from '../../electron/shifts/z-report.ts';
 
 /**
  * A print job of a sample document (fixtures/receipts) with the money behind it, written as the

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { openContext, type Ctx } from '../../electron/context.ts';
+import { openContext, type Ctx } from '../../electron/store/context.ts';
 import { sequentialIds, type Clock } from '../../electron/core/clock.ts';
-import { initPoint } from '../../electron/point.ts';
-import { addUser, type Role, type User } from '../../electron/users.ts';
-import { openShift } from '../../electron/shifts.ts';
+import { initPoint } from '../../electron/store/point.ts';
+import { addUser, type Role, type User } from '../../electron/users/users.ts';
+import { openShift } from '../../electron/shifts/shifts.ts';
 import { tempDir } from './temp-dir.ts';
 
 /** Cheap scrypt for tests that only need users to exist (the PIN tests use the real cost). */

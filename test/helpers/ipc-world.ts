@@ -23,6 +23,11 @@ export interface IpcWorld extends CollectWorld {
 export function ipcWorld(): IpcWorld {
   const w = collectWorld();
   importSnapshot(w.ctx, { file: GOOD_SNAPSHOT });
+  return withHandlers(w);
+}
+
+/** The real handlers behind dispatch (no devices) over a world the caller filled. */
+export function withHandlers(w: CollectWorld): IpcWorld {
   const state = { kicks: 0, events: [] as EventName[] };
   const handlers = createHandlers({
     ctx: w.ctx,

@@ -1,7 +1,7 @@
-import type { Ctx } from '../../electron/context.ts';
+import type { Ctx } from '../../electron/store/context.ts';
 import { fold } from '../../electron/core/fold.ts';
-import { appendJournal } from '../../electron/journal.ts';
-import { paymentState } from '../../electron/payment-state.ts';
+import { appendJournal } from '../../electron/store/journal.ts';
+import { paymentState } from '../../electron/payments/payment-state.ts';
 
 /**
  * Test data written straight into the tables the snapshot import fills (snapshots, customers,
@@ -244,3 +244,15 @@ export function seedPayment(ctx: Ctx, customerId: number, billIds: number[], opt
     })
     .immediate();
 }
+
+/** A customer cut off (TTHAI_CAT = 1) with two energy bills of 108.000 ₫, no DC bill. */
+export const CUT: SeedCustomer = {
+  maKhang: 'PC12AA0000003',
+  tenKhang: 'Hoàng Văn Cắt',
+  dchiKhang: '7 Trần Phú',
+  tthaiCat: true,
+  bills: [
+    { idHdon: 'C-10', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
+    { idHdon: 'C-11', thang: 11, nam: 2026, soTien: 100_000, tienGtgt: 8_000 },
+  ],
+};

@@ -7,10 +7,10 @@ import { ipcWorld } from '../helpers/ipc-world.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { exportAgain, exportClearing } from '../../electron/cmis/write-clearing.ts';
-import { backupNow } from '../../electron/backups.ts';
-import { collectPayment } from '../../electron/payments.ts';
-import { lookupCode } from '../../electron/customers.ts';
-import { transportFor } from '../../electron/devices/printer/open.ts';
+import { backupNow } from '../../electron/backups/backups.ts';
+import { collectPayment } from '../../electron/payments/collect.ts';
+import { lookupCode } from '../../electron/customers/find.ts';
+import { transportFor } from '../../electron/printing/open-printer.ts';
 import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { main } from '../../electron/cli/diemthu.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { AppError, isAppError } from '../../electron/core/errors.ts';
-import { voidPayment } from '../../electron/voids.ts';
+import { voidPayment } from '../../electron/payments/voids.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { paymentBodies } from '../../electron/sync/events.ts';
 import { outboxCounts } from '../../electron/sync/outbox.ts';

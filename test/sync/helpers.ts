@@ -1,7 +1,7 @@
 import { after } from 'node:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectPayment, type CollectResult } from '../../electron/payments.ts';
+import { collectPayment, type CollectResult } from '../../electron/payments/collect.ts';
 import { SyncClient } from '../../protocol/client.ts';
 import { syncOnce, type SyncApi, type SyncReport } from '../../electron/sync/run.ts';
 import { addPoint } from '../../server/points.ts';

@@ -1,8 +1,8 @@
 // Child process of test/users.test.ts: opens the database, says "ready", waits for "go" on stdin,
 // checks one PIN and prints the outcome ("ok" or the refusal's code).
 import { createInterface } from 'node:readline';
-import { openContext } from '../../electron/context.ts';
-import { verifyPin } from '../../electron/users.ts';
+import { openContext } from '../../electron/store/context.ts';
+import { verifyPin } from '../../electron/users/users.ts';
 import { toErrorShape } from '../../electron/core/errors.ts';
 
 const [dataDir, code, pin] = process.argv.slice(2) as [string, string, string];

@@ -1,7 +1,7 @@
 // Child process of test/concurrency.test.ts: waits for the start time, then tries to pay the same
 // bill `attempts` times with fresh keys, and prints one JSON line of outcomes.
-import { openContext } from '../../electron/context.ts';
-import { collectPayment } from '../../electron/payments.ts';
+import { openContext } from '../../electron/store/context.ts';
+import { collectPayment } from '../../electron/payments/collect.ts';
 import { toErrorShape } from '../../electron/core/errors.ts';
 
 const [dataDir, cashierId, billId, attempts, startAt] = process.argv.slice(2) as [string, string, string, string, string];

@@ -9,10 +9,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { main } from '../../electron/cli/diemthu.ts';
-import { openContext } from '../../electron/context.ts';
-import { collectPayment } from '../../electron/payments.ts';
+import { openContext } from '../../electron/store/context.ts';
+import { collectPayment } from '../../electron/payments/collect.ts';
 import { toErrorShape } from '../../electron/core/errors.ts';
-import { requireUser } from '../../electron/users.ts';
+import { requireUser } from '../../electron/users/users.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 
 const [mode, dataDir, ...rest] = process.argv.slice(2) as [string, string, ...string[]];

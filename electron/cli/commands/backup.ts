@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
-import { backupNow } from '../../backups.ts';
+import { backupNow } from '../../backups/backups.ts';
 
 export const backupCommand: Command = {
   name: 'backup',

@@ -2,8 +2,8 @@ import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
-import { collectPayment, type CollectResult } from '../../payments.ts';
-import { requireUser } from '../../users.ts';
+import { collectPayment, type CollectResult } from '../../payments/collect.ts';
+import { requireUser } from '../../users/users.ts';
 import { amountOption, requireOption } from '../cli-input.ts';
 
 /**

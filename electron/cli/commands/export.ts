@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { formatDong } from '../../core/money.ts';
 import { exportAgain, exportClearing } from '../../cmis/write-clearing.ts';
-import { backupAfter } from '../../backups.ts';
+import { backupAfter } from '../../backups/backups.ts';
 
 export const exportCommand: Command = {
   name: 'export',

@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { Command } from '../command.ts';
-import type { Ctx } from '../../context.ts';
+import type { Ctx } from '../../store/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
-import { searchCustomers, SEARCH_LIMIT, type CustomerHit } from '../../customers.ts';
-import { requireSetting } from '../../settings.ts';
+import { searchCustomers, SEARCH_LIMIT, type CustomerHit } from '../../customers/find.ts';
+import { requireSetting } from '../../store/settings.ts';
 
 export const findCommand: Command = {
   name: 'find',

@@ -4,7 +4,7 @@ import { formatDong } from '../../core/money.ts';
 import { importSnapshot, type ImportResult } from '../../cmis/import-snapshot.ts';
 import { loadProfile } from '../../cmis/profiles.ts';
 import { formatProblem, SNAPSHOT_ENCODINGS, type SnapshotEncoding } from '../../cmis/read-snapshot.ts';
-import { requireSetting } from '../../settings.ts';
+import { requireSetting } from '../../store/settings.ts';
 import { describeExtract } from '../../cmis/snapshot-guards.ts';
 
 export const importCommand: Command = {

@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { initPoint } from '../../point.ts';
+import { initPoint } from '../../store/point.ts';
 
 export const initCommand: Command = {
   name: 'init',

@@ -2,10 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { checkedDocument } from '../../document-check.ts';
-import { printerFromSettings } from '../../devices/printer/open.ts';
-import { drainOutbox } from '../../devices/printer/outbox.ts';
-import type { StoredJob } from '../../devices/printer/job-document.ts';
+import { checkedDocument } from '../../printing/document-check.ts';
+import { printerFromSettings } from '../../printing/open-printer.ts';
+import { drainOutbox } from '../../printing/outbox.ts';
+import type { StoredJob } from '../../printing/job-document.ts';
 import { renderPreviewPng } from '../../devices/printer/preview.ts';
 
 /**

@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime, isoDay } from '../../core/local-time.ts';
 import type { ZReportDocument } from '../../core/documents.ts';
-import { printZReport, type ZScope } from '../../reports.ts';
+import { printZReport, type ZScope } from '../../shifts/z-report.ts';
 
 function scopeOf(values: Record<string, unknown>, today: string): ZScope {
   if (typeof values.shift === 'string') {

@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { requireUser } from '../../users.ts';
-import { reprintReceipt } from '../../voids.ts';
+import { requireUser } from '../../users/users.ts';
+import { reprintReceipt } from '../../payments/voids.ts';
 
 export const reprintCommand: Command = {
   name: 'reprint',

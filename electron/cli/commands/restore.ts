@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { restore } from '../../restore.ts';
+import { restore } from '../../backups/restore.ts';
 import { readPin } from '../cli-input.ts';
 
 export const restoreCommand: Command = {

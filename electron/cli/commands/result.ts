@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
 import { importResult, type ResultImport } from '../../cmis/import-result.ts';
-import { describeBatch } from '../../clearing-state.ts';
+import { describeBatch } from '../../cmis/clearing-state.ts';
 
 export const resultCommand: Command = {
   name: 'result',

@@ -2,9 +2,9 @@ import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
-import { closeShift, forceCloseShift, openShift, type ShiftClose } from '../../shifts.ts';
-import { requireSupervisor } from '../../users.ts';
-import { backupAfter } from '../../backups.ts';
+import { closeShift, forceCloseShift, openShift, type ShiftClose } from '../../shifts/shifts.ts';
+import { requireSupervisor } from '../../users/users.ts';
+import { backupAfter } from '../../backups/backups.ts';
 import { amountOption, requireOption, signIn } from '../cli-input.ts';
 
 /**

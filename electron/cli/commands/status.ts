@@ -1,11 +1,11 @@
 import type { Command } from '../command.ts';
 import { formatDong } from '../../core/money.ts';
 import { formatDateTime } from '../../core/local-time.ts';
+import { pointIdentity } from '../../store/point.ts';
+import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported, snapshotAge } from '../../cmis/snapshots.ts';
 import { describeExtract } from '../../cmis/snapshot-guards.ts';
-import { pointIdentity } from '../../point.ts';
-import { currentSnapshot, customerCount, openConflicts, outstandingTotals, paidNotExported, snapshotAge } from '../../snapshots.ts';
-import { getSetting } from '../../settings.ts';
-import { batchStates, describeBatch } from '../../clearing-state.ts';
+import { getSetting } from '../../store/settings.ts';
+import { batchStates, describeBatch } from '../../cmis/clearing-state.ts';
 import { syncStatus } from '../../sync/loop.ts';
 import { openSyncConflicts } from '../../sync/pulled.ts';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { getSetting, setSettings } from '../../settings.ts';
+import { getSetting, setSettings } from '../../store/settings.ts';
 import { SyncClient } from '../../../protocol/client.ts';
 import { clientOptions, SYNC_DEFAULTS, type SyncSettings } from '../../sync/settings.ts';
 import { syncOnce, type SyncReport } from '../../sync/run.ts';

@@ -1,9 +1,9 @@
 import type { CliIo, Command } from '../command.ts';
-import type { Ctx } from '../../context.ts';
+import type { Ctx } from '../../store/context.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDateTime } from '../../core/local-time.ts';
-import { addUser, changePin, listUsers, requireSupervisor, type Role, type UserListing } from '../../users.ts';
-import { deactivateUser, resetPin } from '../../user-admin.ts';
+import { addUser, changePin, listUsers, requireSupervisor, type Role, type UserListing } from '../../users/users.ts';
+import { deactivateUser, resetPin } from '../../users/user-admin.ts';
 import { readPin, requireOption } from '../cli-input.ts';
 
 const ROLE_TEXT: Record<Role, string> = { cashier: 'thu ngân', supervisor: 'giám sát' };

@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { verifyStore } from '../../verify.ts';
+import { verifyStore } from '../../verify/verify.ts';
 
 const REASONS = { hash: 'nội dung không khớp mã băm', prev_hash: 'không nối đúng với dòng trước', id_gap: 'số thứ tự bị đứt' } as const;
 const SHOWN = 20;

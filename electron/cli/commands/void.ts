@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
-import { requireSupervisor } from '../../users.ts';
-import { voidPayment } from '../../voids.ts';
+import { requireSupervisor } from '../../users/users.ts';
+import { voidPayment } from '../../payments/voids.ts';
 import { requireOption, signIn } from '../cli-input.ts';
 
 export const voidCommand: Command = {

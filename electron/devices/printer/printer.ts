@@ -3,7 +3,7 @@
  * of receipts. Two-way transports (USB, serial, TCP) can also answer a DLE EOT status query.
  */
 import type { EventEmitter } from 'node:events';
-import type { PrinterStatus } from './status.ts';
+import type { EscposStatus } from './status.ts';
 
 /** 58 mm paper prints 384 dots a line, 80 mm prints 576 (203 dpi heads). */
 export type PaperWidth = 384 | 576;
@@ -25,7 +25,7 @@ export interface Transport extends EventEmitter<TransportEvents> {
   /** Resolves when the bytes have been handed to the device (or the file written). */
   write(bytes: Uint8Array, job?: { id: number; kind: string; previewPng?: () => Promise<Buffer> }): Promise<void>;
   /** Present on two-way transports only. */
-  readStatus?(): Promise<PrinterStatus>;
+  readStatus?(): Promise<EscposStatus>;
   close(): Promise<void>;
 }
 

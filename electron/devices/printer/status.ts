@@ -9,7 +9,7 @@ import { AppError } from '../../core/errors.ts';
 
 export const DLE_EOT = (n: 1 | 2 | 3 | 4): Uint8Array => Uint8Array.of(0x10, 0x04, n);
 
-export interface PrinterStatus {
+export interface EscposStatus {
   online: boolean;
   coverOpen: boolean;
   paperOut: boolean;
@@ -19,7 +19,7 @@ export interface PrinterStatus {
 
 export const isStatusByte = (byte: number): boolean => (byte & 0x93) === 0x12;
 
-export function parseStatus(printer: number, offlineCause: number, paper: number): PrinterStatus {
+export function parseStatus(printer: number, offlineCause: number, paper: number): EscposStatus {
   for (const byte of [printer, offlineCause, paper]) {
     if (!isStatusByte(byte)) throw new AppError('PRINTER_STATUS_GARBLED', 'Máy in trả lời trạng thái không đúng chuẩn ESC/POS.', { byte });
   }
@@ -33,7 +33,7 @@ export function parseStatus(printer: number, offlineCause: number, paper: number
 }
 
 /** The refusal to show the cashier, or null when the printer can print. */
-export function statusProblem(status: PrinterStatus): AppError | null {
+export function statusProblem(status: EscposStatus): AppError | null {
   if (status.paperOut) return new AppError('PRINTER_PAPER_OUT', 'Máy in hết giấy. Hãy thay cuộn giấy rồi in lại.');
   if (status.coverOpen) return new AppError('PRINTER_COVER_OPEN', 'Nắp máy in đang mở. Hãy đóng nắp rồi in lại.');
   if (status.error) return new AppError('PRINTER_ERROR', 'Máy in báo lỗi. Hãy tắt, bật lại máy in rồi in lại.');
@@ -76,7 +76,7 @@ export class StatusReader {
     });
   }
 
-  async read(send: (bytes: Uint8Array) => Promise<void>, timeoutMs = 1000): Promise<PrinterStatus> {
+  async read(send: (bytes: Uint8Array) => Promise<void>, timeoutMs = 1000): Promise<EscposStatus> {
     const printer = await this.ask(send, 1, timeoutMs);
     const offlineCause = await this.ask(send, 2, timeoutMs);
     const paper = await this.ask(send, 4, timeoutMs);
@@ -88,5 +88,5 @@ export class StatusReader {
  * For printers that never answer DLE EOT (settings: printer.status = false): the outbox then sends
  * without asking, as it does on the one-way spooler.
  */
-export const oneWay = (): Promise<PrinterStatus> =>
+export const oneWay = (): Promise<EscposStatus> =>
   Promise.reject(new AppError('PRINTER_ONE_WAY', 'Máy in này được đặt là không trả lời trạng thái.'));

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { StatusReader, type PrinterStatus } from '../../../electron/devices/printer/status.ts';
+import { StatusReader, type EscposStatus } from '../../../electron/devices/printer/status.ts';
 import type { Transport, TransportEvents } from '../../../electron/devices/printer/printer.ts';
 
 /**
@@ -68,7 +68,7 @@ export class FakeTransport extends EventEmitter<TransportEvents> implements Tran
     if (this.unplugged) throw new Error('LIBUSB_ERROR_NO_DEVICE');
     this.reader.feed(this.device.receive(Buffer.from(bytes)));
   }
-  readStatus(): Promise<PrinterStatus> {
+  readStatus(): Promise<EscposStatus> {
     return this.reader.read((q) => this.write(q), 200);
   }
   async close(): Promise<void> {}

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { SerialPort, type SerialPortMock } from 'serialport';
 import { AppError } from '../../../core/errors.ts';
-import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
+import { oneWay, StatusReader, type EscposStatus } from '../status.ts';
 import { DEFAULT_WRITE_TIMEOUT_MS, withDeadline } from '../deadline.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
 
@@ -109,7 +109,7 @@ export class SerialTransport extends EventEmitter<TransportEvents> implements Tr
     return this.send(bytes);
   }
 
-  readStatus(): Promise<PrinterStatus> {
+  readStatus(): Promise<EscposStatus> {
     if (this.options.statusQueries === false) return oneWay();
     return this.status.read((query) => this.send(query), this.options.timeoutMs ?? 1000);
   }

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import { AppError } from '../../../core/errors.ts';
-import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
+import { oneWay, StatusReader, type EscposStatus } from '../status.ts';
 import { DEFAULT_WRITE_TIMEOUT_MS, withDeadline } from '../deadline.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
 
@@ -79,7 +79,7 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     return this.send(bytes);
   }
 
-  readStatus(): Promise<PrinterStatus> {
+  readStatus(): Promise<EscposStatus> {
     if (this.options.statusQueries === false) return oneWay();
     return this.status.read((query) => this.send(query), this.timeoutMs);
   }

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { usb, findByIds, type Device, type InEndpoint, type Interface, type OutEndpoint } from 'usb';
 import { AppError } from '../../../core/errors.ts';
-import { oneWay, StatusReader, type PrinterStatus } from '../status.ts';
+import { oneWay, StatusReader, type EscposStatus } from '../status.ts';
 import type { Transport, TransportEvents } from '../printer.ts';
 import { DEFAULT_WRITE_TIMEOUT_MS, printerTimeout } from '../deadline.ts';
 
@@ -121,7 +121,7 @@ export class UsbTransport extends EventEmitter<TransportEvents> implements Trans
     return this.send(bytes);
   }
 
-  readStatus(): Promise<PrinterStatus> {
+  readStatus(): Promise<EscposStatus> {
     return this.open().then((link) => {
       if (link.in === null) return oneWay();
       return this.status.read((query) => this.send(query), this.options.timeoutMs ?? 1000);

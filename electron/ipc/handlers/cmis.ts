@@ -1,0 +1,67 @@
+import { basename, isAbsolute, join } from 'node:path';
+import { isAppError } from '../../core/errors.ts';
+import { importSnapshot } from '../../cmis/import-snapshot.ts';
+import type { Problem } from '../../cmis/read-snapshot.ts';
+import { exportClearing } from '../../cmis/write-clearing.ts';
+import { backupAfter } from '../../backups/backups.ts';
+import { importView, previewOf, refusedPreview } from '../views.ts';
+import { backupViewOf, type DomainHandlers, type Till } from './deps.ts';
+
+type CmisChannel = 'chooseSnapshotFile' | 'importPreview' | 'importConfirm' | 'importCancel' | 'chooseExportFolder' | 'exportClearing';
+
+export function cmisHandlers(t: Till): DomainHandlers<CmisChannel> {
+  const { ctx, session } = t;
+  return {
+    chooseSnapshotFile: async () => ({ path: await t.dialogs.chooseSnapshotFile() }),
+
+    importPreview: ({ path }) => {
+      session.requireUser();
+      t.emit('importProgress', { phase: 'reading', bytesRead: 0, totalBytes: 1, rows: 0 });
+      try {
+        return previewOf(path, importSnapshot(ctx, { file: path, dryRun: true }));
+      } catch (error) {
+        const refused = refusal(error);
+        if (refused === null) throw error;
+        return refusedPreview(path, basename(path), refused.problems, refused.problemCount);
+      } finally {
+        t.emit('importProgress', { phase: 'done', bytesRead: 1, totalBytes: 1, rows: 0 });
+      }
+    },
+
+    importConfirm: ({ path, acceptSkipped }) => {
+      session.requireUser();
+      const skipInvalid = acceptSkipped === undefined ? {} : { skipInvalid: { supervisorCode: acceptSkipped.code, pin: acceptSkipped.pin } };
+      const result = importView(importSnapshot(ctx, { file: path, ...skipInvalid }));
+      t.changed();
+      return result;
+    },
+
+    // A preview is a dry run that wrote nothing: cancelling has nothing to undo.
+    importCancel: () => null,
+
+    chooseExportFolder: async () => ({ path: await t.dialogs.chooseFolder() }),
+
+    exportClearing: async ({ outDir }) => {
+      session.requireUser();
+      const result = exportClearing(ctx, { outDir });
+      t.changed();
+      if (result.code === 'EXPORT_NOTHING_NEW') return { nothingToExport: true, outDir, files: [], rowCount: 0, total: 0, backup: null };
+      return {
+        backup: backupViewOf(await backupAfter(ctx)),
+        nothingToExport: false,
+        outDir: result.outDir,
+        files: result.files.map((f) => (isAbsolute(f) ? f : join(result.outDir, f))),
+        rowCount: result.manifest.rowCount,
+        total: result.manifest.totalTongTien,
+      };
+    },
+  };
+}
+
+/** The problems of a refused snapshot file (every one with its line), or null for any other error. */
+function refusal(error: unknown): { problems: Problem[]; problemCount: number } | null {
+  if (!isAppError(error) || !['SNAPSHOT_INVALID', 'SNAPSHOT_HEADER_INVALID', 'SNAPSHOT_BAD_ENCODING'].includes(error.code)) return null;
+  const details = error.details as { problems?: Problem[]; problemCount?: number } | undefined;
+  const problems = details?.problems ?? [];
+  return { problems, problemCount: details?.problemCount ?? problems.length };
+}

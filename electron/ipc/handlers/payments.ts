@@ -1,0 +1,57 @@
+import { isoDay } from '../../core/local-time.ts';
+import { collectPayment } from '../../payments/collect.ts';
+import { reprintReceipt, voidPayment } from '../../payments/voids.ts';
+import { hourlyCollections, shiftReceipts } from '../../payments/listings.ts';
+import type { DomainHandlers, Till } from './deps.ts';
+
+export function paymentHandlers(t: Till): DomainHandlers<'collect' | 'voidPayment' | 'reprint' | 'todayReceipts' | 'hourlyCollections'> {
+  const { ctx, session } = t;
+  return {
+    collect: async ({ customerId, billIds, idempotencyKey, tendered }) => {
+      const user = session.requireUser();
+      const result = await t.admit(() =>
+        collectPayment(ctx, {
+          customer: customerId,
+          cashierId: user.id,
+          idempotencyKey,
+          ...(billIds === undefined ? {} : { billIds }),
+          ...(tendered === undefined ? {} : { tendered }),
+        }),
+      );
+      if (!result.replayed) t.printed(); // a replay wrote nothing new
+      return {
+        paymentId: result.paymentId,
+        receiptNo: result.receiptNo,
+        paidAt: result.paidAt,
+        total: result.total,
+        tendered: result.tendered,
+        change: result.tendered === null ? null : result.tendered - result.total,
+        reconnectionOrder: result.reconnectionOrderId !== null,
+      };
+    },
+
+    voidPayment: ({ receiptNo, reason, supervisor: credentials }) => {
+      session.requireUser();
+      const done = voidPayment(ctx, { receiptNo, reason, supervisorId: t.supervisor(credentials).id });
+      t.printed();
+      return { receiptNo: done.receiptNo };
+    },
+
+    reprint: ({ receiptNo }) => {
+      const user = session.requireUser();
+      const done = reprintReceipt(ctx, { receiptNo, actorId: user.id });
+      t.printed();
+      return { receiptNo: done.receiptNo, copyNo: done.copyNo };
+    },
+
+    todayReceipts: () => {
+      const shiftId = t.shiftInView(session.requireUser());
+      return shiftId === null ? [] : shiftReceipts(ctx, shiftId);
+    },
+
+    hourlyCollections: () => {
+      session.requireUser();
+      return hourlyCollections(ctx, isoDay(ctx.clock()));
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { dayRange, isoDay } from '../../core/local-time.ts';
+import { currentSnapshot, paidNotExported } from '../../cmis/snapshots.ts';
+import { countSetAside, countWaiting } from '../../printing/print-jobs.ts';
+import { pointIdentity } from '../../store/point.ts';
+import type { StatusView } from '../contract.ts';
+import { readSettingsView } from '../settings-view.ts';
+import type { DomainHandlers, Till } from './deps.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The status bar: point, snapshot and its age, what waits for export and for the printer, devices, session. */
+export function statusHandlers(t: Till): DomainHandlers<'status'> {
+  const { ctx } = t;
+  return {
+    status: (): StatusView => {
+      const point = pointIdentity(ctx);
+      const snapshot = currentSnapshot(ctx.sqlite);
+      const today = dayRange(isoDay(ctx.clock())).start.getTime();
+      const snapshotDay = snapshot === null ? null : dayRange(isoDay(new Date(snapshot.extract?.at ?? snapshot.importedAt))).start.getTime();
+      return {
+        point: point === undefined ? null : { code: point.pointCode, name: point.pointName, unitCode: point.unitCode },
+        snapshot:
+          snapshot === null || snapshotDay === null
+            ? null
+            : {
+                id: snapshot.id,
+                fileName: snapshot.fileName,
+                importedAt: snapshot.importedAt,
+                day: isoDay(new Date(snapshot.importedAt)),
+                ageDays: Math.max(0, Math.round((today - snapshotDay) / DAY_MS)),
+              },
+        unexported: paidNotExported(ctx.sqlite),
+        printJobsWaiting: countWaiting(ctx),
+        printJobsSetAside: countSetAside(ctx.sqlite),
+        printer: t.printing.status(),
+        scanner: t.scanner.status(),
+        autoCollect: readSettingsView(ctx).autoCollect,
+        session: t.sessionView(),
+      };
+    },
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * A print job's stored document against the money it prints. A receipt (and its copies), a void slip
+ * and a reconnection order must say what their payment's rows say; a Z report must be the document
+ * journaled when it was made. The printer prints nothing else, and verify reports any job that differs.
+ * Names and addresses are not checked: they are printed as they were at payment time.
+ */
+import type { Sqlite } from '../store/open.ts';
+import { readJobDocument, type StoredJob } from './job-document.ts';
+import { AppError } from '../core/errors.ts';
+import { diffPaths } from '../core/diff.ts';
+import { receiptLines } from '../core/payment-facts.ts';
+import type { PrintDocument } from '../core/documents.ts';
+import { paymentState, type PaymentState } from '../payments/payment-state.ts';
+import { documentSha256 } from './print-jobs.ts';
+
+/**
+ * The job's document, parsed, when it says what the money says; otherwise AppError
+ * PRINT_DOCUMENT_MISMATCH naming the job, its receipt and the fields that differ. `states`: payments
+ * already read (verify reads them a page of jobs at a time); the job's payment is read otherwise.
+ */
+export function checkedDocument(sqlite: Sqlite, job: StoredJob, states?: Map<number, PaymentState>): PrintDocument {
+  const refuse = (what: string, receiptNo?: string): never => {
+    const of = receiptNo === undefined ? '' : ` của biên nhận ${receiptNo}`;
+    throw new AppError('PRINT_DOCUMENT_MISMATCH', `Lệnh in ${job.id} (${job.kind})${of} không được in: ${what}.`, { jobId: job.id });
+  };
+  const doc = readJobDocument(sqlite, job);
+  if (doc.kind === 'test_page' || doc.kind === 'z_report') {
+    if (job.payment_id !== null) return refuse('lệnh in gắn với một khoản thu');
+    if (doc.kind === 'z_report') checkZReport(sqlite, job, refuse);
+    return doc;
+  }
+  const p = job.payment_id === null ? undefined : states === undefined ? paymentState(sqlite, job.payment_id) : states.get(job.payment_id);
+  if (p === undefined) return refuse('không có khoản thu nào tương ứng');
+  const differs = diffPaths(printedFacts(doc), expectedFacts(doc.kind, p));
+  if (differs.length > 0) refuse(`nội dung khác với khoản thu (${differs.join(', ')})`, p.facts.receiptNo);
+  return doc;
+}
+
+/** The money facts a document prints, by kind. */
+function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' }>): Record<string, unknown> {
+  switch (doc.kind) {
+    case 'receipt':
+      return {
+        receiptNo: doc.receiptNo, paidAt: doc.paidAt, total: doc.total, tendered: doc.tendered, cashier: doc.cashier?.code,
+        maKhang: doc.customer?.maKhang, reconnectionOrder: doc.reconnectionOrder, lines: doc.lines,
+      };
+    case 'void_slip':
+      return {
+        receiptNo: doc.receiptNo, paidAt: doc.paidAt, total: doc.total, maKhang: doc.customer?.maKhang,
+        voidedAt: doc.voidedAt, supervisor: doc.supervisor?.code, reason: doc.reason,
+      };
+    case 'reconnection_order':
+      return { receiptNo: doc.receiptNo, orderId: doc.orderId, requestedAt: doc.requestedAt, maKhang: doc.customer?.maKhang };
+  }
+}
+
+/** The same facts from the payment's rows. */
+function expectedFacts(kind: 'receipt' | 'void_slip' | 'reconnection_order', p: PaymentState): Record<string, unknown> {
+  const f = p.facts;
+  switch (kind) {
+    case 'receipt':
+      return {
+        receiptNo: f.receiptNo, paidAt: f.paidAt, total: f.total, tendered: f.tendered, cashier: p.cashierCode,
+        maKhang: f.maKhang, reconnectionOrder: p.order !== null, lines: receiptLines(f.lines),
+      };
+    case 'void_slip':
+      return {
+        receiptNo: f.receiptNo, paidAt: f.paidAt, total: f.total, maKhang: f.maKhang,
+        voidedAt: p.void?.voidedAt ?? null, supervisor: p.void?.supervisorCode ?? null, reason: p.void?.reason ?? null,
+      };
+    case 'reconnection_order':
+      return { receiptNo: f.receiptNo, orderId: p.order?.id ?? null, requestedAt: p.order?.requestedAt ?? null, maKhang: f.maKhang };
+  }
+}
+
+/** A Z report is journaled right after the head it names (reports.ts), with its document's SHA-256. */
+function checkZReport(sqlite: Sqlite, job: StoredJob, refuse: (what: string) => never): void {
+  const doc = JSON.parse(job.document) as { chainHeadId?: unknown };
+  const row = Number.isSafeInteger(doc.chainHeadId)
+    ? (sqlite.prepare('SELECT kind, payload FROM journal WHERE id = ?').get((doc.chainHeadId as number) + 1) as { kind: string; payload: string } | undefined)
+    : undefined;
+  if (row?.kind !== 'z_report') refuse('không có dòng nhật ký của báo cáo này');
+  const journaled = (JSON.parse(row!.payload) as { documentSha256?: unknown }).documentSha256;
+  if (journaled !== documentSha256(job.document)) refuse('nội dung khác với báo cáo đã ghi vào nhật ký');
+}

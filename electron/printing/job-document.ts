@@ -1,0 +1,144 @@
+/**
+ * Reads a print job's stored document (print_jobs.document, JSON) before anything is sent. The row is
+ * data on disk: a disk error or a hand edit can leave it unparsable, of a kind the program does not
+ * know, short of a field, or pointing at a payment that does not exist. Such a job is unreadable
+ * (PRINT_JOB_UNREADABLE) and is set aside by the outbox; it never blocks the jobs behind it.
+ *
+ * The schemas are as strict as the renderers' inputs (whole đồng, ISO times, the fields each layout
+ * reads), so a document that passes renders; an exception while rendering one that passed is a fault
+ * of the program or the machine, not of the job, and stops the pass as a printer error would.
+ */
+import { z } from 'zod';
+import type { Sqlite } from '../store/open.ts';
+import { AppError } from '../core/errors.ts';
+import type { PrintDocument } from '../core/documents.ts';
+
+const dong = z.number().int().refine(Number.isSafeInteger);
+const count = z.number().int().nonnegative();
+const text = z.string().max(1000);
+const code = z.string().min(1).max(40);
+const time = z.iso.datetime();
+const person = z.object({ code, name: text });
+
+const header = z.object({ companyName: text, companyAddress: text, pointCode: code, pointName: text });
+
+const receipt = z.object({
+  kind: z.literal('receipt'),
+  header,
+  receiptNo: code,
+  paidAt: time,
+  cashier: person,
+  customer: z.object({ maKhang: code, tenKhang: text, dchiKhang: text, maSogcs: text.nullable(), stt: text.nullable(), soCto: text.nullable() }),
+  lines: z
+    .array(
+      z.object({
+        idHdon: code.nullable(),
+        loaiHdon: z.enum(['TD', 'VC', 'DC']),
+        ky: count.nullable(),
+        thang: count.nullable(),
+        nam: count.nullable(),
+        dienTthu: z.number().int().nullable(),
+        soTien: dong,
+        tienGtgt: dong,
+        tongTien: dong,
+      }),
+    )
+    .max(500),
+  total: dong,
+  tendered: dong.nullable(),
+  reconnectionOrder: z.boolean(),
+});
+
+const voidSlip = z.object({
+  kind: z.literal('void_slip'),
+  header,
+  receiptNo: code,
+  paidAt: time,
+  voidedAt: time,
+  supervisor: person,
+  reason: text,
+  customer: z.object({ maKhang: code, tenKhang: text }),
+  total: dong,
+});
+
+const zReport = z.object({
+  kind: z.literal('z_report'),
+  header,
+  scope: z.enum(['shift', 'day']),
+  day: z.iso.date(),
+  shiftId: z.number().int().nullable(),
+  cashier: person.nullable(),
+  openedAt: time.nullable(),
+  closedAt: time.nullable(),
+  generatedAt: time,
+  receiptCount: count,
+  firstReceipt: code.nullable(),
+  lastReceipt: code.nullable(),
+  totalsByType: z.object({ TD: dong, VC: dong, DC: dong }),
+  feesCollected: dong,
+  counts: z.object({ TD: count, VC: count, DC: count, fees: count }).optional(),
+  grandTotal: dong,
+  voids: z.object({ count, total: dong, receipts: z.array(code).max(100_000) }),
+  reprints: count,
+  openingFloat: dong.nullable(),
+  expectedCash: dong.nullable(),
+  countedCash: dong.nullable(),
+  variance: dong.nullable(),
+  chainHeadId: z.number().int().nonnegative(),
+  chainHead: text,
+});
+
+const reconnectionOrder = z.object({
+  kind: z.literal('reconnection_order'),
+  header,
+  orderId: z.number().int(),
+  receiptNo: code,
+  requestedAt: time,
+  customer: z.object({ maKhang: code, tenKhang: text, dchiKhang: text, dthoaiSms: text.nullable(), soCto: text.nullable() }),
+});
+
+const testPage = z.object({ kind: z.literal('test_page'), header, printedAt: time });
+
+const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, zReport, reconnectionOrder, testPage]);
+
+/** The document kind each job kind prints (a reprint is a receipt with a copy number). */
+const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
+  receipt: 'receipt',
+  reprint: 'receipt',
+  void_slip: 'void_slip',
+  z_report: 'z_report',
+  test_page: 'test_page',
+  reconnection_order: 'reconnection_order',
+};
+
+export interface StoredJob {
+  id: number;
+  kind: string;
+  payment_id: number | null;
+  document: string;
+}
+
+const unreadable = (job: StoredJob, why: string) =>
+  new AppError('PRINT_JOB_UNREADABLE', `Không đọc được nội dung lệnh in số ${job.id} (${why}); lệnh này được gác lại, các lệnh sau vẫn in.`, { jobId: job.id, why });
+
+/** The job's document, or PRINT_JOB_UNREADABLE saying what is wrong with it. */
+export function readJobDocument(sqlite: Sqlite, job: StoredJob): PrintDocument {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(job.document);
+  } catch {
+    raw = undefined;
+  }
+  if (raw === undefined) throw unreadable(job, 'không phải JSON hợp lệ');
+  const parsed = documentSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw unreadable(job, `sai ở trường "${issue?.path.join('.') || '(gốc)'}"`);
+  }
+  const doc = parsed.data;
+  if (DOCUMENT_OF_JOB[job.kind] !== doc.kind) throw unreadable(job, `lệnh in loại ${job.kind} lại chứa ${doc.kind}`);
+  if (job.payment_id !== null && sqlite.prepare('SELECT 1 FROM payments WHERE id = ?').get(job.payment_id) === undefined) {
+    throw unreadable(job, `không có khoản thu số ${job.payment_id}`);
+  }
+  return doc;
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { Ctx } from '../store/context.ts';
+import type { Sqlite } from '../store/open.ts';
+import { getSetting, requireSetting } from '../store/settings.ts';
+import { selectFirst } from '../store/typed-query.ts';
+import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
+
+export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order';
+
+export interface NewPrintJob {
+  kind: PrintJobKind;
+  paymentId: number | null;
+  copyNo: number; // 0 = original
+  document: PrintDocument;
+  at: Date;
+}
+
+/**
+ * Puts a job in the print outbox. Call it inside the transaction of the change being printed: the
+ * job commits with it, and the printer drains the outbox only after the commit.
+ */
+export function enqueuePrintJob(sqlite: Sqlite, job: NewPrintJob): number {
+  const row = sqlite
+    .prepare('INSERT INTO print_jobs (kind, payment_id, copy_no, document, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id')
+    .get(job.kind, job.paymentId, job.copyNo, documentText(job.document), job.at.toISOString()) as { id: number };
+  return row.id;
+}
+
+/** The header every printed document carries, from the settings. */
+export function printHeader(sqlite: Sqlite): PrintHeader {
+  return {
+    companyName: getSetting(sqlite, 'company_name') ?? '',
+    companyAddress: getSetting(sqlite, 'company_address') ?? '',
+    pointCode: requireSetting(sqlite, 'point_code'),
+    pointName: getSetting(sqlite, 'point_name') ?? '',
+  };
+}
+
+/** Queues a test page (the settings screen) in its own transaction. */
+export function queueTestPage(ctx: Ctx): number {
+  const at = ctx.clock();
+  const document: TestPageDocument = { kind: 'test_page', header: printHeader(ctx.sqlite), printedAt: at.toISOString() };
+  return ctx.sqlite.transaction(() => enqueuePrintJob(ctx.sqlite, { kind: 'test_page', paymentId: null, copyNo: 0, document, at })).immediate();
+}
+
+/** Jobs still to print: a failed job is settled (its copy is queued, or its payment was voided), so only pending and sending ones wait. */
+export function countWaiting(ctx: Ctx): number {
+  const row = selectFirst(
+    ctx.sqlite,
+    ctx.db
+      .selectFrom('print_jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '<>', 'done')
+      .where('status', '<>', 'failed'),
+  );
+  return row?.n ?? 0;
+}
+
+// A receipt and its reprints are one document; every other kind is its own.
+const FAMILY = (alias: string) => `CASE WHEN ${alias}.kind IN ('receipt', 'reprint') THEN 'receipt' ELSE ${alias}.kind END`;
+
+/**
+ * Jobs set aside (they could not be printed as stored) whose document has not come out on paper
+ * since: no later printed job of the same payment and document, or, for a job without a payment (a Z
+ * report, a test page), of the same kind. What the status bar warns about until a supervisor acts.
+ */
+export function countSetAside(sqlite: Sqlite): number {
+  const row = sqlite
+    .prepare(
+      `SELECT COUNT(*) AS n FROM print_jobs j
+        WHERE j.set_aside_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM print_jobs later
+                           WHERE later.id > j.id AND later.status = 'done' AND later.payment_id IS j.payment_id
+                             AND ${FAMILY('later')} = ${FAMILY('j')})`,
+    )
+    .get() as { n: number };
+  return row.n;
+}
+
+/** A document as print_jobs.document stores it (copies of a job keep the same text). */
+function documentText(document: PrintDocument): string {
+  return JSON.stringify(document);
+}
+
+/** SHA-256 of a document's stored text, or of the text itself. */
+export function documentSha256(document: PrintDocument | string): string {
+  return createHash('sha256').update(typeof document === 'string' ? document : documentText(document)).digest('hex');
+}

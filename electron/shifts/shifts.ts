@@ -1,0 +1,133 @@
+import type { Ctx } from '../store/context.ts';
+import { AppError } from '../core/errors.ts';
+import { assertDong, formatDong, MAX_CASH_AMOUNT } from '../core/money.ts';
+import { appendJournal } from '../store/journal.ts';
+import { userById } from '../users/users.ts';
+
+export interface Shift {
+  id: number;
+  cashierId: number;
+  openedAt: string;
+  openingFloat: number;
+  closedAt: string | null;
+}
+
+export interface ShiftClose {
+  shiftId: number;
+  cashierId: number;
+  openingFloat: number;
+  collected: number; // valid payments of the shift
+  expectedCash: number; // float + collected
+  countedCash: number | null;
+  variance: number | null; // counted - expected
+  closedAt: string;
+  forced: boolean;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function checkAmount(value: number, code: string, what: string): void {
+  try {
+    assertDong(value);
+  } catch {
+    throw new AppError(code, `${what} phải là số đồng nguyên, không âm.`);
+  }
+  if (value < 0) throw new AppError(code, `${what} phải là số đồng nguyên, không âm.`);
+  if (value > MAX_CASH_AMOUNT) throw new AppError(code, `${what} không được quá ${formatDong(MAX_CASH_AMOUNT)}.`);
+}
+
+export function currentShift(ctx: Ctx, cashierId: number): Shift | undefined {
+  return ctx.sqlite
+    .prepare(
+      `SELECT id, cashier_id AS cashierId, opened_at AS openedAt, opening_float AS openingFloat, closed_at AS closedAt
+         FROM shifts WHERE cashier_id = ? AND closed_at IS NULL`,
+    )
+    .get(cashierId) as Shift | undefined;
+}
+
+/** Opens the cashier's shift. One open shift per cashier: the partial unique index says so. */
+export function openShift(ctx: Ctx, args: { cashierId: number; openingFloat: number }): Shift {
+  checkAmount(args.openingFloat, 'FLOAT_INVALID', 'Tiền đầu ca');
+  if (userById(ctx, args.cashierId) === undefined) throw new AppError('USER_NOT_FOUND', 'Không có người dùng này.');
+  const at = ctx.clock();
+  try {
+    return ctx.sqlite
+      .transaction(() => {
+        const { id } = ctx.sqlite
+          .prepare('INSERT INTO shifts (cashier_id, opened_at, opening_float) VALUES (?, ?, ?) RETURNING id')
+          .get(args.cashierId, at.toISOString(), args.openingFloat) as { id: number };
+        appendJournal(ctx.sqlite, { kind: 'shift_open', actorId: args.cashierId, payload: { shiftId: id, openingFloat: args.openingFloat }, at });
+        return { id, cashierId: args.cashierId, openedAt: at.toISOString(), openingFloat: args.openingFloat, closedAt: null };
+      })
+      .immediate();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new AppError('SHIFT_ALREADY_OPEN', 'Thu ngân này đang có một ca mở; hãy đóng ca đó trước.');
+    throw error;
+  }
+}
+
+/**
+ * Blind close: the counted cash is the input; the expected amount is computed (float + valid
+ * payments of the shift) and shown only in the result. The variance is recorded.
+ */
+export function closeShift(ctx: Ctx, args: { cashierId: number; countedCash: number }): ShiftClose {
+  checkAmount(args.countedCash, 'COUNT_INVALID', 'Số tiền đếm được');
+  return ctx.sqlite
+    .transaction(() => {
+      const shift = currentShift(ctx, args.cashierId);
+      if (shift === undefined) throw new AppError('SHIFT_NOT_OPEN', 'Thu ngân này không có ca đang mở.');
+      return close(ctx, shift, args.cashierId, args.countedCash, false);
+    })
+    .immediate();
+}
+
+/** A supervisor closes a forgotten shift, with or without a cash count. */
+export function forceCloseShift(ctx: Ctx, args: { shiftId: number; supervisorId: number; countedCash?: number | null }): ShiftClose {
+  const counted = args.countedCash ?? null;
+  if (counted !== null) checkAmount(counted, 'COUNT_INVALID', 'Số tiền đếm được');
+  const supervisor = userById(ctx, args.supervisorId);
+  if (supervisor?.role !== 'supervisor') throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ người giám sát được đóng ca thay thu ngân.');
+  return ctx.sqlite
+    .transaction(() => {
+      const shift = ctx.sqlite
+        .prepare(
+          `SELECT id, cashier_id AS cashierId, opened_at AS openedAt, opening_float AS openingFloat, closed_at AS closedAt
+             FROM shifts WHERE id = ?`,
+        )
+        .get(args.shiftId) as Shift | undefined;
+      if (shift === undefined) throw new AppError('SHIFT_NOT_FOUND', `Không có ca số ${args.shiftId}.`);
+      if (shift.closedAt !== null) throw new AppError('SHIFT_ALREADY_CLOSED', `Ca số ${args.shiftId} đã đóng.`);
+      return close(ctx, shift, args.supervisorId, counted, true);
+    })
+    .immediate();
+}
+
+function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null, forced: boolean): ShiftClose {
+  const at = ctx.clock();
+  const { collected } = ctx.sqlite
+    .prepare('SELECT COALESCE(SUM(total), 0) AS collected FROM payments WHERE shift_id = ? AND voided_at IS NULL')
+    .get(shift.id) as { collected: number };
+  const expectedCash = shift.openingFloat + collected;
+  const variance = counted === null ? null : counted - expectedCash;
+  ctx.sqlite
+    .prepare(
+      `UPDATE shifts SET closed_at = ?, counted_cash = ?, expected_cash = ?, variance = ?, closed_by = ?, force_closed = ?
+        WHERE id = ? AND closed_at IS NULL`,
+    )
+    .run(at.toISOString(), counted, expectedCash, variance, closedBy, forced ? 1 : 0, shift.id);
+  const result: ShiftClose = {
+    shiftId: shift.id,
+    cashierId: shift.cashierId,
+    openingFloat: shift.openingFloat,
+    collected,
+    expectedCash,
+    countedCash: counted,
+    variance,
+    closedAt: at.toISOString(),
+    forced,
+  };
+  appendJournal(ctx.sqlite, { kind: 'shift_close', actorId: closedBy, payload: { ...result }, at });
+  return result;
+}

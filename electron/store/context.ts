@@ -1,0 +1,61 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { openStore, type OpenOptions, type Sqlite, type Store } from './open.ts';
+import type { Kysely } from 'kysely';
+import type { Tables } from './tables.ts';
+import { systemClock, type Clock, type IdSource } from '../core/clock.ts';
+import { DATABASE_FILE } from './data-dir.ts';
+import { refuseLostDatabase, rememberPointOf } from './held-point.ts';
+import { isDiskFull } from '../core/errors.ts';
+import { PIN_COST, type ScryptCost } from '../core/pin-hash.ts';
+
+/** What every service function takes first: the store, time, ids, the data folder and the PIN hashing cost. */
+export interface Ctx {
+  sqlite: Sqlite;
+  db: Kysely<Tables>;
+  clock: Clock;
+  newId: IdSource;
+  dataDir: string;
+  /** New PIN hashes use it; a login rehashes a PIN stored with another cost. Tests lower it. */
+  pinCost: ScryptCost;
+  close(): void;
+}
+
+export interface ContextOptions extends OpenOptions {
+  clock?: Clock;
+  newId?: IdSource;
+  pinCost?: ScryptCost;
+}
+
+/** Opens the point's database in `folder` (refused, DB_MISSING, when a folder that held a point lost it). */
+export function openContext(folder: string, options: ContextOptions = {}): Ctx {
+  // Resolved once here: every folder derived from it (receipts, backups, exports) is then absolute.
+  const dataDir = resolve(folder);
+  mkdirSync(dataDir, { recursive: true });
+  refuseLostDatabase(dataDir);
+  const store: Store = openStore(join(dataDir, DATABASE_FILE), options);
+  if (options.readonly !== true) {
+    try {
+      rememberPointOf(dataDir, store.sqlite);
+    } catch (error) {
+      // A full disk costs only the marker for now: the database opened fine and the next open writes it.
+      if (!isDiskFull(error)) throw error;
+    }
+  }
+  return {
+    sqlite: store.sqlite,
+    db: store.db,
+    clock: options.clock ?? systemClock,
+    newId: options.newId ?? randomUUID,
+    dataDir,
+    pinCost: options.pinCost ?? PIN_COST,
+    close: () => store.close(),
+  };
+}
+
+/** Folds the WAL into the database file, then closes: the last step of quitting. */
+export function checkpointAndClose(ctx: { sqlite: { pragma(source: string): unknown }; close(): void }): void {
+  ctx.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  ctx.close();
+}

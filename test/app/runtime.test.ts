@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openContext, type Ctx } from '../../electron/store/context.ts';
+import { steppingClock, sequentialIds } from '../../electron/core/clock.ts';
+import { initPoint } from '../../electron/store/point.ts';
+import { setSettings } from '../../electron/store/settings.ts';
+import { addUser } from '../../electron/users/users.ts';
+import { dispatch } from '../../electron/ipc/register.ts';
+import { APP_ENTRY_URL } from '../../electron/app/security.ts';
+import { createScanStream } from '../../electron/devices/scanner/stream.ts';
+import type { HidScannerOptions } from '../../electron/devices/scanner/hid.ts';
+import type { SerialScannerOptions } from '../../electron/devices/scanner/serial.ts';
+import { drainAndClose } from '../../electron/ipc/shutdown.ts';
+import { startRuntime, startScanners } from '../../electron/app/runtime.ts';
+import { settingsPrinterPort } from '../../electron/printing/settings-printer.ts';
+import type { PrinterPort } from '../../electron/printing/printing.ts';
+import { seedSnapshot } from '../helpers/seed.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+async function until(done: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i++) await tick();
+  assert.ok(done(), what);
+}
+
+function context(): Ctx {
+  return openContext(tempDir(), { clock: steppingClock(new Date('2026-11-27T02:00:00Z')), newId: sequentialIds('k') });
+}
+
+test('startScanners: wedge needs nothing in main; hid and serial start with the stream and report their state', async () => {
+  const stream = createScanStream({ clock: () => new Date() });
+  const started: string[] = [];
+  let hidOptions: HidScannerOptions | undefined;
+  let serialOptions: SerialScannerOptions | undefined;
+  const devices = {
+    startHid: (o: HidScannerOptions) => ((hidOptions = o), started.push('hid'), { close: () => void started.push('hid closed') }),
+    startSerial: (o: SerialScannerOptions) => ((serialOptions = o), started.push('serial'), { close: async () => void started.push('serial closed') }),
+  };
+  let changes = 0;
+  const wedge = startScanners({ mode: 'wedge' }, stream, () => changes++, devices);
+  assert.deepEqual(wedge.status(), { mode: 'wedge', state: 'ready' });
+  assert.deepEqual(startScanners(undefined, stream, () => changes++, devices).status(), { mode: 'wedge', state: 'ready' });
+
+  const hid = startScanners({ mode: 'hid' }, stream, () => changes++, devices);
+  assert.equal(hidOptions?.stream, stream);
+  assert.deepEqual(hid.status(), { mode: 'hid', state: 'unknown' });
+  hidOptions?.onStatus?.({ state: 'waiting', error: 'unplugged' });
+  assert.deepEqual(hid.status(), { mode: 'hid', state: 'offline' });
+  hidOptions?.onStatus?.({ state: 'open', device: { vendorId: 1, productId: 2 } });
+  assert.deepEqual(hid.status(), { mode: 'hid', state: 'ready' });
+  assert.equal(changes, 2);
+
+  const serial = startScanners({ mode: 'serial', path: 'COM3', baudRate: 115200 }, stream, () => changes++, devices);
+  assert.equal(serialOptions?.path, 'COM3');
+  assert.equal(serialOptions?.baudRate, 115200);
+  assert.deepEqual(startScanners({ mode: 'serial' }, stream, () => {}, devices).status(), { mode: 'serial', state: 'offline' });
+  await Promise.all([hid.close(), serial.close(), wedge.close()]);
+  assert.deepEqual(started, ['hid', 'serial', 'hid closed', 'serial closed']);
+});
+
+test('settingsPrinterPort reopens the printer only when its setting changed, and a bad setting is a refusal per pass', async () => {
+  const ctx = context();
+  const log: string[] = [];
+  let opens = 0;
+  const open = (): PrinterPort => {
+    opens += 1;
+    if (opens === 2) throw new Error('bad setting');
+    const n = opens;
+    return { drain: async () => void log.push(`drain ${n}`), close: async () => void log.push(`close ${n}`) };
+  };
+  const port = settingsPrinterPort(ctx, open);
+  await port.drain();
+  await port.drain();
+  setSettings(ctx.sqlite, { printer: { transport: 'tcp', port: '10.0.0.9', width: 576, mode: 'raster' } }, null, ctx.clock());
+  await assert.rejects(port.drain(), /bad setting/);
+  await port.drain();
+  await port.close();
+  assert.deepEqual(log, ['drain 1', 'drain 1', 'close 1', 'drain 3', 'close 3']);
+  ctx.close();
+});
+
+test('the runtime end to end without Electron: collect prints on the file printer, a HID scan reaches the window, quitting refuses new payments and closes the store', async () => {
+  const ctx = context();
+  initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Chợ Mới' });
+  const { ids } = seedSnapshot(ctx, [
+    { maKhang: 'PC12AA0012345', tenKhang: 'Nguyễn Văn An', dchiKhang: '12 Lê Lợi', bills: [{ idHdon: 'HD1', thang: 10, nam: 2026, soTien: 200_000, tienGtgt: 16_000 }] },
+  ]);
+  const head = addUser(ctx, { code: 'GS01', name: 'Giám Sát', role: 'supervisor', pin: '246800', approvedBy: [] });
+  addUser(ctx, { code: 'TN01', name: 'Thu Ngân', role: 'cashier', pin: '481516', approvedBy: [head.id] });
+
+  const sent: Array<[string, unknown]> = [];
+  let hid: HidScannerOptions | undefined;
+  setSettings(ctx.sqlite, { scanner: { mode: 'hid' } }, null, ctx.clock());
+  const runtime = startRuntime(ctx, {
+    dialogs: { chooseSnapshotFile: async () => '/tmp/x.csv', chooseFolder: async () => null },
+    send: (channel, payload) => sent.push([channel, payload]),
+    log: () => {},
+    devices: { startHid: (o) => ((hid = o), { close: () => {} }) },
+  });
+  const call = (channel: string, payload: unknown) =>
+    dispatch(runtime.handlers, channel, payload, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
+
+  assert.deepEqual(await call('chooseSnapshotFile', {}), { ok: true, value: { path: '/tmp/x.csv' } });
+  assert.equal((await call('login', { code: 'TN01', pin: '481516' })).ok, true);
+  assert.equal((await call('openShift', { openingFloat: 500_000 })).ok, true);
+  const paid = await call('collect', { customerId: ids.get('PC12AA0012345'), idempotencyKey: 'attempt-0001' });
+  assert.ok(paid.ok, JSON.stringify(paid));
+  assert.equal((paid.value as { total: number }).total, 216_000);
+
+  const receipts = join(ctx.dataDir, 'receipts');
+  await until(() => existsSync(receipts) && readdirSync(receipts).some((f) => f.endsWith('-receipt.bin')), 'the receipt reaches the file printer');
+  await until(() => sent.some(([c, p]) => c === 'event:printerStatus' && (p as { state: string }).state === 'ready'), 'printer shown ready');
+
+  hid?.stream.submit('pc12aa0012345', 'hid');
+  runtime.stream.submit('PC12AA0099999', 'wedge');
+  assert.deepEqual(
+    sent.filter(([c]) => c === 'event:scan'),
+    [['event:scan', { code: 'PC12AA0012345', source: 'hid' }]],
+    'device scans are pushed; wedge scans came from the window',
+  );
+
+  await drainAndClose({ gate: runtime.gate, ctx, stopDevices: runtime.stop });
+  const refused = await call('collect', { customerId: ids.get('PC12AA0012345'), idempotencyKey: 'attempt-0002' });
+  assert.deepEqual(refused.ok ? null : refused.error.code, 'APP_QUITTING');
+  assert.equal(ctx.sqlite.open, false);
+  const after = openContext(ctx.dataDir, { readonly: true });
+  assert.equal(after.sqlite.prepare('SELECT COUNT(*) FROM payments').pluck().get(), 1, 'exactly the one payment');
+  after.close();
+});
