@@ -8,7 +8,7 @@ import { canonicalJson } from './core/journal-hash.ts';
 import { normaliseCode } from './core/fold.ts';
 import { formatDateTime, localParts } from './core/local-time.ts';
 import { formatDong, sumDong } from './core/money.ts';
-import { checkSelection, reconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
+import { checkSelection, reconnectionDecision, type ReconnectionDecision, type SelectionProblem } from './core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from './core/receipt-number.ts';
 import type { PrintHeader, ReceiptDocument, ReceiptLine } from './core/documents.ts';
 import { receiptLines, type PaymentFacts } from './core/payment-facts.ts';
@@ -98,21 +98,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   const shift = currentShift(ctx, cashier.id);
   if (shift === undefined) throw new AppError('SHIFT_NOT_OPEN', `Thu ngân ${cashier.code} chưa mở ca; hãy mở ca trước khi thu tiền.`);
   const customer = findCustomer(ctx, req.customer);
-
-  const outstanding = customer.bills.map((b) => ({ ...b, idHdon: b.id_hdon, loaiHdon: b.loai_hdon }));
-  const selection = checkSelection(outstanding, req.billIds);
-  if (!selection.ok) throw selectionError(sqlite, customer, selection.problem);
-
-  const reconnection = reconnectionDecision({
-    // An order of this cut-off episode already went to CMIS: no second fee, no second order.
-    cutOff: customer.tthaiCat && !hasEpisodeOrder(sqlite, customer.id),
-    settlesAll: selection.settlesAll,
-    snapshotFee: selection.bills.some((b) => b.loai_hdon === 'DC') || hasPaidSnapshotFee(sqlite, customer.id),
-    settingsFee: getSetting(sqlite, 'reconnection_fee') ?? 0,
-  });
-  const lines: ReceiptLine[] = selection.bills.map(billLine);
-  if (reconnection?.feeLine != null) lines.push(feeLine(reconnection.feeLine));
-  const total = sumDong(lines.map((l) => l.tongTien));
+  const { bills, reconnection, lines, total } = quoteSelection(sqlite, customer, req.billIds);
   const tendered = req.tendered ?? null;
   if (tendered !== null) {
     if (!Number.isSafeInteger(tendered) || tendered < 0) throw new AppError('TENDERED_INVALID', 'Số tiền khách đưa phải là số đồng nguyên, không âm.');
@@ -136,7 +122,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     `INSERT INTO payment_lines (payment_id, bill_id, id_hdon, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const billIdByHdon = new Map(selection.bills.map((b) => [b.id_hdon, b.id]));
+  const billIdByHdon = new Map(bills.map((b) => [b.id_hdon, b.id]));
   for (const l of lines) {
     const billId = l.idHdon === null ? null : billIdByHdon.get(l.idHdon)!;
     insertLine.run(paymentId, billId, l.idHdon, l.loaiHdon, l.ky, l.thang, l.nam, l.dienTthu, l.soTien, l.tienGtgt, l.tongTien);
@@ -208,6 +194,36 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   // Every fact of the payment, so verify can hold the tables against the journal (and the other way).
   appendJournal(sqlite, { kind: 'payment', actorId: cashier.id, payload: { ...facts }, at });
   return loadCollectResult(sqlite, paymentId, false);
+}
+
+export interface Quote {
+  /** The chosen bills, oldest first. */
+  bills: BillRow[];
+  reconnection: ReconnectionDecision | null;
+  /** The payment's lines: the bills, then the fee line when one is charged here. */
+  lines: ReceiptLine[];
+  total: number;
+}
+
+/**
+ * What a selection of the customer's bills costs now: the lines, the fee and the reconnection
+ * decision, exactly as collectPayment will write them (it calls this inside its transaction). The
+ * window asks for it (IPC `quote`) instead of adding money up itself.
+ */
+export function quoteSelection(sqlite: Sqlite, customer: CustomerDetail, billIds: readonly string[] | undefined): Quote {
+  const outstanding = customer.bills.map((b) => ({ ...b, idHdon: b.id_hdon, loaiHdon: b.loai_hdon }));
+  const selection = checkSelection(outstanding, billIds);
+  if (!selection.ok) throw selectionError(sqlite, customer, selection.problem);
+  const reconnection = reconnectionDecision({
+    // An order of this cut-off episode already went to CMIS: no second fee, no second order.
+    cutOff: customer.tthaiCat && !hasEpisodeOrder(sqlite, customer.id),
+    settlesAll: selection.settlesAll,
+    snapshotFee: selection.bills.some((b) => b.loai_hdon === 'DC') || hasPaidSnapshotFee(sqlite, customer.id),
+    settingsFee: getSetting(sqlite, 'reconnection_fee') ?? 0,
+  });
+  const lines: ReceiptLine[] = selection.bills.map(billLine);
+  if (reconnection?.feeLine != null) lines.push(feeLine(reconnection.feeLine));
+  return { bills: selection.bills, reconnection, lines, total: sumDong(lines.map((l) => l.tongTien)) };
 }
 
 /** The header every printed document carries, from the settings. */

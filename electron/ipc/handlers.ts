@@ -6,10 +6,11 @@
 import { basename, isAbsolute, join } from 'node:path';
 import type { Ctx } from '../context.ts';
 import { AppError, isAppError } from '../core/errors.ts';
+import { sumDong } from '../core/money.ts';
 import { dayRange, isoDay, localParts } from '../core/local-time.ts';
 import type { TestPageDocument } from '../core/documents.ts';
 import { customerDetail, lookupCode, searchCustomers } from '../customers.ts';
-import { collectPayment, printHeader } from '../payments.ts';
+import { collectPayment, printHeader, quoteSelection } from '../payments.ts';
 import { reprintReceipt, voidPayment } from '../voids.ts';
 import { closeShift, currentShift, openShift } from '../shifts.ts';
 import { addUser, requireSupervisor, verifyPin, type User } from '../users.ts';
@@ -63,6 +64,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   /** The shift whose receipts and Z report the screens show: the open one, else the one just closed. */
   const shiftInView = (user: User): number | null => currentShift(ctx, user.id)?.id ?? session.lastClosedShiftId;
   const supervisor = (c: { code: string; pin: string }) => requireSupervisor(ctx, c.code, c.pin);
+  /** Blind count: while the user's shift is open, the window gets counts of receipts, never the money taken. */
+  const blind = (): boolean => session.user !== null && currentShift(ctx, session.user.id) !== undefined;
+  /** A code not found, or no debt data at all: "not found" would send the cashier looking for a wrong card. */
+  const found = (customer: ReturnType<typeof lookupCode>) => {
+    if (customer !== null) return customerView(customer);
+    if (currentSnapshot(ctx.sqlite) === null) throw new AppError('NO_SNAPSHOT', 'Chưa có dữ liệu nợ: hãy nhập dữ liệu nợ buổi sáng (F4) rồi quét lại.');
+    return null;
+  };
 
   return {
     session: () => sessionView(),
@@ -115,7 +124,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
                 day: isoDay(new Date(snapshot.importedAt)),
                 ageDays: Math.max(0, Math.round((today - snapshotDay) / DAY_MS)),
               },
-        unexported: paidNotExported(ctx.sqlite),
+        unexported: blind() ? { ...paidNotExported(ctx.sqlite), total: null } : paidNotExported(ctx.sqlite),
         printJobsWaiting: waiting.n,
         printJobsSetAside: countSetAside(ctx.sqlite),
         printer: deps.printing.status(),
@@ -127,16 +136,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     lookupCode: ({ code }) => {
       session.requireUser();
-      const found = lookupCode(ctx, code);
-      return found === null ? null : customerView(found);
+      return found(lookupCode(ctx, code));
     },
 
     scanSubmit: ({ code }) => {
       session.requireUser();
       const outcome = deps.scanner.stream.submit(code, 'wedge');
       if (!outcome.ok) throw new AppError(`SCAN_${outcome.rejection.reason}`, outcome.rejection.message);
-      const found = lookupCode(ctx, outcome.scan.code);
-      return found === null ? null : customerView(found);
+      return found(lookupCode(ctx, outcome.scan.code));
     },
 
     findCustomers: ({ query, limit }) => {
@@ -147,6 +154,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     customerDetail: ({ customerId }) => {
       session.requireUser();
       return customerView(customerDetail(ctx, customerId));
+    },
+
+    quote: ({ customerId, billIds }) => {
+      session.requireUser();
+      const q = quoteSelection(ctx.sqlite, customerDetail(ctx, customerId), billIds);
+      const billsTotal = sumDong(q.bills.map((b) => b.tong_tien));
+      return { billIds: q.bills.map((b) => b.id_hdon), billsTotal, fee: q.total - billsTotal, total: q.total, reconnectionOrder: q.reconnection !== null };
     },
 
     collect: async ({ customerId, billIds, idempotencyKey, tendered }) => {
@@ -215,10 +229,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         slot.total += r.total;
         byHour.set(hour, slot);
       }
+      const hidden = blind();
       return {
-        hours: [...byHour.values()].sort((a, b) => a.hour - b.hour),
+        hours: [...byHour.values()].sort((a, b) => a.hour - b.hour).map((h) => (hidden ? { ...h, total: null } : h)),
         count: rows.length,
-        total: rows.reduce((sum, r) => sum + r.total, 0),
+        total: hidden ? null : rows.reduce((sum, r) => sum + r.total, 0),
       };
     },
 

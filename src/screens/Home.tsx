@@ -1,7 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import type { CollectResult, CustomerView, HourlyView, IpcError } from '../../electron/ipc/contract.ts';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { CollectResult, CustomerView, HourlyView, IpcError, QuoteView } from '../../electron/ipc/contract.ts';
 import { parseAmount } from '../../electron/core/money.ts';
 import { outcomeOfEarlier, paidNow, type CollectOutcome, type Counter } from '../counter.ts';
+import { chosenIds, isChosen, periods, step, toggle } from '../selection.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { dateTime, errorText, money, period } from '../format.ts';
@@ -16,7 +17,8 @@ interface Props {
   counter: Counter;
   autoCollect: boolean;
   onLookup: (code: string) => void;
-  onCollect: (customer: CustomerView, tendered?: number) => void;
+  /** `billIds`: the chosen bills (undefined: all); `tendered`: the cash handed over, when typed. */
+  onCollect: (customer: CustomerView, billIds?: string[], tendered?: number) => void;
   onUndone: (receiptNo: string) => void;
 }
 
@@ -24,110 +26,183 @@ interface Props {
 export function Home({ counter, autoCollect, onLookup, onCollect, onUndone }: Props) {
   const [code, setCode] = useState('');
   const [hourly, setHourly] = useState<HourlyView | null>(null);
+  const lookupField = useRef<HTMLInputElement>(null);
+  const customer = counter.customer;
+  const done = paidNow(counter);
   useEffect(() => setCode(''), [counter.customer, counter.notFound]);
   useEffect(() => {
     call('hourlyCollections', {}).then(setHourly, () => undefined);
   }, [counter.collect]);
+  // Once the customer has paid (or nobody is on screen) the next code can be typed at once.
+  useEffect(() => {
+    if (customer === null || done) lookupField.current?.focus();
+  }, [customer, done]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (code.trim() !== '') onLookup(code.trim());
   };
-  const customer = counter.customer;
   return (
-    <section className="home">
+    <section className={customer === null ? 'home' : 'home with-customer'}>
       <form className="ready" onSubmit={submit}>
         {customer === null && <h1 className="ready-title">{vi.home.ready}</h1>}
         {customer === null && <p>{vi.home.hint}</p>}
-        <Field label={vi.home.codeLabel} value={code} onChange={(e) => setCode(e.target.value)} autoFocus={customer === null} autoComplete="off" name="lookup" />
+        <Field label={vi.home.codeLabel} value={code} onChange={(e) => setCode(e.target.value)} autoFocus={customer === null} autoComplete="off" name="lookup" ref={lookupField} />
         {autoCollect && <p className="badge">{vi.home.autoCollect}</p>}
       </form>
       {counter.notFound !== null && <Message kind="warn" text={vi.home.notFound(counter.notFound)} />}
       <ErrorMessage error={counter.error} />
       {counter.collect !== null && <Outcome outcome={counter.collect} earlier={outcomeOfEarlier(counter)} canUndo={autoCollect} onUndone={onUndone} />}
-      {customer !== null && <CustomerCard customer={customer} counter={counter} onCollect={onCollect} />}
+      {/* One card per visit: what was typed or chosen for one customer never carries over to the next. */}
+      {customer !== null && <CustomerCard key={counter.visit} customer={customer} counter={counter} onCollect={onCollect} />}
       {customer === null && <HourlyChart data={hourly} />}
     </section>
   );
 }
 
+/** '-' and '+' choose periods; they are never part of an amount. */
+const STEP_KEYS: Record<string, -1 | 1> = { '-': -1, '+': 1 };
+
+const isEditable = (target: EventTarget | null): boolean => target instanceof HTMLInputElement && target.type !== 'checkbox';
+
 function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView; counter: Counter; onCollect: Props['onCollect'] }) {
   const [tendered, setTendered] = useState('');
+  const [kept, setKept] = useState(() => periods(customer.bills).length);
+  const [quote, setQuote] = useState<{ key: string; value: QuoteView } | null>(null);
+  const [quoteError, setQuoteError] = useState<IpcError | null>(null);
   const h = vi.home;
-  const given = tendered.trim() === '' ? undefined : parseAmount(tendered);
   const done = paidNow(counter);
-  const change = given === undefined || given === null ? null : given - customer.total;
+  const open = customer.bills.length > 0 && !done;
+  const ids = chosenIds(customer.bills, kept);
+  const key = ids.join(' ');
+
+  // The total of the chosen bills comes from main (fee and reconnection rules included), for exactly this choice.
+  useEffect(() => {
+    if (customer.bills.length === 0) return;
+    let current = true;
+    call('quote', { customerId: customer.id, billIds: key.split(' ') }).then(
+      (value) => {
+        if (!current) return;
+        setQuote({ key, value });
+        setQuoteError(null);
+      },
+      (e) => current && setQuoteError(failureOf(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [customer.id, customer.bills.length, key]);
+
+  const stepBy = (delta: -1 | 1) => setKept((k) => step(customer.bills, k, delta));
+  useEffect(() => {
+    if (!open) return;
+    // Outside a field (a box clicked, or keys the scanner detector gave back): the keys still choose.
+    const onKey = (event: KeyboardEvent) => {
+      const delta = STEP_KEYS[event.key];
+      if (delta === undefined || isEditable(event.target)) return;
+      event.preventDefault();
+      setKept((k) => step(customer.bills, k, delta));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open, customer.bills]);
+
+  const onTendered = (value: string) => {
+    for (const ch of value) if (STEP_KEYS[ch] !== undefined) stepBy(STEP_KEYS[ch]);
+    setTendered(value.replace(/[-+]/g, ''));
+  };
+
+  const q = quote?.key === key ? quote.value : null;
+  const given = tendered.trim() === '' ? undefined : parseAmount(tendered);
+  const change = given === undefined || given === null || q === null ? null : given - q.total;
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (done || counter.busy || customer.total === 0 || given === null || (change !== null && change < 0)) return;
-    onCollect(customer, given);
+    if (done || counter.busy || q === null || q.total === 0 || given === null || (change !== null && change < 0)) return;
+    onCollect(customer, q.billIds, given);
   };
   return (
     <form className="customer" onSubmit={submit} data-testid="customer">
-      <h2>{customer.tenKhang}</h2>
-      <dl className="meta">
-        <dt>{h.meta.code}</dt>
-        <dd data-testid="ma-khang">{customer.maKhang}</dd>
-        <dt>{h.meta.address}</dt>
-        <dd>{customer.dchiKhang}</dd>
-        <dt>{h.meta.book}</dt>
-        <dd>
-          {customer.maSogcs ?? '–'} / {customer.stt ?? '–'}
-        </dd>
-        <dt>{h.meta.meter}</dt>
-        <dd>{customer.soCto ?? '–'}</dd>
-        {customer.maThe !== null && <dt>{h.meta.card}</dt>}
-        {customer.maThe !== null && <dd>{customer.maThe}</dd>}
-      </dl>
-      {customer.cut && <Message kind="warn" text={h.cut} />}
-      {customer.bills.length === 0 && !done && <Message kind="ok" text={h.noDebt} />}
-      {customer.bills.length > 0 && !done && (
-        <table className="bills">
-          <caption>{h.bills}</caption>
-          <thead>
-            <tr>
-              <th>{h.period}</th>
-              <th>{h.type}</th>
-              <th className="num">{h.kwh}</th>
-              <th className="num">{h.amount}</th>
-              <th className="num">{h.vat}</th>
-              <th className="num">{h.total}</th>
-              <th>{h.due}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {customer.bills.map((b) => (
-              <tr key={b.id}>
-                <td>{period(b)}</td>
-                <td>{b.loaiHdon}</td>
-                <td className="num">{b.dienTthu ?? '–'}</td>
-                <td className="num">{money(b.soTien)}</td>
-                <td className="num">{money(b.tienGtgt)}</td>
-                <td className="num">{money(b.tongTien)}</td>
-                <td>{b.hanTtoan ?? '–'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {customer.total > 0 && !done && (
-        <div className="totals">
-          {customer.reconnectionFee > 0 && (
+      <header className="who">
+        <h2>{customer.tenKhang}</h2>
+        <p className="address">{customer.dchiKhang}</p>
+      </header>
+      <div className="info">
+        <dl className="meta">
+          <dt>{h.meta.code}</dt>
+          <dd data-testid="ma-khang">{customer.maKhang}</dd>
+          <dt>{h.meta.book}</dt>
+          <dd>
+            {customer.maSogcs ?? '–'} / {customer.stt ?? '–'}
+          </dd>
+          <dt>{h.meta.meter}</dt>
+          <dd>{customer.soCto ?? '–'}</dd>
+          {customer.maThe !== null && <dt>{h.meta.card}</dt>}
+          {customer.maThe !== null && <dd>{customer.maThe}</dd>}
+        </dl>
+        {customer.cut && <Message kind="warn" text={h.cut} />}
+        {customer.bills.length === 0 && !done && <Message kind="ok" text={h.noDebt} />}
+        {open && (
+          <div className="bills-scroll">
+            <table className="bills">
+              <caption>
+                {h.bills} <span className="hint">{h.chooseHint}</span>
+              </caption>
+              <thead>
+                <tr>
+                  <th>{h.choose}</th>
+                  <th>{h.period}</th>
+                  <th>{h.type}</th>
+                  <th className="num">{h.kwh}</th>
+                  <th className="num">{h.amount}</th>
+                  <th className="num">{h.vat}</th>
+                  <th className="num">{h.total}</th>
+                  <th>{h.due}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {customer.bills.map((b) => {
+                  const chosen = isChosen(customer.bills, kept, b);
+                  return (
+                    <tr key={b.id} className={chosen ? '' : 'left-out'}>
+                      <td>
+                        <input type="checkbox" checked={chosen} disabled={b.loaiHdon === 'DC'} onChange={() => setKept((k) => toggle(customer.bills, k, b))} aria-label={period(b)} />
+                      </td>
+                      <td>{period(b)}</td>
+                      <td>{b.loaiHdon}</td>
+                      <td className="num">{b.dienTthu ?? '–'}</td>
+                      <td className="num">{money(b.soTien)}</td>
+                      <td className="num">{money(b.tienGtgt)}</td>
+                      <td className="num">{money(b.tongTien)}</td>
+                      <td>{b.hanTtoan ?? '–'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      {open && (
+        <div className="pay">
+          {q !== null && q.fee > 0 && (
             <p>
-              {h.billsTotal}: {money(customer.billsTotal)} · {h.reconnectionFee}: <strong data-testid="reconnection-fee">{money(customer.reconnectionFee)}</strong>
+              {h.billsTotal}: {money(q.billsTotal)} · {h.reconnectionFee}: <strong data-testid="reconnection-fee">{money(q.fee)}</strong>
             </p>
           )}
+          {customer.cut && q !== null && !q.reconnectionOrder && <Message kind="warn" text={h.partialCut} />}
           <p className="grand">
-            {h.grandTotal}: <strong data-testid="grand-total">{money(customer.total)}</strong>
+            <span>{h.grandTotal}</span>
+            {q === null ? <strong data-testid="grand-total-pending">{h.quoting}</strong> : <strong data-testid="grand-total">{money(q.total)}</strong>}
           </p>
-          <Field label={h.tendered} value={tendered} onChange={(e) => setTendered(e.target.value)} autoFocus inputMode="numeric" name="tendered" />
+          <ErrorMessage error={quoteError} />
+          <Field label={h.tendered} value={tendered} onChange={(e) => onTendered(e.target.value)} autoFocus inputMode="numeric" name="tendered" autoComplete="off" />
           {change !== null && change >= 0 && (
             <p className="change">
               {h.change}: <strong data-testid="change">{money(change)}</strong>
             </p>
           )}
           {change !== null && change < 0 && <Message kind="warn" text={h.tooLittle} />}
-          <button type="submit" className="collect" disabled={counter.busy}>
+          <button type="submit" className="collect" disabled={counter.busy || q === null}>
             {counter.busy ? h.collecting : h.collect}
           </button>
         </div>
@@ -172,10 +247,12 @@ function CollectedBanner({ collected, who, canUndo, onUndone }: { collected: Col
   }, [canUndo, left]);
   return (
     <div className="collected" role="status" data-testid="collected">
-      <p>
-        {vi.home.collected(collected.receiptNo, money(collected.total))}
-        {collected.change !== null && ` ${vi.home.change}: ${money(collected.change)}.`}
-      </p>
+      <p>{vi.home.collected(collected.receiptNo, money(collected.total))}</p>
+      {collected.change !== null && (
+        <p className="change-given">
+          {vi.home.change}: <strong data-testid="change-given">{money(collected.change)}</strong>
+        </p>
+      )}
       {collected.reconnectionOrder && <p>{vi.home.reconnectionOrder}</p>}
       <p className="small">
         {who} · {dateTime(collected.paidAt)}

@@ -29,6 +29,10 @@ const DIST = join(ROOT, 'dist');
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 export const GOOD_SNAPSHOT = join(FIXTURES, 'morning-good.csv');
 export const BROKEN_SNAPSHOT = join(FIXTURES, 'morning-broken.csv');
+/** Customers with many bills: five (PC12AA0000008), twelve (…09), and a cut customer with two (…10). */
+export const BILLS_SNAPSHOT = join(FIXTURES, 'counter-bills.csv');
+/** The usual point PC's screen. */
+export const COUNTER_VIEWPORT = { width: 1366, height: 768 };
 export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '123456' };
 /** Added, like the cashier, by the point's head: the supervisor who voids the cashier's receipts. */
 export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '987654' };
@@ -152,8 +156,9 @@ export interface AppUnderTest {
 
 export interface StartOptions {
   scenario: string;
-  /** Import the good morning file before the page opens. */
+  /** Import the good morning file (or `snapshot`) before the page opens. */
   imported?: boolean;
+  snapshot?: string;
   autoCollect?: boolean;
   reconnectionFee?: number;
   /** What the shell's file dialog returns. */
@@ -207,7 +212,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
     null,
     ctx.clock(),
   );
-  if (options.imported === true) importSnapshot(ctx, { file: GOOD_SNAPSHOT });
+  if (options.imported === true) importSnapshot(ctx, { file: options.snapshot ?? GOOD_SNAPSHOT });
 
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 }, locale: 'vi-VN' });
   const page = await context.newPage();
