@@ -22,7 +22,7 @@ import { dispatch, type Handlers } from '../../electron/ipc/register.ts';
 import { createHandlers } from '../../electron/ipc/handlers.ts';
 import { createSession } from '../../electron/ipc/session.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { filePrinting, type FilePrinting } from './file-printing.ts';
+import { filePrinting, jammedPrinting, type FilePrinting } from './file-printing.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
@@ -166,6 +166,8 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   /** An initialised data dir to use (e.g. the province bench data); default: a fresh point DT01. */
   dataDir?: string;
+  /** The printer is out of paper: nothing prints (default: the file printer). */
+  jammed?: boolean;
   /** The services' clock (default: the real one). */
   clock?: Clock;
   /**
@@ -218,7 +220,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000); // generous: the test machine is shared
   const calls: string[] = [];
-  const printing = filePrinting(ctx);
+  const printing = options.jammed === true ? jammedPrinting() : filePrinting(ctx);
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     page.evaluate(([n, p]) => (window as unknown as { __diemthuEmit?: (n: string, p: unknown) => void }).__diemthuEmit?.(n, p), [name, payload] as const).catch(() => undefined);
   };
