@@ -14,6 +14,7 @@ import { CloseShift } from './screens/CloseShift.tsx';
 import { Settings } from './screens/Settings.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Message } from './components/Message.tsx';
+import { printTrouble } from './format.ts';
 
 export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'settings';
 
@@ -202,6 +203,7 @@ export function App() {
       <Home
         counter={counter}
         autoCollect={autoCollect}
+        printing={printTrouble(status)}
         onLookup={(code) => void lookup(code, 'lookupCode')}
         onCollect={(customer, billIds, tendered) => void collect(counter.visit, customer, billIds, tendered)}
         onUndone={(receiptNo) => {
@@ -225,6 +227,11 @@ export function App() {
           </nav>
         )}
       </header>
+      {printTrouble(status) === 'failed' && status !== null && (
+        <div data-testid="printer-alert">
+          <Message kind="error" text={vi.status.printerAlert(vi.status.printerStates[status.printer.state] ?? status.printer.state, status.printJobsWaiting, status.printer.message)} />
+        </div>
+      )}
       {notice !== null && <Message kind="ok" text={notice} />}
       <main className="body">{body}</main>
       <StatusBar status={status} />

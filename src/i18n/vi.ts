@@ -53,6 +53,8 @@ export const vi = {
     collecting: 'Đang thu…',
     collected: (receiptNo: string, total: string) => `Đã thu ${total}, biên nhận ${receiptNo}.`,
     reconnectionOrder: 'Đã lập lệnh đóng điện lại.',
+    printing: 'Đang in biên nhận…',
+    notPrinted: 'Chưa in được biên nhận: xem thông báo máy in ở trên. Tiền đã ghi nhận, không thu lại.',
     customerOf: (name: string, code: string, earlier: boolean) => `${earlier ? 'Khách hàng trước: ' : ''}${name} (${code})`,
     notCollected: (name: string, code: string, earlier: boolean, reason: string) =>
       `Chưa thu được tiền của ${earlier ? 'khách hàng trước, ' : ''}${name} (${code}): ${reason}`,
@@ -90,6 +92,12 @@ export const vi = {
     exported: 'Đã xuất',
     reconnectionOrder: 'Lệnh đóng điện',
     reprinted: (receiptNo: string, copy: number) => `Đã gửi in lại ${receiptNo} (bản sao lần ${copy}).`,
+    reprintAsk: (receiptNo: string) => `In lại biên nhận ${receiptNo}? Bản in lại ghi "BẢN SAO" và được tính trên báo cáo Z.`,
+    reprintYes: 'In lại (Enter)',
+    reprintNo: 'Thôi (Esc)',
+    reprintVoided: (receiptNo: string) => `Biên nhận ${receiptNo} đã bị hủy; không in lại.`,
+    alreadyVoided: (receiptNo: string) => `Biên nhận ${receiptNo} đã bị hủy trước đó.`,
+    voidExported: (receiptNo: string) => `Biên nhận ${receiptNo} đã được xuất sang CMIS (gạch nợ); không hủy được nữa.`,
     voidTitle: (receiptNo: string) => `Hủy biên nhận ${receiptNo}`,
     reason: 'Lý do hủy',
     supervisorCode: 'Mã giám sát viên',
@@ -228,6 +236,8 @@ export const vi = {
     } as Record<string, string>,
     scannerStates: { ready: 'sẵn sàng', offline: 'mất kết nối', unknown: 'chưa rõ' } as Record<string, string>,
     cashier: 'Thu ngân',
+    printerAlert: (state: string, waiting: number, message: string | null) =>
+      `MÁY IN ${state.toUpperCase()}${message === null ? '' : ` (${message})`}: ${waiting} bản in đang chờ. Kiểm tra giấy, nắp và cáp máy in; các bản in sẽ tự in tiếp khi máy in sẵn sàng.`,
   },
   common: {
     back: 'Quay lại (Esc)',

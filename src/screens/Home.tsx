@@ -16,6 +16,8 @@ const UNDO_SECONDS = 10;
 interface Props {
   counter: Counter;
   autoCollect: boolean;
+  /** The printer's trouble, if any: the last receipt's banner never says it printed when it did not. */
+  printing: 'printing' | 'failed' | null;
   onLookup: (code: string) => void;
   /** `billIds`: the chosen bills (undefined: all); `tendered`: the cash handed over, when typed. */
   onCollect: (customer: CustomerView, billIds?: string[], tendered?: number) => void;
@@ -23,7 +25,7 @@ interface Props {
 }
 
 /** The ready-to-scan home: large and calm; a scan shows the customer, Enter collects and prints. */
-export function Home({ counter, autoCollect, onLookup, onCollect, onUndone }: Props) {
+export function Home({ counter, autoCollect, printing, onLookup, onCollect, onUndone }: Props) {
   const [code, setCode] = useState('');
   const [hourly, setHourly] = useState<HourlyView | null>(null);
   const lookupField = useRef<HTMLInputElement>(null);
@@ -52,7 +54,7 @@ export function Home({ counter, autoCollect, onLookup, onCollect, onUndone }: Pr
       </form>
       {counter.notFound !== null && <Message kind="warn" text={vi.home.notFound(counter.notFound)} />}
       <ErrorMessage error={counter.error} />
-      {counter.collect !== null && <Outcome outcome={counter.collect} earlier={outcomeOfEarlier(counter)} canUndo={autoCollect} onUndone={onUndone} />}
+      {counter.collect !== null && <Outcome outcome={counter.collect} earlier={outcomeOfEarlier(counter)} canUndo={autoCollect} printing={printing} onUndone={onUndone} />}
       {/* One card per visit: what was typed or chosen for one customer never carries over to the next. */}
       {customer !== null && <CustomerCard key={counter.visit} customer={customer} counter={counter} onCollect={onCollect} />}
       {customer === null && <HourlyChart data={hourly} />}
@@ -215,10 +217,10 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
  * The last collect's outcome, naming its customer: "the earlier customer" when another one has been
  * scanned since (that one stays on screen below). A refusal is an alert: that customer has not paid.
  */
-function Outcome({ outcome, earlier, canUndo, onUndone }: { outcome: CollectOutcome; earlier: boolean; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
+function Outcome({ outcome, earlier, canUndo, printing, onUndone }: { outcome: CollectOutcome; earlier: boolean; canUndo: boolean; printing: Props['printing']; onUndone: (receiptNo: string) => void }) {
   const { tenKhang, maKhang } = outcome.customer;
   if ('error' in outcome) return <Message kind="error" text={vi.home.notCollected(tenKhang, maKhang, earlier, errorText(outcome.error))} />;
-  return <CollectedBanner collected={outcome.result} who={vi.home.customerOf(tenKhang, maKhang, earlier)} canUndo={canUndo} onUndone={onUndone} />;
+  return <CollectedBanner collected={outcome.result} who={vi.home.customerOf(tenKhang, maKhang, earlier)} canUndo={canUndo} printing={printing} onUndone={onUndone} />;
 }
 
 /**
@@ -226,7 +228,7 @@ function Outcome({ outcome, earlier, canUndo, onUndone }: { outcome: CollectOutc
  * seconds; an undo is a void, and the file contract allows voids only by a supervisor, so it asks
  * for the supervisor's code and PIN (the countdown stops once the undo is started).
  */
-function CollectedBanner({ collected, who, canUndo, onUndone }: { collected: CollectResult; who: string; canUndo: boolean; onUndone: (receiptNo: string) => void }) {
+function CollectedBanner({ collected, who, canUndo, printing, onUndone }: { collected: CollectResult; who: string; canUndo: boolean; printing: Props['printing']; onUndone: (receiptNo: string) => void }) {
   const [left, setLeft] = useState(UNDO_SECONDS);
   const [undoing, setUndoing] = useState(false);
   useEffect(() => {
@@ -254,6 +256,8 @@ function CollectedBanner({ collected, who, canUndo, onUndone }: { collected: Col
         </p>
       )}
       {collected.reconnectionOrder && <p>{vi.home.reconnectionOrder}</p>}
+      {printing === 'printing' && <p className="small">{vi.home.printing}</p>}
+      {printing === 'failed' && <p className="not-printed">{vi.home.notPrinted}</p>}
       <p className="small">
         {who} · {dateTime(collected.paidAt)}
       </p>
