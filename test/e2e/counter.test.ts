@@ -4,7 +4,9 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BILLS_SNAPSHOT, COUNTER_VIEWPORT, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment } from './harness.ts';
+import { join } from 'node:path';
+import { BILLS_SNAPSHOT, COUNTER_VIEWPORT, FIXTURES, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment } from './harness.ts';
+import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 
 after(stopSharedEnvironment);
 
@@ -154,6 +156,32 @@ test('[#10] a cut customer paying only the oldest bill pays no fee and gets no o
     await page.getByTestId('collected').getByText(/Đã thu 108\.000 ₫/).waitFor();
     assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM reconnection_orders'), 0);
     assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payment_lines WHERE bill_id IS NULL'), 0);
+  } finally {
+    await app.close();
+  }
+});
+
+test('[#10] a cut customer\'s second payment in the same cut-off episode: the card shows the total that is collected, with no second fee', async () => {
+  const app = await startApp({ scenario: 'cut-second-payment', imported: true, viewport: COUNTER_VIEWPORT, reconnectionFee: 330000 });
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    const card = page.getByTestId('customer');
+    await sendKeys(app, scannerKeys('PC12AA0000004'));
+    await card.getByTestId('grand-total').getByText('535.200 ₫').waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByText('Đã lập lệnh đóng điện lại.').waitFor();
+    // The next snapshot still lists the customer as cut, with a new bill: the order of this episode stands.
+    importSnapshot(ctx, { file: join(FIXTURES, 'counter-next-day.csv') });
+    await page.getByLabel('Mã khách hàng').fill('PC12AA0000004');
+    await page.keyboard.press('Enter');
+    await card.getByText('11/2026').waitFor();
+    await card.getByTestId('grand-total').getByText('43.200 ₫').waitFor();
+    assert.equal(await card.getByTestId('reconnection-fee').count(), 0, 'no second fee');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('collected').getByText(/Đã thu 43\.200 ₫/).waitFor();
+    assert.deepEqual(ctx.sqlite.prepare('SELECT total FROM payments ORDER BY id').pluck().all(), [535200, 43200]);
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM reconnection_orders'), 1);
   } finally {
     await app.close();
   }
