@@ -175,7 +175,7 @@ test('[#10] a cut customer\'s second payment in the same cut-off episode: the ca
     importSnapshot(ctx, { file: join(FIXTURES, 'counter-next-day.csv') });
     await page.getByLabel('Mã khách hàng').fill('PC12AA0000004');
     await page.keyboard.press('Enter');
-    await card.getByText('11/2026').waitFor();
+    await card.getByText('Kỳ 1 · 11/2026').waitFor();
     await card.getByTestId('grand-total').getByText('43.200 ₫').waitFor();
     assert.equal(await card.getByTestId('reconnection-fee').count(), 0, 'no second fee');
     await page.keyboard.press('Enter');
