@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CollectResult, CustomerView, HourlyView, IpcError, QuoteView } from '../../electron/ipc/contract.ts';
-import { parseAmount } from '../../electron/core/money.ts';
+import { formatAmount, parseAmount } from '../../electron/core/money.ts';
+import { commonAmounts } from '../tender.ts';
 import { outcomeOfEarlier, paidNow, type CollectOutcome, type Counter } from '../counter.ts';
 import { chosenIds, isChosen, periods, step, toggle } from '../selection.ts';
 import { call, failureOf } from '../api.ts';
@@ -62,8 +63,9 @@ export function Home({ counter, autoCollect, printing, onLookup, onCollect, onUn
   );
 }
 
-/** '-' and '+' choose periods; they are never part of an amount. */
+/** '-' and '+' choose periods, '*' tenders the exact amount; none is ever part of an amount. */
 const STEP_KEYS: Record<string, -1 | 1> = { '-': -1, '+': 1 };
+const EXACT_KEY = '*';
 
 const isEditable = (target: EventTarget | null): boolean => target instanceof HTMLInputElement && target.type !== 'checkbox';
 
@@ -95,33 +97,54 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
     };
   }, [customer.id, customer.bills.length, key]);
 
-  const stepBy = (delta: -1 | 1) => setKept((k) => step(customer.bills, k, delta));
+  const q = quote?.key === key ? quote.value : null;
+  const exactTotal = q === null ? null : formatAmount(q.total);
+  /** A quick key: true when `ch` was one. */
+  const quickKey = (ch: string): boolean => {
+    const delta = STEP_KEYS[ch];
+    if (delta !== undefined) setKept((k) => step(customer.bills, k, delta));
+    else if (ch === EXACT_KEY && exactTotal !== null) setTendered(exactTotal);
+    else return ch === EXACT_KEY;
+    return true;
+  };
+  const quick = useRef(quickKey);
+  quick.current = quickKey;
   useEffect(() => {
     if (!open) return;
-    // Outside a field (a box clicked, or keys the scanner detector gave back): the keys still choose.
+    // Outside a field (a box clicked, or keys the scanner detector gave back): the keys still work.
     const onKey = (event: KeyboardEvent) => {
-      const delta = STEP_KEYS[event.key];
-      if (delta === undefined || isEditable(event.target)) return;
+      if (isEditable(event.target) || !quick.current(event.key)) return;
       event.preventDefault();
-      setKept((k) => step(customer.bills, k, delta));
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [open, customer.bills]);
+  }, [open]);
 
+  // In the field the keys arrive as typed text (the scanner detector gives held keys back that way).
   const onTendered = (value: string) => {
-    for (const ch of value) if (STEP_KEYS[ch] !== undefined) stepBy(STEP_KEYS[ch]);
-    setTendered(value.replace(/[-+]/g, ''));
+    const typed = [...value].filter((ch) => !quickKey(ch)).join('');
+    if (!value.includes(EXACT_KEY)) setTendered(typed);
   };
 
-  const q = quote?.key === key ? quote.value : null;
   const given = tendered.trim() === '' ? undefined : parseAmount(tendered);
   const change = given === undefined || given === null || q === null ? null : given - q.total;
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const collectNow = () => {
     if (done || counter.busy || q === null || q.total === 0 || given === null || (change !== null && change < 0)) return;
     onCollect(customer, q.billIds, given);
   };
+  // Enter before the total of this choice is in (just after a scan): it collects when the total comes, for that choice only.
+  const [enterFor, setEnterFor] = useState<string | null>(null);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (q === null && quoteError === null) setEnterFor(key);
+    else collectNow();
+  };
+  useEffect(() => {
+    if (enterFor === null || q === null) return;
+    setEnterFor(null);
+    if (enterFor === key) collectNow();
+    // Runs when the awaited total arrives (collectNow reads this render).
+  }, [enterFor, q]);
   return (
     <form className="customer" onSubmit={submit} data-testid="customer">
       <header className="who">
@@ -198,6 +221,18 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
           </p>
           <ErrorMessage error={quoteError} />
           <Field label={h.tendered} value={tendered} onChange={(e) => onTendered(e.target.value)} autoFocus inputMode="numeric" name="tendered" autoComplete="off" />
+          {q !== null && (
+            <div className="quick-amounts">
+              <button type="button" className="secondary" onClick={() => exactTotal !== null && setTendered(exactTotal)}>
+                {h.exact}
+              </button>
+              {commonAmounts(q.total).map((amount) => (
+                <button type="button" className="secondary" key={amount} onClick={() => setTendered(formatAmount(amount))}>
+                  {money(amount)}
+                </button>
+              ))}
+            </div>
+          )}
           {change !== null && change >= 0 && (
             <p className="change">
               {h.change}: <strong data-testid="change">{money(change)}</strong>

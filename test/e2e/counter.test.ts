@@ -186,3 +186,25 @@ test('[#10] a cut customer\'s second payment in the same cut-off episode: the ca
     await app.close();
   }
 });
+
+test('[#10] quick amounts: "*" tenders the exact total, a common note is one click, the change follows', async () => {
+  const app = await startApp({ scenario: 'quick-amounts', imported: true, viewport: COUNTER_VIEWPORT });
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    const card = page.getByTestId('customer');
+    await sendKeys(app, scannerKeys('PC12AA0000006'));
+    await card.getByTestId('grand-total').getByText('86.400 ₫').waitFor();
+    await card.getByRole('button', { name: '100.000 ₫' }).click();
+    await card.getByTestId('change').getByText('13.600 ₫').waitFor();
+    await page.getByLabel(TENDERED).focus();
+    await page.keyboard.press('*');
+    await card.getByTestId('change').getByText('0 ₫', { exact: true }).waitFor();
+    assert.equal(await page.getByLabel(TENDERED).inputValue(), '86.400');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('collected').getByText(/Đã thu 86\.400 ₫/).waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payments WHERE total = 86400 AND tendered = 86400'), 1);
+  } finally {
+    await app.close();
+  }
+});
