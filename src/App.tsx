@@ -14,6 +14,7 @@ import { CloseShift } from './screens/CloseShift.tsx';
 import { Settings } from './screens/Settings.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Message } from './components/Message.tsx';
+import { printTrouble } from './format.ts';
 
 export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'settings';
 
@@ -32,6 +33,8 @@ export function App() {
   // Collect outcomes so far: one that arrives while a scan is being looked up stays on screen with it.
   const outcomes = useRef(0);
   const [notice, setNotice] = useState<string | null>(null);
+  const [locked, setLocked] = useState(false);
+  const onShift = session?.shift != null;
   const autoCollect = status?.autoCollect ?? false;
 
   useEffect(() => {
@@ -57,7 +60,7 @@ export function App() {
 
   // A collect belongs to the visit it started from: its outcome never replaces a customer scanned since.
   const collect = useCallback(
-    async (visitNo: number, customer: CustomerView, tendered?: number) => {
+    async (visitNo: number, customer: CustomerView, billIds?: string[], tendered?: number) => {
       if (attempt.current?.visit !== visitNo) attempt.current = { visit: visitNo, key: newIdempotencyKey() };
       const key = attempt.current.key;
       const who = { maKhang: customer.maKhang, tenKhang: customer.tenKhang };
@@ -65,7 +68,7 @@ export function App() {
       try {
         const result = await call('collect', {
           customerId: customer.id,
-          billIds: customer.bills.map((b) => b.idHdon),
+          ...(billIds === undefined ? {} : { billIds }),
           idempotencyKey: key,
           ...(tendered === undefined ? {} : { tendered }),
         });
@@ -117,16 +120,39 @@ export function App() {
     setCounter((c) => visit(c, visitNo, {}, false));
   }, []);
 
-  const onWedgeScan = useCallback((code: string) => void lookup(code, 'scanSubmit'), [lookup]);
-  useWedgeScanner(onWedgeScan, session?.shift != null);
-  useEffect(() => events().onScan((scan) => void lookup(scan.code, 'lookupCode')), [lookup]);
+  // Without an open shift the counter does not look anyone up: a scan says why, and offers nothing to collect.
+  const scanned = useCallback(
+    (code: string, channel: 'lookupCode' | 'scanSubmit') => {
+      if (onShift) void lookup(code, channel);
+      else setNotice(vi.home.noShift);
+    },
+    [onShift, lookup],
+  );
+  const onWedgeScan = useCallback((code: string) => scanned(code, 'scanSubmit'), [scanned]);
+  useWedgeScanner(onWedgeScan, session != null);
+  useEffect(() => events().onScan((scan) => scanned(scan.code, 'lookupCode')), [scanned]);
+
+  /** Ctrl+L: during a shift a lock (the shift stays open for the cashier's return), else a logout. */
+  const lock = () => {
+    const during = onShift;
+    call('logout', {}).then(() => {
+      onSession(null);
+      setLocked(during);
+    }, () => undefined);
+  };
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = SCREEN_KEYS[event.key];
-      if (target !== undefined && session?.shift != null) {
+      if (event.ctrlKey && event.key.toLowerCase() === 'l' && session != null) {
+        // Lock at any time: the session ends in main, the shift stays open for the cashier's return.
+        event.preventDefault();
+        lock();
+      } else if (target !== undefined && onShift) {
         event.preventDefault();
         setScreen(target);
+      } else if (target !== undefined) {
+        event.preventDefault(); // no shift open: the counter's screens are closed
       } else if (event.key === 'Escape' && screen !== 'home') {
         event.preventDefault();
         setScreen('home');
@@ -137,9 +163,10 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [session, screen, counter, clear]);
+  }, [session, onShift, screen, counter, clear, lock]);
 
   const onSession = (next: SessionView | null) => {
+    if (next !== null) setLocked(false);
     setSession(next);
     setScreen('home');
     clear();
@@ -154,22 +181,31 @@ export function App() {
     );
   };
 
+  const shiftClosed = () => {
+    setSession((s) => (s === null || s === undefined ? s : { ...s, shift: null }));
+    clear();
+    refreshStatus();
+  };
+
   let body;
   if (session === undefined) body = <p className="loading">{vi.common.loading}</p>;
-  else if (session === null) body = <Login onLogin={onSession} />;
+  else if (session === null) body = <Login onLogin={onSession} notice={locked ? vi.home.locked : null} />;
+  // The shift just closed: its report and export stay on screen, the counter's keys and scans are off.
+  else if (session.shift === null && screen === 'close') body = <CloseShift onClosed={refreshStatus} onLogout={lock} />;
   else if (session.shift === null) body = <OpenShift session={session} onOpened={onSession} />;
   else if (screen === 'search') body = <Search onOpen={open} />;
   else if (screen === 'today') body = <Today onChanged={refreshStatus} />;
   else if (screen === 'import') body = <Import onImported={refreshStatus} />;
-  else if (screen === 'close') body = <CloseShift onClosed={refreshStatus} onLogout={() => call('logout', {}).then(() => onSession(null))} />;
+  else if (screen === 'close') body = <CloseShift onClosed={shiftClosed} onLogout={lock} />;
   else if (screen === 'settings') body = <Settings onSaved={refreshStatus} />;
   else
     body = (
       <Home
         counter={counter}
         autoCollect={autoCollect}
+        printing={printTrouble(status)}
         onLookup={(code) => void lookup(code, 'lookupCode')}
-        onCollect={(customer, tendered) => void collect(counter.visit, customer, tendered)}
+        onCollect={(customer, billIds, tendered) => void collect(counter.visit, customer, billIds, tendered)}
         onUndone={(receiptNo) => {
           const visitNo = ++visits.current;
           setCounter((c) => undone(c, receiptNo, visitNo));
@@ -183,7 +219,7 @@ export function App() {
     <div className="app">
       <header className="top">
         <span className="brand">{vi.appName}</span>
-        {session?.shift != null && (
+        {onShift && (
           <nav className="keys">
             {Object.values(vi.keys).map((k) => (
               <span key={k}>{k}</span>
@@ -191,6 +227,11 @@ export function App() {
           </nav>
         )}
       </header>
+      {printTrouble(status) === 'failed' && status !== null && (
+        <div data-testid="printer-alert">
+          <Message kind="error" text={vi.status.printerAlert(vi.status.printerStates[status.printer.state] ?? status.printer.state, status.printJobsWaiting, status.printer.message)} />
+        </div>
+      )}
       {notice !== null && <Message kind="ok" text={notice} />}
       <main className="body">{body}</main>
       <StatusBar status={status} />

@@ -1,7 +1,7 @@
 /** Display forms: money `1.234.567 ₫`, dates dd/MM/yyyy in Việt Nam time (the core's rules). */
 import { formatDong } from '../electron/core/money.ts';
 import { formatDate, formatDateTime, localParts } from '../electron/core/local-time.ts';
-import type { BillView, IpcError } from '../electron/ipc/contract.ts';
+import type { BillView, IpcError, StatusView } from '../electron/ipc/contract.ts';
 
 export const money = formatDong;
 export const date = (iso: string): string => formatDate(new Date(iso));
@@ -19,4 +19,13 @@ export function period(bill: Pick<BillView, 'ky' | 'thang' | 'nam'>): string {
 /** Every error the cashier sees: the sentence, then its code for a support call. */
 export function errorText(error: IpcError): string {
   return `${error.message} (${error.code})`;
+}
+
+/**
+ * Where the printing stands, from the status: jobs waiting while the printer reports a fault is a
+ * failure to say loudly; jobs waiting otherwise are printing; none waiting claims nothing.
+ */
+export function printTrouble(status: StatusView | null): 'printing' | 'failed' | null {
+  if (status === null || status.printJobsWaiting === 0) return null;
+  return ['offline', 'paper_out', 'error'].includes(status.printer.state) ? 'failed' : 'printing';
 }

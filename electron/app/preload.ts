@@ -34,6 +34,7 @@ const api = {
   scanSubmit: invoker('scanSubmit'),
   findCustomers: invoker('findCustomers'),
   customerDetail: invoker('customerDetail'),
+  quote: invoker('quote'),
   collect: invoker('collect'),
   voidPayment: invoker('voidPayment'),
   reprint: invoker('reprint'),

@@ -81,6 +81,11 @@ export const customerView = z.object({
 });
 export type CustomerView = z.infer<typeof customerView>;
 
+// What a selection of bills costs, from main (the window never adds money up itself).
+export const quoteView = z.object({ billIds: z.array(z.string()), billsTotal: dong, fee: nonNegativeDong, total: dong, reconnectionOrder: z.boolean() });
+export type QuoteView = z.infer<typeof quoteView>;
+const billSelection = z.array(z.string().min(1).max(40)).max(200);
+
 export const collectView = z.object({
   paymentId: z.number().int(),
   receiptNo: z.string(),
@@ -116,7 +121,7 @@ export const statusView = z.object({
   snapshot: z
     .object({ id: z.number().int(), fileName: z.string(), importedAt: isoTime, day: z.string(), ageDays: z.number().int() })
     .nullable(),
-  unexported: z.object({ count: z.number().int(), total: dong }),
+  unexported: z.object({ count: z.number().int(), total: dong.nullable() }), // total null while the cashier's shift is open (blind count)
   printJobsWaiting: z.number().int(),
   printJobsSetAside: z.number().int(), // could not be printed as stored: a supervisor must look (F3, reprint)
   printer: printerView,
@@ -214,9 +219,10 @@ const settingsChange = settingsView.partial().extend({
 });
 
 export const hourlyView = z.object({
-  hours: z.array(z.object({ hour: z.number().int().min(0).max(23), count: z.number().int(), total: dong })),
+  // Totals null while the cashier's shift is open: the blind count sees receipts, not money.
+  hours: z.array(z.object({ hour: z.number().int().min(0).max(23), count: z.number().int(), total: dong.nullable() })),
   count: z.number().int(),
-  total: dong,
+  total: dong.nullable(),
 });
 export type HourlyView = z.infer<typeof hourlyView>;
 
@@ -236,11 +242,12 @@ export const channels = {
   scanSubmit: ch(z.object({ code: z.string().trim().min(1).max(64) }).strict(), customerView.nullable()),
   findCustomers: ch(z.object({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }).strict(), z.array(customerHitView)),
   customerDetail: ch(z.object({ customerId: z.number().int().positive() }).strict(), customerView),
+  quote: ch(z.object({ customerId: z.number().int().positive(), billIds: billSelection.optional() }).strict(), quoteView),
   collect: ch(
     z
       .object({
         customerId: z.number().int().positive(),
-        billIds: z.array(z.string().min(1).max(40)).max(200).optional(), // ID_HDON; default: every outstanding bill
+        billIds: billSelection.optional(), // ID_HDON; default: every outstanding bill
         idempotencyKey: z.string().min(8).max(80), // made by the renderer per attempt: a retry is safe
         tendered: nonNegativeDong.optional(),
       })

@@ -10,7 +10,7 @@ import { formatDong } from '../core/money.ts';
 import type { SelectionProblem } from '../core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from '../core/receipt-number.ts';
 import type { ReceiptDocument, ReceiptLine } from '../core/documents.ts';
-import { quoteCustomer } from './quote.ts';
+import { quoteCustomer, type Quote } from './quote.ts';
 import { receiptLines, type PaymentFacts } from '../core/payment-facts.ts';
 import { paymentState } from './payment-state.ts';
 import { appendJournal } from '../store/journal.ts';
@@ -99,8 +99,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
   if (shift === undefined) throw new AppError('SHIFT_NOT_OPEN', `Thu ngân ${cashier.code} chưa mở ca; hãy mở ca trước khi thu tiền.`);
   const customer = findCustomer(ctx, req.customer);
 
-  const quoted = quoteCustomer(sqlite, customer, req.billIds);
-  if (!quoted.ok) throw selectionError(sqlite, customer, quoted.problem);
+  const quoted = quoteSelection(sqlite, customer, req.billIds);
   const { lines, total, reconnection } = quoted;
   const tendered = req.tendered ?? null;
   if (tendered !== null) {
@@ -263,6 +262,13 @@ function nextReceiptSeq(sqlite: Sqlite, pointCode: string, year: number): number
     .get(pointCode, year) as { last_seq: number };
   if (seq > RECEIPT_SEQ_MAX) throw new AppError('RECEIPT_SEQUENCE_FULL', `Đã hết số biên nhận của năm ${year} (tối đa ${RECEIPT_SEQ_MAX}).`);
   return seq;
+}
+
+/** The one quote for a selection, or the refusal a collect of it would give (the window asks it: IPC `quote`). */
+export function quoteSelection(sqlite: Sqlite, customer: CustomerDetail, billIds?: readonly string[]): Extract<Quote, { ok: true }> {
+  const quoted = quoteCustomer(sqlite, customer, billIds);
+  if (!quoted.ok) throw selectionError(sqlite, customer, quoted.problem);
+  return quoted;
 }
 
 function selectionError(sqlite: Sqlite, customer: CustomerDetail, problem: SelectionProblem): AppError {

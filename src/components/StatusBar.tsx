@@ -22,7 +22,8 @@ export function StatusBar({ status }: { status: StatusView | null }) {
         {snapshot !== null && snapshot.ageDays > 0 && ` – ${s.old(snapshot.ageDays)}`}
       </span>
       <span data-testid="status-unexported">
-        {s.unexported}: {status.unexported.count} · {money(status.unexported.total)}
+        {s.unexported}: {status.unexported.count}
+        {status.unexported.total !== null && ` · ${money(status.unexported.total)}`}
       </span>
       <span className={status.printJobsWaiting > 0 ? 'warn' : 'ok'}>
         {s.jobs}: {status.printJobsWaiting}

@@ -40,15 +40,7 @@ export function CloseShift({ onClosed, onLogout }: { onClosed: () => void; onLog
     );
 
   return (
-    <section
-      className="close"
-      onKeyDown={(e) => {
-        if (e.ctrlKey && e.key.toLowerCase() === 'l' && report !== null) {
-          e.preventDefault();
-          onLogout();
-        }
-      }}
-    >
+    <section className="close">
       <h1>{t.title}</h1>
       {report === null ? (
         <form onSubmit={close} className="panel narrow">
@@ -59,6 +51,7 @@ export function CloseShift({ onClosed, onLogout }: { onClosed: () => void; onLog
         </form>
       ) : (
         <>
+          <Message kind="warn" text={t.closedHint} />
           <ZReport report={report} />
           {backup !== null && <BackupMessage backup={backup} />}
           <button type="button" className="secondary" onClick={printZ}>

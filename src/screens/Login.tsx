@@ -3,9 +3,10 @@ import type { IpcError, SessionView } from '../../electron/ipc/contract.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
-import { ErrorMessage } from '../components/Message.tsx';
+import { ErrorMessage, Message } from '../components/Message.tsx';
 
-export function Login({ onLogin }: { onLogin: (session: SessionView) => void }) {
+/** `notice`: why the login shows (the screen was locked during a shift). */
+export function Login({ onLogin, notice }: { onLogin: (session: SessionView) => void; notice: string | null }) {
   const [code, setCode] = useState('');
   const [pin, setPin] = useState('');
   const [error, setError] = useState<IpcError | null>(null);
@@ -19,6 +20,7 @@ export function Login({ onLogin }: { onLogin: (session: SessionView) => void }) 
   return (
     <form className="panel narrow" onSubmit={submit}>
       <h1>{vi.login.title}</h1>
+      {notice !== null && <Message kind="warn" text={notice} />}
       <Field label={vi.login.code} value={code} onChange={(e) => setCode(e.target.value)} autoFocus autoComplete="off" name="code" />
       <Field label={vi.login.pin} value={pin} onChange={(e) => setPin(e.target.value)} type="password" inputMode="numeric" name="pin" />
       <button type="submit">{vi.login.submit}</button>

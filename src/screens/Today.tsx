@@ -13,6 +13,7 @@ export function Today({ onChanged }: { onChanged: () => void }) {
   const [hourly, setHourly] = useState<HourlyView | null>(null);
   const [selected, setSelected] = useState(0);
   const [voiding, setVoiding] = useState<string | null>(null);
+  const [reprinting, setReprinting] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
 
@@ -22,29 +23,38 @@ export function Today({ onChanged }: { onChanged: () => void }) {
   }, []);
   useEffect(load, [load]);
 
+  const reprint = (receiptNo: string) => {
+    setReprinting(null);
+    call('reprint', { receiptNo }).then(
+      (r) => {
+        setError(null);
+        setNotice(vi.today.reprinted(r.receiptNo, r.copyNo));
+        onChanged();
+      },
+      (e) => setError(failureOf(e)),
+    );
+  };
+
   useEffect(() => {
-    if (voiding !== null) return;
+    if (voiding !== null || reprinting !== null) return;
     const onKey = (event: KeyboardEvent) => {
       const row = rows[selected];
       const key = event.key.toLowerCase();
       if (event.key === 'ArrowDown') setSelected((i) => Math.min(rows.length - 1, i + 1));
       else if (event.key === 'ArrowUp') setSelected((i) => Math.max(0, i - 1));
-      else if (key === 'r' && row !== undefined) {
-        call('reprint', { receiptNo: row.receiptNo }).then(
-          (r) => {
-            setError(null);
-            setNotice(vi.today.reprinted(r.receiptNo, r.copyNo));
-            onChanged();
-          },
-          (e) => setError(failureOf(e)),
-        );
-      } else if (key === 'v' && row !== undefined && !row.voided) setVoiding(row.receiptNo);
-      else return;
+      else if ((key === 'r' || key === 'v') && row !== undefined) {
+        // Offered only where it can succeed: otherwise the reason, before any confirmation or PIN.
+        const refusal = key === 'r' ? reprintRefusal(row) : voidRefusal(row);
+        setError(refusal);
+        if (refusal === null) setNotice(null);
+        if (refusal === null && key === 'r') setReprinting(row.receiptNo);
+        if (refusal === null && key === 'v') setVoiding(row.receiptNo);
+      } else return;
       event.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [rows, selected, voiding, onChanged]);
+  }, [rows, selected, voiding, reprinting]);
 
   const t = vi.today;
   return (
@@ -53,6 +63,7 @@ export function Today({ onChanged }: { onChanged: () => void }) {
       <p className="hint">{t.hint}</p>
       {notice !== null && <Message kind="ok" text={notice} />}
       <ErrorMessage error={error} />
+      {reprinting !== null && <ReprintConfirm receiptNo={reprinting} onConfirm={() => reprint(reprinting)} onCancel={() => setReprinting(null)} />}
       {voiding !== null && (
         <VoidForm
           receiptNo={voiding}
@@ -97,6 +108,45 @@ export function Today({ onChanged }: { onChanged: () => void }) {
       )}
       <HourlyChart data={hourly} />
     </section>
+  );
+}
+
+/** The service's own refusals, said before anything is asked (same codes and sentences). */
+function reprintRefusal(row: ReceiptRow): IpcError | null {
+  return row.voided ? { code: 'PAYMENT_VOIDED', message: vi.today.reprintVoided(row.receiptNo) } : null;
+}
+
+function voidRefusal(row: ReceiptRow): IpcError | null {
+  if (row.voided) return { code: 'PAYMENT_ALREADY_VOIDED', message: vi.today.alreadyVoided(row.receiptNo) };
+  if (row.exported) return { code: 'PAYMENT_ALREADY_EXPORTED', message: vi.today.voidExported(row.receiptNo) };
+  return null;
+}
+
+/** A copy counts on the Z report: R asks first. Enter prints, Esc does not. */
+function ReprintConfirm({ receiptNo, onConfirm, onCancel }: { receiptNo: string; onConfirm: () => void; onCancel: () => void }) {
+  return (
+    <form
+      className="panel"
+      data-testid="reprint-confirm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onConfirm();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onCancel();
+        }
+      }}
+    >
+      <p>{vi.today.reprintAsk(receiptNo)}</p>
+      <button type="submit" autoFocus>
+        {vi.today.reprintYes}
+      </button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        {vi.today.reprintNo}
+      </button>
+    </form>
   );
 }
 

@@ -26,6 +26,8 @@ test('Today: reprint a receipt (copy 1), then void another with supervisor PIN a
     assert.match(await rows.nth(0).innerText(), new RegExp(second)); // newest first
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('r');
+    await page.getByTestId('reprint-confirm').waitFor();
+    await page.keyboard.press('Enter');
     await page.getByText(`Đã gửi in lại ${first} (bản sao lần 1).`).waitFor();
     await app.shot('reprinted');
 

@@ -45,3 +45,14 @@ export function filePrinting(ctx: Ctx): FilePrinting {
     },
   };
 }
+
+/** A printer out of paper (the hardware edge): every job stays in the outbox, the status says why. */
+export function jammedPrinting(): FilePrinting {
+  return {
+    kick: () => undefined,
+    status: () => ({ state: 'paper_out', message: 'Máy in hết giấy' }),
+    idle: async () => undefined,
+    files: () => [],
+    stop: async () => undefined,
+  };
+}

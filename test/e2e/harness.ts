@@ -22,13 +22,17 @@ import { dispatch, type Handlers } from '../../electron/ipc/register.ts';
 import { createHandlers } from '../../electron/ipc/handlers.ts';
 import { createSession } from '../../electron/ipc/session.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { filePrinting, type FilePrinting } from './file-printing.ts';
+import { filePrinting, jammedPrinting, type FilePrinting } from './file-printing.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const DIST = join(ROOT, 'dist');
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 export const GOOD_SNAPSHOT = join(FIXTURES, 'morning-good.csv');
 export const BROKEN_SNAPSHOT = join(FIXTURES, 'morning-broken.csv');
+/** Customers with many bills: five (PC12AA0000008), twelve (…09), and a cut customer with two (…10). */
+export const BILLS_SNAPSHOT = join(FIXTURES, 'counter-bills.csv');
+/** The usual point PC's screen. */
+export const COUNTER_VIEWPORT = { width: 1366, height: 768 };
 export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '123456' };
 /** Added, like the cashier, by the point's head: the supervisor who voids the cashier's receipts. */
 export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '987654' };
@@ -152,8 +156,9 @@ export interface AppUnderTest {
 
 export interface StartOptions {
   scenario: string;
-  /** Import the good morning file before the page opens. */
+  /** Import the good morning file (or `snapshot`) before the page opens. */
   imported?: boolean;
+  snapshot?: string;
   autoCollect?: boolean;
   reconnectionFee?: number;
   /** What the shell's file dialog returns. */
@@ -161,6 +166,8 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   /** An initialised data dir to use (e.g. the province bench data); default: a fresh point DT01. */
   dataDir?: string;
+  /** The printer is out of paper: nothing prints (default: the file printer). */
+  jammed?: boolean;
   /** The services' clock (default: the real one). */
   clock?: Clock;
   /**
@@ -207,13 +214,13 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
     null,
     ctx.clock(),
   );
-  if (options.imported === true) importSnapshot(ctx, { file: GOOD_SNAPSHOT });
+  if (options.imported === true) importSnapshot(ctx, { file: options.snapshot ?? GOOD_SNAPSHOT });
 
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 }, locale: 'vi-VN' });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000); // generous: the test machine is shared
   const calls: string[] = [];
-  const printing = filePrinting(ctx);
+  const printing = options.jammed === true ? jammedPrinting() : filePrinting(ctx);
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     page.evaluate(([n, p]) => (window as unknown as { __diemthuEmit?: (n: string, p: unknown) => void }).__diemthuEmit?.(n, p), [name, payload] as const).catch(() => undefined);
   };

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { steppingClock } from '../../electron/core/clock.ts';
-import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
+import { BROKEN_SNAPSHOT, COUNTER_VIEWPORT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   // A morning at the point (09:05 in Việt Nam), time moving a few seconds per service call.
   const clock = steppingClock(new Date('2026-11-27T02:05:00Z'), 4000);
-  const app = await startApp({ scenario: 'screenshots', chosenFile: BROKEN_SNAPSHOT, viewport: { width: 1280, height: 800 }, clock });
+  const app = await startApp({ scenario: 'screenshots', chosenFile: BROKEN_SNAPSHOT, viewport: COUNTER_VIEWPORT, clock });
   try {
     const { page } = app;
     await page.getByLabel('Mã thu ngân').waitFor();

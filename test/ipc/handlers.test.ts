@@ -38,15 +38,23 @@ test('a collect retried with the same key is one payment; the printer is kicked;
   assert.equal(again.ok, false, 'the bills are paid: a second attempt is refused');
   assert.equal(count(w.ctx, 'payments'), 1);
 
-  const hourly = (await w.call('hourlyCollections')).value as { count: number; total: number; hours: Array<{ hour: number }> };
-  assert.deepEqual({ count: hourly.count, total: hourly.total, hour: hourly.hours[0]?.hour }, { count: 1, total: 573_750, hour: 9 });
-  const status = (await w.call('status')).value as { unexported: { count: number; total: number }; printJobsWaiting: number; snapshot: { ageDays: number } };
-  assert.deepEqual(status.unexported, { count: 1, total: 573_750 });
+  // Blind count: while the cashier's shift is open, counts and no money.
+  const hourly = (await w.call('hourlyCollections')).value as { count: number; total: number | null; hours: Array<{ hour: number; total: number | null }> };
+  assert.deepEqual({ count: hourly.count, total: hourly.total, hour: hourly.hours[0]?.hour, hourTotal: hourly.hours[0]?.total }, { count: 1, total: null, hour: 9, hourTotal: null });
+  const status = (await w.call('status')).value as { unexported: { count: number; total: number | null }; printJobsWaiting: number; snapshot: { ageDays: number } };
+  assert.deepEqual(status.unexported, { count: 1, total: null });
   assert.equal(status.printJobsWaiting, 1, 'nothing drained the outbox here');
   assert.equal(status.snapshot.ageDays, 0);
   w.ctx.sqlite.prepare("UPDATE print_jobs SET status = 'failed', last_error = 'VOIDED'").run();
   const settled = (await w.call('status')).value as { printJobsWaiting: number };
   assert.equal(settled.printJobsWaiting, 0, 'a failed job is settled (copy queued or payment voided), not waiting');
+
+  // Once counted, the money shows.
+  assert.equal((await w.call('closeShift', { countedCash: 573_750 })).ok, true);
+  const counted = (await w.call('status')).value as { unexported: { count: number; total: number | null } };
+  assert.deepEqual(counted.unexported, { count: 1, total: 573_750 });
+  const hourlyAfter = (await w.call('hourlyCollections')).value as { total: number | null };
+  assert.equal(hourlyAfter.total, 573_750);
 });
 
 test('the same wedge scan twice in a row is refused as a duplicate; a void needs a supervisor', async () => {
@@ -139,4 +147,18 @@ test('[#6] the import preview of a damaged UTF-8 file lists its lines like any o
   const preview = (await w.call('importPreview', { path: stray })).value as { errorCount: number; errors: Array<{ line: number; value: string }> };
   assert.equal(preview.errorCount, 1);
   assert.deepEqual(preview.errors.map((e) => [e.line, e.value]), [[7, '0x92']]);
+});
+
+test('[#10] quote answers what collect then writes; a gap is refused as collect would refuse it', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '123456' });
+  const customer = (await w.call('lookupCode', { code: 'PC12AA0000001' })).value as { id: number };
+  const oldest = await w.call('quote', { customerId: customer.id, billIds: ['HD0000000011'] });
+  assert.deepEqual(oldest.value, { billIds: ['HD0000000011'], billsTotal: 270_000, fee: 0, total: 270_000, reconnectionOrder: false });
+  assert.equal((await w.call('quote', { customerId: customer.id, billIds: ['HD0000000012'] })).error?.code, 'BILL_ORDER');
+  const paid = await w.call('collect', { customerId: customer.id, billIds: ['HD0000000011'], idempotencyKey: 'quote-0001' });
+  assert.equal((paid.value as { total: number }).total, 270_000);
+  const rest = await w.call('quote', { customerId: customer.id });
+  assert.deepEqual(rest.value, { billIds: ['HD0000000012'], billsTotal: 303_750, fee: 0, total: 303_750, reconnectionOrder: false });
+  assert.equal(count(w.ctx, 'payments'), 1, 'a quote writes nothing');
 });

@@ -40,6 +40,8 @@ export interface Till extends HandlerDeps {
   /** The shift whose receipts and Z report the screens show: the open one, else the one just closed. */
   shiftInView(user: User): number | null;
   supervisor(credentials: { code: string; pin: string }): User;
+  /** Blind count: while the signed-in user's shift is open, the window gets counts of receipts, never the money taken. */
+  blind(): boolean;
 }
 
 /** One domain's channels. */
@@ -64,6 +66,7 @@ export function till(deps: HandlerDeps): Till {
     },
     shiftInView: (user) => currentShift(ctx, user.id)?.id ?? session.lastClosedShiftId,
     supervisor: (c) => requireSupervisor(ctx, c.code, c.pin),
+    blind: () => session.user !== null && currentShift(ctx, session.user.id) !== undefined,
   };
 }
 

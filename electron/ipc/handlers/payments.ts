@@ -1,12 +1,19 @@
 import { isoDay } from '../../core/local-time.ts';
-import { collectPayment } from '../../payments/collect.ts';
+import { collectPayment, quoteSelection } from '../../payments/collect.ts';
+import { customerDetail } from '../../customers/find.ts';
 import { reprintReceipt, voidPayment } from '../../payments/voids.ts';
 import { hourlyCollections, shiftReceipts } from '../../payments/listings.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
-export function paymentHandlers(t: Till): DomainHandlers<'collect' | 'voidPayment' | 'reprint' | 'todayReceipts' | 'hourlyCollections'> {
+export function paymentHandlers(t: Till): DomainHandlers<'quote' | 'collect' | 'voidPayment' | 'reprint' | 'todayReceipts' | 'hourlyCollections'> {
   const { ctx, session } = t;
   return {
+    quote: ({ customerId, billIds }) => {
+      session.requireUser();
+      const q = quoteSelection(ctx.sqlite, customerDetail(ctx, customerId), billIds);
+      return { billIds: q.bills.map((b) => b.id_hdon), billsTotal: q.billsTotal, fee: q.fee, total: q.total, reconnectionOrder: q.reconnection !== null };
+    },
+
     collect: async ({ customerId, billIds, idempotencyKey, tendered }) => {
       const user = session.requireUser();
       const result = await t.admit(() =>
@@ -51,7 +58,8 @@ export function paymentHandlers(t: Till): DomainHandlers<'collect' | 'voidPaymen
 
     hourlyCollections: () => {
       session.requireUser();
-      return hourlyCollections(ctx, isoDay(ctx.clock()));
+      const hourly = hourlyCollections(ctx, isoDay(ctx.clock()));
+      return t.blind() ? { ...hourly, hours: hourly.hours.map((h) => ({ ...h, total: null })), total: null } : hourly;
     },
   };
 }

@@ -29,7 +29,7 @@ export function statusHandlers(t: Till): DomainHandlers<'status'> {
                 day: isoDay(new Date(snapshot.importedAt)),
                 ageDays: Math.max(0, Math.round((today - snapshotDay) / DAY_MS)),
               },
-        unexported: paidNotExported(ctx.sqlite),
+        unexported: t.blind() ? { ...paidNotExported(ctx.sqlite), total: null } : paidNotExported(ctx.sqlite),
         printJobsWaiting: countWaiting(ctx),
         printJobsSetAside: countSetAside(ctx.sqlite),
         printer: t.printing.status(),
