@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { z } from 'zod';
-import { AppError } from '../electron/core/errors.ts';
+import { AppError, type ErrorCode } from '../electron/core/errors.ts';
 import { failure, routes, success, type RoutePath } from './sync.ts';
 
 export interface SyncClientOptions {
@@ -114,7 +114,8 @@ export class SyncClient {
       throw new AppError('SYNC_BAD_ANSWER', `Máy chủ đồng bộ trả lời không phải JSON (HTTP ${status}).`);
     }
     const refused = failure.safeParse(json);
-    if (refused.success) throw new AppError(refused.data.error.code, refused.data.error.message, refused.data.error.details);
+    // the server's codes are in the same list (electron/core/errors.ts)
+    if (refused.success) throw new AppError(refused.data.error.code as ErrorCode, refused.data.error.message, refused.data.error.details);
     const ok = success(routes[path].response).safeParse(json);
     if (!ok.success) throw new AppError('SYNC_BAD_ANSWER', `Câu trả lời của máy chủ đồng bộ không đúng giao thức (HTTP ${status}).`);
     return ok.data.value as z.output<(typeof routes)[P]['response']>;

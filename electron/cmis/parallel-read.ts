@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { AppError, toErrorShape, type ErrorShape } from '../core/errors.ts';
+import { AppError, toErrorShape, type ErrorCode, type ErrorShape } from '../core/errors.ts';
 import { readSnapshot, type BillFields, type CustomerFields, type ReadOptions, type SnapshotHeader, type SnapshotRow } from './read-snapshot.ts';
 
 /**
@@ -144,7 +144,8 @@ export function openSnapshotReader(path: string, workerModule: URL = defaultWork
       if (message.kind === 'done') return message.header;
       if (message.kind === 'error') {
         if (message.error.internal !== undefined) throw new Error(message.error.internal);
-        throw new AppError(message.error.code, message.error.message, message.error.details);
+        // an AppError of the reader, carried across the thread as plain data
+        throw new AppError(message.error.code as ErrorCode, message.error.message, message.error.details);
       }
       decodeRows(message.rows, onRow);
       Atomics.add(shared, CONSUMED, 1);

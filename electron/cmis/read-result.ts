@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import { AppError } from '../core/errors.ts';
+import { AppError, type ErrorCode } from '../core/errors.ts';
 import { CONTROL } from '../core/cell-text.ts';
 import { parseRecords } from './csv-records.ts';
 import { headerKey } from './profiles.ts';
@@ -35,7 +35,7 @@ const NAME = /^KQGACHNO_([A-Z0-9]{2,20})_(\d{8})_(\d{2,})\.csv$/i;
 const COLUMNS = ['SO_BIENNHAN', 'ID_HDON', 'KET_QUA', 'GHI_CHU'] as const;
 const REQUIRED = ['SO_BIENNHAN', 'ID_HDON', 'KET_QUA'] as const;
 
-function refusedFile(fileName: string, problems: Problem[], code = 'RESULT_INVALID'): AppError {
+function refusedFile(fileName: string, problems: Problem[], code: ErrorCode = 'RESULT_INVALID'): AppError {
   const shown = problems.slice(0, 200).map(formatProblem);
   const more = problems.length > shown.length ? [`... và ${problems.length - shown.length} lỗi nữa.`] : [];
   return new AppError(code, `Tệp kết quả ${fileName} bị từ chối: ${problems.length} lỗi; không ghi nhận gì.\n${[...shown, ...more].join('\n')}`, {

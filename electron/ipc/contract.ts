@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { isAbsolutePath } from '../core/paths.ts';
 import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
+import type { ErrorCode } from '../core/errors.ts';
 import { printerRecord, scannerRecord } from '../core/settings-records.ts';
 
 const dong = z.number().int();
@@ -296,7 +297,8 @@ export type ParsedRequestOf<C extends ChannelName> = z.output<Channels[C]['reque
 export type ResponseOf<C extends ChannelName> = z.output<Channels[C]['response']>;
 
 export const errorShape = z.object({ code: z.string(), message: z.string() });
-export type IpcError = z.infer<typeof errorShape>;
+/** The error the window receives: its code is one the compiler knows (core/errors.ts). */
+export type IpcError = { code: ErrorCode; message: string };
 export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
 
 export function isChannelName(name: string): name is ChannelName {

@@ -5,7 +5,7 @@
  * same dispatch().
  */
 import { channels, isChannelName, type ChannelName, type ParsedRequestOf, type ResponseOf, type Result } from './contract.ts';
-import { toErrorShape } from '../core/errors.ts';
+import { toErrorShape, type ErrorCode } from '../core/errors.ts';
 
 export type Handler<C extends ChannelName> = (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
 export type Handlers = { [C in ChannelName]: Handler<C> };
@@ -43,7 +43,7 @@ export function isTrustedSender(sender: Sender, trustedOrigins: readonly string[
   return origin !== null && trustedOrigins.some((trusted) => originOf(trusted) === origin);
 }
 
-const fail = (code: string, message: string): Result<never> => ({ ok: false, error: { code, message } });
+const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
 
 export async function dispatch(
   handlers: Handlers,

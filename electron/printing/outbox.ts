@@ -32,7 +32,7 @@
  */
 import type { Ctx } from '../store/context.ts';
 import type { PrintDocument } from '../core/documents.ts';
-import { AppError, isAppError } from '../core/errors.ts';
+import { AppError, isAppError, type ErrorCode } from '../core/errors.ts';
 import { appendJournal } from '../store/journal.ts';
 import { checkedDocument } from './document-check.ts';
 import { holdPrinterLease, releasePrinterLease } from './lease.ts';
@@ -66,7 +66,7 @@ interface JobRow {
 
 export interface SetAside {
   jobId: number;
-  code: string;
+  code: ErrorCode;
   message: string;
 }
 

@@ -1,5 +1,5 @@
 import type { Ctx } from '../store/context.ts';
-import { AppError } from '../core/errors.ts';
+import { AppError, type ErrorCode } from '../core/errors.ts';
 import { assertDong, formatDong, MAX_CASH_AMOUNT } from '../core/money.ts';
 import { appendJournal } from '../store/journal.ts';
 import { userById } from '../users/users.ts';
@@ -28,7 +28,7 @@ function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-function checkAmount(value: number, code: string, what: string): void {
+function checkAmount(value: number, code: ErrorCode, what: string): void {
   try {
     assertDong(value);
   } catch {

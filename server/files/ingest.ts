@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { AppError } from '../../electron/core/errors.ts';
+import { AppError, type ErrorCode } from '../../electron/core/errors.ts';
 import { dayRange, parseDate } from '../../electron/core/local-time.ts';
 import { CLEARING_COLUMNS, POINT_BATCH_FILE, pointManifest, type PointManifest } from '../../protocol/clearing-file.ts';
 import { paymentBody, type PaymentBody } from '../../protocol/payment.ts';
@@ -23,7 +23,7 @@ export interface IngestResult {
   alreadyIngested: boolean;
 }
 
-const refuse = (code: string, message: string, details?: unknown) => new AppError(code, message, details);
+const refuse = (code: ErrorCode, message: string, details?: unknown) => new AppError(code, message, details);
 
 function readBytes(path: string, what: string): Buffer {
   try {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { AppError } from '../../electron/core/errors.ts';
+import { AppError, type ErrorCode } from '../../electron/core/errors.ts';
 import { parseReceiptNo } from '../../electron/core/receipt-number.ts';
 import type { Ack, PaymentEvent, PushResponse, SyncEvent } from '../../protocol/sync.ts';
 import type { ServerDb } from '../db/connect.ts';
@@ -71,7 +71,7 @@ export async function applyEvents(db: ServerDb, pointCode: string, events: SyncE
     const refused = acks.filter((a) => a.status === 'refused');
     if (options.allOrNothing === true && refused.length > 0) {
       // Thrown inside the transaction: it rolls back whole.
-      throw new AppError(refused[0]!.code!, `${refused[0]!.message!} (${refused.length} mục bị từ chối; không ghi gì.)`, { refused: refused.slice(0, 20) });
+      throw new AppError(refused[0]!.code! as ErrorCode, `${refused[0]!.message!} (${refused.length} mục bị từ chối; không ghi gì.)`, { refused: refused.slice(0, 20) });
     }
     const maxSeq = options.recordSeq ? Math.max(point.last_seq, ...events.map((e) => e.seq)) : point.last_seq;
     await sql`UPDATE points SET last_seq = ${maxSeq}, last_seen_at = now() WHERE code = ${pointCode}`.execute(trx);

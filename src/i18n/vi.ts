@@ -244,6 +244,6 @@ export const vi = {
     back: 'Quay lại (Esc)',
     loading: 'Đang tải…',
     // Main refuses a relative folder too (BAD_REQUEST); this says why before anything is sent.
-    notAbsolute: (what: string) => ({ code: 'PATH_NOT_ABSOLUTE', message: `${what} phải là đường dẫn đầy đủ, ví dụ D:\\GachNo hoặc E:\\ (ổ USB).` }),
+    notAbsolute: (what: string) => ({ code: 'PATH_NOT_ABSOLUTE' as const, message: `${what} phải là đường dẫn đầy đủ, ví dụ D:\\GachNo hoặc E:\\ (ổ USB).` }),
   },
 } as const;

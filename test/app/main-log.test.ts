@@ -12,7 +12,7 @@ test('lines carry the UTC time, the message and the stack; the file rolls over o
   const echoed: string[] = [];
   const clock = steppingClock(new Date('2026-11-27T02:00:00Z'));
   const log = fileLog(dir, clock, 100_000, (m) => echoed.push(m));
-  log('IPC collect failed', new AppError('X', 'Lỗi thử.'));
+  log('IPC collect failed', new AppError('INTERNAL', 'Lỗi thử.'));
   log('scan refused', { reason: 'DUPLICATE' });
   const first = readFileSync(join(dir, 'logs', 'main.log'), 'utf8');
   assert.match(first, /^2026-11-27T02:00:00\.000Z IPC collect failed AppError: Lỗi thử\.\n\s+at /);

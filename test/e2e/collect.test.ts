@@ -153,7 +153,7 @@ test("[#5] a collect retried after its payment was voided says so, and the next 
     // The first collect commits, but its answer never reaches the window: the window keeps its key.
     around: async (channel, call) => {
       const value = await call();
-      if (channel === 'collect' && ++answers === 1) throw new AppError('IPC_LOST', 'Mất kết nối với chương trình; hãy thử lại.');
+      if (channel === 'collect' && ++answers === 1) throw new AppError('IPC_FAILED', 'Mất kết nối với chương trình; hãy thử lại.');
       return value;
     },
   });
@@ -163,7 +163,7 @@ test("[#5] a collect retried after its payment was voided says so, and the next 
     await sendKeys(app, scannerKeys('PC12AA0000002'));
     await page.getByTestId('customer').getByText('Trần Thị Hoa').waitFor();
     await page.keyboard.press('Enter');
-    await page.getByText('(IPC_LOST)').waitFor();
+    await page.getByText('(IPC_FAILED)').waitFor();
     const first = ctx.sqlite.prepare('SELECT receipt_no FROM payments').pluck().get() as string;
     const supervisor = ctx.sqlite.prepare('SELECT id FROM users WHERE code = ?').pluck().get(SUPERVISOR.code) as number;
     voidPayment(ctx, { receiptNo: first, reason: 'Khách chưa đưa tiền', supervisorId: supervisor });

@@ -70,11 +70,11 @@ test('handler errors become { code, message } without a stack', async () => {
   const logged: unknown[] = [];
   const options = { trustedOrigins: trusted, onInternalError: (_c: string, e: unknown) => logged.push(e) };
   const appError = countingHandlers(() => {
-    throw new AppError('NOT_FOUND', 'Không tìm thấy khách hàng.', { secret: 1 });
+    throw new AppError('CUSTOMER_NOT_FOUND', 'Không tìm thấy khách hàng.', { secret: 1 });
   });
   assert.deepEqual(await dispatch(appError.handlers, 'lookupCode', { code: 'X' }, app, options), {
     ok: false,
-    error: { code: 'NOT_FOUND', message: 'Không tìm thấy khách hàng.' },
+    error: { code: 'CUSTOMER_NOT_FOUND', message: 'Không tìm thấy khách hàng.' },
   });
   const internal = countingHandlers(() => {
     throw new TypeError('cannot read x of undefined at /home/secret.ts:1');
