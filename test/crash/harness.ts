@@ -110,16 +110,19 @@ export function check(dataDir: string): Omit<CrashFigures, 'kills' | 'killsByPoi
   const verifyProblems = verifyStore(ctx).problemCount;
   const integrity = (sqlite.pragma('integrity_check', { simple: true }) as string) ?? '';
   // Every file of every batch on disk with the bytes recorded, every batch complete, and no clearing file on disk that is no batch's.
-  const batches = sqlite.prepare('SELECT csv_name, csv_sha256, reconnection_sha256, manifest, manifest_sha256, out_dir, status FROM clearing_batches').all() as {
-    csv_name: string; csv_sha256: string; reconnection_sha256: string; manifest: string; manifest_sha256: string; out_dir: string; status: string;
+  const batches = sqlite.prepare('SELECT csv_name, csv_sha256, reconnection_sha256, sms_sha256, manifest, manifest_sha256, out_dir, status FROM clearing_batches').all() as {
+    csv_name: string; csv_sha256: string; reconnection_sha256: string; sms_sha256: string | null; manifest: string; manifest_sha256: string; out_dir: string; status: string;
   }[];
   const known = new Set<string>();
   const batchFilesMismatched = batches.filter((b) => {
-    const files = [
+    const manifest = JSON.parse(b.manifest) as { reconnectionFile: string; smsFile?: string };
+    const files: Array<readonly [string, string]> = [
       [b.csv_name, b.csv_sha256],
-      [(JSON.parse(b.manifest) as { reconnectionFile: string }).reconnectionFile, b.reconnection_sha256],
+      [manifest.reconnectionFile, b.reconnection_sha256],
       [b.csv_name.replace(/\.csv$/, '.json'), b.manifest_sha256],
-    ] as const;
+    ];
+    // the batch's payment confirmations (TINNHAN), a file of the batch like the others
+    if (manifest.smsFile !== undefined) files.push([manifest.smsFile, b.sms_sha256 ?? '']);
     for (const [name] of files) known.add(join(b.out_dir, name));
     const differs = ([name, sha]: readonly [string, string]) => {
       const path = join(b.out_dir, name);

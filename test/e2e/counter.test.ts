@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { BILLS_SNAPSHOT, COUNTER_VIEWPORT, FIXTURES, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment } from './harness.ts';
+import { BILLS_SNAPSHOT, COUNTER_VIEWPORT, FIXTURES, SUPERVISOR, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment } from './harness.ts';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 
 after(stopSharedEnvironment);
@@ -172,7 +172,8 @@ test('[#10] a cut customer\'s second payment in the same cut-off episode: the ca
     await page.keyboard.press('Enter');
     await page.getByText('Đã lập lệnh đóng điện lại.').waitFor();
     // The next snapshot still lists the customer as cut, with a new bill: the order of this episode stands.
-    importSnapshot(ctx, { file: join(FIXTURES, 'counter-next-day.csv') });
+    // (It lists one customer of seven: a supervisor confirms it, as contract section 4 asks.)
+    importSnapshot(ctx, { file: join(FIXTURES, 'counter-next-day.csv'), confirm: { supervisorCode: SUPERVISOR.code, pin: SUPERVISOR.pin } });
     await page.getByLabel('Mã khách hàng').fill('PC12AA0000004');
     await page.keyboard.press('Enter');
     await card.getByText('Kỳ 1 · 11/2026').waitFor();
