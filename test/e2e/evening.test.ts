@@ -8,6 +8,8 @@ after(stopSharedEnvironment);
 async function scanAndCollect(app: AppUnderTest, code: string, name: string): Promise<string> {
   await sendKeys(app, scannerKeys(code));
   await app.page.getByTestId('customer').getByText(name).waitFor();
+  // the quoted total is on the card: Enter collects what it shows (Enter before it: test/e2e/counter.test.ts)
+  await app.page.getByTestId('customer').getByTestId('grand-total').waitFor();
   await app.page.keyboard.press('Enter');
   const text = await app.page.getByTestId('collected').getByText(/biên nhận DT01-/).innerText();
   return /(DT01-\d\d-\d{6})/.exec(text)?.[1] ?? '';
