@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { CLEARING_COLUMNS } from '../../protocol/clearing-file.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
@@ -14,11 +15,9 @@ import { batchMessages, type BatchMessages } from '../sms/batch-file.ts';
 import { smsSettings } from './sms-settings.ts';
 import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../store/atomic-write.ts';
 
-/** Contract section 3. The column order is the file format: never reorder. */
-export const CLEARING_COLUMNS = [
-  'MA_DVIQLY', 'MA_DIEMTHU', 'SO_BIENNHAN', 'MA_KHANG', 'TEN_KHANG', 'ID_HDON', 'LOAI_HDON', 'KY', 'THANG', 'NAM',
-  'SO_TIEN', 'TIEN_GTGT', 'TONG_TIEN', 'NGAY_NOP', 'MA_TNGAN',
-] as const;
+// Contract section 3. One owner for the clearing file's columns (the protocol, which the server's
+// consolidation writes too); the column order is the file format: never reorder.
+export { CLEARING_COLUMNS };
 export const RECONNECTION_COLUMNS = [
   'MA_DVIQLY', 'MA_KHANG', 'TEN_KHANG', 'DCHI_KHANG', 'DTHOAI_SMS', 'SO_BIENNHAN', 'NGAY_YEU_CAU', 'MA_TNGAN',
 ] as const;
