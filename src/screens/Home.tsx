@@ -239,7 +239,8 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
             </p>
           )}
           {change !== null && change < 0 && <Message kind="warn" text={h.tooLittle} />}
-          <button type="submit" className="collect" disabled={counter.busy || q === null}>
+          {/* Never `disabled`: a form whose submit button is disabled ignores Enter, and an Enter before the total waits for it. */}
+          <button type="submit" className="collect" aria-disabled={counter.busy || q === null}>
             {counter.busy ? h.collecting : h.collect}
           </button>
         </div>

@@ -82,6 +82,58 @@ test('[#10] after a payment the code field has the focus: typing a code and Ente
   }
 });
 
+test('[#10] Enter pressed before the total is on the card collects once the total comes, for that choice; a choice changed since is not collected', async () => {
+  const held: (() => void)[] = [];
+  const app = await startApp({
+    scenario: 'enter-before-quote',
+    imported: true,
+    snapshot: BILLS_SNAPSHOT,
+    viewport: COUNTER_VIEWPORT,
+    // The quote is slow (a busy main process): the cashier's Enter arrives while the card says "đang tính".
+    around: async (channel, run) => {
+      if (channel === 'quote') await new Promise<void>((resolve) => held.push(resolve));
+      return run();
+    },
+  });
+  /** Lets the oldest quote still held answer. */
+  const answerQuote = async () => {
+    while (held.length === 0) await new Promise((r) => setTimeout(r, 10));
+    held.shift()?.();
+  };
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    const card = page.getByTestId('customer');
+    await sendKeys(app, scannerKeys('PC12AA0000008'));
+    await card.getByText('Đặng Thị Năm').waitFor();
+    await card.getByTestId('grand-total-pending').waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(200);
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payments'), 0, 'nothing collected before the total is known');
+    await answerQuote();
+    await page.getByTestId('collected').getByText(/Đã thu 648\.000 ₫/).waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payments'), 1);
+
+    // Enter, then the newest period is left out before any total came: that Enter was for the other choice.
+    await sendKeys(app, scannerKeys('PC12AA0000009'));
+    await card.getByTestId('ma-khang').getByText('PC12AA0000009').waitFor();
+    await card.getByTestId('grand-total-pending').waitFor();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('-');
+    await card.locator('table.bills tr.left-out').waitFor();
+    await answerQuote(); // all twelve bills: no longer the choice on screen
+    await answerQuote(); // eleven
+    await card.getByTestId('grand-total').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payments'), 1, 'an Enter for another choice collects nothing');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('collected').getByText(/biên nhận DT01-\d\d-000002/).waitFor();
+    assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM payment_lines l JOIN payments p ON p.id = l.payment_id JOIN customers c ON c.id = p.customer_id WHERE c.ma_khang = 'PC12AA0000009'"), 11, 'the choice on screen');
+  } finally {
+    await app.close();
+  }
+});
+
 test('[#10] choose what to pay: oldest first, all chosen; keys leave out the newest periods and put them back; no gap; the collect takes the choice', async () => {
   const app = await startApp({ scenario: 'choose-bills', imported: true, snapshot: BILLS_SNAPSHOT, viewport: COUNTER_VIEWPORT });
   try {
