@@ -21,6 +21,8 @@ export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'setting
 const SCREEN_KEYS: Record<string, Screen> = { F2: 'search', F3: 'today', F4: 'import', F6: 'close', F9: 'settings' };
 const STATUS_POLL_MS = 5000;
 const NOTICE_MS = 4000;
+/** Use of the counter without a call (typing an amount, choosing bills) is told to main at most this often. */
+const ACTIVITY_PING_MS = 15_000;
 
 export function App() {
   const [session, setSession] = useState<SessionView | null | undefined>(undefined);
@@ -33,7 +35,12 @@ export function App() {
   // Collect outcomes so far: one that arrives while a scan is being looked up stays on screen with it.
   const outcomes = useRef(0);
   const [notice, setNotice] = useState<string | null>(null);
-  const [locked, setLocked] = useState(false);
+  /** Why the login screen is shown during a shift: Ctrl+L, or main's idle lock. */
+  const [locked, setLocked] = useState<'key' | 'idle' | null>(null);
+  // Bumped at each sign-in and sign-out: a status answer asked for before it says nothing about this session.
+  const epoch = useRef(0);
+  const signedIn = useRef(false);
+  const lastPing = useRef(Number.NEGATIVE_INFINITY);
   const onShift = session?.shift != null;
   const autoCollect = status?.autoCollect ?? false;
 
@@ -44,11 +51,44 @@ export function App() {
   }, [notice]);
 
   const refreshStatus = useCallback(() => {
-    call('status', {}).then(setStatus, () => undefined);
+    const asked = epoch.current;
+    call('status', {}).then((next) => {
+      setStatus(next);
+      // Main ended this session (the idle lock): the counter shows the lock, the shift stays open.
+      if (next.session === null && signedIn.current && asked === epoch.current) {
+        epoch.current += 1;
+        signedIn.current = false;
+        setSession(null);
+        setLocked('idle');
+        setScreen('home');
+        setCounter((c) => visit(c, ++visits.current, {}, false));
+      }
+    }, () => undefined);
   }, []);
 
   useEffect(() => {
-    call('session', {}).then(setSession, () => setSession(null));
+    if (session == null) return;
+    const used = () => {
+      const now = performance.now();
+      if (now - lastPing.current < ACTIVITY_PING_MS) return;
+      lastPing.current = now;
+      call('activity', {}).catch(() => undefined);
+    };
+    const kinds = ['keydown', 'pointerdown', 'input'] as const;
+    for (const kind of kinds) window.addEventListener(kind, used, true);
+    return () => {
+      for (const kind of kinds) window.removeEventListener(kind, used, true);
+    };
+  }, [session]);
+
+  useEffect(() => {
+    call('session', {}).then(
+      (current) => {
+        signedIn.current = current !== null;
+        setSession(current);
+      },
+      () => setSession(null),
+    );
     refreshStatus();
     const timer = setInterval(refreshStatus, STATUS_POLL_MS);
     const offs = [events().onStatusChanged(refreshStatus), events().onPrinterStatus(refreshStatus)];
@@ -137,7 +177,7 @@ export function App() {
     const during = onShift;
     call('logout', {}).then(() => {
       onSession(null);
-      setLocked(during);
+      setLocked(during ? 'key' : null);
     }, () => undefined);
   };
 
@@ -166,7 +206,10 @@ export function App() {
   }, [session, onShift, screen, counter, clear, lock]);
 
   const onSession = (next: SessionView | null) => {
-    if (next !== null) setLocked(false);
+    epoch.current += 1;
+    signedIn.current = next !== null;
+    lastPing.current = Number.NEGATIVE_INFINITY;
+    if (next !== null) setLocked(null);
     setSession(next);
     setScreen('home');
     clear();
@@ -189,7 +232,7 @@ export function App() {
 
   let body;
   if (session === undefined) body = <p className="loading">{vi.common.loading}</p>;
-  else if (session === null) body = <Login onLogin={onSession} notice={locked ? vi.home.locked : null} />;
+  else if (session === null) body = <Login onLogin={onSession} notice={locked === null ? null : locked === 'idle' ? vi.home.idleLocked : vi.home.locked} />;
   // The shift just closed: its report and export stay on screen, the counter's keys and scans are off.
   else if (session.shift === null && screen === 'close') body = <CloseShift onClosed={refreshStatus} onLogout={lock} />;
   else if (session.shift === null) body = <OpenShift session={session} onOpened={onSession} />;

@@ -27,6 +27,7 @@ const api = {
   session: invoker('session'),
   login: invoker('login'),
   logout: invoker('logout'),
+  activity: invoker('activity'),
   openShift: invoker('openShift'),
   closeShift: invoker('closeShift'),
   status: invoker('status'),

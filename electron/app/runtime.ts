@@ -107,7 +107,7 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
 
   const handlers = createHandlers({
     ctx,
-    session: createSession(),
+    session: createSession(ctx.clock),
     dialogs: options.dialogs,
     printing,
     scanner: { stream, status: scanners.status },

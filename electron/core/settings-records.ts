@@ -67,3 +67,6 @@ export const syncSettings = z
 export type SyncSettings = z.infer<typeof syncSettings>;
 
 export const SYNC_DEFAULTS = { intervalSeconds: 60, alarmMinutes: 30 } as const;
+
+/** The counter locks after this many minutes nobody used it (0: never); the shift stays open. */
+export const idleLockMinutes = z.number().int().min(0).max(240);

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { isAbsolutePath } from '../core/paths.ts';
 import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
 import type { ErrorCode } from '../core/errors.ts';
-import { printerRecord, scannerRecord } from '../core/settings-records.ts';
+import { idleLockMinutes, printerRecord, scannerRecord } from '../core/settings-records.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
@@ -208,6 +208,7 @@ export const settingsView = z.object({
   reconnectionFee: nonNegativeDong,
   backupDir: z.string().nullable(),
   autoCollect: z.boolean(),
+  idleLockMinutes,
   printer: printerSettings,
   scannerMode: scannerRecord.mode,
 });
@@ -234,6 +235,7 @@ export const channels = {
   session: ch(empty, sessionView.nullable()),
   login: ch(credentials, sessionView),
   logout: ch(empty, z.null()),
+  activity: ch(empty, z.null()),
   openShift: ch(z.object({ openingFloat: nonNegativeDong }).strict(), shiftView),
   // Blind count: the expected cash is only in the answer.
   closeShift: ch(z.object({ countedCash: nonNegativeDong }).strict(), zReportView.extend({ backup: backupView })),

@@ -14,6 +14,7 @@ import { paymentHandlers } from './handlers/payments.ts';
 import { cmisHandlers } from './handlers/cmis.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import { statusHandlers } from './handlers/status.ts';
+import { withIdleLock } from './idle-lock.ts';
 
 export type { HandlerDeps } from './handlers/deps.ts';
 
@@ -33,5 +34,6 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const twice = channels.find((c, i) => channels.indexOf(c) !== i);
   if (twice !== undefined) throw new Error(`IPC channel ${twice} has two handlers.`);
   // The compiler checks every channel of the contract has its handler.
-  return { ...session, ...shifts, ...customers, ...payments, ...cmis, ...settings, ...status } satisfies Handlers;
+  const all = { ...session, ...shifts, ...customers, ...payments, ...cmis, ...settings, ...status } satisfies Handlers;
+  return withIdleLock(all, t);
 }

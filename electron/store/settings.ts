@@ -3,7 +3,7 @@ import type { Sqlite } from './open.ts';
 import { AppError } from '../core/errors.ts';
 import { MAX_BILL_AMOUNT } from '../core/money.ts';
 import { appendJournal } from './journal.ts';
-import { syncSettings } from '../core/settings-records.ts';
+import { idleLockMinutes, syncSettings } from '../core/settings-records.ts';
 
 /** Every setting with its schema and default. Stored as JSON in the settings table. */
 export const settingSchemas = {
@@ -24,6 +24,7 @@ export const settingSchemas = {
   backup_dir: z.string().nullable(),
   backup_keep: z.number().int().min(1).max(1000),
   auto_collect: z.boolean(),
+  idle_lock_minutes: idleLockMinutes,
   // Kept as written (a field of a later version survives); readers take their fields through core/settings-records.ts.
   printer: z.record(z.string(), z.unknown()),
   scanner: z.record(z.string(), z.unknown()),
@@ -51,6 +52,7 @@ export const settingDefaults: { [K in SettingKey]: SettingValue<K> | undefined }
   backup_dir: null,
   backup_keep: 30,
   auto_collect: false,
+  idle_lock_minutes: 10,
   printer: { transport: 'file', width: 576, mode: 'raster' },
   scanner: { mode: 'wedge' },
   sync: undefined,

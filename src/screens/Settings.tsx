@@ -52,6 +52,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
 function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView; supervisor: Supervisor; onSaved: () => void }) {
   const [v, setV] = useState(initial);
   const [fee, setFee] = useState(formatAmount(initial.reconnectionFee));
+  const [idleLock, setIdleLock] = useState(String(initial.idleLockMinutes));
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const s = vi.settings;
@@ -63,9 +64,11 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
     event?.preventDefault();
     const reconnectionFee = parseAmount(fee);
     if (reconnectionFee === null) return setNotice(s.badFee);
+    const idleLockMinutes = /^\d{1,3}$/.test(idleLock.trim()) ? Number(idleLock.trim()) : null;
+    if (idleLockMinutes === null || idleLockMinutes > 240) return setNotice(s.badIdleLock);
     if (v.backupDir !== null && !isAbsolutePath(v.backupDir)) return setError(vi.common.notAbsolute(s.backupDir));
     if (v.printer.transport === 'file' && v.printer.port !== '' && !isAbsolutePath(v.printer.port)) return setError(vi.common.notAbsolute(s.port));
-    call('settingsSet', { supervisor, values: { ...v, reconnectionFee } }).then(
+    call('settingsSet', { supervisor, values: { ...v, reconnectionFee, idleLockMinutes } }).then(
       (saved) => {
         setV(saved);
         done(s.saved);
@@ -141,6 +144,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
           <input type="checkbox" checked={v.autoCollect} onChange={(e) => setV({ ...v, autoCollect: e.target.checked })} name="auto-collect" />
           <span>{s.autoCollect}</span>
         </label>
+        <Field label={s.idleLock} value={idleLock} onChange={(e) => setIdleLock(e.target.value)} inputMode="numeric" name="idle-lock" />
       </fieldset>
       <fieldset>
         <legend>{s.feeAndBackup}</legend>

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { BILLS_SNAPSHOT, CASHIER, COUNTER_VIEWPORT, count, login, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
+import { setSettings } from '../../electron/store/settings.ts';
 
 after(stopSharedEnvironment);
 
@@ -201,6 +202,40 @@ test('[#10] F3: R asks before printing a copy; V on an exported receipt says why
     await page.keyboard.press('v');
     await page.getByRole('alert').getByText(new RegExp(`${receipt} đã được xuất.*không hủy được`)).waitFor();
     assert.equal(await page.getByLabel('PIN giám sát viên').count(), 0, 'no PIN asked for a void that cannot succeed');
+  } finally {
+    await app.close();
+  }
+});
+
+test('[#10] the counter locks itself after the idle minutes: the sign-in says why, the shift stays open; typing on the card keeps it open', async () => {
+  let skipped = 0; // how far the services' clock has been moved ahead
+  const app = await startApp({ scenario: 'idle-lock', imported: true, viewport: COUNTER_VIEWPORT, clock: () => new Date(Date.now() + skipped) });
+  try {
+    const { page, ctx } = app;
+    setSettings(ctx.sqlite, { idle_lock_minutes: 1 }, null, ctx.clock());
+    await loginAndOpenShift(app);
+    const card = page.getByTestId('customer');
+    await sendKeys(app, scannerKeys('PC12AA0000002'));
+    await card.getByText('Trần Thị Hoa').waitFor();
+
+    // 50 s later the cashier types the amount handed over (no call of its own): that is use of the counter.
+    skipped += 50_000;
+    const pings = app.calls.filter((c) => c === 'activity').length;
+    await page.getByLabel('Khách đưa (không bắt buộc)').pressSequentially('200000', { delay: 30 });
+    while (app.calls.filter((c) => c === 'activity').length === pings) await page.waitForTimeout(20);
+    skipped += 50_000;
+    app.emit('statusChanged', {});
+    await page.waitForTimeout(500);
+    assert.equal(await card.getByText('Trần Thị Hoa').count(), 1, '100 s on the clock, 50 s since the typing: still open');
+
+    skipped += 70_000; // nobody at the counter
+    app.emit('statusChanged', {});
+    await page.getByText('Quầy đã tự khóa vì lâu không dùng').waitFor();
+    assert.equal(await page.getByText('Trần Thị Hoa').count(), 0, "the customer's data is gone from the screen");
+    await app.shot('idle-locked');
+    await login(app);
+    await page.getByText('Sẵn sàng quét thẻ').waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM shifts WHERE closed_at IS NULL'), 1, 'the same shift, still open');
   } finally {
     await app.close();
   }

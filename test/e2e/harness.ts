@@ -226,7 +226,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   };
   const handlers = createHandlers({
     ctx,
-    session: createSession(),
+    session: createSession(options.clock),
     dialogs: { chooseSnapshotFile: async () => options.chosenFile ?? null, chooseFolder: async () => exportDir },
     printing,
     scanner: { stream: createScanStream({ clock: ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },

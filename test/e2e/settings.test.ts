@@ -25,6 +25,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
 
     await page.getByLabel('Tên điểm thu').fill('Điểm thu Tân Lợi 2');
     await page.getByLabel('Phí đóng điện lại (đồng)').fill('350.000');
+    await page.getByLabel('Tự khóa quầy sau số phút không dùng (0: không tự khóa)').fill('15');
     await page.getByLabel('Khổ giấy').selectOption('384');
     await page.getByLabel('Tự động thu khi quét thẻ', { exact: false }).check();
     await page.keyboard.press('Control+s');
@@ -32,6 +33,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     assert.equal(getSetting(ctx.sqlite, 'point_name'), 'Điểm thu Tân Lợi 2');
     assert.equal(getSetting(ctx.sqlite, 'reconnection_fee'), 350000);
     assert.equal(getSetting(ctx.sqlite, 'auto_collect'), true);
+    assert.equal(getSetting(ctx.sqlite, 'idle_lock_minutes'), 15);
     assert.equal(getSetting(ctx.sqlite, 'printer')?.width, 384);
     assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM journal WHERE kind = 'settings' AND actor_id = (SELECT id FROM users WHERE code = ?)", SUPERVISOR.code), 1);
 

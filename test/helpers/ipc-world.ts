@@ -20,18 +20,18 @@ export interface IpcWorld extends CollectWorld {
 }
 
 /** collectWorld with the morning snapshot imported and the real handlers behind dispatch (no devices). */
-export function ipcWorld(): IpcWorld {
+export function ipcWorld(options: { sessionClock?: () => Date } = {}): IpcWorld {
   const w = collectWorld();
   importSnapshot(w.ctx, { file: GOOD_SNAPSHOT });
-  return withHandlers(w);
+  return withHandlers(w, options.sessionClock);
 }
 
 /** The real handlers behind dispatch (no devices) over a world the caller filled. */
-export function withHandlers(w: CollectWorld): IpcWorld {
+export function withHandlers(w: CollectWorld, sessionClock?: () => Date): IpcWorld {
   const state = { kicks: 0, events: [] as EventName[] };
   const handlers = createHandlers({
     ctx: w.ctx,
-    session: createSession(),
+    session: createSession(sessionClock),
     dialogs: { chooseSnapshotFile: async () => null, chooseFolder: async () => null },
     printing: { kick: () => void (state.kicks += 1), status: () => ({ state: 'ready', message: null }) },
     scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
