@@ -102,3 +102,20 @@ test('property: the prefix memo answers exactly as the library does, for numbers
     { numRuns: 20_000 },
   );
 });
+
+test('every prefix the memo keys on decides the type with the shipped metadata: three random tails per prefix and length agree', () => {
+  let seed = 20261130;
+  const digit = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) % 10).toString();
+  const prefixes = [...Array.from({ length: 800 }, (_, i) => String(200 + i)), ...Array.from({ length: 1000 }, (_, i) => String(1000 + i))];
+  for (const prefix of prefixes) {
+    for (let length = 7; length <= 11; length += 1) {
+      const answers = Array.from({ length: 3 }, () => {
+        let nsn = prefix;
+        while (nsn.length < length) nsn += digit();
+        return libraryAnswer(nsn);
+      });
+      const kinds = answers.map((a) => (a.ok ? 'ok' : a.reason));
+      assert.ok(kinds.every((k) => k === kinds[0]), `${prefix}… (${length} digits): ${kinds.join(', ')}`);
+    }
+  }
+});
