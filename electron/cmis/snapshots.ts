@@ -1,4 +1,6 @@
+import type { InferResult } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectFirst, selectOne } from '../store/typed-query.ts';
 import type { ExtractSource, ExtractTime } from './snapshot-time.ts';
 
 /** Counts of the contract's re-import table ("what a new snapshot does"), stored in snapshots.reimport_summary. */
@@ -30,24 +32,12 @@ export interface SnapshotInfo {
   extract: ExtractTime | null;
 }
 
-interface SnapshotRow {
-  id: number;
-  file_name: string;
-  sha256: string;
-  imported_at: string;
-  encoding: string;
-  delimiter: string;
-  row_count: number;
-  customer_count: number;
-  bill_count: number;
-  bill_total: number;
-  skipped_count: number;
-  rejects_file: string | null;
-  warnings: string;
-  reimport_summary: string;
-  extracted_at: string | null;
-  extract_source: ExtractSource | null;
-}
+const SNAPSHOT_COLUMNS = [
+  'id', 'file_name', 'sha256', 'imported_at', 'encoding', 'delimiter', 'row_count', 'customer_count', 'bill_count', 'bill_total',
+  'skipped_count', 'rejects_file', 'warnings', 'reimport_summary', 'extracted_at', 'extract_source',
+] as const;
+const snapshotRows = query.selectFrom('snapshots').select(SNAPSHOT_COLUMNS);
+type SnapshotRow = InferResult<typeof snapshotRows>[number];
 
 function toInfo(row: SnapshotRow): SnapshotInfo {
   return {
@@ -69,14 +59,17 @@ function toInfo(row: SnapshotRow): SnapshotInfo {
   };
 }
 
+/** The id of the snapshot in force, as a subquery. */
+const currentSnapshotId = query.selectFrom('snapshots').select((eb) => eb.fn.max('id').as('id'));
+
 /** The snapshot in force (the latest imported), or null before the first import. */
 export function currentSnapshot(sqlite: Sqlite): SnapshotInfo | null {
-  const row = sqlite.prepare('SELECT * FROM snapshots ORDER BY id DESC LIMIT 1').get() as SnapshotRow | undefined;
+  const row = selectFirst(sqlite, snapshotRows.orderBy('id', 'desc').limit(1));
   return row === undefined ? null : toInfo(row);
 }
 
 export function snapshotById(sqlite: Sqlite, id: number): SnapshotInfo | null {
-  const row = sqlite.prepare('SELECT * FROM snapshots WHERE id = ?').get(id) as SnapshotRow | undefined;
+  const row = selectFirst(sqlite, snapshotRows.where('id', '=', id));
   return row === undefined ? null : toInfo(row);
 }
 
@@ -102,25 +95,30 @@ export interface CountTotal {
 
 /** Bills of the current snapshot with no valid payment here. */
 export function outstandingTotals(sqlite: Sqlite): CountTotal {
-  return sqlite
-    .prepare(
-      `SELECT COUNT(*) AS count, COALESCE(SUM(b.tong_tien), 0) AS total
-         FROM bills b
-        WHERE b.last_snapshot_id = (SELECT MAX(id) FROM snapshots)
-          AND NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = b.id AND l.voided = 0)`,
-    )
-    .get() as CountTotal;
+  return selectOne(
+    sqlite,
+    query
+      .selectFrom('bills as b')
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.coalesce(eb.fn.sum<number>('b.tong_tien'), eb.lit(0)).as('total')])
+      .where('b.last_snapshot_id', '=', currentSnapshotId)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('payment_lines as l').select('l.id').whereRef('l.bill_id', '=', 'b.id').where('l.voided', '=', 0)))),
+  );
 }
 
 /** Valid payments not yet in a clearing batch (what the next export will carry). */
 export function paidNotExported(sqlite: Sqlite): CountTotal {
-  return sqlite
-    .prepare('SELECT COUNT(*) AS count, COALESCE(SUM(total), 0) AS total FROM payments WHERE batch_id IS NULL AND voided_at IS NULL')
-    .get() as CountTotal;
+  return selectOne(
+    sqlite,
+    query
+      .selectFrom('payments')
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.coalesce(eb.fn.sum<number>('total'), eb.lit(0)).as('total')])
+      .where('batch_id', 'is', null)
+      .where('voided_at', 'is', null),
+  );
 }
 
 export function customerCount(sqlite: Sqlite): number {
-  return (sqlite.prepare('SELECT COUNT(*) AS n FROM customers').get() as { n: number }).n;
+  return selectOne(sqlite, query.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n'))).n;
 }
 
 export interface BillStateRow {
@@ -137,18 +135,24 @@ export interface BillStateRow {
   receiptNo: string | null;
 }
 
-const STATE_ROWS = `
-  SELECT b.id AS billId, b.id_hdon AS idHdon, s.state, c.ma_khang AS maKhang, c.ten_khang AS tenKhang,
-         b.loai_hdon AS loaiHdon, b.ky, b.thang, b.nam, b.tong_tien AS tongTien, p.receipt_no AS receiptNo
-    FROM snapshot_bill_states s
-    JOIN bills b ON b.id = s.bill_id
-    JOIN customers c ON c.id = b.customer_id
-    LEFT JOIN payment_lines l ON l.bill_id = b.id AND l.voided = 0
-    LEFT JOIN payments p ON p.id = l.payment_id`;
+/** A bill with its customer and the receipt of its live payment line, if any. */
+const billRows = query
+  .selectFrom('bills as b')
+  .innerJoin('customers as c', 'c.id', 'b.customer_id')
+  .select(['b.id as billId', 'b.id_hdon as idHdon', 'c.ma_khang as maKhang', 'c.ten_khang as tenKhang', 'b.loai_hdon as loaiHdon', 'b.ky', 'b.thang', 'b.nam', 'b.tong_tien as tongTien']);
 
 /** The re-import table of a snapshot: every bill whose state is not simply "outstanding". */
 export function reimportTable(sqlite: Sqlite, snapshotId: number): BillStateRow[] {
-  return sqlite.prepare(`${STATE_ROWS} WHERE s.snapshot_id = ? ORDER BY s.state, c.ma_khang, b.nam, b.thang, b.ky`).all(snapshotId) as BillStateRow[];
+  return selectAll(
+    sqlite,
+    billRows
+      .innerJoin('snapshot_bill_states as s', 's.bill_id', 'b.id')
+      .leftJoin('payment_lines as l', (join) => join.onRef('l.bill_id', '=', 'b.id').on('l.voided', '=', 0))
+      .leftJoin('payments as p', 'p.id', 'l.payment_id')
+      .select(['s.state', 'p.receipt_no as receiptNo'])
+      .where('s.snapshot_id', '=', snapshotId)
+      .orderBy(['s.state', 'c.ma_khang', 'b.nam', 'b.thang', 'b.ky']),
+  );
 }
 
 /**
@@ -156,17 +160,15 @@ export function reimportTable(sqlite: Sqlite, snapshotId: number): BillStateRow[
  * (the customer may have paid twice; listed for refund). Live, so an export or void clears them.
  */
 export function openConflicts(sqlite: Sqlite): BillStateRow[] {
-  return sqlite
-    .prepare(
-      `SELECT b.id AS billId, b.id_hdon AS idHdon, 'conflict' AS state, c.ma_khang AS maKhang, c.ten_khang AS tenKhang,
-              b.loai_hdon AS loaiHdon, b.ky, b.thang, b.nam, b.tong_tien AS tongTien, p.receipt_no AS receiptNo
-         FROM payment_lines l
-         JOIN payments p ON p.id = l.payment_id
-         JOIN bills b ON b.id = l.bill_id
-         JOIN customers c ON c.id = b.customer_id
-        WHERE l.voided = 0 AND p.batch_id IS NULL
-          AND b.last_snapshot_id < (SELECT MAX(id) FROM snapshots)
-        ORDER BY p.receipt_no, b.id_hdon`,
-    )
-    .all() as BillStateRow[];
+  return selectAll(
+    sqlite,
+    billRows
+      .innerJoin('payment_lines as l', 'l.bill_id', 'b.id')
+      .innerJoin('payments as p', 'p.id', 'l.payment_id')
+      .select((eb) => [eb.val('conflict').as('state'), 'p.receipt_no as receiptNo'])
+      .where('l.voided', '=', 0)
+      .where('p.batch_id', 'is', null)
+      .where('b.last_snapshot_id', '<', currentSnapshotId)
+      .orderBy(['p.receipt_no', 'b.id_hdon']),
+  );
 }

@@ -1,6 +1,6 @@
 /** Read models of the payments table for the screens: a shift's receipts and the day's hourly chart. */
 import type { Ctx } from '../store/context.ts';
-import { selectAll } from '../store/typed-query.ts';
+import { query, selectAll } from '../store/typed-query.ts';
 import { dayRange, localParts } from '../core/local-time.ts';
 
 export interface ShiftReceipt {
@@ -19,7 +19,7 @@ export interface ShiftReceipt {
 export function shiftReceipts(ctx: Ctx, shiftId: number): ShiftReceipt[] {
   const rows = selectAll(
     ctx.sqlite,
-    ctx.db
+    query
       .selectFrom('payments as p')
       .innerJoin('customers as c', 'c.id', 'p.customer_id')
       .select(['p.receipt_no', 'p.paid_at', 'c.ma_khang', 'c.ten_khang', 'p.total', 'p.voided_at', 'p.void_reason', 'p.batch_id'])
@@ -55,7 +55,7 @@ export function hourlyCollections(ctx: Ctx, day: string): HourlyCollections {
   const { start, end } = dayRange(day);
   const rows = selectAll(
     ctx.sqlite,
-    ctx.db
+    query
       .selectFrom('payments')
       .select(['paid_at', 'total'])
       .where('paid_at', '>=', start.toISOString())

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
 import { getSetting, requireSetting } from '../store/settings.ts';
-import { selectFirst } from '../store/typed-query.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
 
 export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order';
@@ -47,7 +47,7 @@ export function queueTestPage(ctx: Ctx): number {
 export function countWaiting(ctx: Ctx): number {
   const row = selectFirst(
     ctx.sqlite,
-    ctx.db
+    query
       .selectFrom('print_jobs')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('status', '<>', 'done')

@@ -2,8 +2,6 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openStore, type OpenOptions, type Sqlite, type Store } from './open.ts';
-import type { Kysely } from 'kysely';
-import type { Tables } from './tables.ts';
 import { systemClock, type Clock, type IdSource } from '../core/clock.ts';
 import { DATABASE_FILE } from './data-dir.ts';
 import { refuseLostDatabase, rememberPointOf } from './held-point.ts';
@@ -13,7 +11,6 @@ import { PIN_COST, type ScryptCost } from '../core/pin-hash.ts';
 /** What every service function takes first: the store, time, ids, the data folder and the PIN hashing cost. */
 export interface Ctx {
   sqlite: Sqlite;
-  db: Kysely<Tables>;
   clock: Clock;
   newId: IdSource;
   dataDir: string;
@@ -45,7 +42,6 @@ export function openContext(folder: string, options: ContextOptions = {}): Ctx {
   }
   return {
     sqlite: store.sqlite,
-    db: store.db,
     clock: options.clock ?? systemClock,
     newId: options.newId ?? randomUUID,
     dataDir,

@@ -1,18 +1,14 @@
 import Database from 'better-sqlite3';
 import { closeSync, openSync, readSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
 import { AppError, diskFullError, isAppError, isDiskFull } from '../core/errors.ts';
 import { migrations, latestVersion } from './migrations.ts';
-import type { Tables } from './tables.ts';
 
 export type Sqlite = Database.Database;
 
 export interface Store {
-  /** The raw connection: synchronous transactions and prepared statements on hot paths. */
+  /** The connection: synchronous transactions; typed queries (store/typed-query.ts) and prepared statements run on it. */
   sqlite: Sqlite;
-  /** Typed queries for the application. */
-  db: Kysely<Tables>;
   path: string;
   close(): void;
 }
@@ -51,10 +47,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     sqlite.close();
     throw openError(error, path);
   }
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
   return {
     sqlite,
-    db,
     path,
     close() {
       if (!sqlite.open) return;

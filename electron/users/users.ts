@@ -4,7 +4,7 @@ import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { hashPin, isValidNewPin, needsRehash, pinMatches, storedKeyId, type PinKey, type ScryptCost } from '../core/pin-hash.ts';
 import { appendJournal } from '../store/journal.ts';
-import { selectAll } from '../store/typed-query.ts';
+import { query, selectAll, selectFirst } from '../store/typed-query.ts';
 import { createPinKey, missingPinKey, readPinKey } from './pin-key.ts';
 
 export type Role = 'cashier' | 'supervisor';
@@ -67,7 +67,7 @@ export function addUser(ctx: Ctx, args: NewUser, cost: ScryptCost = ctx.pinCost)
   return ctx.sqlite
     .transaction(() => {
       const { sqlite } = ctx;
-      if (sqlite.prepare('SELECT 1 FROM users WHERE code = ?').get(code) !== undefined) throw new AppError('USER_EXISTS', `Người dùng ${code} đã có.`);
+      if (selectFirst(sqlite, query.selectFrom('users').select('id').where('code', '=', code)) !== undefined) throw new AppError('USER_EXISTS', `Người dùng ${code} đã có.`);
       const approvers = checkApprovals(sqlite, args.role, args.approvedBy);
       const { id } = sqlite
         .prepare(
@@ -85,16 +85,17 @@ export function addUser(ctx: Ctx, args: NewUser, cost: ScryptCost = ctx.pinCost)
 /** The distinct approving supervisors, checked against the rules (see NewUser.approvedBy). */
 function checkApprovals(sqlite: Sqlite, role: Role, ids: readonly number[]): number[] {
   const approvers = [...new Set(ids)];
-  if (sqlite.prepare('SELECT 1 FROM users LIMIT 1').get() === undefined) {
+  if (selectFirst(sqlite, query.selectFrom('users').select('id').limit(1)) === undefined) {
     if (role !== 'supervisor') throw new AppError('FIRST_USER_SUPERVISOR', 'Người dùng đầu tiên của điểm thu phải là giám sát viên.');
     if (approvers.length === 0) return approvers;
   }
   if (approvers.length === 0) throw new AppError('APPROVAL_REQUIRED', 'Người dùng mới phải được một giám sát viên duyệt (mã và PIN của giám sát viên).');
   if (approvers.length > 2) throw new AppError('APPROVAL_INVALID', 'Một người dùng mới được một hoặc hai giám sát viên duyệt.');
-  const isSupervisor = sqlite.prepare("SELECT 1 FROM users WHERE id = ? AND role = 'supervisor' AND active = 1");
-  if (approvers.some((id) => isSupervisor.get(id) === undefined)) throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ giám sát viên được duyệt thêm người dùng.');
+  const activeSupervisors = query.selectFrom('users').where('role', '=', 'supervisor').where('active', '=', 1);
+  const approving = selectAll(sqlite, activeSupervisors.select('id').where('id', 'in', approvers));
+  if (approving.length !== approvers.length) throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ giám sát viên được duyệt thêm người dùng.');
   if (role === 'supervisor' && approvers.length < 2) {
-    const { n } = sqlite.prepare("SELECT COUNT(*) AS n FROM users WHERE role = 'supervisor' AND active = 1").get() as { n: number };
+    const n = selectAll(sqlite, activeSupervisors.select('id')).length;
     if (n >= 2) {
       throw new AppError(
         'SECOND_SUPERVISOR_REQUIRED',
@@ -107,7 +108,7 @@ function checkApprovals(sqlite: Sqlite, role: Role, ids: readonly number[]): num
 
 /** Whether some stored PIN hash already needs a key file (so a missing one must not be replaced). */
 function hasKeyedHashes(sqlite: Sqlite): boolean {
-  return sqlite.prepare("SELECT 1 FROM users WHERE pin_hash LIKE 'scrypt-hmac$%' LIMIT 1").get() !== undefined;
+  return selectFirst(sqlite, query.selectFrom('users').select('id').where('pin_hash', 'like', 'scrypt-hmac$%').limit(1)) !== undefined;
 }
 
 /** The key for new hashes; made on first use, refused when hashes made with a lost key exist. */
@@ -118,13 +119,14 @@ function keyForNewHashes(ctx: Ctx): PinKey {
   return createPinKey(ctx.dataDir);
 }
 
+const activeUsers = query.selectFrom('users').select(['id', 'code', 'name', 'role']).where('active', '=', 1);
+
 export function findUser(ctx: Ctx, code: string): User | undefined {
-  const row = ctx.sqlite.prepare('SELECT id, code, name, role FROM users WHERE code = ? AND active = 1').get(normaliseCode(code)) as User | undefined;
-  return row;
+  return selectFirst(ctx.sqlite, activeUsers.where('code', '=', normaliseCode(code)));
 }
 
 export function userById(ctx: Ctx, id: number): User | undefined {
-  return ctx.sqlite.prepare('SELECT id, code, name, role FROM users WHERE id = ? AND active = 1').get(id) as User | undefined;
+  return selectFirst(ctx.sqlite, activeUsers.where('id', '=', id));
 }
 
 /** A user by code, or the refusal a user sees. */
@@ -138,7 +140,7 @@ export function requireUser(ctx: Ctx, code: string): User {
 export function listUsers(ctx: Ctx): UserListing[] {
   const rows = selectAll(
     ctx.sqlite,
-    ctx.db
+    query
       .selectFrom('users as u')
       .leftJoin('users as a', 'a.id', 'u.approved_by')
       .leftJoin('users as c', 'c.id', 'u.co_approved_by')
@@ -172,9 +174,10 @@ export function verifyPin(ctx: Ctx, code: string, pin: string, purpose: 'act' | 
 /** Inside verifyPin's transaction: the user, or the refusal to throw once the transaction committed. */
 function checkPin(ctx: Ctx, code: string, pin: string, purpose: 'act' | 'change_pin'): User | AppError {
   const { sqlite } = ctx;
-  const row = sqlite.prepare('SELECT id, code, name, role, pin_hash, failed_pins, locked_until, active, must_change_pin FROM users WHERE code = ?').get(code) as
-    | UserRow
-    | undefined;
+  const row: UserRow | undefined = selectFirst(
+    sqlite,
+    query.selectFrom('users').select(['id', 'code', 'name', 'role', 'pin_hash', 'failed_pins', 'locked_until', 'active', 'must_change_pin']).where('code', '=', code),
+  );
   if (row === undefined || row.active !== 1) return new AppError('LOGIN_FAILED', 'Sai mã người dùng hoặc mã PIN.');
   const now = ctx.clock();
   if (row.locked_until !== null && Date.parse(row.locked_until) > now.getTime()) {

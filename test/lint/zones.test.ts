@@ -52,6 +52,6 @@ test('what a zone may import passes: a domain over the store, the devices, core 
 test('no SQL in ipc/: a query planted in a handler fails the lint', async () => {
   const planted = "import type { Ctx } from '../../store/context.ts';\nexport const n = (ctx: Ctx) => ctx.sqlite.prepare('SELECT COUNT(*) FROM users').get();\n";
   assert.deepEqual(await broken('electron/ipc/handlers/planted.ts', planted), ['no-restricted-syntax']);
-  const kysely = "import type { Ctx } from '../../store/context.ts';\nexport const q = (ctx: Ctx) => ctx.db.selectFrom('users').selectAll();\n";
+  const kysely = "import { query } from '../../store/typed-query.ts';\nexport const q = () => query.selectFrom('users').selectAll();\n";
   assert.deepEqual(await broken('electron/ipc/handlers/planted.ts', kysely), ['no-restricted-syntax']);
 });
