@@ -240,3 +240,31 @@ test('[#10] the counter locks itself after the idle minutes: the sign-in says wh
     await app.close();
   }
 });
+
+test('[#10] the UI font is the bundled Be Vietnam Pro: "ĐẮK LẮK" in a field keeps its marks inside the line box', async () => {
+  const app = await startApp({ scenario: 'ui-font', viewport: COUNTER_VIEWPORT });
+  try {
+    const { page } = app;
+    await page.getByLabel('Mã thu ngân').fill('ĐẮK LẮK Ễ');
+    const seen = await page.evaluate(async () => {
+      await document.fonts.ready;
+      const input = document.querySelector('input') as HTMLInputElement;
+      const style = getComputedStyle(input);
+      const pen = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+      pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const text = pen.measureText(input.value);
+      return {
+        family: style.fontFamily,
+        loaded: document.fonts.check(`${style.fontSize} "Be Vietnam Pro"`, input.value) && [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'Be Vietnam Pro' && f.status === 'loaded'),
+        glyphs: text.actualBoundingBoxAscent + text.actualBoundingBoxDescent,
+        line: input.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom),
+      };
+    });
+    assert.match(seen.family, /^"?Be Vietnam Pro"?,/);
+    assert.equal(seen.loaded, true, 'the bundled font is loaded, not a fallback');
+    assert.ok(seen.glyphs <= seen.line, `marks fit: glyphs ${seen.glyphs.toFixed(1)} px in a ${seen.line.toFixed(1)} px line`);
+    await app.shot('font-marks');
+  } finally {
+    await app.close();
+  }
+});
