@@ -21,11 +21,11 @@ import { documentSha256 } from './print-jobs.ts';
 export function checkedDocument(sqlite: Sqlite, job: StoredJob, states?: Map<number, PaymentState>): PrintDocument {
   const refuse = (what: string, receiptNo?: string): never => {
     const of = receiptNo === undefined ? '' : ` của biên nhận ${receiptNo}`;
-    throw new AppError('PRINT_DOCUMENT_MISMATCH', `Lệnh in ${job.id} (${job.kind})${of} không được in: ${what}.`, { jobId: job.id });
+    throw new AppError('PRINT_DOCUMENT_MISMATCH', `Bản in ${job.id} (${job.kind})${of} không được in: ${what}.`, { jobId: job.id });
   };
   const doc = readJobDocument(sqlite, job);
   if (doc.kind === 'test_page' || doc.kind === 'z_report') {
-    if (job.payment_id !== null) return refuse('lệnh in gắn với một khoản thu');
+    if (job.payment_id !== null) return refuse('bản in gắn với một khoản thu');
     if (doc.kind === 'z_report') checkZReport(sqlite, job, refuse);
     return doc;
   }

@@ -119,7 +119,7 @@ export interface StoredJob {
 }
 
 const unreadable = (job: StoredJob, why: string) =>
-  new AppError('PRINT_JOB_UNREADABLE', `Không đọc được nội dung lệnh in số ${job.id} (${why}); lệnh này được gác lại, các lệnh sau vẫn in.`, { jobId: job.id, why });
+  new AppError('PRINT_JOB_UNREADABLE', `Không đọc được nội dung bản in số ${job.id} (${why}); bản in này được gác lại, các bản in sau vẫn in.`, { jobId: job.id, why });
 
 /** The job's document, or PRINT_JOB_UNREADABLE saying what is wrong with it. */
 export function readJobDocument(sqlite: Sqlite, job: StoredJob): PrintDocument {
@@ -136,7 +136,7 @@ export function readJobDocument(sqlite: Sqlite, job: StoredJob): PrintDocument {
     throw unreadable(job, `sai ở trường "${issue?.path.join('.') || '(gốc)'}"`);
   }
   const doc = parsed.data;
-  if (DOCUMENT_OF_JOB[job.kind] !== doc.kind) throw unreadable(job, `lệnh in loại ${job.kind} lại chứa ${doc.kind}`);
+  if (DOCUMENT_OF_JOB[job.kind] !== doc.kind) throw unreadable(job, `bản in loại ${job.kind} lại chứa ${doc.kind}`);
   if (job.payment_id !== null && sqlite.prepare('SELECT 1 FROM payments WHERE id = ?').get(job.payment_id) === undefined) {
     throw unreadable(job, `không có khoản thu số ${job.payment_id}`);
   }

@@ -61,7 +61,7 @@ export function holdPrinterLease(ctx: Ctx): void {
   if (current !== undefined && current.owner !== owner && live(current, now)) {
     throw new AppError(
       'PRINTER_BUSY',
-      'Máy in đang được một chương trình Điểm Thu khác trên máy này sử dụng; các lệnh in sẽ được in ở đó. Hãy thử lại sau ít phút.',
+      'Máy in đang được một chương trình Điểm Thu khác trên máy này sử dụng; các bản in sẽ được in ở đó. Hãy thử lại sau ít phút.',
       { holder: { pid: current.pid, until: current.until } },
     );
   }

@@ -91,7 +91,7 @@ function zReportAnchor(job: StoredJob): Anchor[] {
   try {
     const doc = JSON.parse(job.document) as Partial<ZReportDocument>;
     return typeof doc.chainHead === 'string' && Number.isSafeInteger(doc.chainHeadId)
-      ? [{ source: `Báo cáo Z (lệnh in ${job.id})`, id: doc.chainHeadId!, hash: doc.chainHead }]
+      ? [{ source: `Báo cáo Z (bản in ${job.id})`, id: doc.chainHeadId!, hash: doc.chainHead }]
       : [];
   } catch {
     return [];

@@ -15,7 +15,7 @@ export function StatusBar({ status }: { status: StatusView | null }) {
         {status.printer.message !== null && ` (${status.printer.message})`}
       </span>
       <span className={status.scanner.state === 'offline' ? 'warn' : 'ok'}>
-        {s.scanner} ({status.scanner.mode}): {s.scannerStates[status.scanner.state]}
+        {s.scanner} ({s.scannerModes[status.scanner.mode]}): {s.scannerStates[status.scanner.state]}
       </span>
       <span className={snapshot === null || snapshot.ageDays > 0 ? 'warn' : 'ok'} data-testid="status-snapshot">
         {s.snapshot}: {snapshot === null ? s.noSnapshot : date(snapshot.importedAt)}

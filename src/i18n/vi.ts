@@ -188,6 +188,13 @@ export const vi = {
     port: 'Cổng / địa chỉ / tệp',
     width: 'Khổ giấy',
     widths: { 576: '80 mm (576 điểm)', 384: '58 mm (384 điểm)' },
+    transports: {
+      file: 'Chưa cài máy in (đang lưu ra tệp)',
+      usb: 'Máy in USB',
+      serial: 'Cổng nối tiếp (COM)',
+      tcp: 'Máy in mạng (địa chỉ IP)',
+      spooler: 'Máy in của Windows',
+    },
     mode: 'Chế độ in',
     modes: {
       raster: 'Ảnh (raster) – luôn đúng dấu',
@@ -228,8 +235,8 @@ export const vi = {
     noSnapshot: 'Chưa nhập dữ liệu',
     old: (days: number) => `CŨ ${days} ngày – hãy nhập dữ liệu mới`,
     unexported: 'Chưa xuất',
-    jobs: 'Lệnh in chờ',
-    setAside: (count: number) => `Lệnh in bị gác lại: ${count} (không đọc được, cần giám sát viên in lại)`,
+    jobs: 'Bản in đang chờ',
+    setAside: (count: number) => `Bản in bị gác lại: ${count} (không đọc được, cần giám sát viên in lại)`,
     printerStates: {
       ready: 'sẵn sàng',
       busy: 'đang in',
@@ -239,6 +246,7 @@ export const vi = {
       unknown: 'chưa rõ',
     } as Record<string, string>,
     scannerStates: { ready: 'sẵn sàng', offline: 'mất kết nối', unknown: 'chưa rõ' } as Record<string, string>,
+    scannerModes: { wedge: 'giả lập bàn phím', hid: 'USB HID', serial: 'cổng COM' } as Record<string, string>,
     cashier: 'Thu ngân',
     printerAlert: (state: string, waiting: number, message: string | null) =>
       `MÁY IN ${state.toUpperCase()}${message === null ? '' : ` (${message})`}: ${waiting} bản in đang chờ. Kiểm tra giấy, nắp và cáp máy in; các bản in sẽ tự in tiếp khi máy in sẵn sàng.`,

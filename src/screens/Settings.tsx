@@ -103,8 +103,10 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
         <label className="field">
           <span>{s.transport}</span>
           <select value={v.printer.transport} onChange={(e) => setV({ ...v, printer: { ...v.printer, transport: e.target.value as SettingsView['printer']['transport'] } })}>
-            {['file', 'usb', 'serial', 'tcp', 'spooler'].map((t) => (
-              <option key={t}>{t}</option>
+            {Object.entries(s.transports).map(([transport, label]) => (
+              <option key={transport} value={transport}>
+                {label}
+              </option>
             ))}
           </select>
         </label>
@@ -135,8 +137,10 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
         <label className="field">
           <span>{s.scannerMode}</span>
           <select value={v.scannerMode} onChange={(e) => setV({ ...v, scannerMode: e.target.value as SettingsView['scannerMode'] })}>
-            {['wedge', 'hid', 'serial'].map((m) => (
-              <option key={m}>{m}</option>
+            {Object.entries(vi.status.scannerModes).map(([mode, label]) => (
+              <option key={mode} value={mode}>
+                {label}
+              </option>
             ))}
           </select>
         </label>

@@ -133,7 +133,7 @@ for (const [what, edit] of edits) {
       ['DOCUMENT_MISMATCH'],
       problems.map((p) => p.message).join('\n'),
     );
-    assert.match(problems[0]!.message, new RegExp(`lệnh in ${id}\\b`, 'i'));
+    assert.match(problems[0]!.message, new RegExp(`bản in ${id}\\b`, 'i'));
     w.ctx.close();
   });
 }

@@ -120,7 +120,7 @@ test('[#18] diemthu print: a bad job is set aside and named, the rest print, and
 
   const io = captureIo();
   assert.equal(await main(['print', '--json', '--data-dir', dir], io), 2, io.err());
-  assert.match(io.err(), new RegExp(`^\\[PRINT_JOB_UNREADABLE\\] .*lệnh in số ${broken}`));
+  assert.match(io.err(), new RegExp(`^\\[PRINT_JOB_UNREADABLE\\] .*bản in số ${broken}`));
   const answer = JSON.parse(io.out()) as { ok: boolean; error: { code: string; details: { printed: number[]; setAside: Array<{ jobId: number }> } } };
   assert.equal(answer.ok, false);
   assert.equal(answer.error.code, 'PRINT_JOB_UNREADABLE');

@@ -251,7 +251,7 @@ test('verify passes a whole day of the program’s own work: fee and order, void
   w.ctx.close();
   const cli = await cliVerify(w.ctx.dataDir, ['--manifests', usb, '--anchor', evening.chainHead]);
   assert.equal(cli.code, 0, cli.err);
-  assert.match(cli.out, /Đã đối chiếu 4 khoản thu, \d+ lệnh in và 7 mốc đầu chuỗi/);
+  assert.match(cli.out, /Đã đối chiếu 4 khoản thu, \d+ bản in và 7 mốc đầu chuỗi/);
 });
 
 test('verify passes after a forced restore of an older backup: carried receipt numbers, batches and export marks are the journal’s restore row', async () => {

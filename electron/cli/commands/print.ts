@@ -15,7 +15,7 @@ import { renderPreviewPng } from '../../devices/printer/preview.ts';
  */
 export const printCommand: Command = {
   name: 'print',
-  usage: 'print [--preview <mã lệnh in> --out <tệp.png> [--width 384|576]]',
+  usage: 'print [--preview <mã bản in> --out <tệp.png> [--width 384|576]]',
   options: { preview: { type: 'string' }, out: { type: 'string' }, width: { type: 'string' } },
   async run({ values, open }) {
     const ctx = open();
@@ -24,7 +24,7 @@ export const printCommand: Command = {
       const row = ctx.sqlite.prepare('SELECT id, kind, payment_id, document, copy_no FROM print_jobs WHERE id = ?').get(Number(values.preview)) as
         | (StoredJob & { copy_no: number })
         | undefined;
-      if (row === undefined) throw new AppError('PRINT_JOB_NOT_FOUND', `Không có lệnh in số ${values.preview}.`);
+      if (row === undefined) throw new AppError('PRINT_JOB_NOT_FOUND', `Không có bản in số ${values.preview}.`);
       const width = values.width === '384' ? 384 : 576;
       // Previewed as it would print: a document that disagrees with its money is refused here too.
       const out = resolve(values.out);

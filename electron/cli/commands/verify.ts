@@ -32,7 +32,7 @@ export const verifyCommand: Command = {
       json: result,
       text:
         `Kiểm tra đạt: ${result.journal.rows} dòng nhật ký nối liền, đầu chuỗi ${head}; toàn vẹn: ok.\n` +
-        `Đã đối chiếu ${payments} khoản thu, ${printJobs} lệnh in và ${anchorCount} mốc đầu chuỗi với nhật ký; cấu trúc dữ liệu đúng như chương trình tạo.`,
+        `Đã đối chiếu ${payments} khoản thu, ${printJobs} bản in và ${anchorCount} mốc đầu chuỗi với nhật ký; cấu trúc dữ liệu đúng như chương trình tạo.`,
     };
   },
 };

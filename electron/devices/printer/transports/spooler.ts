@@ -99,11 +99,11 @@ export class SpoolerTransport extends EventEmitter<TransportEvents> implements T
       const exited = new Promise<void>((resolve, reject) => {
         let stderr = '';
         child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', (error) => reject(new AppError('PRINTER_SPOOLER', 'Không gửi được lệnh in tới hàng đợi máy in của Windows.', { cause: error.message })));
+        child.on('error', (error) => reject(new AppError('PRINTER_SPOOLER', 'Không gửi được bản in tới hàng đợi máy in của Windows.', { cause: error.message })));
         child.on('exit', (code) =>
           code === 0
             ? resolve()
-            : reject(new AppError('PRINTER_SPOOLER', `Hàng đợi máy in "${this.printerName}" từ chối lệnh in.`, { cause: stderr.trim() })),
+            : reject(new AppError('PRINTER_SPOOLER', `Hàng đợi máy in "${this.printerName}" từ chối bản in.`, { cause: stderr.trim() })),
         );
       });
       await withDeadline(exited, this.timeoutMs, () => child.kill('SIGKILL'));
