@@ -150,7 +150,8 @@ function zoneRules() {
     devices: { allow: ['core'], message: 'devices move bytes (how); what prints and when is printing/, with the store.' },
     ...Object.fromEntries(domains.map((d) => [d, domain])),
     ipc: { allow: [...base, ...domains], message: 'the IPC adapter sits over the domains; the shell wires it, the CLI is its sibling.' },
-    cli: { allow: [...base, ...domains], message: 'the CLI sits over the domains, beside the IPC adapter and the shell.' },
-    app: { allow: [...base, ...domains, 'ipc'], message: 'the shell wires the IPC adapter over the domains.' },
+    cli: { allow: [...base, ...domains], message: 'the CLI sits over the domains, beside the IPC adapter; the shell may start it.' },
+    // The shell's entry (app/entry.ts) starts either the window or, with --cli, the CLI.
+    app: { allow: [...base, ...domains, 'ipc', 'cli'], message: 'the shell wires the IPC adapter (and, for --cli, the CLI) over the domains.' },
   };
 }

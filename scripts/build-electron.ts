@@ -54,7 +54,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
   const [mainResult, preloadResult] = await Promise.all([
     build({
       ...common,
-      entryPoints: [join(root, 'electron/app/main.ts')],
+      entryPoints: [join(root, 'electron/app/entry.ts')],
       metafile: true,
       outfile: main,
       platform: 'node',

@@ -4,7 +4,7 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, protocol, session } from 'electron';
 import path from 'node:path';
-import { defaultDataDir } from '../store/data-dir.ts';
+import { defaultDataDir, legacyDataDir } from '../store/data-dir.ts';
 import { openContext, type Ctx } from '../store/context.ts';
 import { toErrorShape } from '../core/errors.ts';
 import { registerIpc } from '../ipc/register.ts';
@@ -81,7 +81,7 @@ async function start(): Promise<void> {
 
   let ctx: Ctx;
   try {
-    ctx = openContext(dataDir);
+    ctx = openContext(dataDir, { adoptFrom: legacyDataDir() });
   } catch (error) {
     // DB_CORRUPT, DB_TOO_NEW...: say it in Vietnamese and stop before any window shows stale data.
     const shape = toErrorShape(error);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError, asAppError, toErrorShape } from '../core/errors.ts';
 import { openContext, type Ctx } from '../store/context.ts';
-import { defaultDataDir } from '../store/data-dir.ts';
+import { defaultDataDir, legacyDataDir } from '../store/data-dir.ts';
 import type { CliIo, Command } from './command.ts';
 import { commands } from './commands/index.ts';
 
@@ -42,14 +42,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return 0;
     }
     // Relative folders given on the command line mean the current folder, said explicitly once here.
-    const dataDir = resolve(typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : defaultDataDir(io.env));
+    const chosen = typeof parsed.values['data-dir'] === 'string' ? parsed.values['data-dir'] : null;
+    const dataDir = resolve(chosen ?? defaultDataDir(io.env));
+    // The default folder takes over an older version's data once, whichever of the app or the CLI runs first.
+    const adoptFrom = chosen === null ? legacyDataDir(io.env) : null;
     const result = await command.run({
       positionals: parsed.positionals,
       values: parsed.values,
       json,
       dataDir,
       io,
-      open: () => (ctx ??= openContext(dataDir)),
+      open: () => (ctx ??= openContext(dataDir, { adoptFrom })),
     });
     if (result !== undefined) io.stdout.write(json ? JSON.stringify({ ok: true, value: result.json }) + '\n' : result.text + '\n');
     return 0;

@@ -151,7 +151,7 @@ export function reimportTable(sqlite: Sqlite, snapshotId: number): BillStateRow[
       .leftJoin('payments as p', 'p.id', 'l.payment_id')
       .select(['s.state', 'p.receipt_no as receiptNo'])
       .where('s.snapshot_id', '=', snapshotId)
-      .orderBy(['s.state', 'c.ma_khang', 'b.nam', 'b.thang', 'b.ky']),
+      .orderBy('s.state').orderBy('c.ma_khang').orderBy('b.nam').orderBy('b.thang').orderBy('b.ky'),
   );
 }
 
@@ -169,6 +169,6 @@ export function openConflicts(sqlite: Sqlite): BillStateRow[] {
       .where('l.voided', '=', 0)
       .where('p.batch_id', 'is', null)
       .where('b.last_snapshot_id', '<', currentSnapshotId)
-      .orderBy(['p.receipt_no', 'b.id_hdon']),
+      .orderBy('p.receipt_no').orderBy('b.id_hdon'),
   );
 }

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openStore, type OpenOptions, type Sqlite, type Store } from './open.ts';
 import { systemClock, type Clock, type IdSource } from '../core/clock.ts';
-import { DATABASE_FILE } from './data-dir.ts';
+import { adoptLegacyData, DATABASE_FILE } from './data-dir.ts';
+import { appendJournal } from './journal.ts';
 import { refuseLostDatabase, rememberPointOf } from './held-point.ts';
 import { isDiskFull } from '../core/errors.ts';
 import { PIN_COST, type ScryptCost } from '../core/pin-hash.ts';
@@ -23,12 +24,15 @@ export interface ContextOptions extends OpenOptions {
   clock?: Clock;
   newId?: IdSource;
   pinCost?: ScryptCost;
+  /** An older version's data folder (data-dir.ts legacyDataDir): moved into `folder` once, journaled. */
+  adoptFrom?: string | null;
 }
 
 /** Opens the point's database in `folder` (refused, DB_MISSING, when a folder that held a point lost it). */
 export function openContext(folder: string, options: ContextOptions = {}): Ctx {
   // Resolved once here: every folder derived from it (receipts, backups, exports) is then absolute.
   const dataDir = resolve(folder);
+  const moved = options.readonly === true ? null : adoptLegacyData(dataDir, options.adoptFrom ?? null);
   mkdirSync(dataDir, { recursive: true });
   refuseLostDatabase(dataDir);
   const store: Store = openStore(join(dataDir, DATABASE_FILE), options);
@@ -40,9 +44,11 @@ export function openContext(folder: string, options: ContextOptions = {}): Ctx {
       if (!isDiskFull(error)) throw error;
     }
   }
+  const clock = options.clock ?? systemClock;
+  if (moved !== null) appendJournal(store.sqlite, { kind: 'data_dir_moved', actorId: null, payload: { from: moved.from, to: dataDir }, at: clock() });
   return {
     sqlite: store.sqlite,
-    clock: options.clock ?? systemClock,
+    clock,
     newId: options.newId ?? randomUUID,
     dataDir,
     pinCost: options.pinCost ?? PIN_COST,

@@ -1,16 +1,52 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, win32 } from 'node:path';
+import { AppError } from '../core/errors.ts';
 
 /**
- * The folder the Electron app keeps its data in (app.getPath('userData') for the name "diemthu"),
- * so the CLI and the window share one database. Order: --data-dir, DIEMTHU_DATA_DIR, the OS default.
+ * The folder the app keeps its data in, shared by the window and the CLI. Order: --data-dir,
+ * DIEMTHU_DATA_DIR, the OS default. On Windows one folder for the PC (%PROGRAMDATA%\DiemThu): the
+ * install is per machine, and a point PC is often used under more than one Windows account; the
+ * installer creates it writable by every user of the PC (build/installer.nsh).
  */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
   if (env.DIEMTHU_DATA_DIR) return env.DIEMTHU_DATA_DIR;
   const home = homedir();
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'diemthu');
+  if (platform === 'win32') return win32.join(env.PROGRAMDATA ?? 'C:\\ProgramData', 'DiemThu');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'diemthu');
   return join(env.XDG_CONFIG_HOME ?? join(home, '.config'), 'diemthu');
+}
+
+/** Where versions before the per-machine folder kept the data on Windows (the user's roaming folder). */
+export function legacyDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | null {
+  if (env.DIEMTHU_DATA_DIR || platform !== 'win32') return null;
+  return win32.join(env.APPDATA ?? win32.join(homedir(), 'AppData', 'Roaming'), 'diemthu');
+}
+
+/** Left in the old folder after the move, for whoever looks there. */
+export const MOVED_NOTE = 'DA-CHUYEN-DU-LIEU.txt';
+
+/**
+ * Moves an older version's data folder into `dir` once: only when `dir` holds no database and `legacy`
+ * does. Every entry is renamed (same disk: nothing is copied, nothing half-written); if one rename
+ * fails, those done are renamed back and nothing has moved. Returns where the data came from, for the
+ * caller to journal once the database is open, or null when there was nothing to move.
+ */
+export function adoptLegacyData(dir: string, legacy: string | null): { from: string } | null {
+  if (legacy === null || existsSync(join(dir, DATABASE_FILE)) || !existsSync(join(legacy, DATABASE_FILE))) return null;
+  mkdirSync(dir, { recursive: true });
+  const moved: string[] = [];
+  try {
+    for (const entry of readdirSync(legacy)) {
+      renameSync(join(legacy, entry), join(dir, entry));
+      moved.push(entry);
+    }
+  } catch (error) {
+    for (const entry of moved.reverse()) renameSync(join(dir, entry), join(legacy, entry));
+    throw new AppError('DATA_DIR_MOVE_FAILED', `Không chuyển được dữ liệu từ ${legacy} sang ${dir} (${(error as Error).message}); dữ liệu vẫn ở chỗ cũ. Hãy đóng mọi cửa sổ Điểm Thu rồi mở lại, hoặc báo bộ phận kỹ thuật.`);
+  }
+  writeFileSync(join(legacy, MOVED_NOTE), `Dữ liệu Điểm Thu đã chuyển sang ${dir} (dùng chung cho mọi tài khoản Windows của máy này).\r\n`);
+  return { from: legacy };
 }
 
 export const DATABASE_FILE = 'diemthu.sqlite';

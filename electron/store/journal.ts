@@ -29,7 +29,8 @@ export type JournalKind =
   | 'shift_close'
   | 'settings'
   | 'backup'
-  | 'restore';
+  | 'restore'
+  | 'data_dir_moved';
 
 export interface JournalEntry {
   kind: JournalKind;

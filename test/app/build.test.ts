@@ -159,3 +159,32 @@ test('the bundled snapshot reader worker reads the rows itself, the same rows as
   assert.ok(viaWorker.length > 0);
   assert.deepEqual(viaWorker, rowsOf((onRow) => readSnapshot(file, { encoding: 'utf8' }, onRow)));
 });
+
+test('the built main bundle with --cli runs diemthu commands with no window and never loads electron: init, status --json, verify', () => {
+  const dataDir = join(tempDir(), 'point');
+  // Loading `electron` at all would mean the till's code ran: the stand-in refuses it.
+  const noElectron = join(tempDir(), 'no-electron.cjs');
+  writeFileSync(
+    noElectron,
+    "const Module = require('node:module'); const load = Module._load; Module._load = function (request, ...rest) { if (request === 'electron') throw new Error('electron loaded in --cli'); return load.call(this, request, ...rest); };\n",
+  );
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, ['--require', noElectron, built.main, '--cli', ...args, '--data-dir', dataDir], {
+      env: { ...process.env, NODE_PATH: fileURLToPath(new URL('../../node_modules', import.meta.url)) },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  const init = run('init', '--point', 'DT09', '--unit', 'PC12AA', '--name', 'Điểm thu thử');
+  assert.equal(init.status, 0, init.stderr);
+  const status = run('status', '--json');
+  assert.equal(status.status, 0, status.stderr);
+  const answer = JSON.parse(status.stdout) as { ok: boolean; value: { point: { pointCode: string } } };
+  assert.equal(answer.ok, true);
+  assert.equal(answer.value.point.pointCode, 'DT09');
+  const verify = run('verify');
+  assert.equal(verify.status, 0, verify.stderr);
+  assert.match(verify.stdout, /đạt|Đã đối chiếu/);
+  const unknown = run('frobnicate');
+  assert.equal(unknown.status, 2, 'a refusal exits 2 as the CLI does');
+  assert.match(unknown.stderr + unknown.stdout, /CLI_UNKNOWN_COMMAND/);
+});

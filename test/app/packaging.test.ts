@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { FuseState, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
 import { NATIVE_MODULES } from '../../scripts/build-electron.ts';
+import { defaultDataDir } from '../../electron/store/data-dir.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const require = createRequire(import.meta.url);
@@ -20,7 +21,7 @@ const afterPack = require('../../build/after-pack.cjs') as ((context: unknown) =
 };
 
 type Config = Record<string, unknown> & {
-  win: { target: Array<{ target: string; arch: string[] }> };
+  win: { target: Array<{ target: string; arch: string[] }>; extraFiles: Array<{ from: string; to: string }> };
   nsis: Record<string, unknown>;
   linux: { target: Array<{ target: string; arch: string[] }> };
   asarUnpack: string[];
@@ -43,6 +44,22 @@ test('targets: NSIS x64 per-machine for Windows, AppImage and deb x64 for Linux'
     config.linux.target.map((t) => `${t.target}:${t.arch.join()}`),
     ['AppImage:x64', 'deb:x64'],
   );
+});
+
+test('Windows: the diemthu-cli launcher is installed beside the executable and runs it with --cli, passing every argument and the exit code', () => {
+  assert.deepEqual(config.win.extraFiles, [{ from: 'build/diemthu-cli.cmd', to: 'diemthu-cli.cmd' }]);
+  const launcher = readFileSync(new URL('../../build/diemthu-cli.cmd', import.meta.url), 'utf8');
+  assert.match(launcher, new RegExp(`"%~dp0${config.executableName}\\.exe" --cli %\\*\r\n`));
+  assert.match(launcher, /exit \/b %ERRORLEVEL%/);
+  assert.ok(launcher.split('\n').every((line) => line === '' || line.endsWith('\r')), 'CRLF lines, as cmd.exe reads them');
+});
+
+test("Windows: the installer makes the PC's data folder (the one the app opens) writable by every user of the PC", () => {
+  const script = readFileSync(new URL('../../build/installer.nsh', import.meta.url), 'utf8');
+  const folder = defaultDataDir({ PROGRAMDATA: '$COMMONAPPDATA' }, 'win32');
+  assert.ok(script.includes(`CreateDirectory "${folder}"`), folder);
+  assert.ok(script.includes(`icacls "${folder}" /grant *S-1-5-32-545:(OI)(CI)M`), 'the Users group, by SID');
+  assert.match(script, /!macro customInstall[\s\S]*!macroend/);
 });
 
 test('asar on, no native rebuild (Node-API prebuilds), every native module unpacked, fuses in afterPack', () => {
