@@ -12,6 +12,7 @@ import { Today } from './screens/Today.tsx';
 import { Import } from './screens/Import.tsx';
 import { CloseShift } from './screens/CloseShift.tsx';
 import { Settings } from './screens/Settings.tsx';
+import { Setup } from './screens/Setup.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Message } from './components/Message.tsx';
 import { printTrouble } from './format.ts';
@@ -42,6 +43,9 @@ export function App() {
   const signedIn = useRef(false);
   const lastPing = useRef(Number.NEGATIVE_INFINITY);
   const onShift = session?.shift != null;
+  /** First run: only the setup screens open; a scan is the scanner step's test. */
+  const settingUp = status !== null && (status.point === null || status.setupPending);
+  const [setupScan, setSetupScan] = useState<string | null>(null);
   const autoCollect = status?.autoCollect ?? false;
 
   useEffect(() => {
@@ -163,10 +167,11 @@ export function App() {
   // Without an open shift the counter does not look anyone up: a scan says why, and offers nothing to collect.
   const scanned = useCallback(
     (code: string, channel: 'lookupCode' | 'scanSubmit') => {
-      if (onShift) void lookup(code, channel);
+      if (settingUp) setSetupScan(code);
+      else if (onShift) void lookup(code, channel);
       else setNotice(vi.home.noShift);
     },
-    [onShift, lookup],
+    [settingUp, onShift, lookup],
   );
   const onWedgeScan = useCallback((code: string) => scanned(code, 'scanSubmit'), [scanned]);
   useWedgeScanner(onWedgeScan, session != null);
@@ -231,7 +236,10 @@ export function App() {
   };
 
   let body;
-  if (session === undefined) body = <p className="loading">{vi.common.loading}</p>;
+  if (session === undefined || status === null) body = <p className="loading">{vi.common.loading}</p>;
+  else if (status.point === null || (settingUp && session !== null)) {
+    body = <Setup status={status} session={session} lastScan={setupScan} onSession={onSession} onDone={refreshStatus} />;
+  }
   else if (session === null) body = <Login onLogin={onSession} notice={locked === null ? null : locked === 'idle' ? vi.home.idleLocked : vi.home.locked} />;
   // The shift just closed: its report and export stay on screen, the counter's keys and scans are off.
   else if (session.shift === null && screen === 'close') body = <CloseShift onClosed={refreshStatus} onLogout={lock} />;

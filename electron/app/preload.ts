@@ -28,6 +28,8 @@ const api = {
   login: invoker('login'),
   logout: invoker('logout'),
   activity: invoker('activity'),
+  setupPoint: invoker('setupPoint'),
+  setupFinish: invoker('setupFinish'),
   openShift: invoker('openShift'),
   closeShift: invoker('closeShift'),
   status: invoker('status'),

@@ -128,6 +128,8 @@ export const statusView = z.object({
   printer: printerView,
   scanner: scannerStatus,
   autoCollect: z.boolean(),
+  /** Set up from the app and not finished: only the setup screens open. */
+  setupPending: z.boolean(),
   session: sessionView.nullable(),
 });
 export type StatusView = z.infer<typeof statusView>;
@@ -205,6 +207,10 @@ export const settingsView = z.object({
   pointName: z.string().max(120),
   companyName: z.string().max(120),
   companyAddress: z.string().max(200),
+  pointAddress: z.string().max(200),
+  companyTaxCode: z.string().regex(/^(\d{10}(-\d{3})?)?$/),
+  companyHotline: z.string().max(40),
+  einvoiceLookup: z.string().max(200),
   reconnectionFee: nonNegativeDong,
   backupDir: z.string().nullable(),
   autoCollect: z.boolean(),
@@ -235,6 +241,24 @@ export const channels = {
   session: ch(empty, sessionView.nullable()),
   login: ch(credentials, sessionView),
   logout: ch(empty, z.null()),
+  // The first run of an empty point (no user yet): identity, receipt header, the first supervisor, signed in.
+  setupPoint: ch(
+    z
+      .object({
+        pointCode: z.string().trim().min(1).max(20),
+        unitCodes: z.array(z.string().trim().min(1).max(10)).min(1).max(50),
+        pointName: z.string().trim().min(1).max(120),
+        pointAddress: z.string().max(200),
+        companyName: z.string().trim().min(1).max(120),
+        companyTaxCode: z.string().trim().regex(/^(\d{10}(-\d{3})?)?$/),
+        companyHotline: z.string().max(40),
+        einvoiceLookup: z.string().max(200),
+        supervisor: z.object({ code: z.string().trim().min(1).max(40), name: z.string().trim().min(1).max(120), pin: z.string().regex(/^\d{0,12}$/) }).strict(),
+      })
+      .strict(),
+    sessionView,
+  ),
+  setupFinish: ch(z.object({ supervisor: credentials }).strict(), z.null()),
   activity: ch(empty, z.null()),
   openShift: ch(z.object({ openingFloat: nonNegativeDong }).strict(), shiftView),
   // Blind count: the expected cash is only in the answer.

@@ -15,6 +15,10 @@ export function readSettingsView(ctx: Ctx): SettingsView {
     pointName: getSetting(ctx.sqlite, 'point_name') ?? '',
     companyName: getSetting(ctx.sqlite, 'company_name') ?? '',
     companyAddress: getSetting(ctx.sqlite, 'company_address') ?? '',
+    pointAddress: getSetting(ctx.sqlite, 'point_address') ?? '',
+    companyTaxCode: getSetting(ctx.sqlite, 'company_tax_code') ?? '',
+    companyHotline: getSetting(ctx.sqlite, 'company_hotline') ?? '',
+    einvoiceLookup: getSetting(ctx.sqlite, 'einvoice_lookup') ?? '',
     reconnectionFee: getSetting(ctx.sqlite, 'reconnection_fee') ?? 0,
     backupDir: getSetting(ctx.sqlite, 'backup_dir') ?? null,
     autoCollect: getSetting(ctx.sqlite, 'auto_collect') ?? false,
@@ -35,6 +39,10 @@ export function writeSettingsView(ctx: Ctx, values: Partial<SettingsView>, actor
   if (values.pointName !== undefined) changes.point_name = values.pointName;
   if (values.companyName !== undefined) changes.company_name = values.companyName;
   if (values.companyAddress !== undefined) changes.company_address = values.companyAddress;
+  if (values.pointAddress !== undefined) changes.point_address = values.pointAddress;
+  if (values.companyTaxCode !== undefined) changes.company_tax_code = values.companyTaxCode;
+  if (values.companyHotline !== undefined) changes.company_hotline = values.companyHotline;
+  if (values.einvoiceLookup !== undefined) changes.einvoice_lookup = values.einvoiceLookup;
   if (values.reconnectionFee !== undefined) changes.reconnection_fee = values.reconnectionFee;
   if (values.backupDir !== undefined) changes.backup_dir = values.backupDir;
   if (values.autoCollect !== undefined) changes.auto_collect = values.autoCollect;

@@ -20,6 +20,15 @@ export const settingSchemas = {
   point_name: z.string().max(120),
   company_name: z.string().max(120),
   company_address: z.string().max(200),
+  /** Where the point is (printed on receipts); company_address is the company's. */
+  point_address: z.string().max(200),
+  /** The company's tax code (mã số thuế), printed on receipts: 10 digits, or 10-3 for a branch. */
+  company_tax_code: z.string().regex(/^(\d{10}(-\d{3})?)?$/),
+  company_hotline: z.string().max(40),
+  /** Where a customer looks up the e-invoice (a web address and how), printed on receipts. */
+  einvoice_lookup: z.string().max(200),
+  /** Set up from the app's first-run screens and not finished: nothing but those screens opens. */
+  setup_pending: z.boolean(),
   reconnection_fee: z.number().int().nonnegative().max(MAX_BILL_AMOUNT),
   backup_dir: z.string().nullable(),
   backup_keep: z.number().int().min(1).max(1000),
@@ -48,6 +57,11 @@ export const settingDefaults: { [K in SettingKey]: SettingValue<K> | undefined }
   point_name: '',
   company_name: 'CÔNG TY ĐIỆN LỰC',
   company_address: '',
+  point_address: '',
+  company_tax_code: '',
+  company_hotline: '',
+  einvoice_lookup: '',
+  setup_pending: false,
   reconnection_fee: 0,
   backup_dir: null,
   backup_keep: 30,

@@ -78,7 +78,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
     );
   };
   const testPage = () => call('printerTestPage', {}).then(() => done(s.testSent), (e) => setError(failureOf(e)));
-  const text = (key: 'pointName' | 'companyName' | 'companyAddress', label: string) => (
+  const text = (key: 'pointName' | 'pointAddress' | 'companyName' | 'companyAddress' | 'companyTaxCode' | 'companyHotline' | 'einvoiceLookup', label: string) => (
     <Field label={label} value={v[key]} onChange={(e) => setV({ ...v, [key]: e.target.value })} name={key} />
   );
   return (
@@ -95,8 +95,12 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
       <fieldset>
         <legend>{s.point}</legend>
         {text('pointName', s.pointName)}
+        {text('pointAddress', s.pointAddress)}
         {text('companyName', s.companyName)}
         {text('companyAddress', s.companyAddress)}
+        {text('companyTaxCode', s.companyTaxCode)}
+        {text('companyHotline', s.companyHotline)}
+        {text('einvoiceLookup', s.einvoiceLookup)}
       </fieldset>
       <fieldset>
         <legend>{s.printer}</legend>

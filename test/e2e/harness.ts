@@ -158,6 +158,8 @@ export interface StartOptions {
   scenario: string;
   /** Import the good morning file (or `snapshot`) before the page opens. */
   imported?: boolean;
+  /** A new install: an empty data folder, no point and no user (the first-run screens). */
+  empty?: boolean;
   snapshot?: string;
   autoCollect?: boolean;
   reconnectionFee?: number;
@@ -204,16 +206,18 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const dataDir = options.dataDir ?? tempDir('diemthu-e2e-');
   const exportDir = join(dataDir, 'usb');
   const ctx = openContext(dataDir, { pinCost: TEST_PIN_COST, ...(options.clock === undefined ? {} : { clock: options.clock }) });
-  if (options.dataDir === undefined) initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
-  const head = addUser(ctx, { ...HEAD, role: 'supervisor', approvedBy: [] });
-  addUser(ctx, { ...CASHIER, role: 'cashier', approvedBy: [head.id] });
-  addUser(ctx, { ...SUPERVISOR, role: 'supervisor', approvedBy: [head.id] });
-  setSettings(
-    ctx.sqlite,
-    { company_name: 'CÔNG TY ĐIỆN LỰC ĐẮK LẮK', auto_collect: options.autoCollect ?? false, reconnection_fee: options.reconnectionFee ?? 330000 },
-    null,
-    ctx.clock(),
-  );
+  if (options.empty !== true) {
+    if (options.dataDir === undefined) initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });
+    const head = addUser(ctx, { ...HEAD, role: 'supervisor', approvedBy: [] });
+    addUser(ctx, { ...CASHIER, role: 'cashier', approvedBy: [head.id] });
+    addUser(ctx, { ...SUPERVISOR, role: 'supervisor', approvedBy: [head.id] });
+    setSettings(
+      ctx.sqlite,
+      { company_name: 'CÔNG TY ĐIỆN LỰC ĐẮK LẮK', auto_collect: options.autoCollect ?? false, reconnection_fee: options.reconnectionFee ?? 330000 },
+      null,
+      ctx.clock(),
+    );
+  }
   if (options.imported === true) importSnapshot(ctx, { file: options.snapshot ?? GOOD_SNAPSHOT });
 
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 860 }, locale: 'vi-VN' });

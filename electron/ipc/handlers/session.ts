@@ -1,8 +1,9 @@
 import { verifyPin } from '../../users/users.ts';
+import { finishSetup, setUpPoint } from '../../users/first-run.ts';
 import type { SessionView } from '../contract.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
-export function sessionHandlers(t: Till): DomainHandlers<'session' | 'login' | 'logout' | 'activity'> {
+export function sessionHandlers(t: Till): DomainHandlers<'session' | 'login' | 'logout' | 'activity' | 'setupPoint' | 'setupFinish'> {
   return {
     session: () => t.sessionView(),
 
@@ -10,6 +11,18 @@ export function sessionHandlers(t: Till): DomainHandlers<'session' | 'login' | '
       t.session.login(verifyPin(t.ctx, code, pin));
       t.changed();
       return t.sessionView() as SessionView;
+    },
+
+    setupPoint: (request) => {
+      t.session.login(setUpPoint(t.ctx, request));
+      t.changed();
+      return t.sessionView() as SessionView;
+    },
+
+    setupFinish: ({ supervisor }) => {
+      finishSetup(t.ctx, t.supervisor(supervisor));
+      t.changed();
+      return null;
     },
 
     // Typing or choosing on the card without a call: use of the counter all the same (the idle lock counts it).

@@ -2,6 +2,7 @@ import { dayRange, isoDay } from '../../core/local-time.ts';
 import { currentSnapshot, paidNotExported } from '../../cmis/snapshots.ts';
 import { countSetAside, countWaiting } from '../../printing/print-jobs.ts';
 import { pointIdentity } from '../../store/point.ts';
+import { getSetting } from '../../store/settings.ts';
 import type { StatusView } from '../contract.ts';
 import { readSettingsView } from '../settings-view.ts';
 import type { DomainHandlers, Till } from './deps.ts';
@@ -35,6 +36,7 @@ export function statusHandlers(t: Till): DomainHandlers<'status'> {
         printer: t.printing.status(),
         scanner: t.scanner.status(),
         autoCollect: readSettingsView(ctx).autoCollect,
+        setupPending: getSetting(ctx.sqlite, 'setup_pending') ?? false,
         session: t.sessionView(),
       };
     },
