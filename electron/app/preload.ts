@@ -30,6 +30,7 @@ const api = {
   activity: invoker('activity'),
   setupPoint: invoker('setupPoint'),
   setupFinish: invoker('setupFinish'),
+  changePin: invoker('changePin'),
   openShift: invoker('openShift'),
   closeShift: invoker('closeShift'),
   status: invoker('status'),

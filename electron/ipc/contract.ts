@@ -258,6 +258,8 @@ export const channels = {
       .strict(),
     sessionView,
   ),
+  // One's own PIN, by the current one (a temporary PIN set by a supervisor opens nothing else).
+  changePin: ch(z.object({ code: z.string().trim().min(1).max(40), pin: z.string().min(1).max(12), newPin: z.string().regex(/^\d{0,12}$/) }).strict(), z.null()),
   setupFinish: ch(z.object({ supervisor: credentials }).strict(), z.null()),
   activity: ch(empty, z.null()),
   openShift: ch(z.object({ openingFloat: nonNegativeDong }).strict(), shiftView),

@@ -13,7 +13,7 @@ import type { Till } from './handlers/deps.ts';
 /** What the window calls by itself (status polls, refreshes): never use of the counter. */
 const PASSIVE: ReadonlySet<ChannelName> = new Set<ChannelName>(['session', 'status', 'hourlyCollections']);
 /** Calls that still make sense once locked: the window learns it, or signs in again. */
-const AFTER_LOCK: ReadonlySet<ChannelName> = new Set<ChannelName>([...PASSIVE, 'login', 'logout']);
+const AFTER_LOCK: ReadonlySet<ChannelName> = new Set<ChannelName>([...PASSIVE, 'login', 'logout', 'changePin', 'setupPoint']);
 
 export function withIdleLock(handlers: Handlers, t: Till): Handlers {
   const wrap = <C extends ChannelName>(channel: C, handler: Handlers[C]) =>

@@ -5,25 +5,50 @@ import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 
-/** `notice`: why the login shows (the screen was locked during a shift). */
+/**
+ * `notice`: why the login shows (the screen was locked during a shift). A temporary PIN set by a
+ * supervisor (PIN_CHANGE_REQUIRED) turns the form into the change of PIN; anyone may change theirs.
+ */
 export function Login({ onLogin, notice }: { onLogin: (session: SessionView) => void; notice: string | null }) {
   const [code, setCode] = useState('');
   const [pin, setPin] = useState('');
+  const [changing, setChanging] = useState(false);
+  const [newPin, setNewPin] = useState({ first: '', again: '' });
   const [error, setError] = useState<IpcError | null>(null);
+  const l = vi.login;
+  const refused = (e: unknown) => {
+    const failure = failureOf(e);
+    setPin('');
+    setError(failure);
+    if (failure.code === 'PIN_CHANGE_REQUIRED') setChanging(true);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    call('login', { code, pin }).then(onLogin, (e) => {
-      setPin('');
-      setError(failureOf(e));
-    });
+    if (!changing) return void call('login', { code, pin }).then(onLogin, refused);
+    if (newPin.first !== newPin.again) return setError({ code: 'PIN_INVALID', message: l.pinsDiffer });
+    call('changePin', { code, pin, newPin: newPin.first })
+      .then(() => call('login', { code, pin: newPin.first }))
+      .then(onLogin, refused);
   };
   return (
     <form className="panel narrow" onSubmit={submit}>
-      <h1>{vi.login.title}</h1>
+      <h1>{changing ? l.changeTitle : l.title}</h1>
       {notice !== null && <Message kind="warn" text={notice} />}
-      <Field label={vi.login.code} value={code} onChange={(e) => setCode(e.target.value)} autoFocus autoComplete="off" name="code" />
-      <Field label={vi.login.pin} value={pin} onChange={(e) => setPin(e.target.value)} type="password" inputMode="numeric" name="pin" />
-      <button type="submit">{vi.login.submit}</button>
+      {changing && <p className="small">{l.changeHint}</p>}
+      <Field label={l.code} value={code} onChange={(e) => setCode(e.target.value)} autoFocus autoComplete="off" name="code" />
+      <Field label={l.pin} value={pin} onChange={(e) => setPin(e.target.value)} type="password" inputMode="numeric" name="pin" />
+      {changing && (
+        <>
+          <Field label={l.newPin} value={newPin.first} onChange={(e) => setNewPin({ ...newPin, first: e.target.value })} type="password" inputMode="numeric" name="new-pin" />
+          <Field label={l.newPinAgain} value={newPin.again} onChange={(e) => setNewPin({ ...newPin, again: e.target.value })} type="password" inputMode="numeric" name="new-pin-again" />
+        </>
+      )}
+      <div className="row">
+        <button type="submit">{changing ? l.changeSubmit : l.submit}</button>
+        <button type="button" className="secondary" onClick={() => (setChanging(!changing), setError(null))}>
+          {changing ? l.cancelChange : l.changePin}
+        </button>
+      </div>
       <ErrorMessage error={error} />
     </form>
   );

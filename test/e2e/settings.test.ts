@@ -1,6 +1,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getSetting } from '../../electron/store/settings.ts';
+import { findUser, verifyPin } from '../../electron/users/users.ts';
+import { resetPin } from '../../electron/users/user-admin.ts';
 import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
 
 after(stopSharedEnvironment);
@@ -63,6 +65,31 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM users WHERE code = 'GS02' AND role = 'supervisor' AND co_approved_by = (SELECT id FROM users WHERE code = ?)", HEAD.code), 1);
     await page.keyboard.press('Escape');
     await page.getByText('Tự động thu khi quét thẻ: BẬT').waitFor();
+  } finally {
+    await app.close();
+  }
+});
+
+test('[#11] a PIN reset by a supervisor: the login turns into the change of PIN, and the new PIN signs in; anyone may change their own', async () => {
+  const app = await startApp({ scenario: 'change-pin' });
+  try {
+    const { page, ctx } = app;
+    const head = findUser(ctx, HEAD.code);
+    assert.ok(head);
+    resetPin(ctx, { code: CASHIER.code, supervisor: head, temporaryPin: '555111' });
+    await page.getByLabel('Mã thu ngân').fill(CASHIER.code);
+    await page.getByLabel('Mã PIN', { exact: true }).fill('555111');
+    await page.keyboard.press('Enter');
+    await page.getByText('(PIN_CHANGE_REQUIRED)').waitFor();
+    await page.getByRole('heading', { name: 'Đổi mã PIN' }).waitFor();
+    await page.getByLabel('Mã PIN', { exact: true }).fill('555111');
+    await page.getByLabel('Mã PIN mới (6-8 chữ số)').fill('246813');
+    await page.getByLabel('Nhập lại mã PIN mới').fill('246813');
+    await app.shot('change-pin');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Tiền lẻ đầu ca (đồng)').waitFor();
+    assert.equal(verifyPin(ctx, CASHIER.code, '246813').code, CASHIER.code);
+    assert.throws(() => verifyPin(ctx, CASHIER.code, '555111'), /LOGIN_FAILED|Sai/);
   } finally {
     await app.close();
   }

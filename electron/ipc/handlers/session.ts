@@ -1,9 +1,9 @@
-import { verifyPin } from '../../users/users.ts';
+import { changePin, verifyPin } from '../../users/users.ts';
 import { finishSetup, setUpPoint } from '../../users/first-run.ts';
 import type { SessionView } from '../contract.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
-export function sessionHandlers(t: Till): DomainHandlers<'session' | 'login' | 'logout' | 'activity' | 'setupPoint' | 'setupFinish'> {
+export function sessionHandlers(t: Till): DomainHandlers<'session' | 'login' | 'logout' | 'activity' | 'setupPoint' | 'setupFinish' | 'changePin'> {
   return {
     session: () => t.sessionView(),
 
@@ -17,6 +17,11 @@ export function sessionHandlers(t: Till): DomainHandlers<'session' | 'login' | '
       t.session.login(setUpPoint(t.ctx, request));
       t.changed();
       return t.sessionView() as SessionView;
+    },
+
+    changePin: (request) => {
+      changePin(t.ctx, request);
+      return null;
     },
 
     setupFinish: ({ supervisor }) => {
