@@ -92,9 +92,10 @@ export const batchBody = z
     batchDay: z.string().regex(/^20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/), // yyyyMMdd local
     batchSeq: z.number().int().min(1).max(99), // NN
     csvSha256: z.string().regex(/^[0-9a-f]{64}$/),
-    rowCount: z.number().int().min(1).max(1_000_000),
+    // 0 for a batch that only resends lines of earlier batches (contract section 5)
+    rowCount: z.number().int().min(0).max(1_000_000),
     totalTongTien: dong.max(Number.MAX_SAFE_INTEGER),
-    receipts: z.array(receiptNo).min(1).max(100_000),
+    receipts: z.array(receiptNo).max(100_000),
     voidedReceipts: z.array(receiptNo).max(100_000),
   })
   .strict()

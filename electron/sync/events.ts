@@ -70,18 +70,23 @@ export function paymentBodies(sqlite: Sqlite, ids: number[]): Map<number, Paymen
   );
 }
 
-/** A completed clearing batch as the company sees it: the manifest's facts and the receipts its CSV holds. */
+/**
+ * A completed clearing batch as the company sees it: the manifest's facts and the receipts of its own
+ * payments. Lines resent in it (contract section 5) are left out of its rows and total: the server
+ * holds them in the batch that first carried their receipt.
+ */
 export function batchBody(sqlite: Sqlite, batchId: number): BatchBody {
   const row = sqlite.prepare('SELECT manifest FROM clearing_batches WHERE id = ?').get(batchId) as { manifest: string };
   const m = JSON.parse(row.manifest) as ClearingManifest;
   const receipts = sqlite.prepare('SELECT receipt_no FROM payments WHERE batch_id = ? ORDER BY receipt_year, receipt_seq').pluck().all(batchId) as string[];
+  const resent = m.resent ?? [];
   return {
     pointCode: m.pointCode,
     batchDay: m.batchDay,
     batchSeq: m.batchSeq,
     csvSha256: m.csvSha256,
-    rowCount: m.rowCount,
-    totalTongTien: m.totalTongTien,
+    rowCount: m.rowCount - resent.length,
+    totalTongTien: m.totalTongTien - resent.reduce((sum, r) => sum + r.tongTien, 0),
     receipts,
     voidedReceipts: m.voidedReceipts,
   };

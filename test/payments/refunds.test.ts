@@ -16,6 +16,8 @@ import { checkedDocument } from '../../electron/printing/document-check.ts';
 import type { StoredJob } from '../../electron/printing/job-document.ts';
 import { encodeDocument } from '../../electron/devices/printer/encode-escpos.ts';
 import type { ClearingManifest } from '../../electron/cmis/stored-batch.ts';
+import { batchBody } from '../../electron/sync/events.ts';
+import { batchBody as batchBodySchema } from '../../protocol/payment.ts';
 import { decode } from '../escpos/decoder.ts';
 import { collectWorld, count, refusedWith } from '../helpers/collect-fixture.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
@@ -169,6 +171,10 @@ test('resend: the rejected line goes once into the next batch (its row as first 
   assert.deepEqual([m.rowCount, m.totalTongTien, m.firstReceipt, m.lastReceipt], [1, 97_200, R1, R1]);
   assert.deepEqual(m.resent, [{ receiptNo: R1, idHdon: 'HD-A11', tongTien: 97_200, firstCsvFile: 'GACHNO_DT0001_20261127_01.csv' }]);
   assert.equal(m.smsMessages, 0, 'no second payment confirmation');
+  // The company's server holds the line in the batch that first carried its receipt: this batch has no payment of its own.
+  const body = batchBody(w.ctx.sqlite, m.batchId);
+  assert.deepEqual([body.rowCount, body.totalTongTien, body.receipts], [0, 0, []]);
+  assert.equal(batchBodySchema.safeParse(body).success, true);
   assert.equal(exportClearing(w.ctx, { outDir: join(w.dir, 'usb3') }).code, 'EXPORT_NOTHING_NEW', 'resent once');
   assert.throws(refund, refusedWith('LINE_ALREADY_DECIDED'), 'sent again, not answered yet');
 
