@@ -22,6 +22,15 @@ const person = z.object({ code, name: text });
 
 const header = z.object({ companyName: text, companyAddress: text, pointCode: code, pointName: text });
 
+/** What says which bill a line is (receipt and refund slip alike); idHdon null for the fee charged here. */
+const billOfLine = {
+  idHdon: code.nullable(),
+  loaiHdon: z.enum(['TD', 'VC', 'DC']),
+  ky: count.nullable(),
+  thang: count.nullable(),
+  nam: count.nullable(),
+};
+
 const receipt = z.object({
   kind: z.literal('receipt'),
   header,
@@ -32,11 +41,7 @@ const receipt = z.object({
   lines: z
     .array(
       z.object({
-        idHdon: code.nullable(),
-        loaiHdon: z.enum(['TD', 'VC', 'DC']),
-        ky: count.nullable(),
-        thang: count.nullable(),
-        nam: count.nullable(),
+        ...billOfLine,
         dienTthu: z.number().int().nullable(),
         soTien: dong,
         tienGtgt: dong,
@@ -76,11 +81,7 @@ const refundSlip = z.object({
   lines: z
     .array(
       z.object({
-        idHdon: code.nullable(),
-        loaiHdon: z.enum(['TD', 'VC', 'DC']),
-        ky: count.nullable(),
-        thang: count.nullable(),
-        nam: count.nullable(),
+        ...billOfLine,
         amount: dong,
         why: text,
       }),

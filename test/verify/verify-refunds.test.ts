@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Ctx } from '../../electron/store/context.ts';
 import { collectPayment } from '../../electron/payments/collect.ts';
 import { refundLines } from '../../electron/payments/refunds.ts';
 import { resendLines } from '../../electron/cmis/resends.ts';
@@ -12,6 +11,7 @@ import { verifyStore } from '../../electron/verify/verify.ts';
 import { collectWorld } from '../helpers/collect-fixture.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { verifyCodes as codes, withoutTriggers } from '../helpers/tamper.ts';
 
 /**
  * A point whose first batch CMIS answered with two rejections: HD-A11 refunded (97.200 ₫ out of
@@ -36,20 +36,6 @@ function decided() {
   exportClearing(w.ctx, { outDir: join(dir, 'usb2') });
   assert.deepEqual(verifyStore(w.ctx).problems, [], 'the honest day verifies');
   return w;
-}
-
-function codes(ctx: Ctx): string[] {
-  const result = verifyStore(ctx);
-  assert.equal(result.ok, false, 'verify must not pass');
-  return [...new Set(result.problems.map((p) => p.code))].sort();
-}
-
-/** The attacker's way round a trigger: drop it, do the deed, put the very same trigger back. */
-function withoutTriggers(ctx: Ctx, names: string[], deed: () => void): void {
-  const saved = names.map((name) => (ctx.sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) as { sql: string }).sql);
-  for (const name of names) ctx.sqlite.exec(`DROP TRIGGER ${name}`);
-  deed();
-  for (const sql of saved) ctx.sqlite.exec(sql);
 }
 
 test('verify sees a refund deleted behind dropped triggers (its slip then prints for nothing)', (t) => {
