@@ -153,7 +153,7 @@ export function reimportTable(sqlite: Sqlite, snapshotId: number): BillStateRow[
 
 /**
  * Conflicts still open now: bills paid here, not exported, that the current snapshot no longer lists
- * (the customer may have paid twice; listed for refund). Live, so an export or void clears them.
+ * (the customer may have paid twice; listed for refund). Live, so an export, a void or a refund clears them.
  */
 export function openConflicts(sqlite: Sqlite): BillStateRow[] {
   return sqlite
@@ -166,6 +166,7 @@ export function openConflicts(sqlite: Sqlite): BillStateRow[] {
          JOIN customers c ON c.id = b.customer_id
         WHERE l.voided = 0 AND p.batch_id IS NULL
           AND b.last_snapshot_id < (SELECT MAX(id) FROM snapshots)
+          AND NOT EXISTS (SELECT 1 FROM refund_lines f WHERE f.payment_line_id = l.id)
         ORDER BY p.receipt_no, b.id_hdon`,
     )
     .all() as BillStateRow[];

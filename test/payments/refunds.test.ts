@@ -9,6 +9,7 @@ import { resendLines } from '../../electron/cmis/resends.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { importResult } from '../../electron/cmis/import-result.ts';
 import { batchStates } from '../../electron/cmis/clearing-state.ts';
+import { openConflicts } from '../../electron/cmis/snapshots.ts';
 import { closeShift, openShift } from '../../electron/shifts/shifts.ts';
 import { zReport } from '../../electron/shifts/z-report.ts';
 import { verifyStore } from '../../electron/verify/verify.ts';
@@ -142,8 +143,10 @@ test('a "trùng thu" conflict (paid here, not exported, gone from the new snapsh
   assert.throws(() => refundLines(w.ctx, { receiptNo: a.receiptNo, bills: ['HD-A10'], ...args }), refusedWith('LINE_NOT_REJECTED'));
   // The next snapshot lists Bình's bill and no longer An's: An paid twice.
   seedSnapshot(w.ctx, [{ ...AN, bills: [] }, { ...BINH, bills: [{ idHdon: 'HD-B11', thang: 11, nam: 2026, soTien: 50_000, tienGtgt: 4_000 }] }], '2026-11-28T00:30:00.000Z');
+  assert.deepEqual(openConflicts(w.ctx.sqlite).map((c) => c.idHdon), ['HD-A10'], 'listed for refund');
   const r = refundLines(w.ctx, { receiptNo: a.receiptNo, bills: ['HD-A10'], ...args });
   assert.equal(r.total, 108_000);
+  assert.deepEqual(openConflicts(w.ctx.sqlite), [], 'refunded: no longer waiting for a decision');
   assert.match(slipLines(w.ctx, r.printJobId).join('\n'), /trung thu/i);
   assert.throws(() => refundLines(w.ctx, { receiptNo: R2, bills: ['HD-B11'], ...args }), refusedWith('LINE_NOT_REJECTED'));
   assert.deepEqual(verifyStore(w.ctx).problems, []);
