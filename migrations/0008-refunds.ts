@@ -8,9 +8,9 @@ import type { Migration } from '../electron/store/migration.ts';
  * carried it again rejected it too; the payment itself is never touched. The database says so
  * itself: unique lines, write-once rows, and triggers for who may decide what.
  *
- * print_jobs gets the kind 'refund': SQLite cannot alter a CHECK, so the table is rebuilt the
- * SQLite way (new table, every row copied with its id, old one dropped, new one renamed, its
- * indexes made again). Nothing references print_jobs and no trigger is on it.
+ * print_jobs gets the kind 'refund' and the sync outbox the kind 'refund': SQLite cannot alter a
+ * CHECK, so each table is rebuilt the SQLite way (new table, every row copied with its id, old one
+ * dropped, new one renamed, its indexes and triggers made again). Nothing references either table.
  */
 export const migration0008: Migration = {
   version: 8,
@@ -140,6 +140,52 @@ BEGIN
       THEN 'resend: only a line CMIS rejected'
     END AS reason) WHERE reason IS NOT NULL;
 END;
+
+-- The sync outbox carries refunds too (issue 13: "an outbox table written in the same transaction as
+-- each payment, void, export batch and refund"). Rebuilt like print_jobs; the triggers of payments and
+-- clearing_batches that write it are dropped first (a rename checks every trigger's table) and made again.
+DROP TRIGGER sync_outbox_payment;
+DROP TRIGGER sync_outbox_void;
+DROP TRIGGER sync_outbox_export;
+DROP TRIGGER sync_outbox_export_inserted;
+CREATE TABLE sync_outbox_new (
+  seq INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('payment', 'void', 'export', 'refund')),
+  payment_id INTEGER REFERENCES payments(id),
+  batch_id INTEGER REFERENCES clearing_batches(id),
+  refund_id INTEGER REFERENCES refunds(id),
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'accepted', 'duplicate', 'conflict', 'refused', 'seen')),
+  answered_at TEXT,
+  code TEXT,
+  message TEXT,
+  CHECK ((kind = 'export') = (batch_id IS NOT NULL) AND (kind = 'export') = (payment_id IS NULL)),
+  CHECK ((kind = 'refund') = (refund_id IS NOT NULL)),
+  CHECK ((status = 'waiting') = (answered_at IS NULL))
+) STRICT;
+INSERT INTO sync_outbox_new (seq, kind, payment_id, batch_id, created_at, status, answered_at, code, message)
+  SELECT seq, kind, payment_id, batch_id, created_at, status, answered_at, code, message FROM sync_outbox;
+DROP TABLE sync_outbox;
+ALTER TABLE sync_outbox_new RENAME TO sync_outbox;
+CREATE INDEX sync_outbox_waiting ON sync_outbox(seq) WHERE status = 'waiting';
+CREATE TRIGGER sync_outbox_no_delete BEFORE DELETE ON sync_outbox
+BEGIN SELECT RAISE(ABORT, 'outbox items are never deleted'); END;
+CREATE TRIGGER sync_outbox_fixed BEFORE UPDATE OF kind, payment_id, batch_id, refund_id, created_at ON sync_outbox
+BEGIN SELECT RAISE(ABORT, 'an outbox item names what happened once'); END;
+CREATE TRIGGER sync_outbox_payment AFTER INSERT ON payments
+BEGIN INSERT INTO sync_outbox (kind, payment_id, created_at) VALUES ('payment', NEW.id, NEW.paid_at); END;
+CREATE TRIGGER sync_outbox_void AFTER UPDATE OF voided_at ON payments
+WHEN OLD.voided_at IS NULL AND NEW.voided_at IS NOT NULL
+BEGIN INSERT INTO sync_outbox (kind, payment_id, created_at) VALUES ('void', NEW.id, NEW.voided_at); END;
+CREATE TRIGGER sync_outbox_export AFTER UPDATE OF status ON clearing_batches
+WHEN OLD.status <> 'complete' AND NEW.status = 'complete'
+BEGIN INSERT INTO sync_outbox (kind, batch_id, created_at) VALUES ('export', NEW.id, NEW.completed_at); END;
+CREATE TRIGGER sync_outbox_export_inserted AFTER INSERT ON clearing_batches
+WHEN NEW.status = 'complete'
+BEGIN INSERT INTO sync_outbox (kind, batch_id, created_at) VALUES ('export', NEW.id, NEW.completed_at); END;
+-- The refund's item names it (and its payment); the body is built at push time from its rows, which never change.
+CREATE TRIGGER sync_outbox_refund AFTER INSERT ON refunds
+BEGIN INSERT INTO sync_outbox (kind, payment_id, refund_id, created_at) VALUES ('refund', NEW.payment_id, NEW.id, NEW.refunded_at); END;
 
 -- CMIS answers a resent line in the batch that carried it again, as it answers the batch's own lines.
 DROP TRIGGER clearing_result_lines_of_batch;

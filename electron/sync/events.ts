@@ -4,13 +4,16 @@ import { CUSTOMER_AS_RECEIPTED, TEN_KHANG } from '../cmis/write-clearing.ts';
 import { requireSetting } from '../store/settings.ts';
 import { toBodyTime, type BatchBody, type PaymentBody, type PaymentLine } from '../../protocol/payment.ts';
 import type { SyncEvent } from '../../protocol/sync.ts';
+import type { RefundBody } from '../../protocol/refund.ts';
+import { refundFacts } from '../payments/refunds.ts';
 
 /** One outbox row as the push reads it. */
 export interface OutboxItem {
   seq: number;
-  kind: 'payment' | 'void' | 'export';
+  kind: 'payment' | 'void' | 'export' | 'refund';
   paymentId: number | null;
   batchId: number | null;
+  refundId: number | null;
 }
 
 interface PaymentRow {
@@ -92,6 +95,23 @@ export function batchBody(sqlite: Sqlite, batchId: number): BatchBody {
   };
 }
 
+/** A refund as its slip says it (its rows never change), for the company. */
+export function refundBody(sqlite: Sqlite, refundId: number): RefundBody {
+  const f = refundFacts(sqlite, refundId)!;
+  const lines = f.lines.map(([, idHdon, amount]) => ({ idHdon, amount }));
+  return {
+    pointCode: requireSetting(sqlite, 'point_code'),
+    refundId: f.refundId,
+    receiptNo: f.receiptNo,
+    refundedAt: toBodyTime(f.refundedAt),
+    cashierCode: f.cashierCode,
+    supervisorCode: f.supervisorCode,
+    reason: f.reason,
+    lines,
+    total: lines.reduce((sum, l) => sum + l.amount, 0),
+  };
+}
+
 /** The events of outbox items, in their order, bodies read now from the rows (which never change). */
 export function buildEvents(sqlite: Sqlite, items: OutboxItem[]): SyncEvent[] {
   const bodies = paymentBodies(sqlite, [...new Set(items.filter((i) => i.paymentId !== null).map((i) => i.paymentId!))]);
@@ -103,6 +123,8 @@ export function buildEvents(sqlite: Sqlite, items: OutboxItem[]): SyncEvent[] {
         return { kind: 'void', seq: item.seq, receiptNo: bodies.get(item.paymentId!)!.receiptNo };
       case 'export':
         return { kind: 'export', seq: item.seq, batch: batchBody(sqlite, item.batchId!) };
+      case 'refund':
+        return { kind: 'refund', seq: item.seq, refund: refundBody(sqlite, item.refundId!) };
     }
   });
 }

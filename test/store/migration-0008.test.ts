@@ -42,8 +42,10 @@ test('migration 0008 rebuilds print_jobs with the refund kind: every row, id and
   const before = new Database(path, { readonly: true });
   const rows = before.prepare(JOBS).all();
   const indexes = before.prepare(INDEXES).all();
+  const outbox = before.prepare('SELECT seq, kind, payment_id, batch_id, created_at, status, answered_at, code, message FROM sync_outbox ORDER BY seq').all();
   before.close();
   assert.equal(rows.length, 6);
+  assert.equal(outbox.length, 1, 'the payment queued for sync');
 
   const store = openStore(path);
   t.after(() => store.close());
@@ -51,6 +53,16 @@ test('migration 0008 rebuilds print_jobs with the refund kind: every row, id and
   assert.equal(sqlite.pragma('user_version', { simple: true }), 8);
   assert.deepEqual(sqlite.prepare(JOBS).all(), rows, 'every job kept as it was, ids included');
   assert.deepEqual(sqlite.prepare(INDEXES).all(), indexes, 'the same indexes, same definitions');
+  assert.deepEqual(sqlite.prepare('SELECT seq, kind, payment_id, batch_id, created_at, status, answered_at, code, message FROM sync_outbox ORDER BY seq').all(), outbox, 'the sync outbox kept too (rebuilt for refunds)');
+  // The triggers that write the outbox still do, the new seq after the kept ones.
+  sqlite
+    .prepare(
+      `INSERT INTO payments (id, idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total)
+       VALUES (2, 'k2', 'h', 'DT0001-26-000002', 26, 2, 1, 1, 1, '2026-11-27T03:00:00.000Z', 1000)`,
+    )
+    .run();
+  assert.deepEqual(sqlite.prepare('SELECT seq, kind, payment_id FROM sync_outbox ORDER BY seq').all(), [{ seq: 1, kind: 'payment', payment_id: 1 }, { seq: 2, kind: 'payment', payment_id: 2 }]);
+  assert.throws(() => sqlite.prepare('DELETE FROM sync_outbox').run(), /never deleted/);
   assert.deepEqual(sqlite.pragma("foreign_key_check"), []);
   const problems = new Problems();
   checkSchema(sqlite, problems);
