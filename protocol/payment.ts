@@ -13,7 +13,7 @@ export const POINT_CODE = /^[A-Z0-9]{2,20}$/;
 export const UNIT_CODE = /^[A-Z0-9]{4,10}$/;
 const MA_KHANG = /^[A-Z0-9]{10,16}$/;
 /** ISO UTC to the second: NGAY_NOP carries seconds, so the body does too (milliseconds are dropped). */
-const UTC_SECOND = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+export const UTC_SECOND = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 /** A bound far above any bill, far below 2^53: money stays exact integers. */
 export const MAX_DONG = 1_000_000_000_000;
 
@@ -21,7 +21,7 @@ export const pointCode = z.string().regex(POINT_CODE);
 export const unitCode = z.string().regex(UNIT_CODE);
 /** `<point>-<yy>-<seq>` exactly as formatReceiptNo writes it (a plain regex: thousands are checked per push). */
 export const receiptNo = z.string().regex(/^[A-Z0-9]{2,20}-\d{2}-(?!000000)\d{6}$/, 'số biên nhận phải có dạng <điểm thu>-<yy>-<6 chữ số>');
-const dong = z.number().int().min(0).max(MAX_DONG);
+export const dong = z.number().int().min(0).max(MAX_DONG);
 const text = (max: number) =>
   z
     .string()
@@ -92,9 +92,10 @@ export const batchBody = z
     batchDay: z.string().regex(/^20\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/), // yyyyMMdd local
     batchSeq: z.number().int().min(1).max(99), // NN
     csvSha256: z.string().regex(/^[0-9a-f]{64}$/),
-    rowCount: z.number().int().min(1).max(1_000_000),
+    // 0 for a batch that only resends lines of earlier batches (contract section 5)
+    rowCount: z.number().int().min(0).max(1_000_000),
     totalTongTien: dong.max(Number.MAX_SAFE_INTEGER),
-    receipts: z.array(receiptNo).min(1).max(100_000),
+    receipts: z.array(receiptNo).max(100_000),
     voidedReceipts: z.array(receiptNo).max(100_000),
   })
   .strict()

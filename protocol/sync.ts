@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { batchBody, paymentBody, pointCode, receiptNo } from './payment.ts';
+import { refundBody } from './refund.ts';
 
 /**
  * The sync API between a point and the server: the same zod schemas validate every request and
@@ -16,18 +17,21 @@ const seq = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 /**
  * One outbox item of the point, in the order it was written (`seq`: the point's own increasing
  * number). A payment is identified by its receipt number, a batch by (point, day, NN), a void by the
- * receipt it voids. `refund` and `resend` (decisions on CMIS's clearing result, a later version) are
- * known names: this server answers them `EVENT_KIND_NOT_SUPPORTED` and goes on with the rest.
+ * receipt it voids, a refund by (point, its refund number). `resend` (a decision on CMIS's clearing
+ * result the point keeps to itself for now) is a known name: this server answers it
+ * `EVENT_KIND_NOT_SUPPORTED` and goes on with the rest.
  */
 export const paymentEvent = z.object({ kind: z.literal('payment'), seq, payment: paymentBody }).strict();
 export const voidEvent = z.object({ kind: z.literal('void'), seq, receiptNo }).strict();
 export const exportEvent = z.object({ kind: z.literal('export'), seq, batch: batchBody }).strict();
-export const laterEvent = z.object({ kind: z.enum(['refund', 'resend']), seq }).loose();
-export const syncEvent = z.discriminatedUnion('kind', [paymentEvent, voidEvent, exportEvent, laterEvent]);
+export const refundEvent = z.object({ kind: z.literal('refund'), seq, refund: refundBody }).strict();
+export const laterEvent = z.object({ kind: z.enum(['resend']), seq }).loose();
+export const syncEvent = z.discriminatedUnion('kind', [paymentEvent, voidEvent, exportEvent, refundEvent, laterEvent]);
 export type SyncEvent = z.infer<typeof syncEvent>;
 export type PaymentEvent = z.infer<typeof paymentEvent>;
 export type VoidEvent = z.infer<typeof voidEvent>;
 export type ExportEvent = z.infer<typeof exportEvent>;
+export type RefundEvent = z.infer<typeof refundEvent>;
 
 export const pushRequest = z
   .object({

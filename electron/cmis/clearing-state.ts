@@ -29,23 +29,30 @@ export interface BatchLine {
   idHdon: string;
 }
 
-/** The lines a batch carried, in file order. */
+// The lines a batch carried: its payments' lines and the lines resent in it (contract section 5).
+const CARRIED = `
+  SELECT l.id AS line_id, p.receipt_year, p.receipt_seq, p.receipt_no, l.id_hdon, p.batch_id AS batch_id FROM payments p JOIN payment_lines l ON l.payment_id = p.id
+  UNION ALL
+  SELECT l.id, p.receipt_year, p.receipt_seq, p.receipt_no, l.id_hdon, s.batch_id FROM resends s JOIN resend_lines x ON x.resend_id = s.id
+    JOIN payment_lines l ON l.id = x.payment_line_id JOIN payments p ON p.id = l.payment_id`;
+
+/** The lines a batch carried, in file order (resent lines, of older receipts, first). */
 export function batchLines(sqlite: Sqlite, batchId: number): BatchLine[] {
   return sqlite
-    .prepare(
-      `SELECT l.id AS lineId, p.receipt_no AS receiptNo, COALESCE(l.id_hdon, '') AS idHdon
-         FROM payments p JOIN payment_lines l ON l.payment_id = p.id
-        WHERE p.batch_id = ?
-        ORDER BY p.receipt_year, p.receipt_seq, l.id`,
-    )
+    .prepare(`SELECT line_id AS lineId, receipt_no AS receiptNo, COALESCE(id_hdon, '') AS idHdon FROM (${CARRIED}) WHERE batch_id = ? ORDER BY receipt_year, receipt_seq, line_id`)
     .all(batchId) as BatchLine[];
 }
 
 const STATE = `
   SELECT b.id AS batchId, b.csv_name AS csvFile, b.created_at AS createdAt, b.status,
-         (SELECT COUNT(*) FROM payments p JOIN payment_lines l ON l.payment_id = p.id WHERE p.batch_id = b.id) AS lines,
+         (SELECT COUNT(*) FROM (${CARRIED}) c WHERE c.batch_id = b.id) AS lines,
          (SELECT COUNT(*) FROM clearing_result_lines r WHERE r.batch_id = b.id) AS answered,
-         (SELECT COUNT(*) FROM clearing_result_lines r WHERE r.batch_id = b.id AND r.ket_qua = 'OK') AS ok
+         (SELECT COUNT(*) FROM clearing_result_lines r WHERE r.batch_id = b.id AND r.ket_qua = 'OK') AS ok,
+         -- a rejected line is decided by its refund, or by the resend of a line of the batch's own payments
+         (SELECT COUNT(*) FROM clearing_result_lines r WHERE r.batch_id = b.id AND r.ket_qua <> 'OK'
+             AND (EXISTS (SELECT 1 FROM refund_lines f WHERE f.payment_line_id = r.payment_line_id)
+                  OR EXISTS (SELECT 1 FROM resend_lines x JOIN payment_lines l ON l.id = x.payment_line_id JOIN payments p ON p.id = l.payment_id
+                              WHERE x.payment_line_id = r.payment_line_id AND p.batch_id = b.id))) AS decided
     FROM clearing_batches b`;
 
 interface StateRow {
@@ -56,11 +63,12 @@ interface StateRow {
   lines: number;
   answered: number;
   ok: number;
+  decided: number;
 }
 
 function toState(r: StateRow): BatchState {
   const rejected = r.answered - r.ok;
-  const decided = 0;
+  const decided = r.decided;
   const stage: BatchStage =
     r.status === 'pending' ? 'pending' : r.answered === 0 ? 'sent' : r.answered === r.lines && decided === rejected ? 'closed' : 'answered';
   return { batchId: r.batchId, csvFile: r.csvFile, createdAt: r.createdAt, stage, lines: r.lines, answered: r.answered, ok: r.ok, rejected, decided };

@@ -157,7 +157,7 @@ export function reimportTable(sqlite: Sqlite, snapshotId: number): BillStateRow[
 
 /**
  * Conflicts still open now: bills paid here, not exported, that the current snapshot no longer lists
- * (the customer may have paid twice; listed for refund). Live, so an export or void clears them.
+ * (the customer may have paid twice; listed for refund). Live, so an export, a void or a refund clears them.
  */
 export function openConflicts(sqlite: Sqlite): BillStateRow[] {
   return selectAll(
@@ -169,6 +169,7 @@ export function openConflicts(sqlite: Sqlite): BillStateRow[] {
       .where('l.voided', '=', 0)
       .where('p.batch_id', 'is', null)
       .where('b.last_snapshot_id', '<', currentSnapshotId)
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('refund_lines as f').select('f.payment_line_id').whereRef('f.payment_line_id', '=', 'l.id'))))
       .orderBy('p.receipt_no').orderBy('b.id_hdon'),
   );
 }

@@ -29,6 +29,12 @@ export interface ClearingManifest {
    * leaves the database on the stick: `verify --manifests` later checks the journal still has it.
    */
   journalHead: { id: number; hash: string };
+  /**
+   * Lines a supervisor decided to send again (contract section 5), written first in the CSV as their
+   * row was first sent (same receipt, same NGAY_NOP), and counted in rowCount and totalTongTien;
+   * absent when the batch resends nothing. firstCsvFile: the batch CMIS rejected them in.
+   */
+  resent?: { receiptNo: string; idHdon: string; tongTien: number; firstCsvFile: string }[];
 }
 
 /** A clearing_batches row with what it takes to write its files again byte for byte. */

@@ -72,20 +72,40 @@ function batchFilter(sel: Selection): string {
   return sel.batchId === null ? 'p.batch_id IS NULL AND p.voided_at IS NULL' : 'p.batch_id = @batchId';
 }
 
+const LINE_COLUMNS = `p.id AS payment_id, c.ma_dviqly, p.receipt_no, c.ma_khang, ${TEN_KHANG} AS ten_khang,
+              l.id_hdon, l.loai_hdon, l.ky, l.thang, l.nam, l.so_tien, l.tien_gtgt, l.tong_tien,
+              p.paid_at, u.code AS cashier_code, c.dthoai_sms`;
+/** The cashier and the customer of a line's payment `p`. */
+const PAYER = `JOIN users u ON u.id = p.cashier_id ${CUSTOMER_AS_RECEIPTED}`;
+
 function selectLines(sqlite: Sqlite, sel: Selection): LineRow[] {
   return sqlite
+    .prepare(`SELECT ${LINE_COLUMNS} FROM payments p JOIN payment_lines l ON l.payment_id = p.id ${PAYER} WHERE ${batchFilter(sel)} ORDER BY p.receipt_year, p.receipt_seq, l.id`)
+    .all({ batchId: sel.batchId }) as LineRow[];
+}
+
+/** A line a supervisor decided to send again (contract section 5), with the batch that carried it first. */
+interface ResentRow extends LineRow {
+  resend_id: number;
+  first_csv: string;
+}
+
+/**
+ * The lines resent and not yet in a batch, as their row was first written (the payment's own
+ * facts, so the row is the same bytes), in receipt order. They go before the new payments' lines:
+ * their receipts are older.
+ */
+function selectResent(sqlite: Sqlite): ResentRow[] {
+  return sqlite
     .prepare(
-      `SELECT p.id AS payment_id, c.ma_dviqly, p.receipt_no, c.ma_khang, ${TEN_KHANG} AS ten_khang,
-              l.id_hdon, l.loai_hdon, l.ky, l.thang, l.nam, l.so_tien, l.tien_gtgt, l.tong_tien,
-              p.paid_at, u.code AS cashier_code, c.dthoai_sms
-         FROM payments p
-         JOIN payment_lines l ON l.payment_id = p.id
-         JOIN users u ON u.id = p.cashier_id
-         ${CUSTOMER_AS_RECEIPTED}
-        WHERE ${batchFilter(sel)}
+      `SELECT ${LINE_COLUMNS}, s.id AS resend_id, b.csv_name AS first_csv
+         FROM resends s JOIN resend_lines x ON x.resend_id = s.id
+         JOIN payment_lines l ON l.id = x.payment_line_id JOIN payments p ON p.id = l.payment_id ${PAYER}
+         JOIN clearing_batches b ON b.id = p.batch_id
+        WHERE s.batch_id IS NULL
         ORDER BY p.receipt_year, p.receipt_seq, l.id`,
     )
-    .all({ batchId: sel.batchId }) as LineRow[];
+    .all() as ResentRow[];
 }
 
 function selectOrders(sqlite: Sqlite, sel: Selection): OrderRow[] {
@@ -171,6 +191,7 @@ function buildBatch(
   pointCode: string,
   id: { batchId: number; day: string; seq: number; createdAt: string; journalHead: { id: number; hash: string } },
   lines: LineRow[],
+  resent: ResentRow[],
   orders: OrderRow[],
   voided: string[],
   sms: BatchMessages & { sha256: string },
@@ -198,6 +219,7 @@ function buildBatch(
     smsMessages: sms.summary.messages.XNTT,
     smsSkipped: sms.summary.skipped,
     journalHead: id.journalHead,
+    ...(resent.length === 0 ? {} : { resent: resent.map((r) => ({ receiptNo: r.receipt_no, idHdon: r.id_hdon ?? '', tongTien: r.tong_tien, firstCsvFile: r.first_csv })) }),
   };
   return { manifest, csv, reconnection: reconnectionCsv(orders), manifestText: JSON.stringify(manifest, null, 2) + '\n' };
 }
@@ -238,7 +260,8 @@ function refuseUnreconciled(sqlite: Sqlite): void {
 function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
   const sqlite = ctx.sqlite;
   const lines = selectLines(sqlite, { batchId: null });
-  if (lines.length === 0) return null;
+  const resent = selectResent(sqlite);
+  if (lines.length === 0 && resent.length === 0) return null;
   refuseUnreconciled(sqlite);
   const voided = selectVoided(sqlite, null);
   const now = ctx.clock();
@@ -247,12 +270,14 @@ function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
     .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq, (SELECT COALESCE(MAX(id), 0) + 1 FROM clearing_batches) AS id FROM clearing_batches WHERE batch_day = ?')
     .get(day) as { seq: number; id: number };
   const pointCode = requireSetting(sqlite, 'point_code');
+  // Payment confirmations for the new payments only: a resent line's customer was told when it was paid.
   const made = batchMessages(smsSettings(sqlite), lines, { pointCode, day, seq: next.seq, madeAt: now });
   const sms = { ...made, bytes: Buffer.from(made.bytes.buffer, made.bytes.byteOffset, made.bytes.byteLength), sha256: sha256(made.bytes) };
   const { manifest: m, csv, reconnection, manifestText } = buildBatch(
     pointCode,
     { batchId: next.id, day, seq: next.seq, createdAt: now.toISOString(), journalHead: journalHead(sqlite) },
-    lines,
+    [...resent, ...lines],
+    resent,
     selectOrders(sqlite, { batchId: null }),
     voided.map((v) => v.receipt_no),
     sms,
@@ -271,13 +296,16 @@ function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
   for (const id of paymentIds) markPayment.run(m.batchId, id);
   const markVoid = sqlite.prepare('UPDATE payments SET void_batch_id = ? WHERE id = ?');
   for (const v of voided) markVoid.run(m.batchId, v.id);
+  const resendIds = [...new Set(resent.map((r) => r.resend_id))];
+  const markResend = sqlite.prepare('UPDATE resends SET batch_id = ? WHERE id = ?');
+  for (const id of resendIds) markResend.run(m.batchId, id);
   appendJournal(sqlite, {
     kind: 'export',
     actorId: null,
     // The marks too, so verify holds every payment's batch against the journal.
     payload: {
       batchId: m.batchId, csvFile: m.csvFile, ...shas, rows: m.rowCount, total: m.totalTongTien, voided: m.voidedReceipts, outDir,
-      paymentIds, voidIds: voided.map((v) => v.id),
+      paymentIds, voidIds: voided.map((v) => v.id), resendIds,
     },
     at: now,
   });

@@ -47,6 +47,34 @@ export interface VoidSlipDocument {
   total: number;
 }
 
+/** A bill (or the fee line, idHdon null) paid back, with why it was: CMIS's answer or "trùng thu". */
+export interface RefundLine {
+  idHdon: string | null;
+  loaiHdon: 'TD' | 'VC' | 'DC';
+  ky: number | null;
+  thang: number | null;
+  nam: number | null;
+  amount: number;
+  why: string;
+}
+
+/** The slip of a refund: the customer signs it for the cash, the cashier and the supervisor too. */
+export interface RefundSlipDocument {
+  kind: 'refund';
+  header: PrintHeader;
+  refundId: number;
+  receiptNo: string;
+  paidAt: string;
+  refundedAt: string;
+  shiftId: number;
+  cashier: { code: string; name: string };
+  supervisor: { code: string; name: string };
+  reason: string;
+  customer: { maKhang: string; tenKhang: string };
+  lines: RefundLine[];
+  total: number;
+}
+
 export interface ZReportDocument {
   kind: 'z_report';
   header: PrintHeader;
@@ -67,8 +95,10 @@ export interface ZReportDocument {
   grandTotal: number; // valid payments
   voids: { count: number; total: number; receipts: string[] };
   reprints: number;
+  /** Refunds paid out of the drawer (slips, amount); absent in Z reports stored before refunds. */
+  refunds?: { count: number; total: number };
   openingFloat: number | null;
-  expectedCash: number | null;
+  expectedCash: number | null; // shift: float + grandTotal - refunds
   countedCash: number | null;
   variance: number | null;
   // The journal head when the report was made (its own journal row follows it): printed, so the paper
@@ -92,4 +122,4 @@ export interface TestPageDocument {
   printedAt: string;
 }
 
-export type PrintDocument = ReceiptDocument | VoidSlipDocument | ZReportDocument | ReconnectionOrderDocument | TestPageDocument;
+export type PrintDocument = ReceiptDocument | VoidSlipDocument | RefundSlipDocument | ZReportDocument | ReconnectionOrderDocument | TestPageDocument;

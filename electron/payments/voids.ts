@@ -23,7 +23,7 @@ export interface ReprintResult {
   printJobId: number;
 }
 
-interface PaymentRow {
+export interface PaymentRow {
   id: number;
   receipt_no: string;
   paid_at: string;
@@ -34,7 +34,8 @@ interface PaymentRow {
   shift_closed_at: string | null;
 }
 
-function findPayment(sqlite: Sqlite, receiptNo: string): PaymentRow {
+/** The payment of a receipt number as typed (trimmed, upper-cased), or RECEIPT_NOT_FOUND. */
+export function findPayment(sqlite: Sqlite, receiptNo: string): PaymentRow {
   const no = receiptNo.trim().toUpperCase();
   const row = sqlite
     .prepare(
@@ -49,7 +50,7 @@ function findPayment(sqlite: Sqlite, receiptNo: string): PaymentRow {
 }
 
 /** The receipt as first printed: reprints and void slips repeat it, never today's customer data. */
-function originalReceipt(sqlite: Sqlite, paymentId: number): ReceiptDocument {
+export function originalReceipt(sqlite: Sqlite, paymentId: number): ReceiptDocument {
   const row = sqlite.prepare("SELECT document FROM print_jobs WHERE payment_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1").get(paymentId) as
     | { document: string }
     | undefined;

@@ -1,6 +1,6 @@
 /**
  * A print job's stored document against the money it prints. A receipt (and its copies), a void slip
- * and a reconnection order must say what their payment's rows say; a Z report must be the document
+ * and a reconnection order must say what their payment's rows say, a refund slip what its refund's do; a Z report must be the document
  * journaled when it was made. The printer prints nothing else, and verify reports any job that differs.
  * Names and addresses are not checked: they are printed as they were at payment time.
  */
@@ -9,8 +9,9 @@ import { readJobDocument, type StoredJob } from './job-document.ts';
 import { AppError } from '../core/errors.ts';
 import { diffPaths } from '../core/diff.ts';
 import { receiptLines } from '../core/payment-facts.ts';
-import type { PrintDocument } from '../core/documents.ts';
+import type { PrintDocument, RefundSlipDocument } from '../core/documents.ts';
 import { paymentState, type PaymentState } from '../payments/payment-state.ts';
+import { refundFacts } from '../payments/refunds.ts';
 import { documentSha256 } from './print-jobs.ts';
 
 /**
@@ -31,13 +32,28 @@ export function checkedDocument(sqlite: Sqlite, job: StoredJob, states?: Map<num
   }
   const p = job.payment_id === null ? undefined : states === undefined ? paymentState(sqlite, job.payment_id) : states.get(job.payment_id);
   if (p === undefined) return refuse('không có khoản thu nào tương ứng');
-  const differs = diffPaths(printedFacts(doc), expectedFacts(doc.kind, p));
+  const differs = doc.kind === 'refund' ? refundDiffers(sqlite, doc, p) : diffPaths(printedFacts(doc), expectedFacts(doc.kind, p));
   if (differs.length > 0) refuse(`nội dung khác với khoản thu (${differs.join(', ')})`, p.facts.receiptNo);
   return doc;
 }
 
+/** A refund slip against its refund's rows (and its payment: the job's own). */
+function refundDiffers(sqlite: Sqlite, doc: RefundSlipDocument, p: PaymentState): string[] {
+  const f = refundFacts(sqlite, doc.refundId);
+  const printed = {
+    paymentId: p.facts.paymentId, receiptNo: doc.receiptNo, paidAt: doc.paidAt, maKhang: doc.customer?.maKhang, refundedAt: doc.refundedAt, shiftId: doc.shiftId,
+    cashier: doc.cashier?.code, supervisor: doc.supervisor?.code, reason: doc.reason, lines: doc.lines?.map((l) => [l.idHdon, l.amount]), total: doc.total,
+  };
+  if (f === undefined) return ['refundId'];
+  return diffPaths(printed, {
+    paymentId: f.paymentId, receiptNo: p.facts.receiptNo, paidAt: p.facts.paidAt, maKhang: p.facts.maKhang, refundedAt: f.refundedAt, shiftId: f.shiftId,
+    cashier: f.cashierCode, supervisor: f.supervisorCode, reason: f.reason, lines: f.lines.map(([, idHdon, amount]) => [idHdon, amount]),
+    total: f.lines.reduce((sum, [, , amount]) => sum + amount, 0),
+  });
+}
+
 /** The money facts a document prints, by kind. */
-function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' }>): Record<string, unknown> {
+function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' | 'refund' }>): Record<string, unknown> {
   switch (doc.kind) {
     case 'receipt':
       return {

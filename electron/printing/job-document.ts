@@ -22,6 +22,15 @@ const person = z.object({ code, name: text });
 
 const header = z.object({ companyName: text, companyAddress: text, pointCode: code, pointName: text });
 
+/** What says which bill a line is (receipt and refund slip alike); idHdon null for the fee charged here. */
+const billOfLine = {
+  idHdon: code.nullable(),
+  loaiHdon: z.enum(['TD', 'VC', 'DC']),
+  ky: count.nullable(),
+  thang: count.nullable(),
+  nam: count.nullable(),
+};
+
 const receipt = z.object({
   kind: z.literal('receipt'),
   header,
@@ -32,11 +41,7 @@ const receipt = z.object({
   lines: z
     .array(
       z.object({
-        idHdon: code.nullable(),
-        loaiHdon: z.enum(['TD', 'VC', 'DC']),
-        ky: count.nullable(),
-        thang: count.nullable(),
-        nam: count.nullable(),
+        ...billOfLine,
         dienTthu: z.number().int().nullable(),
         soTien: dong,
         tienGtgt: dong,
@@ -61,6 +66,31 @@ const voidSlip = z.object({
   total: dong,
 });
 
+const refundSlip = z.object({
+  kind: z.literal('refund'),
+  header,
+  refundId: z.number().int(),
+  receiptNo: code,
+  paidAt: time,
+  refundedAt: time,
+  shiftId: z.number().int(),
+  cashier: person,
+  supervisor: person,
+  reason: text,
+  customer: z.object({ maKhang: code, tenKhang: text }),
+  lines: z
+    .array(
+      z.object({
+        ...billOfLine,
+        amount: dong,
+        why: text,
+      }),
+    )
+    .min(1)
+    .max(500),
+  total: dong,
+});
+
 const zReport = z.object({
   kind: z.literal('z_report'),
   header,
@@ -80,6 +110,7 @@ const zReport = z.object({
   grandTotal: dong,
   voids: z.object({ count, total: dong, receipts: z.array(code).max(100_000) }),
   reprints: count,
+  refunds: z.object({ count, total: dong }).optional(),
   openingFloat: dong.nullable(),
   expectedCash: dong.nullable(),
   countedCash: dong.nullable(),
@@ -99,13 +130,14 @@ const reconnectionOrder = z.object({
 
 const testPage = z.object({ kind: z.literal('test_page'), header, printedAt: time });
 
-const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, zReport, reconnectionOrder, testPage]);
+const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, refundSlip, zReport, reconnectionOrder, testPage]);
 
 /** The document kind each job kind prints (a reprint is a receipt with a copy number). */
 const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
   receipt: 'receipt',
   reprint: 'receipt',
   void_slip: 'void_slip',
+  refund: 'refund',
   z_report: 'z_report',
   test_page: 'test_page',
   reconnection_order: 'reconnection_order',

@@ -17,7 +17,8 @@ export interface ShiftClose {
   cashierId: number;
   openingFloat: number;
   collected: number; // valid payments of the shift
-  expectedCash: number; // float + collected
+  refunded: number; // refunds paid out of the shift's drawer
+  expectedCash: number; // float + collected - refunded
   countedCash: number | null;
   variance: number | null; // counted - expected
   closedAt: string;
@@ -70,7 +71,7 @@ export function openShift(ctx: Ctx, args: { cashierId: number; openingFloat: num
 
 /**
  * Blind close: the counted cash is the input; the expected amount is computed (float + valid
- * payments of the shift) and shown only in the result. The variance is recorded.
+ * payments of the shift - refunds paid out of its drawer) and shown only in the result. The variance is recorded.
  */
 export function closeShift(ctx: Ctx, args: { cashierId: number; countedCash: number }): ShiftClose {
   checkAmount(args.countedCash, 'COUNT_INVALID', 'Số tiền đếm được');
@@ -106,10 +107,13 @@ export function forceCloseShift(ctx: Ctx, args: { shiftId: number; supervisorId:
 
 function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null, forced: boolean): ShiftClose {
   const at = ctx.clock();
-  const { collected } = ctx.sqlite
-    .prepare('SELECT COALESCE(SUM(total), 0) AS collected FROM payments WHERE shift_id = ? AND voided_at IS NULL')
-    .get(shift.id) as { collected: number };
-  const expectedCash = shift.openingFloat + collected;
+  const { collected, refunded } = ctx.sqlite
+    .prepare(
+      `SELECT (SELECT COALESCE(SUM(total), 0) FROM payments WHERE shift_id = @id AND voided_at IS NULL) AS collected,
+              (SELECT COALESCE(SUM(x.amount), 0) FROM refunds r JOIN refund_lines x ON x.refund_id = r.id WHERE r.shift_id = @id) AS refunded`,
+    )
+    .get({ id: shift.id }) as { collected: number; refunded: number };
+  const expectedCash = shift.openingFloat + collected - refunded;
   const variance = counted === null ? null : counted - expectedCash;
   ctx.sqlite
     .prepare(
@@ -122,6 +126,7 @@ function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null,
     cashierId: shift.cashierId,
     openingFloat: shift.openingFloat,
     collected,
+    refunded,
     expectedCash,
     countedCash: counted,
     variance,

@@ -21,15 +21,19 @@ interface ShiftRow {
 }
 
 /** The payments a report covers: those of the shift, or those paid in the local day. */
-function scopeFilter(scope: ZScope): { where: string; params: Record<string, string | number> } {
-  if ('shiftId' in scope) return { where: 'p.shift_id = @shiftId', params: { shiftId: scope.shiftId } };
+/** `refundWhere`: the refunds it covers, paid out of the shift's drawer or in the local day (on `r`). */
+function scopeFilter(scope: ZScope): { where: string; refundWhere: string; params: Record<string, string | number> } {
+  if ('shiftId' in scope) return { where: 'p.shift_id = @shiftId', refundWhere: 'r.shift_id = @shiftId', params: { shiftId: scope.shiftId } };
   let range;
   try {
     range = dayRange(scope.day);
   } catch {
     throw new AppError('REPORT_DAY_INVALID', `Ngày "${scope.day}" không hợp lệ (cần yyyy-mm-dd).`);
   }
-  return { where: 'p.paid_at >= @start AND p.paid_at < @end', params: { start: range.start.toISOString(), end: range.end.toISOString() } };
+  return {
+    where: 'p.paid_at >= @start AND p.paid_at < @end',
+    refundWhere: 'r.refunded_at >= @start AND r.refunded_at < @end',
+    params: { start: range.start.toISOString(), end: range.end.toISOString() } };
 }
 
 /**
@@ -49,7 +53,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
       .get(scope.shiftId) as ShiftRow | undefined;
     if (shift === undefined) throw new AppError('SHIFT_NOT_FOUND', `Không có ca số ${scope.shiftId}.`);
   }
-  const { where, params } = scopeFilter(scope);
+  const { where, refundWhere, params } = scopeFilter(scope);
   const receipts = sqlite
     .prepare(
       `SELECT COUNT(*) FILTER (WHERE p.voided_at IS NULL) AS valid,
@@ -78,6 +82,13 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
     .prepare(`SELECT COUNT(*) AS reprints FROM print_jobs j JOIN payments p ON p.id = j.payment_id WHERE j.kind = 'reprint' AND ${where}`)
     .get(params) as { reprints: number };
 
+  const refunds = sqlite
+    .prepare(
+      `SELECT COUNT(*) AS count, COALESCE(SUM((SELECT SUM(amount) FROM refund_lines x WHERE x.refund_id = r.id)), 0) AS total
+         FROM refunds r WHERE ${refundWhere}`,
+    )
+    .get(params) as { count: number; total: number };
+
   const totalsByType = { TD: 0, VC: 0, DC: 0 };
   // bills by type; a fee charged here (a line without a bill) only in feesCollected, so the lines add up to the total
   const counts = { TD: 0, VC: 0, DC: 0, fees: 0 };
@@ -90,7 +101,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   const head = journalHead(sqlite);
   const openFloat = shift?.opening_float ?? null;
   // An open shift has no stored expectation yet: show what the drawer should hold now.
-  const expectedCash = shift === undefined ? null : (shift.expected_cash ?? shift.opening_float + receipts.total);
+  const expectedCash = shift === undefined ? null : (shift.expected_cash ?? shift.opening_float + receipts.total - refunds.total);
   return {
     kind: 'z_report',
     header: printHeader(sqlite),
@@ -110,6 +121,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
     grandTotal: receipts.total,
     voids: { count: receipts.voided, total: receipts.voided_total, receipts: voidedReceipts },
     reprints,
+    refunds,
     openingFloat: openFloat,
     expectedCash,
     countedCash: shift?.counted_cash ?? null,

@@ -11,6 +11,8 @@ export type JournalKind =
   | 'clearing_result'
   | 'payment'
   | 'void'
+  | 'refund'
+  | 'resend'
   | 'reprint'
   | 'print'
   | 'print_failed'

@@ -6,8 +6,9 @@ import { migration0004 } from '../../migrations/0004-user-admin.ts';
 import { migration0005 } from '../../migrations/0005-cmis-round-trip.ts';
 import { migration0006 } from '../../migrations/0006-sync-outbox.ts';
 import { migration0007 } from '../../migrations/0007-sms.ts';
+import { migration0008 } from '../../migrations/0008-refunds.ts';
 
 /** Bundled statically (no directory scan: it must work inside an asar). Versions are 1, 2, 3, ... */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008];
 
 export const latestVersion: number = migrations.length;

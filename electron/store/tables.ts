@@ -159,7 +159,7 @@ export interface Tables {
   };
   print_jobs: {
     id: Generated<number>;
-    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order';
+    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund';
     payment_id: number | null;
     copy_no: Generated<number>;
     document: string;
@@ -185,6 +185,31 @@ export interface Tables {
     result_id: number;
     ket_qua: 'OK' | 'DA_GACH' | 'KHONG_TON_TAI' | 'SAI_SO_TIEN' | 'LOI';
     ghi_chu: string;
+  };
+  refunds: {
+    id: Generated<number>;
+    payment_id: number;
+    shift_id: number;
+    cashier_id: number;
+    supervisor_id: number;
+    reason: string;
+    refunded_at: string;
+  };
+  refund_lines: {
+    refund_id: number;
+    payment_line_id: number;
+    amount: number;
+  };
+  resends: {
+    id: Generated<number>;
+    payment_id: number;
+    supervisor_id: number;
+    decided_at: string;
+    batch_id: number | null;
+  };
+  resend_lines: {
+    resend_id: number;
+    payment_line_id: number;
   };
   journal: {
     id: Generated<number>;

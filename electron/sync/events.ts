@@ -4,13 +4,16 @@ import { CUSTOMER_AS_RECEIPTED, TEN_KHANG } from '../cmis/write-clearing.ts';
 import { requireSetting } from '../store/settings.ts';
 import { toBodyTime, type BatchBody, type PaymentBody, type PaymentLine } from '../../protocol/payment.ts';
 import type { SyncEvent } from '../../protocol/sync.ts';
+import type { RefundBody } from '../../protocol/refund.ts';
+import { refundFacts } from '../payments/refunds.ts';
 
 /** One outbox row as the push reads it. */
 export interface OutboxItem {
   seq: number;
-  kind: 'payment' | 'void' | 'export';
+  kind: 'payment' | 'void' | 'export' | 'refund';
   paymentId: number | null;
   batchId: number | null;
+  refundId: number | null;
 }
 
 interface PaymentRow {
@@ -70,20 +73,42 @@ export function paymentBodies(sqlite: Sqlite, ids: number[]): Map<number, Paymen
   );
 }
 
-/** A completed clearing batch as the company sees it: the manifest's facts and the receipts its CSV holds. */
+/**
+ * A completed clearing batch as the company sees it: the manifest's facts and the receipts of its own
+ * payments. Lines resent in it (contract section 5) are left out of its rows and total: the server
+ * holds them in the batch that first carried their receipt.
+ */
 export function batchBody(sqlite: Sqlite, batchId: number): BatchBody {
   const row = sqlite.prepare('SELECT manifest FROM clearing_batches WHERE id = ?').get(batchId) as { manifest: string };
   const m = JSON.parse(row.manifest) as ClearingManifest;
   const receipts = sqlite.prepare('SELECT receipt_no FROM payments WHERE batch_id = ? ORDER BY receipt_year, receipt_seq').pluck().all(batchId) as string[];
+  const resent = m.resent ?? [];
   return {
     pointCode: m.pointCode,
     batchDay: m.batchDay,
     batchSeq: m.batchSeq,
     csvSha256: m.csvSha256,
-    rowCount: m.rowCount,
-    totalTongTien: m.totalTongTien,
+    rowCount: m.rowCount - resent.length,
+    totalTongTien: m.totalTongTien - resent.reduce((sum, r) => sum + r.tongTien, 0),
     receipts,
     voidedReceipts: m.voidedReceipts,
+  };
+}
+
+/** A refund as its slip says it (its rows never change), for the company. */
+export function refundBody(sqlite: Sqlite, refundId: number): RefundBody {
+  const f = refundFacts(sqlite, refundId)!;
+  const lines = f.lines.map(([, idHdon, amount]) => ({ idHdon, amount }));
+  return {
+    pointCode: requireSetting(sqlite, 'point_code'),
+    refundId: f.refundId,
+    receiptNo: f.receiptNo,
+    refundedAt: toBodyTime(f.refundedAt),
+    cashierCode: f.cashierCode,
+    supervisorCode: f.supervisorCode,
+    reason: f.reason,
+    lines,
+    total: lines.reduce((sum, l) => sum + l.amount, 0),
   };
 }
 
@@ -98,6 +123,8 @@ export function buildEvents(sqlite: Sqlite, items: OutboxItem[]): SyncEvent[] {
         return { kind: 'void', seq: item.seq, receiptNo: bodies.get(item.paymentId!)!.receiptNo };
       case 'export':
         return { kind: 'export', seq: item.seq, batch: batchBody(sqlite, item.batchId!) };
+      case 'refund':
+        return { kind: 'refund', seq: item.seq, refund: refundBody(sqlite, item.refundId!) };
     }
   });
 }

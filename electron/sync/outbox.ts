@@ -11,7 +11,7 @@ import type { OutboxItem } from './events.ts';
 /** The oldest waiting items, in seq order. */
 export function waitingItems(sqlite: Sqlite, limit: number): OutboxItem[] {
   return sqlite
-    .prepare("SELECT seq, kind, payment_id AS paymentId, batch_id AS batchId FROM sync_outbox WHERE status = 'waiting' ORDER BY seq LIMIT ?")
+    .prepare("SELECT seq, kind, payment_id AS paymentId, batch_id AS batchId, refund_id AS refundId FROM sync_outbox WHERE status = 'waiting' ORDER BY seq LIMIT ?")
     .all(limit) as OutboxItem[];
 }
 

@@ -10,7 +10,7 @@ import type { User } from './users.ts';
  * approval path a person reads.
  */
 export function assertVoidSeparation(sqlite: Sqlite, payment: { id: number; receiptNo: string; cashierId: number }, voider: User): void {
-  const path = approvalPath(sqlite, payment.cashierId, voider.id) ?? approvalPath(sqlite, voider.id, payment.cashierId);
+  const path = linkPath(sqlite, payment.cashierId, voider.id);
   if (path !== null) {
     throw new AppError(
       'VOID_LINKED_USERS',
@@ -25,6 +25,11 @@ export function assertVoidSeparation(sqlite: Sqlite, payment: { id: number; rece
       `Không hủy được biên nhận ${payment.receiptNo}: giám sát viên ${voider.code} được thêm vào sau khi biên nhận này được thu. Một giám sát viên đã có từ trước phải hủy.`,
     );
   }
+}
+
+/** How two users are linked by approvals (or a PIN reset), either way round, as codes from the elder down; null when they are not. */
+export function linkPath(sqlite: Sqlite, a: number, b: number): string[] | null {
+  return approvalPath(sqlite, a, b) ?? approvalPath(sqlite, b, a);
 }
 
 /** The codes from `ancestorId` down to `userId` along approvals (and PIN resets), or null when they are not linked. */

@@ -1,7 +1,7 @@
 /**
  * Clearing batches against the journal's export rows: the same files (SHA-256), rows and total, the
  * stored bytes still those files, completion as journaled, and the payments marked with a batch
- * adding up to what the batch wrote. Returns the journal heads the batches' manifests name.
+ * (and the lines resent in it) adding up to what the batch wrote. Returns the journal heads the batches' manifests name.
  */
 import type { Sqlite } from '../store/open.ts';
 import { BATCH_ROW, storedBatch, type BatchRow } from '../cmis/stored-batch.ts';
@@ -17,12 +17,18 @@ interface Row extends BatchRow {
 }
 
 export function reconcileBatches(sqlite: Sqlite, ledger: MoneyLedger, problems: Problems): Anchor[] {
+  // A batch's rows: its payments' lines and the lines resent in it.
   const content = new Map(
     (
       sqlite
         .prepare(
-          `SELECT p.batch_id AS id, COUNT(*) AS rows, SUM(l.tong_tien) AS total
-             FROM payments p JOIN payment_lines l ON l.payment_id = p.id WHERE p.batch_id IS NOT NULL GROUP BY p.batch_id`,
+          `SELECT id, SUM(rows) AS rows, SUM(total) AS total FROM (
+             SELECT p.batch_id AS id, COUNT(*) AS rows, SUM(l.tong_tien) AS total
+               FROM payments p JOIN payment_lines l ON l.payment_id = p.id WHERE p.batch_id IS NOT NULL GROUP BY p.batch_id
+             UNION ALL
+             SELECT s.batch_id, COUNT(*), SUM(l.tong_tien)
+               FROM resends s JOIN resend_lines x ON x.resend_id = s.id JOIN payment_lines l ON l.id = x.payment_line_id WHERE s.batch_id IS NOT NULL GROUP BY s.batch_id)
+           GROUP BY id`,
         )
         .all() as { id: number; rows: number; total: number }[]
     ).map((c) => [c.id, c]),

@@ -1,5 +1,5 @@
 /**
- * The money as the journal tells it: payments, voids, export marks, batches and receipt numbers,
+ * The money as the journal tells it: payments, voids, refunds, resends, export marks, batches and receipt numbers,
  * folded from the journal rows in order. verify then holds the tables against it, both ways.
  */
 import type { JournalRow } from '../store/journal.ts';
@@ -32,6 +32,12 @@ export interface LedgerBatch {
   completedAt: string | null;
 }
 
+/** A refund or a resend as journaled: its facts (canonical JSON of the rows' shape). */
+export interface LedgerDecision {
+  journalId: number;
+  facts: string;
+}
+
 export interface MoneyLedger {
   payments: Map<number, LedgerPayment>;
   voids: Map<number, LedgerVoid>;
@@ -39,6 +45,10 @@ export interface MoneyLedger {
   exportedIn: Map<number, number>;
   voidListedIn: Map<number, number>;
   batches: Map<number, LedgerBatch>;
+  /** refund id / resend id -> as journaled; resend id -> the batch that carried it again */
+  refunds: Map<number, LedgerDecision>;
+  resends: Map<number, LedgerDecision>;
+  resentIn: Map<number, number>;
   /** "<point>|<year>" -> the receipt sequence numbers issued */
   receiptSeqs: Map<string, number[]>;
   /** What forced restores carried over from the database they replaced (it has no journal rows here). */
@@ -55,6 +65,9 @@ export function newLedger(partial = false): MoneyLedger {
     exportedIn: new Map(),
     voidListedIn: new Map(),
     batches: new Map(),
+    refunds: new Map(),
+    resends: new Map(),
+    resentIn: new Map(),
     receiptSeqs: new Map(),
     carried: { batches: new Set(), exportedReceipts: new Set(), counters: new Map() },
   };
@@ -62,7 +75,15 @@ export function newLedger(partial = false): MoneyLedger {
 
 export const counterKey = (pointCode: string, year: number) => `${pointCode}|${year}`;
 
-const MONEY_KINDS = new Set(['payment', 'void', 'export', 'export_complete', 'restore']);
+const MONEY_KINDS = new Set(['payment', 'void', 'refund', 'resend', 'export', 'export_complete', 'restore']);
+
+/** The facts of a refund and of a resend, in this order: what the journal row and the rows must both say. */
+export const REFUND_FACTS = ['refundId', 'paymentId', 'receiptNo', 'shiftId', 'cashierId', 'cashierCode', 'supervisorId', 'supervisorCode', 'reason', 'refundedAt', 'lines'] as const;
+export const RESEND_FACTS = ['resendId', 'paymentId', 'supervisorId', 'decidedAt', 'lineIds'] as const;
+
+/** Canonical JSON of `keys` of a record (a payload or a row's facts). */
+export const factsText = (record: object, keys: readonly string[]): string =>
+  JSON.stringify(keys.map((k) => (record as Record<string, unknown>)[k] ?? null));
 
 type Payload = Record<string, unknown>;
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
@@ -86,6 +107,14 @@ export function foldRow(ledger: MoneyLedger, row: JournalRow, problems: Problems
       if (!isInt(payload.paymentId) || !isText(payload.reason)) return unreadable();
       if (ledger.voids.has(payload.paymentId)) problems.add('JOURNAL_DUPLICATE', `Dòng nhật ký ${row.id} hủy lần thứ hai khoản thu số ${payload.paymentId}.`);
       ledger.voids.set(payload.paymentId, { voidedAt: row.at, voidedBy: row.actor_id, reason: payload.reason });
+      return;
+    }
+    case 'refund':
+    case 'resend': {
+      const [id, keys, into] = row.kind === 'refund' ? [payload.refundId, REFUND_FACTS, ledger.refunds] : [payload.resendId, RESEND_FACTS, ledger.resends];
+      if (!isInt(id)) return unreadable();
+      if (into.has(id)) problems.add('JOURNAL_DUPLICATE', `Dòng nhật ký ${row.id} ghi lần thứ hai quyết định ${row.kind} số ${id}.`);
+      into.set(id, { journalId: row.id, facts: factsText(payload, keys) });
       return;
     }
     case 'export':
@@ -118,14 +147,16 @@ function foldExport(ledger: MoneyLedger, row: JournalRow, payload: Payload, prob
   const { batchId, csvFile, csvSha256, reconnectionSha256, manifestSha256, rows, total } = payload;
   const paymentIds = ints(payload.paymentIds);
   const voidIds = ints(payload.voidIds);
+  // Export rows from before resends have none.
+  const resendIds = payload.resendIds === undefined ? [] : ints(payload.resendIds);
   if (!isInt(batchId) || !isText(csvFile) || !isText(csvSha256) || !isText(reconnectionSha256) || !isText(manifestSha256) || !isInt(rows) || !isInt(total)) {
     return unreadable();
   }
-  if (paymentIds === null || voidIds === null) return unreadable();
+  if (paymentIds === null || voidIds === null || resendIds === null) return unreadable();
   if (ledger.batches.has(batchId)) problems.add('JOURNAL_DUPLICATE', `Dòng nhật ký ${row.id} ghi lần thứ hai lần xuất số ${batchId}.`);
   const smsSha256 = isText(payload.smsSha256) ? payload.smsSha256 : null;
   ledger.batches.set(batchId, { journalId: row.id, csvFile, csvSha256, reconnectionSha256, manifestSha256, smsSha256, rows, total, completedAt: null });
-  for (const [ids, marks] of [[paymentIds, ledger.exportedIn], [voidIds, ledger.voidListedIn]] as const) {
+  for (const [ids, marks] of [[paymentIds, ledger.exportedIn], [voidIds, ledger.voidListedIn], [resendIds, ledger.resentIn]] as const) {
     for (const id of ids) {
       if (marks.has(id)) problems.add('JOURNAL_DUPLICATE', `Dòng nhật ký ${row.id} xuất lần thứ hai khoản thu số ${id}.`);
       marks.set(id, batchId);

@@ -1,6 +1,6 @@
 /**
  * `diemthu verify`: SQLite's integrity_check, the journal's hash chain, and the money tables held
- * against the journal (payments, lines, voids, export marks, receipt counters, batches), the schema
+ * against the journal (payments, lines, voids, refunds, resends, export marks, receipt counters, batches), the schema
  * against the migrations, the stored print documents against the money they print, and the journal
  * heads kept outside the journal (manifests, Z reports) against the journal.
  */
@@ -16,6 +16,7 @@ import { requireSetting } from '../store/settings.ts';
 import { checkAnchors, manifestAnchors, type Anchor } from './anchors.ts';
 import { reconcileBatches } from './batches.ts';
 import { reconcileCounters } from './counters.ts';
+import { reconcileDecisions } from './decisions.ts';
 import { foldRow, newLedger } from './ledger.ts';
 import { reconcilePayments } from './payments.ts';
 import { Problems, type VerifyProblem } from './problems.ts';
@@ -50,6 +51,7 @@ export function verifyStore(ctx: Ctx, options: VerifyOptions = {}): VerifyResult
   const journal = verifyJournal(sqlite, { onRow: (row) => foldRow(ledger, row, problems) });
   const payments = reconcilePayments(sqlite, ledger, { all: true }, problems);
   reconcileCounters(sqlite, ledger, problems);
+  reconcileDecisions(sqlite, ledger, problems);
   const anchors: Anchor[] = reconcileBatches(sqlite, ledger, problems);
   const printJobs = checkDocuments(sqlite, problems, anchors);
   if (options.manifestsDir !== undefined) anchors.push(...manifestAnchors(sqlite, options.manifestsDir, requireSetting(sqlite, 'point_code'), ledger.carried.batches, problems));

@@ -3,6 +3,7 @@ import { AppError } from '../../electron/core/errors.ts';
 import type { ServerDb } from './connect.ts';
 import { migration001 } from '../migrations/001-initial.ts';
 import { migration002 } from '../migrations/002-sms.ts';
+import { migration003 } from '../migrations/003-refunds.ts';
 
 export interface ServerMigration {
   version: number;
@@ -11,7 +12,7 @@ export interface ServerMigration {
 }
 
 /** Numbered, append-only; each applies in one transaction with its schema_migrations row. */
-export const serverMigrations: readonly ServerMigration[] = [migration001, migration002];
+export const serverMigrations: readonly ServerMigration[] = [migration001, migration002, migration003];
 
 /** Any constant: every `migrate` takes this advisory lock, so two at once apply each migration once. */
 const MIGRATE_LOCK = 0x44_54_4d; // "DTM"

@@ -7,6 +7,7 @@ import { applyBatch } from './batches.ts';
 import { applyPayments } from './payments.ts';
 import { inTransaction } from './retry.ts';
 import { applyVoid } from './voids.ts';
+import { applyRefund } from './refunds.ts';
 
 export type Source = 'push' | 'ingest';
 
@@ -19,10 +20,16 @@ function eventPoint(e: SyncEvent): string | null {
       return parseReceiptNo(e.receiptNo)?.pointCode ?? null;
     case 'export':
       return e.batch.pointCode;
+    case 'refund':
+      return e.refund.pointCode;
     default:
       return null;
   }
 }
+
+/** The answer to an event: recorded (or a repeat), or refused with the code and sentence. */
+const ackOf = (seq: number, outcome: 'accepted' | 'duplicate' | { code: string; message: string }): Ack =>
+  typeof outcome === 'string' ? { seq, status: outcome } : { seq, status: 'refused', code: outcome.code, message: outcome.message };
 
 /**
  * Applies a point's events in their order, all in one transaction (a push, or the events of an
@@ -62,8 +69,9 @@ export async function applyEvents(db: ServerDb, pointCode: string, events: SyncE
             : { seq: e.seq, status: 'refused', code: outcome.refused, message: `Biên nhận ${e.receiptNo} đã thuộc một lần xuất gạch nợ; không ghi hủy.` },
         );
       } else if (e.kind === 'export') {
-        const outcome = await applyBatch(trx, point, e.batch, source);
-        acks.push(typeof outcome === 'string' ? { seq: e.seq, status: outcome } : { seq: e.seq, status: 'refused', code: outcome.code, message: outcome.message });
+        acks.push(ackOf(e.seq, await applyBatch(trx, point, e.batch, source)));
+      } else if (e.kind === 'refund') {
+        acks.push(ackOf(e.seq, await applyRefund(trx, point, e.refund, source)));
       } else {
         acks.push({ seq: e.seq, status: 'refused', code: 'EVENT_KIND_NOT_SUPPORTED', message: `Máy chủ này chưa nhận loại mục "${e.kind}"; mục được giữ lại để gửi sau khi nâng cấp.` });
       }

@@ -64,6 +64,24 @@ test('a batch names only recorded, valid receipts of no other batch, with its ro
   assert.deepEqual((await push('PT03', [{ kind: 'void', seq: 40, receiptNo: p1.receiptNo }])).acks.map((a) => a.code), ['VOID_AFTER_EXPORT']);
   const marks = await sql`SELECT receipt_no, batch_seq FROM batch_receipts WHERE point_code = 'PT03'`.execute(db);
   assert.deepEqual(marks.rows, [{ receipt_no: p1.receiptNo, batch_seq: 1 }]);
-  const unknown = await push('PT03', [{ kind: 'refund', seq: 41 }, payEvent(42, payment({ point: 'PT03', seq: 42, bills: ['C3'] }))]);
+  const unknown = await push('PT03', [{ kind: 'resend', seq: 41 }, payEvent(42, payment({ point: 'PT03', seq: 42, bills: ['C3'] }))]);
   assert.deepEqual(unknown.acks.map((a) => a.code ?? a.status), ['EVENT_KIND_NOT_SUPPORTED', 'accepted'], 'a later kind is answered, the rest goes on');
+});
+
+test('a refund is recorded once per point and refund number, for a receipt the server has; the same body again is a duplicate, another body is refused', async () => {
+  const p = payment({ point: 'PT02', seq: 50, bills: ['D1', 'D2'] });
+  const refund = (over: Record<string, unknown> = {}) => ({
+    pointCode: 'PT02', refundId: 1, receiptNo: p.receiptNo, refundedAt: '2026-11-28T03:00:00Z', cashierCode: 'TN01', supervisorCode: 'GS01',
+    reason: 'Khách đã trả ở ngân hàng', lines: [{ idHdon: 'D2', amount: 108_000 }], total: 108_000, ...over,
+  });
+  const codes = async (seq: number, body: ReturnType<typeof refund>) => (await push('PT02', [{ kind: 'refund', seq, refund: body } as never])).acks.map((a) => a.code ?? a.status);
+  assert.deepEqual(await codes(60, refund()), ['REFUND_RECEIPT_UNKNOWN'], 'the payment comes first');
+  await push('PT02', [payEvent(50, p)]);
+  assert.deepEqual(await codes(61, refund()), ['accepted']);
+  assert.deepEqual(await codes(62, refund()), ['duplicate']);
+  assert.deepEqual(await codes(63, refund({ reason: 'khác' })), ['REFUND_BODY_CHANGED']);
+  const stored = await sql<{ receipt_no: string; total: string }>`SELECT receipt_no, total::text FROM refunds WHERE point_code = 'PT02'`.execute(db);
+  assert.deepEqual(stored.rows, [{ receipt_no: p.receiptNo, total: '108000' }]);
+  await assert.rejects(sql`DELETE FROM refunds`.execute(db), /never changes/);
+  await assert.rejects(push('PT01', [{ kind: 'refund', seq: 70, refund: refund() } as never]), { code: 'POINT_NOT_YOURS' });
 });

@@ -19,7 +19,7 @@ test('the body hash does not depend on key order or line order, and changes with
 });
 
 test('a push request survives JSON both ways; answers are checked too', () => {
-  const request = { protocol: PROTOCOL_VERSION, pointCode: 'PT01', events: [{ kind: 'payment' as const, seq: 1, payment: p }, { kind: 'void' as const, seq: 2, receiptNo: p.receiptNo }, { kind: 'refund' as const, seq: 3, receiptNo: p.receiptNo }] };
+  const request = { protocol: PROTOCOL_VERSION, pointCode: 'PT01', events: [{ kind: 'payment' as const, seq: 1, payment: p }, { kind: 'void' as const, seq: 2, receiptNo: p.receiptNo }, { kind: 'resend' as const, seq: 3, receiptNo: p.receiptNo }] };
   assert.deepEqual(pushRequest.parse(JSON.parse(JSON.stringify(request))), request);
   assert.deepEqual(pushResponse.parse({ acks: [{ seq: 1, status: 'conflict', conflicts: [{ idHdon: 'B1', heldBy: 'PT02-26-000001' }] }], lastSeq: 1, serverTime: 'x' }).acks[0]!.conflicts, [{ idHdon: 'B1', heldBy: 'PT02-26-000001' }]);
   assert.equal(pullResponse.safeParse({ items: [{ kind: 'payment', receiptNo: 'PT01-26-000001' }], cursor: null, more: false, serverTime: 'x' }).success, false);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { collectPayment } from '../../electron/payments/collect.ts';
 import { voidPayment } from '../../electron/payments/voids.ts';
 import { closeShift } from '../../electron/shifts/shifts.ts';
+import { refundLines } from '../../electron/payments/refunds.ts';
 import { setSettings } from '../../electron/store/settings.ts';
 import { journalHead } from '../../electron/store/journal.ts';
 import { printZReport, zReport } from '../../electron/shifts/z-report.ts';
@@ -132,9 +133,10 @@ test('the printed Z report adds up: TD + VC + DC bills + fees charged here = T�
   ctx.close();
 });
 
-test('property: for any day, the printed Z report parts (per bill type and fees, with their counts) add up to the printed total', () => {
+test('property: for any day and shift, the printed Z report parts (per bill type and fees, with their counts) add up to the printed total, and float + total - refunds = expected cash', () => {
   const bill = fc.record({ loaiHdon: fc.constantFrom('TD', 'VC', 'DC'), soTien: fc.integer({ min: 1, max: 50_000_000 }), tienGtgt: fc.integer({ min: 0, max: 5_000_000 }) });
-  const customer = fc.record({ cut: fc.boolean(), bills: fc.array(bill, { minLength: 1, maxLength: 4 }), voided: fc.boolean() });
+  // refunded: the next snapshot no longer lists the customer's bills ("trùng thu"), and a supervisor refunds them
+  const customer = fc.record({ cut: fc.boolean(), bills: fc.array(bill, { minLength: 1, maxLength: 4 }), voided: fc.boolean(), refunded: fc.boolean() });
   fc.assert(
     fc.property(fc.array(customer, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 1_000_000 }), (customers, fee) => {
       const { ctx, cashier, supervisor } = collectWorld();
@@ -149,20 +151,35 @@ test('property: for any day, the printed Z report parts (per bill type and fees,
         );
         const paid = customers.map((c, i) => ({ c, p: collectPayment(ctx, { customer: `PC12AA${String(i).padStart(7, '0')}`, cashierId: cashier.id, idempotencyKey: `k${i}` }) }));
         for (const { c, p } of paid) if (c.voided) voidPayment(ctx, { receiptNo: p.receiptNo, reason: 'thu nhầm', supervisorId: supervisor.id });
-        const r = zReport(ctx, { day: '2026-11-27' });
-        const lines = decode(encodeDocument(r, 0, { width: 576, mode: 'ascii' })).lines;
-        const printed = (label: RegExp) => {
-          const match = lines.map((l) => label.exec(l)).find((m) => m !== null);
-          assert.ok(match, `${label} in\n${lines.join('\n')}`);
-          return { count: Number(match[1] ?? 0), amount: Number(match[2]!.replaceAll('.', '')) };
-        };
-        const parts = [/^Tien dien \((\d+)\):\s+([\d.]+) d$/, /^Tien cong suat phan khang \((\d+)\):\s+([\d.]+) d$/, /^Phi dong cat dien \((\d+)\):\s+([\d.]+) d$/, /^Phi dong dien lai tai quay \((\d+)\):\s+([\d.]+) d$/].map(printed);
-        const total = printed(/^TONG THU:()\s+([\d.]+) d$/).amount;
-        const kept = paid.filter(({ c }) => !c.voided);
-        assert.equal(parts.reduce((s, x) => s + x.amount, 0), total);
-        assert.equal(total, kept.reduce((s, { p }) => s + p.total, 0));
-        const lineCount = ctx.sqlite.prepare('SELECT COUNT(*) FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.voided_at IS NULL').pluck().get();
-        assert.equal(parts.reduce((s, x) => s + x.count, 0), lineCount);
+        const refunded = paid.filter(({ c }) => c.refunded && !c.voided);
+        seedSnapshot(
+          ctx,
+          customers.map((c, i) => ({ maKhang: `PC12AA${String(i).padStart(7, '0')}`, tenKhang: `Khách ${i}`, dchiKhang: 'x', tthaiCat: c.cut, bills: c.refunded ? [] : c.bills.map((b, j) => ({ ...b, idHdon: `H${i}-${j}`, thang: 1 + j, nam: 2026 })) })),
+          '2026-11-27T06:00:00.000Z',
+        );
+        const refunds = refunded.map(({ c, p }) => {
+          const i = customers.indexOf(c);
+          return refundLines(ctx, { receiptNo: p.receiptNo, bills: c.bills.map((_, j) => `H${i}-${j}`), reason: 'trùng thu', supervisorId: supervisor.id, cashierId: cashier.id });
+        });
+        const refundTotal = refunds.reduce((s, x) => s + x.total, 0);
+        for (const scope of [{ shiftId: 1 }, { day: '2026-11-27' }]) {
+          const r = zReport(ctx, scope);
+          const lines = decode(encodeDocument(r, 0, { width: 576, mode: 'ascii' })).lines;
+          const printed = (label: RegExp) => {
+            const match = lines.map((l) => label.exec(l)).find((m) => m !== null);
+            assert.ok(match, `${label} in\n${lines.join('\n')}`);
+            return { count: Number(match[1] ?? 0), amount: Number(match[2]!.replaceAll('.', '')) };
+          };
+          const parts = [/^Tien dien \((\d+)\):\s+([\d.]+) d$/, /^Tien cong suat phan khang \((\d+)\):\s+([\d.]+) d$/, /^Phi dong cat dien \((\d+)\):\s+([\d.]+) d$/, /^Phi dong dien lai tai quay \((\d+)\):\s+([\d.]+) d$/].map(printed);
+          const total = printed(/^TONG THU:()\s+([\d.]+) d$/).amount;
+          const kept = paid.filter(({ c }) => !c.voided);
+          assert.equal(parts.reduce((s, x) => s + x.amount, 0), total);
+          assert.equal(total, kept.reduce((s, { p }) => s + p.total, 0));
+          const lineCount = ctx.sqlite.prepare('SELECT COUNT(*) FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.voided_at IS NULL').pluck().get();
+          assert.equal(parts.reduce((s, x) => s + x.count, 0), lineCount);
+          assert.deepEqual(printed(/^Hoan tien \((\d+)\):\s+([\d.]+) d$/), { count: refunds.length, amount: refundTotal });
+          if ('shiftId' in scope) assert.equal(printed(/^Tien dau ca:()\s+([\d.]+) d$/).amount + total - refundTotal, printed(/^Tien mat phai co:()\s+([\d.]+) d$/).amount);
+        }
       } finally {
         ctx.close();
       }

@@ -24,6 +24,10 @@ const columns: { [T in keyof Tables]: { [C in keyof Tables[T]]-?: true } } = {
   print_jobs: { id: true, kind: true, payment_id: true, copy_no: true, document: true, created_at: true, status: true, attempts: true, last_error: true, printed_at: true, set_aside_at: true },
   clearing_results: { id: true, batch_id: true, file_name: true, sha256: true, imported_at: true, line_count: true, new_count: true },
   clearing_result_lines: { batch_id: true, payment_line_id: true, result_id: true, ket_qua: true, ghi_chu: true },
+  refunds: { id: true, payment_id: true, shift_id: true, cashier_id: true, supervisor_id: true, reason: true, refunded_at: true },
+  refund_lines: { refund_id: true, payment_line_id: true, amount: true },
+  resends: { id: true, payment_id: true, supervisor_id: true, decided_at: true, batch_id: true },
+  resend_lines: { resend_id: true, payment_line_id: true },
   journal: { id: true, at: true, kind: true, actor_id: true, payload: true, prev_hash: true, hash: true },
 };
 

@@ -10,6 +10,10 @@ import { latestVersion } from '../../electron/store/migrations.ts';
 import { collectPayment } from '../../electron/payments/collect.ts';
 import { voidPayment } from '../../electron/payments/voids.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
+import { refundLines } from '../../electron/payments/refunds.ts';
+import { buildEvents } from '../../electron/sync/events.ts';
+import { waitingItems } from '../../electron/sync/outbox.ts';
+import { syncEvent } from '../../protocol/sync.ts';
 import { collectWorld, refusedWith } from '../helpers/collect-fixture.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -119,4 +123,25 @@ test('migration 6 on a version-3 database queues its whole history once: payment
     { seq: 4, kind: 'export', paymentId: null, batchId: 1, status: 'waiting' },
   ]);
   assert.deepEqual(store.sqlite.prepare('SELECT max_sent_seq, pull_cursor FROM sync_state').all(), [{ max_sent_seq: 0, pull_cursor: null }]);
+});
+
+test('a refund writes its outbox item with it; its event carries what the slip says and passes the protocol; a refused refund leaves none', (t) => {
+  const world = collectWorld();
+  t.after(() => world.ctx.close());
+  const { ctx, cashier, supervisor } = world;
+  seedSnapshot(ctx, [{ maKhang: 'PC12AA0000001', tenKhang: 'An', dchiKhang: 'Huế', bills: [{ idHdon: 'HD1', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 }] }]);
+  const a = collectPayment(ctx, { customer: 'PC12AA0000001', cashierId: cashier.id, idempotencyKey: 'k1' });
+  const args = { receiptNo: a.receiptNo, bills: ['HD1'], reason: 'Khách đã trả ở ngân hàng', supervisorId: supervisor.id, cashierId: cashier.id };
+  assert.throws(() => refundLines(ctx, args), refusedWith('LINE_NOT_REJECTED'));
+  assert.equal(items(ctx.sqlite).length, 1, 'a refused refund writes no item');
+  seedSnapshot(ctx, [{ maKhang: 'PC12AA0000001', tenKhang: 'An', dchiKhang: 'Huế', bills: [] }], '2026-11-28T00:30:00.000Z');
+  const r = refundLines(ctx, args);
+  assert.deepEqual(items(ctx.sqlite).map((i) => [i.seq, i.kind, i.paymentId]), [[1, 'payment', a.paymentId], [2, 'refund', a.paymentId]]);
+  const events = buildEvents(ctx.sqlite, waitingItems(ctx.sqlite, 10));
+  assert.deepEqual(events[1], {
+    kind: 'refund', seq: 2,
+    refund: { pointCode: 'DT0001', refundId: r.refundId, receiptNo: a.receiptNo, refundedAt: r.refundedAt.replace('.000Z', 'Z'), cashierCode: 'TN01', supervisorCode: 'GS01', reason: 'Khách đã trả ở ngân hàng', lines: [{ idHdon: 'HD1', amount: 108_000 }], total: 108_000 },
+  });
+  assert.equal(syncEvent.safeParse(events[1]).success, true);
+  assert.throws(() => ctx.sqlite.prepare('UPDATE sync_outbox SET refund_id = NULL WHERE seq = 2').run(), /names what happened once/);
 });

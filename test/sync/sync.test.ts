@@ -8,6 +8,8 @@ import { AppError, isAppError } from '../../electron/core/errors.ts';
 import { collectPayment } from '../../electron/payments/collect.ts';
 import { voidPayment } from '../../electron/payments/voids.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
+import { refundLines } from '../../electron/payments/refunds.ts';
+import { seedSnapshot } from '../helpers/seed.ts';
 import { fitBody, syncOnce } from '../../electron/sync/run.ts';
 import { MAX_BODY_BYTES, type SyncEvent } from '../../protocol/sync.ts';
 import { startSyncLoop, syncStatus, type SyncStatus } from '../../electron/sync/loop.ts';
@@ -312,4 +314,19 @@ test('a payment whose body the protocol refuses (a name with a trailing space fr
   assert.deepEqual((await serverReceipts('PT12')).map((x) => x.receipt_no), [good.receiptNo]);
   assert.deepEqual(p.ctx.sqlite.prepare('SELECT status, code FROM sync_outbox WHERE payment_id = ?').get(bad.paymentId), { status: 'refused', code: 'SYNC_BODY_INVALID' });
   assert.equal((await p.sync(server.url, server.pin)).pushed, 0, 'not sent again');
+});
+
+test('a refund reaches the server after its payment, once; a second sync sends nothing', async () => {
+  const list = customers(2001, 2);
+  const p = await syncPoint(db, 'PT20', list);
+  const paid = p.pay(1);
+  // The next snapshot no longer lists the bill: paid twice ("trùng thu"), refunded at the counter.
+  seedSnapshot(p.ctx, [{ ...list[0]!, bills: [] }, list[1]!], '2026-11-28T00:30:00.000Z');
+  const r = refundLines(p.ctx, { receiptNo: paid.receiptNo, bills: [list[0]!.bills![0]!.idHdon], reason: 'Khách đã trả ở ngân hàng', supervisorId: p.supervisor.id, cashierId: p.cashier.id });
+  const first = await p.sync(server.url, server.pin);
+  assert.deepEqual({ pushed: first.pushed, accepted: first.accepted, refused: first.refused, waiting: first.waiting }, { pushed: 2, accepted: 2, refused: [], waiting: 0 });
+  assert.deepEqual(statuses(p.ctx.sqlite), [{ seq: 1, kind: 'payment', status: 'accepted' }, { seq: 2, kind: 'refund', status: 'accepted' }]);
+  const stored = await sql<{ receipt_no: string; total: string }>`SELECT receipt_no, total::text FROM refunds WHERE point_code = 'PT20' AND refund_id = ${r.refundId}`.execute(db);
+  assert.deepEqual(stored.rows, [{ receipt_no: paid.receiptNo, total: String(r.total) }]);
+  assert.equal((await p.sync(server.url, server.pin)).pushed, 0);
 });

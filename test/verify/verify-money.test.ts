@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openContext, type Ctx } from '../../electron/store/context.ts';
+import { openContext } from '../../electron/store/context.ts';
 import { steppingClock } from '../../electron/core/clock.ts';
 import { collectPayment } from '../../electron/payments/collect.ts';
 import { reprintReceipt, voidPayment } from '../../electron/payments/voids.ts';
@@ -19,6 +19,7 @@ import { seedSnapshot } from '../helpers/seed.ts';
 import { collectWorld, count, refusedWith } from '../helpers/collect-fixture.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { verifyCodes as codes, withoutTriggers } from '../helpers/tamper.ts';
 
 /** A point with three payments of the day (108.000 + 97.200, 54.000, 75.600 ₫), nothing exported yet. */
 function day() {
@@ -39,20 +40,6 @@ function day() {
   const pay = (maKhang: string, key: string) => collectPayment(w.ctx, { customer: maKhang, cashierId: w.cashier.id, idempotencyKey: key });
   const payments = [pay('PC12AA0000001', 'k-1'), pay('PC12AA0000002', 'k-2'), pay('PC12AA0000003', 'k-3')];
   return { ...w, payments, usb: join(tempDir(), 'usb') };
-}
-
-function codes(ctx: Ctx, options: Parameters<typeof verifyStore>[1] = {}): string[] {
-  const result = verifyStore(ctx, options);
-  assert.equal(result.ok, false, 'verify must not pass');
-  return [...new Set(result.problems.map((p) => p.code))].sort();
-}
-
-/** The attacker's way round a trigger: drop it, do the deed, put the very same trigger back. */
-function withoutTriggers(ctx: Ctx, names: string[], deed: () => void): void {
-  const saved = names.map((name) => (ctx.sqlite.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?").get(name) as { sql: string }).sql);
-  for (const name of names) ctx.sqlite.exec(`DROP TRIGGER ${name}`);
-  deed();
-  for (const sql of saved) ctx.sqlite.exec(sql);
 }
 
 /** The export refuses: no batch recorded, no file on the stick, nothing marked exported. */

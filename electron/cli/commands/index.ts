@@ -17,6 +17,7 @@ import { printCommand } from './print.ts';
 import { resultCommand } from './result.ts';
 import { syncCommand } from './sync.ts';
 import { smsCommand } from './sms.ts';
+import { refundCommand, resendCommand } from './refund.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, smsCommand, verifyCommand, backupCommand, restoreCommand, syncCommand];
+export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, refundCommand, resendCommand, smsCommand, verifyCommand, backupCommand, restoreCommand, syncCommand];

@@ -26,6 +26,7 @@ export function zReportText(r: ZReportDocument): string {
     `TỔNG THU: ${money(r.grandTotal)}`,
     `Hủy: ${r.voids.count} biên nhận, ${money(r.voids.total)}${r.voids.receipts.length > 0 ? ` (${r.voids.receipts.join(', ')})` : ''}`,
     `In lại: ${r.reprints}`,
+    ...(r.refunds === undefined ? [] : [`Hoàn tiền: ${r.refunds.count} phiếu, ${money(r.refunds.total)}`]),
     ...(r.scope === 'shift'
       ? [`Tiền đầu ca: ${money(r.openingFloat)}; tiền phải có: ${money(r.expectedCash)}; tiền đếm được: ${money(r.countedCash)}; chênh lệch: ${money(r.variance)}`]
       : []),

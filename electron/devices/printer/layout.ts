@@ -8,6 +8,7 @@ import type {
   PrintHeader,
   ReceiptDocument,
   ReconnectionOrderDocument,
+  RefundSlipDocument,
   TestPageDocument,
   VoidSlipDocument,
   ZReportDocument,
@@ -107,6 +108,44 @@ function voidSlipBlocks(doc: VoidSlipDocument): Block[] {
   ];
 }
 
+const billLabel = (line: { idHdon: string | null; loaiHdon: 'TD' | 'VC' | 'DC'; ky: number | null; thang: number | null; nam: number | null }) =>
+  line.idHdon === null ? 'Phí đóng điện lại' : `${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`;
+
+function refundSlipBlocks(doc: RefundSlipDocument): Block[] {
+  const blocks: Block[] = [
+    pair('Số phiếu:', String(doc.refundId), 'strong'),
+    pair('Theo biên nhận:', doc.receiptNo, 'strong'),
+    pair('Ngày thu:', at(doc.paidAt)),
+    pair('Ngày hoàn:', at(doc.refundedAt)),
+    pair('Ca chi tiền:', String(doc.shiftId)),
+    pair('Thu ngân chi:', `${doc.cashier.code} - ${doc.cashier.name}`),
+    pair('Giám sát duyệt:', `${doc.supervisor.code} - ${doc.supervisor.name}`),
+    rule,
+    pair('Mã khách hàng:', doc.customer.maKhang, 'strong'),
+    text(doc.customer.tenKhang, 'left', 'strong'),
+    rule,
+  ];
+  for (const line of doc.lines) {
+    blocks.push(text(billLabel(line), 'left', 'strong'));
+    if (line.idHdon !== null) blocks.push(pair('  Mã hóa đơn:', line.idHdon));
+    blocks.push(text(`  ${line.why}`), pair('  Hoàn:', formatDong(line.amount), 'strong'));
+  }
+  blocks.push(
+    rule,
+    pair('SỐ TIỀN HOÀN:', formatDong(doc.total), 'title'),
+    text(`Bằng chữ: ${amountInWords(doc.total)}`),
+    text(`Lý do: ${doc.reason}`),
+    feed,
+    text('Khách hàng ký', 'center'),
+    feed,
+    feed,
+    text('Thu ngân ký            Giám sát ký', 'center'),
+    feed,
+    feed,
+  );
+  return blocks;
+}
+
 const orDash = (value: number | null) => (value === null ? '-' : formatDong(value));
 
 function zReportBlocks(doc: ZReportDocument): Block[] {
@@ -133,6 +172,7 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     pair('Số lần in lại:', String(doc.reprints)),
     rule,
     pair('Tiền đầu ca:', orDash(doc.openingFloat)),
+    ...(doc.refunds === undefined ? [] : [pair(`Hoàn tiền${counted(doc.refunds.count)}:`, formatDong(doc.refunds.total))]),
     pair('Tiền mặt phải có:', orDash(doc.expectedCash)),
     pair('Tiền mặt đếm được:', orDash(doc.countedCash)),
     pair('Chênh lệch:', orDash(doc.variance), 'strong'),
@@ -183,6 +223,7 @@ function testPageBlocks(doc: TestPageDocument): Block[] {
 const TITLES: Record<PrintDocument['kind'], string> = {
   receipt: 'BIÊN NHẬN THANH TOÁN TIỀN ĐIỆN',
   void_slip: 'PHIẾU HỦY BIÊN NHẬN',
+  refund: 'PHIẾU HOÀN TIỀN',
   z_report: 'BÁO CÁO Z',
   reconnection_order: 'LỆNH ĐÓNG ĐIỆN LẠI',
   test_page: 'TRANG IN THỬ',
@@ -200,6 +241,8 @@ function bodyBlocks(doc: PrintDocument): Block[] {
       return receiptBlocks(doc);
     case 'void_slip':
       return voidSlipBlocks(doc);
+    case 'refund':
+      return refundSlipBlocks(doc);
     case 'z_report':
       return zReportBlocks(doc);
     case 'reconnection_order':
