@@ -1,4 +1,5 @@
 import type { Ctx } from '../store/context.ts';
+import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import { AppError, type ErrorCode } from '../core/errors.ts';
 import { assertDong, formatDong, MAX_CASH_AMOUNT } from '../core/money.ts';
 import { appendJournal } from '../store/journal.ts';
@@ -39,13 +40,12 @@ function checkAmount(value: number, code: ErrorCode, what: string): void {
   if (value > MAX_CASH_AMOUNT) throw new AppError(code, `${what} không được quá ${formatDong(MAX_CASH_AMOUNT)}.`);
 }
 
+const shiftRows = query
+  .selectFrom('shifts')
+  .select(['id', 'cashier_id as cashierId', 'opened_at as openedAt', 'opening_float as openingFloat', 'closed_at as closedAt']);
+
 export function currentShift(ctx: Ctx, cashierId: number): Shift | undefined {
-  return ctx.sqlite
-    .prepare(
-      `SELECT id, cashier_id AS cashierId, opened_at AS openedAt, opening_float AS openingFloat, closed_at AS closedAt
-         FROM shifts WHERE cashier_id = ? AND closed_at IS NULL`,
-    )
-    .get(cashierId) as Shift | undefined;
+  return selectFirst(ctx.sqlite, shiftRows.where('cashier_id', '=', cashierId).where('closed_at', 'is', null));
 }
 
 /** Opens the cashier's shift. One open shift per cashier: the partial unique index says so. */
@@ -92,12 +92,7 @@ export function forceCloseShift(ctx: Ctx, args: { shiftId: number; supervisorId:
   if (supervisor?.role !== 'supervisor') throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ người giám sát được đóng ca thay thu ngân.');
   return ctx.sqlite
     .transaction(() => {
-      const shift = ctx.sqlite
-        .prepare(
-          `SELECT id, cashier_id AS cashierId, opened_at AS openedAt, opening_float AS openingFloat, closed_at AS closedAt
-             FROM shifts WHERE id = ?`,
-        )
-        .get(args.shiftId) as Shift | undefined;
+      const shift = selectFirst(ctx.sqlite, shiftRows.where('id', '=', args.shiftId));
       if (shift === undefined) throw new AppError('SHIFT_NOT_FOUND', `Không có ca số ${args.shiftId}.`);
       if (shift.closedAt !== null) throw new AppError('SHIFT_ALREADY_CLOSED', `Ca số ${args.shiftId} đã đóng.`);
       return close(ctx, shift, args.supervisorId, counted, true);
@@ -107,12 +102,22 @@ export function forceCloseShift(ctx: Ctx, args: { shiftId: number; supervisorId:
 
 function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null, forced: boolean): ShiftClose {
   const at = ctx.clock();
-  const { collected, refunded } = ctx.sqlite
-    .prepare(
-      `SELECT (SELECT COALESCE(SUM(total), 0) FROM payments WHERE shift_id = @id AND voided_at IS NULL) AS collected,
-              (SELECT COALESCE(SUM(x.amount), 0) FROM refunds r JOIN refund_lines x ON x.refund_id = r.id WHERE r.shift_id = @id) AS refunded`,
-    )
-    .get({ id: shift.id }) as { collected: number; refunded: number };
+  const { collected } = selectOne(
+    ctx.sqlite,
+    query
+      .selectFrom('payments')
+      .where('shift_id', '=', shift.id)
+      .where('voided_at', 'is', null)
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('total'), eb.lit(0)).as('collected')),
+  );
+  const { refunded } = selectOne(
+    ctx.sqlite,
+    query
+      .selectFrom('refunds as r')
+      .innerJoin('refund_lines as x', 'x.refund_id', 'r.id')
+      .where('r.shift_id', '=', shift.id)
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('x.amount'), eb.lit(0)).as('refunded')),
+  );
   const expectedCash = shift.openingFloat + collected - refunded;
   const variance = counted === null ? null : counted - expectedCash;
   ctx.sqlite

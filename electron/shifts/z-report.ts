@@ -1,5 +1,6 @@
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectFirst, selectOne } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import { dayRange, isoDay } from '../core/local-time.ts';
 import type { ZReportDocument } from '../core/documents.ts';
@@ -8,32 +9,25 @@ import { documentSha256, enqueuePrintJob, printHeader } from '../printing/print-
 
 export type ZScope = { shiftId: number } | { day: string };
 
-interface ShiftRow {
-  id: number;
-  opened_at: string;
-  closed_at: string | null;
-  opening_float: number;
-  expected_cash: number | null;
-  counted_cash: number | null;
-  variance: number | null;
-  cashier_code: string;
-  cashier_name: string;
-}
-
-/** The payments a report covers: those of the shift, or those paid in the local day. */
-/** `refundWhere`: the refunds it covers, paid out of the shift's drawer or in the local day (on `r`). */
-function scopeFilter(scope: ZScope): { where: string; refundWhere: string; params: Record<string, string | number> } {
-  if ('shiftId' in scope) return { where: 'p.shift_id = @shiftId', refundWhere: 'r.shift_id = @shiftId', params: { shiftId: scope.shiftId } };
+/** The payments a report covers (those of the shift, or those paid in the local day), and the refunds (paid out of the shift's drawer, or in the local day). */
+function scopeFilter(scope: ZScope) {
+  if ('shiftId' in scope) {
+    return {
+      payments: query.selectFrom('payments').select('id').where('shift_id', '=', scope.shiftId),
+      refunds: query.selectFrom('refunds').select('id').where('shift_id', '=', scope.shiftId),
+    };
+  }
   let range;
   try {
     range = dayRange(scope.day);
   } catch {
     throw new AppError('REPORT_DAY_INVALID', `Ngày "${scope.day}" không hợp lệ (cần yyyy-mm-dd).`);
   }
+  const [start, end] = [range.start.toISOString(), range.end.toISOString()];
   return {
-    where: 'p.paid_at >= @start AND p.paid_at < @end',
-    refundWhere: 'r.refunded_at >= @start AND r.refunded_at < @end',
-    params: { start: range.start.toISOString(), end: range.end.toISOString() } };
+    payments: query.selectFrom('payments').select('id').where('paid_at', '>=', start).where('paid_at', '<', end),
+    refunds: query.selectFrom('refunds').select('id').where('refunded_at', '>=', start).where('refunded_at', '<', end),
+  };
 }
 
 /**
@@ -42,52 +36,67 @@ function scopeFilter(scope: ZScope): { where: string; refundWhere: string; param
  */
 export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   const { sqlite } = ctx;
-  let shift: ShiftRow | undefined;
-  if ('shiftId' in scope) {
-    shift = sqlite
-      .prepare(
-        `SELECT s.id, s.opened_at, s.closed_at, s.opening_float, s.expected_cash, s.counted_cash, s.variance,
-                u.code AS cashier_code, u.name AS cashier_name
-           FROM shifts s JOIN users u ON u.id = s.cashier_id WHERE s.id = ?`,
-      )
-      .get(scope.shiftId) as ShiftRow | undefined;
-    if (shift === undefined) throw new AppError('SHIFT_NOT_FOUND', `Không có ca số ${scope.shiftId}.`);
-  }
-  const { where, refundWhere, params } = scopeFilter(scope);
-  const receipts = sqlite
-    .prepare(
-      `SELECT COUNT(*) FILTER (WHERE p.voided_at IS NULL) AS valid,
-              COALESCE(SUM(p.total) FILTER (WHERE p.voided_at IS NULL), 0) AS total,
-              COUNT(*) FILTER (WHERE p.voided_at IS NOT NULL) AS voided,
-              COALESCE(SUM(p.total) FILTER (WHERE p.voided_at IS NOT NULL), 0) AS voided_total,
-              (SELECT receipt_no FROM payments p WHERE ${where} ORDER BY receipt_year, receipt_seq LIMIT 1) AS first,
-              (SELECT receipt_no FROM payments p WHERE ${where} ORDER BY receipt_year DESC, receipt_seq DESC LIMIT 1) AS last
-         FROM payments p WHERE ${where}`,
-    )
-    .get(params) as { valid: number; total: number; voided: number; voided_total: number; first: string | null; last: string | null };
-  const byType = sqlite
-    .prepare(
-      `SELECT l.loai_hdon AS type, SUM(l.tong_tien) FILTER (WHERE l.bill_id IS NOT NULL) AS total, SUM(l.tong_tien) FILTER (WHERE l.bill_id IS NULL) AS fees,
-              COUNT(*) FILTER (WHERE l.bill_id IS NOT NULL) AS bills, COUNT(*) FILTER (WHERE l.bill_id IS NULL) AS fee_lines
-         FROM payment_lines l JOIN payments p ON p.id = l.payment_id
-        WHERE ${where} AND p.voided_at IS NULL GROUP BY l.loai_hdon`,
-    )
-    .all(params) as { type: 'TD' | 'VC' | 'DC'; total: number | null; fees: number | null; bills: number; fee_lines: number }[];
-  const voidedReceipts = (
-    sqlite.prepare(`SELECT receipt_no FROM payments p WHERE ${where} AND p.voided_at IS NOT NULL ORDER BY receipt_year, receipt_seq`).all(params) as {
-      receipt_no: string;
-    }[]
-  ).map((r) => r.receipt_no);
-  const { reprints } = sqlite
-    .prepare(`SELECT COUNT(*) AS reprints FROM print_jobs j JOIN payments p ON p.id = j.payment_id WHERE j.kind = 'reprint' AND ${where}`)
-    .get(params) as { reprints: number };
-
-  const refunds = sqlite
-    .prepare(
-      `SELECT COUNT(*) AS count, COALESCE(SUM((SELECT SUM(amount) FROM refund_lines x WHERE x.refund_id = r.id)), 0) AS total
-         FROM refunds r WHERE ${refundWhere}`,
-    )
-    .get(params) as { count: number; total: number };
+  const shift =
+    'shiftId' in scope
+      ? selectFirst(
+          sqlite,
+          query
+            .selectFrom('shifts as s')
+            .innerJoin('users as u', 'u.id', 's.cashier_id')
+            .select(['s.id', 's.opened_at', 's.closed_at', 's.opening_float', 's.expected_cash', 's.counted_cash', 's.variance', 'u.code as cashier_code', 'u.name as cashier_name'])
+            .where('s.id', '=', scope.shiftId),
+        )
+      : undefined;
+  if ('shiftId' in scope && shift === undefined) throw new AppError('SHIFT_NOT_FOUND', `Không có ca số ${scope.shiftId}.`);
+  const inScope = scopeFilter(scope);
+  const payments = query.selectFrom('payments as p').where('p.id', 'in', inScope.payments);
+  const receipts = selectOne(
+    sqlite,
+    payments.select((eb) => [
+      eb.fn.countAll<number>().filterWhere('p.voided_at', 'is', null).as('valid'),
+      eb.fn.coalesce(eb.fn.sum<number>('p.total').filterWhere('p.voided_at', 'is', null), eb.lit(0)).as('total'),
+      eb.fn.countAll<number>().filterWhere('p.voided_at', 'is not', null).as('voided'),
+      eb.fn.coalesce(eb.fn.sum<number>('p.total').filterWhere('p.voided_at', 'is not', null), eb.lit(0)).as('voided_total'),
+    ]),
+  );
+  const numbers = payments.select('p.receipt_no');
+  const first = selectFirst(sqlite, numbers.orderBy('p.receipt_year').orderBy('p.receipt_seq').limit(1))?.receipt_no ?? null;
+  const last = selectFirst(sqlite, numbers.orderBy('p.receipt_year', 'desc').orderBy('p.receipt_seq', 'desc').limit(1))?.receipt_no ?? null;
+  const byType = selectAll(
+    sqlite,
+    query
+      .selectFrom('payment_lines as l')
+      .innerJoin('payments as p', 'p.id', 'l.payment_id')
+      .where('p.id', 'in', inScope.payments)
+      .where('p.voided_at', 'is', null)
+      .groupBy('l.loai_hdon')
+      .select((eb) => [
+        'l.loai_hdon as type',
+        eb.fn.sum<number | null>('l.tong_tien').filterWhere('l.bill_id', 'is not', null).as('total'),
+        eb.fn.sum<number | null>('l.tong_tien').filterWhere('l.bill_id', 'is', null).as('fees'),
+        eb.fn.countAll<number>().filterWhere('l.bill_id', 'is not', null).as('bills'),
+        eb.fn.countAll<number>().filterWhere('l.bill_id', 'is', null).as('fee_lines'),
+      ]),
+  );
+  const voidedReceipts = selectAll(sqlite, numbers.where('p.voided_at', 'is not', null).orderBy('p.receipt_year').orderBy('p.receipt_seq')).map((r) => r.receipt_no);
+  const { reprints } = selectOne(
+    sqlite,
+    query
+      .selectFrom('print_jobs as j')
+      .where('j.kind', '=', 'reprint')
+      .where('j.payment_id', 'in', inScope.payments)
+      .select((eb) => eb.fn.countAll<number>().as('reprints')),
+  );
+  const refunds = {
+    count: selectOne(sqlite, query.selectFrom('refunds').where('id', 'in', inScope.refunds).select((eb) => eb.fn.countAll<number>().as('n'))).n,
+    total: selectOne(
+      sqlite,
+      query
+        .selectFrom('refund_lines')
+        .where('refund_id', 'in', inScope.refunds)
+        .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount'), eb.lit(0)).as('total')),
+    ).total,
+  };
 
   const totalsByType = { TD: 0, VC: 0, DC: 0 };
   // bills by type; a fee charged here (a line without a bill) only in feesCollected, so the lines add up to the total
@@ -113,8 +122,8 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
     closedAt: shift?.closed_at ?? null,
     generatedAt: now.toISOString(),
     receiptCount: receipts.valid,
-    firstReceipt: receipts.first,
-    lastReceipt: receipts.last,
+    firstReceipt: first,
+    lastReceipt: last,
     totalsByType,
     feesCollected: byType.reduce((sum, t) => sum + (t.fees ?? 0), 0),
     counts,
