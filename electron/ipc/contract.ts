@@ -71,11 +71,16 @@ export const customerHitView = z.object({
 });
 export type CustomerHitView = z.infer<typeof customerHitView>;
 
+// An outstanding bill another counter of the office took, as the last sync pull said: not collectable here.
+export const officePaidView = z.object({ bill: billView, pointCode: z.string(), receiptNo: z.string(), paidAt: isoTime, cashierCode: z.string(), notice: z.string() });
+export type OfficePaidView = z.infer<typeof officePaidView>;
+
 export const customerView = z.object({
   ...customerFields,
   maThe: z.string().nullable(),
   dthoaiSms: z.string().nullable(),
-  bills: z.array(billView), // outstanding, oldest period first
+  bills: z.array(billView), // outstanding and collectable here, oldest period first
+  officePaid: z.array(officePaidView), // "đã thu tại quầy … lúc …" (empty when no server is set or nothing was pulled)
   billsTotal: dong,
   reconnectionFee: nonNegativeDong, // charged with the payment when cut and no DC bill is listed; else 0
   total: dong, // billsTotal + reconnectionFee: what Enter collects

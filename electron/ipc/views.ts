@@ -10,6 +10,7 @@ import type { ZReportDocument } from '../core/documents.ts';
 import type { ImportResult } from '../cmis/import-snapshot.ts';
 import type { ReimportSummary } from '../cmis/snapshots.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
+import { officePaidNotice } from '../sync/pulled.ts';
 import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, ZReportView } from './contract.ts';
 
 export function billView(b: BillRow): BillView {
@@ -42,6 +43,7 @@ export function customerView(c: CustomerDetail, quoted: Quote): CustomerView {
     maThe: c.maThe,
     dthoaiSms: c.dthoaiSms,
     bills: c.bills.map(billView),
+    officePaid: c.officePaid.map((o) => ({ bill: billView(o.bill), pointCode: o.pointCode, receiptNo: o.receiptNo, paidAt: o.paidAt, cashierCode: o.cashierCode, notice: officePaidNotice(o) })),
     billsTotal: quoted.ok ? quoted.billsTotal : 0,
     reconnectionFee: quoted.ok ? quoted.fee : 0,
     total: quoted.ok ? quoted.total : 0,

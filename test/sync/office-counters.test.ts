@@ -1,0 +1,123 @@
+/**
+ * Counters of one office see each other (issue 13, item 5): what a pull brought from the server
+ * decides, at this counter, which bills are still to collect. Two real points (SQLite files), the
+ * real server on PostgreSQL, the real pull.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { collectPayment } from '../../electron/payments/collect.ts';
+import { quoteSelection } from '../../electron/payments/collect.ts';
+import { voidPayment } from '../../electron/payments/voids.ts';
+import { customerDetail, lookupCode, searchCustomers } from '../../electron/customers/find.ts';
+import { isAppError } from '../../electron/core/errors.ts';
+import { count } from '../helpers/collect-fixture.ts';
+import type { SeedCustomer } from '../helpers/seed.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
+import { serverDb, startServer } from '../server/helpers.ts';
+import { syncPoint, type SyncPoint } from './helpers.ts';
+
+const { db } = await serverDb();
+const server = await startServer(db, tempDir());
+
+/** Customer 1 owes October and November; customer 2 owes October only. */
+const LIST: SeedCustomer[] = [
+  {
+    maKhang: 'PC12AA0002001',
+    tenKhang: 'Đỗ Văn Hai',
+    dchiKhang: '12 Hai Bà Trưng',
+    bills: [
+      { idHdon: 'HD2001-10', thang: 10, nam: 2026, soTien: 200_000, tienGtgt: 16_000 },
+      { idHdon: 'HD2001-11', thang: 11, nam: 2026, soTien: 150_000, tienGtgt: 12_000 },
+    ],
+  },
+  { maKhang: 'PC12AA0002002', tenKhang: 'Vũ Thị Ba', dchiKhang: '14 Hai Bà Trưng', bills: [{ idHdon: 'HD2002-10', thang: 10, nam: 2026, soTien: 90_000, tienGtgt: 7_200 }] },
+];
+
+const card = (p: SyncPoint, maKhang: string) => lookupCode(p.ctx, maKhang)!;
+let keys = 0;
+const collect = (p: SyncPoint, maKhang: string, billIds?: string[]) =>
+  collectPayment(p.ctx, { customer: maKhang, cashierId: p.cashier.id, idempotencyKey: `office-${++keys}`, ...(billIds === undefined ? {} : { billIds }) });
+
+/** Runs `fn` and returns the AppError it throws (fails when it does not throw one). */
+function refusal(fn: () => unknown): { code: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    if (isAppError(error)) return { code: error.code, message: error.message };
+    throw error;
+  }
+  assert.fail('expected a refusal');
+}
+
+const PAID_AT_A = /^Hóa đơn HD2001-10 đã thu tại quầy QO01 lúc 27\/11\/2026 \d{2}:\d{2}:\d{2} \(biên nhận QO01-26-000001, thu ngân TN01\)\. Không thu lại hóa đơn này ở quầy này; .*hỏi quầy QO01\.$/
+
+test('[#13] a bill taken at another counter of the office: the card says where and when, the quote and collect refuse it here, the other bill stays collectable', async () => {
+  const a = await syncPoint(db, 'QO01', LIST, 'PGD Phường 5');
+  const b = await syncPoint(db, 'QO02', LIST, 'PGD Phường 5');
+  const atA = collect(a, 'PC12AA0002001', ['HD2001-10']);
+  await a.sync(server.url, server.pin);
+  await b.sync(server.url, server.pin);
+
+  const shown = card(b, 'PC12AA0002001');
+  assert.deepEqual(shown.bills.map((x) => x.id_hdon), ['HD2001-11'], 'only the November bill is still to collect here');
+  assert.deepEqual(
+    shown.officePaid.map((o) => ({ idHdon: o.idHdon, receiptNo: o.receiptNo, pointCode: o.pointCode, cashierCode: o.cashierCode, total: o.bill.tong_tien })),
+    [{ idHdon: 'HD2001-10', receiptNo: atA.receiptNo, pointCode: 'QO01', cashierCode: 'TN01', total: 216_000 }],
+  );
+  const [hit] = searchCustomers(b.ctx, 'PC12AA0002001');
+  assert.deepEqual({ owed: hit!.outstandingCount, total: hit!.total }, { owed: 1, total: 162_000 }, 'the search result charges what collecting it all charges here');
+
+  // Chosen anyway (a card shown before the pull, a script): the one quote and collect refuse it.
+  for (const chosen of [['HD2001-10'], ['HD2001-10', 'HD2001-11']]) {
+    const quoted = refusal(() => quoteSelection(b.ctx.sqlite, shown, chosen));
+    assert.equal(quoted.code, 'BILL_PAID_AT_OTHER_COUNTER', chosen.join());
+    assert.match(quoted.message, PAID_AT_A);
+    const collected = refusal(() => collect(b, 'PC12AA0002001', chosen));
+    assert.deepEqual(collected, quoted, 'collect refuses as the quote does');
+  }
+  assert.equal(count(b.ctx, 'payments'), 0, 'nothing written');
+
+  // Everything still owed here: the November bill alone.
+  const rest = collect(b, 'PC12AA0002001');
+  assert.equal(rest.total, 162_000);
+  assert.deepEqual(rest.lines.map((l) => l.idHdon), ['HD2001-11']);
+  assert.equal(card(b, 'PC12AA0002001').bills.length, 0);
+});
+
+test('[#13] a customer whose only bill was taken at another counter: collecting is refused with that counter and time; a void pulled from the server releases it', async () => {
+  const a = await syncPoint(db, 'QP01', LIST, 'PGD Phường 6');
+  const b = await syncPoint(db, 'QP02', LIST, 'PGD Phường 6');
+  const atA = collect(a, 'PC12AA0002002');
+  await a.sync(server.url, server.pin);
+  await b.sync(server.url, server.pin);
+
+  const shown = card(b, 'PC12AA0002002');
+  assert.deepEqual({ bills: shown.bills.length, held: shown.officePaid.map((o) => o.receiptNo) }, { bills: 0, held: [atA.receiptNo] });
+  const all = refusal(() => collect(b, 'PC12AA0002002'));
+  assert.equal(all.code, 'BILL_PAID_AT_OTHER_COUNTER', 'not "nothing to collect": the cashier learns where it was paid');
+  assert.match(all.message, /^Hóa đơn HD2002-10 đã thu tại quầy QP01 lúc /);
+  assert.equal(refusal(() => quoteSelection(b.ctx.sqlite, customerDetail(b.ctx, shown.id))).code, 'BILL_PAID_AT_OTHER_COUNTER');
+
+  voidPayment(a.ctx, { receiptNo: atA.receiptNo, reason: 'thu nhầm khách', supervisorId: a.supervisor.id });
+  await a.sync(server.url, server.pin);
+  assert.equal(card(b, 'PC12AA0002002').officePaid.length, 1, 'until B pulls, the last pull still holds the bill');
+  await b.sync(server.url, server.pin);
+  const released = card(b, 'PC12AA0002002');
+  assert.deepEqual({ bills: released.bills.map((x) => x.id_hdon), held: released.officePaid }, { bills: ['HD2002-10'], held: [] });
+  assert.equal(collect(b, 'PC12AA0002002').total, 97_200);
+});
+
+test('[#13] offline (nothing pulled) nothing changes: the other counter collects, and the server records the conflict', async () => {
+  const a = await syncPoint(db, 'QR01', LIST, 'PGD Phường 7');
+  const b = await syncPoint(db, 'QR02', LIST, 'PGD Phường 7');
+  const atA = collect(a, 'PC12AA0002002');
+  await a.sync(server.url, server.pin);
+  // B has not pulled since: its card and its collect know nothing of A's payment.
+  assert.deepEqual(card(b, 'PC12AA0002002').officePaid, []);
+  const atB = collect(b, 'PC12AA0002002');
+  const report = await b.sync(server.url, server.pin);
+  assert.deepEqual(report.conflicts.map((c) => [c.idHdon, c.heldBy]), [['HD2002-10', atA.receiptNo]]);
+  // Once pulled, A's payment is no notice at B: B holds the bill itself (its receipt is the refund case).
+  assert.deepEqual(card(b, 'PC12AA0002002').officePaid, []);
+  assert.equal(atB.total, 97_200);
+});
