@@ -14,7 +14,7 @@ import { CloseShift } from './screens/CloseShift.tsx';
 import { Settings } from './screens/Settings.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Message } from './components/Message.tsx';
-import { printTrouble } from './format.ts';
+import { dateTime, printTrouble } from './format.ts';
 
 export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'settings';
 
@@ -230,6 +230,14 @@ export function App() {
       {printTrouble(status) === 'failed' && status !== null && (
         <div data-testid="printer-alert">
           <Message kind="error" text={vi.status.printerAlert(vi.status.printerStates[status.printer.state] ?? status.printer.state, status.printJobsWaiting, status.printer.message)} />
+        </div>
+      )}
+      {status?.sync?.alarm === true && status.sync.oldestWaiting !== null && (
+        <div data-testid="sync-alarm">
+          <Message
+            kind="error"
+            text={vi.status.syncAlarm(status.sync.waiting, status.sync.alarmMinutes, dateTime(status.sync.oldestWaiting), status.sync.lastErrorMessage)}
+          />
         </div>
       )}
       {notice !== null && <Message kind="ok" text={notice} />}

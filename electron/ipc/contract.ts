@@ -122,6 +122,21 @@ export type { PrinterView };
 export const scannerStatus = z.object({ mode: z.string(), state: z.enum(['ready', 'offline', 'unknown']) });
 export type ScannerStatus = z.infer<typeof scannerStatus>;
 
+// The background sync with the company's server (electron/sync/loop.ts syncStatus), from the database alone.
+export const syncView = z.object({
+  state: z.enum(['never', 'ok', 'error']),
+  lastSyncAt: isoTime.nullable(),
+  lastErrorCode: z.string().nullable(),
+  lastErrorMessage: z.string().nullable(),
+  waiting: z.number().int(), // items not yet answered by the server
+  oldestWaiting: isoTime.nullable(),
+  alarm: z.boolean(), // an item has waited longer than alarmMinutes
+  alarmMinutes: z.number().int(),
+  refused: z.number().int(),
+  openConflicts: z.number().int(),
+});
+export type SyncView = z.infer<typeof syncView>;
+
 export const statusView = z.object({
   point: z.object({ code: z.string(), name: z.string(), unitCode: z.string() }).nullable(),
   snapshot: z
@@ -134,6 +149,7 @@ export const statusView = z.object({
   scanner: scannerStatus,
   autoCollect: z.boolean(),
   session: sessionView.nullable(),
+  sync: syncView.nullable(), // null: no server set, the point works alone (nothing to show)
 });
 export type StatusView = z.infer<typeof statusView>;
 

@@ -11,7 +11,8 @@ import type { ImportResult } from '../cmis/import-snapshot.ts';
 import type { ReimportSummary } from '../cmis/snapshots.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
 import { officePaidNotice } from '../sync/pulled.ts';
-import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, ZReportView } from './contract.ts';
+import type { SyncStatus } from '../sync/loop.ts';
+import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, SyncView, ZReportView } from './contract.ts';
 
 export function billView(b: BillRow): BillView {
   return {
@@ -64,6 +65,13 @@ export function customerHitView(h: CustomerHit): CustomerHitView {
     outstandingTotal: h.outstandingTotal,
     total: h.total,
   };
+}
+
+/** The status bar's sync part: nothing when no server is set. */
+export function syncView(s: SyncStatus): SyncView | null {
+  if (s.state === 'off') return null;
+  const { state, lastSyncAt, lastErrorCode, lastErrorMessage, waiting, oldestWaiting, alarm, alarmMinutes, refused, openConflicts } = s;
+  return { state, lastSyncAt, lastErrorCode, lastErrorMessage, waiting, oldestWaiting, alarm, alarmMinutes, refused, openConflicts };
 }
 
 export function shiftView(s: Shift): ShiftView {

@@ -4,11 +4,13 @@ import { countSetAside, countWaiting } from '../../printing/print-jobs.ts';
 import { pointIdentity } from '../../store/point.ts';
 import type { StatusView } from '../contract.ts';
 import { readSettingsView } from '../settings-view.ts';
+import { syncStatus } from '../../sync/loop.ts';
+import { syncView } from '../views.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The status bar: point, snapshot and its age, what waits for export and for the printer, devices, session. */
+/** The status bar: point, snapshot and its age, what waits for export, for the printer and for the sync server, devices, session. */
 export function statusHandlers(t: Till): DomainHandlers<'status'> {
   const { ctx } = t;
   return {
@@ -36,6 +38,7 @@ export function statusHandlers(t: Till): DomainHandlers<'status'> {
         scanner: t.scanner.status(),
         autoCollect: readSettingsView(ctx).autoCollect,
         session: t.sessionView(),
+        sync: syncView(syncStatus(ctx.sqlite, ctx.clock())),
       };
     },
   };
