@@ -59,7 +59,9 @@ export function officePaidOf(sqlite: Sqlite, maKhangs: readonly string[]): Map<s
   const rows = sqlite
     .prepare(
       `SELECT p.ma_khang AS maKhang, b.value AS idHdon, p.receipt_no AS receiptNo, p.point_code AS pointCode, p.paid_at AS paidAt, p.cashier_code AS cashierCode
-         FROM json_each(?) k CROSS JOIN sync_office_payments p ON p.ma_khang = k.value, json_each(p.bills) b
+         FROM json_each(?) k CROSS JOIN sync_office_payments p ON p.ma_khang = k.value,
+              -- A row edited by hand into bad JSON tells nothing rather than stopping every lookup of the customer.
+              json_each(CASE WHEN json_valid(p.bills) THEN p.bills ELSE '[]' END) b
         WHERE p.voided = 0
         ORDER BY b.value`,
     )

@@ -14,6 +14,7 @@ import { count } from '../helpers/collect-fixture.ts';
 import type { SeedCustomer } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { serverDb, startServer } from '../server/helpers.ts';
+import { storePulled } from '../../electron/sync/pulled.ts';
 import { syncPoint, type SyncPoint } from './helpers.ts';
 
 const { db } = await serverDb();
@@ -120,4 +121,15 @@ test('[#13] offline (nothing pulled) nothing changes: the other counter collects
   // Once pulled, A's payment is no notice at B: B holds the bill itself (its receipt is the refund case).
   assert.deepEqual(card(b, 'PC12AA0002002').officePaid, []);
   assert.equal(atB.total, 97_200);
+});
+
+test('[#13] a pulled row edited by hand into bad JSON does not stop the counter: the customer is still looked up, that row tells nothing', async () => {
+  const b = await syncPoint(db, 'QS02', LIST, 'PGD Phường 8');
+  const paidAt = '2026-11-27T02:10:00.000Z';
+  const pulled = (receiptNo: string, maKhang: string, bills: string[]) => ({ kind: 'payment' as const, receiptNo, pointCode: 'QS01', maKhang, paidAt, cashierCode: 'TN01', total: 1, bills, voided: false });
+  storePulled(b.ctx.sqlite, [pulled('QS01-26-000001', 'PC12AA0002001', ['HD2001-10']), pulled('QS01-26-000002', 'PC12AA0002001', ['HD2001-11'])], null, new Date(paidAt));
+  b.ctx.sqlite.prepare("UPDATE sync_office_payments SET bills = '[\"HD2001-11\"' WHERE receipt_no = 'QS01-26-000002'").run();
+  const shown = card(b, 'PC12AA0002001');
+  assert.deepEqual({ bills: shown.bills.map((x) => x.id_hdon), held: shown.officePaid.map((o) => o.idHdon) }, { bills: ['HD2001-11'], held: ['HD2001-10'] });
+  assert.equal(searchCustomers(b.ctx, 'PC12AA0002001')[0]!.total, 162_000);
 });
