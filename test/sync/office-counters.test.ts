@@ -11,7 +11,8 @@ import { voidPayment } from '../../electron/payments/voids.ts';
 import { customerDetail, lookupCode, searchCustomers } from '../../electron/customers/find.ts';
 import { isAppError } from '../../electron/core/errors.ts';
 import { count } from '../helpers/collect-fixture.ts';
-import type { SeedCustomer } from '../helpers/seed.ts';
+import { CUT, type SeedCustomer } from '../helpers/seed.ts';
+import { setSettings } from '../../electron/store/settings.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { serverDb, startServer } from '../server/helpers.ts';
 import { storePulled } from '../../electron/sync/pulled.ts';
@@ -121,6 +122,19 @@ test('[#13] offline (nothing pulled) nothing changes: the other counter collects
   // Once pulled, A's payment is no notice at B: B holds the bill itself (its receipt is the refund case).
   assert.deepEqual(card(b, 'PC12AA0002002').officePaid, []);
   assert.equal(atB.total, 97_200);
+});
+
+test('[#13] a cut customer pays one bill at one counter and the rest at another: the second counter settles all, so the fee and the reconnection order are there', async () => {
+  const a = await syncPoint(db, 'QT01', [...LIST, CUT], 'PGD Phường 12');
+  const b = await syncPoint(db, 'QT02', [...LIST, CUT], 'PGD Phường 12');
+  setSettings(b.ctx.sqlite, { reconnection_fee: 330_000 }, b.supervisor.id, b.ctx.clock());
+  const first = collect(a, CUT.maKhang, ['C-10']);
+  assert.equal(first.reconnectionOrderId, null, 'a part of the debt: no fee, no order');
+  await a.sync(server.url, server.pin);
+  await b.sync(server.url, server.pin);
+  const rest = collect(b, CUT.maKhang);
+  assert.deepEqual(rest.lines.map((l) => [l.idHdon, l.tongTien]), [['C-11', 108_000], [null, 330_000]]);
+  assert.notEqual(rest.reconnectionOrderId, null);
 });
 
 test('[#13] a pulled row edited by hand into bad JSON does not stop the counter: the customer is still looked up, that row tells nothing', async () => {
