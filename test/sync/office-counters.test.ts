@@ -18,8 +18,11 @@ import { serverDb, startServer } from '../server/helpers.ts';
 import { storePulled } from '../../electron/sync/pulled.ts';
 import { syncPoint, type SyncPoint } from './helpers.ts';
 
-const { db } = await serverDb();
-const server = await startServer(db, tempDir());
+/** A company server of its own for each test (a database and the HTTPS app): a bill is unique company-wide, and the tests pay the same bills. */
+async function company() {
+  const { db } = await serverDb();
+  return { db, server: await startServer(db, tempDir()) };
+}
 
 /** Customer 1 owes October and November; customer 2 owes October only. */
 const LIST: SeedCustomer[] = [
@@ -54,6 +57,7 @@ function refusal(fn: () => unknown): { code: string; message: string } {
 const PAID_AT_A = /^Hóa đơn HD2001-10 đã thu tại quầy QO01 lúc 27\/11\/2026 \d{2}:\d{2}:\d{2} \(biên nhận QO01-26-000001, thu ngân TN01\)\. Không thu lại hóa đơn này ở quầy này; .*hỏi quầy QO01\.$/
 
 test('[#13] a bill taken at another counter of the office: the card says where and when, the quote and collect refuse it here, the other bill stays collectable', async () => {
+  const { db, server } = await company();
   const a = await syncPoint(db, 'QO01', LIST, 'PGD Phường 5');
   const b = await syncPoint(db, 'QO02', LIST, 'PGD Phường 5');
   const atA = collect(a, 'PC12AA0002001', ['HD2001-10']);
@@ -87,6 +91,7 @@ test('[#13] a bill taken at another counter of the office: the card says where a
 });
 
 test('[#13] a customer whose only bill was taken at another counter: collecting is refused with that counter and time; a void pulled from the server releases it', async () => {
+  const { db, server } = await company();
   const a = await syncPoint(db, 'QP01', LIST, 'PGD Phường 6');
   const b = await syncPoint(db, 'QP02', LIST, 'PGD Phường 6');
   const atA = collect(a, 'PC12AA0002002');
@@ -110,6 +115,7 @@ test('[#13] a customer whose only bill was taken at another counter: collecting 
 });
 
 test('[#13] offline (nothing pulled) nothing changes: the other counter collects, and the server records the conflict', async () => {
+  const { db, server } = await company();
   const a = await syncPoint(db, 'QR01', LIST, 'PGD Phường 7');
   const b = await syncPoint(db, 'QR02', LIST, 'PGD Phường 7');
   const atA = collect(a, 'PC12AA0002002');
@@ -124,7 +130,25 @@ test('[#13] offline (nothing pulled) nothing changes: the other counter collects
   assert.equal(atB.total, 97_200);
 });
 
+test('[#13] a bill paid at two counters, then voided at the first: the third counter learns that the second now holds it and still refuses it', async () => {
+  const { db, server } = await company();
+  const [a, b, c] = [await syncPoint(db, 'QU01', LIST, 'PGD Phường 13'), await syncPoint(db, 'QU02', LIST, 'PGD Phường 13'), await syncPoint(db, 'QU03', LIST, 'PGD Phường 13')];
+  const atA = collect(a, 'PC12AA0002002');
+  await a.sync(server.url, server.pin);
+  const atB = collect(b, 'PC12AA0002002'); // B had not pulled: the server makes it a conflict
+  await b.sync(server.url, server.pin);
+  await c.sync(server.url, server.pin);
+  assert.deepEqual(card(c, 'PC12AA0002002').officePaid.map((o) => o.receiptNo), [atA.receiptNo]);
+
+  voidPayment(a.ctx, { receiptNo: atA.receiptNo, reason: 'khách đã nộp ở quầy khác', supervisorId: a.supervisor.id });
+  await a.sync(server.url, server.pin); // the server gives the bill to B's receipt
+  await c.sync(server.url, server.pin);
+  assert.deepEqual(card(c, 'PC12AA0002002').officePaid.map((o) => o.receiptNo), [atB.receiptNo]);
+  assert.match(refusal(() => collect(c, 'PC12AA0002002')).message, /^Hóa đơn HD2002-10 đã thu tại quầy QU02 lúc /);
+});
+
 test('[#13] a cut customer pays one bill at one counter and the rest at another: the second counter settles all, so the fee and the reconnection order are there', async () => {
+  const { db, server } = await company();
   const a = await syncPoint(db, 'QT01', [...LIST, CUT], 'PGD Phường 12');
   const b = await syncPoint(db, 'QT02', [...LIST, CUT], 'PGD Phường 12');
   setSettings(b.ctx.sqlite, { reconnection_fee: 330_000 }, b.supervisor.id, b.ctx.clock());
@@ -138,6 +162,7 @@ test('[#13] a cut customer pays one bill at one counter and the rest at another:
 });
 
 test('[#13] a pulled row edited by hand into bad JSON does not stop the counter: the customer is still looked up, that row tells nothing', async () => {
+  const { db } = await serverDb();
   const b = await syncPoint(db, 'QS02', LIST, 'PGD Phường 8');
   const paidAt = '2026-11-27T02:10:00.000Z';
   const pulled = (receiptNo: string, maKhang: string, bills: string[]) => ({ kind: 'payment' as const, receiptNo, pointCode: 'QS01', maKhang, paidAt, cashierCode: 'TN01', total: 1, bills, voided: false });
