@@ -78,6 +78,7 @@ export interface QuotedCustomer {
   tthaiCat: boolean;
   /** Outstanding bills, to collect here. */
   bills: readonly BillRow[];
+  /** Outstanding bills another counter of the office took (last sync pull). */
   officePaid: readonly OfficePaid[];
 }
 
