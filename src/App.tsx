@@ -94,7 +94,8 @@ export function App() {
       const keepOutcome = outcomes.current !== seen;
       setScreen('home');
       setCounter((c) => visit(c, visitNo, shown, keepOutcome));
-      if (shown.customer != null && autoCollect && shown.customer.total > 0) void collect(visitNo, shown.customer);
+      // Exactly the bills on the card: a bill taken elsewhere since the lookup refuses the collect, never a smaller total.
+      if (shown.customer != null && autoCollect && shown.customer.total > 0) void collect(visitNo, shown.customer, shown.customer.bills.map((b) => b.idHdon));
     },
     [autoCollect, collect],
   );

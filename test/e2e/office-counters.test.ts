@@ -15,6 +15,7 @@ import { collectPayment } from '../../electron/payments/collect.ts';
 import { voidPayment } from '../../electron/payments/voids.ts';
 import { setSettings } from '../../electron/store/settings.ts';
 import { syncOnce } from '../../electron/sync/run.ts';
+import { storePulled } from '../../electron/sync/pulled.ts';
 import { SyncClient } from '../../protocol/client.ts';
 import { addPoint } from '../../server/points.ts';
 import { collectWorld } from '../helpers/collect-fixture.ts';
@@ -120,6 +121,38 @@ test('[#13] counters of one office: the card says a bill was taken at the other 
     assert.equal(await notice.count(), 0);
     await page.keyboard.press('Enter');
     await page.getByTestId('collected').getByText(/Đã thu 172\.800 ₫/).waitFor();
+  } finally {
+    await app.close();
+  }
+});
+
+test('[#13] auto-collect with a pull landing between the scan and the collect: the bills on the card are collected or nothing, never fewer for another total', async () => {
+  let pulled = false;
+  const app = await startApp({
+    scenario: 'office-counters-auto',
+    imported: true,
+    autoCollect: true,
+    viewport: COUNTER_VIEWPORT,
+    // The background sync stores a pull at the worst moment: the card is on screen, its collect not yet run.
+    around: (channel, run) => {
+      if (channel === 'collect' && !pulled) {
+        pulled = true;
+        const paidAt = app.ctx.clock().toISOString();
+        storePulled(app.ctx.sqlite, [{ kind: 'payment', receiptNo: 'DT02-26-000001', pointCode: 'DT02', maKhang: 'PC12AA0000001', paidAt, cashierCode: 'TN02', total: 270_000, bills: ['HD0000000011'], voided: false }], '1:1', new Date(paidAt));
+      }
+      return run();
+    },
+  });
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    const card = page.getByTestId('customer');
+    await sendKeys(app, scannerKeys('PC12AA0000001')); // the card shows 573.750 ₫ for both bills
+    await card.getByTestId('ma-khang').getByText('PC12AA0000001').waitFor();
+    await page.getByTestId('collected').or(page.getByRole('alert')).first().waitFor();
+    assert.equal(await page.getByTestId('collected').count(), 0, 'not collected');
+    await page.getByRole('alert').getByText(/Chưa thu được tiền của Nguyễn Văn An .*Hóa đơn HD0000000011 đã thu tại quầy DT02 lúc .*\(BILL_PAID_AT_OTHER_COUNTER\)/).waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM payments'), 0, 'not 303.750 ₫ collected under a card that said 573.750 ₫');
   } finally {
     await app.close();
   }
