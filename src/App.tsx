@@ -15,7 +15,7 @@ import { Settings } from './screens/Settings.tsx';
 import { Setup } from './screens/Setup.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Message } from './components/Message.tsx';
-import { printTrouble } from './format.ts';
+import { dateTime, printTrouble } from './format.ts';
 
 export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'settings';
 
@@ -138,7 +138,8 @@ export function App() {
       const keepOutcome = outcomes.current !== seen;
       setScreen('home');
       setCounter((c) => visit(c, visitNo, shown, keepOutcome));
-      if (shown.customer != null && autoCollect && shown.customer.total > 0) void collect(visitNo, shown.customer);
+      // Exactly the bills on the card: a bill taken elsewhere since the lookup refuses the collect, never a smaller total.
+      if (shown.customer != null && autoCollect && shown.customer.total > 0) void collect(visitNo, shown.customer, shown.customer.bills.map((b) => b.idHdon));
     },
     [autoCollect, collect],
   );
@@ -281,6 +282,14 @@ export function App() {
       {printTrouble(status) === 'failed' && status !== null && (
         <div data-testid="printer-alert">
           <Message kind="error" text={vi.status.printerAlert(vi.status.printerStates[status.printer.state] ?? status.printer.state, status.printJobsWaiting, status.printer.message)} />
+        </div>
+      )}
+      {status?.sync?.alarm === true && status.sync.oldestWaiting !== null && (
+        <div data-testid="sync-alarm">
+          <Message
+            kind="error"
+            text={vi.status.syncAlarm(status.sync.waiting, status.sync.alarmMinutes, dateTime(status.sync.oldestWaiting), status.sync.lastErrorMessage)}
+          />
         </div>
       )}
       {notice !== null && <Message kind="ok" text={notice} />}

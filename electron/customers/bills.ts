@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
 import type { Tables } from '../store/tables.ts';
+import type { OfficePaid } from '../sync/pulled.ts';
 
 /** The snapshot in force: the latest one imported. null before the first import. */
 export function currentSnapshotId(sqlite: Sqlite): number | null {
@@ -50,4 +51,27 @@ export function outstandingBillsOf(sqlite: Sqlite, customerIds: readonly number[
     else list.push(r);
   }
   return byCustomer;
+}
+
+/** An outstanding bill another counter of the office took, as the last sync pull said. */
+export interface BillPaidElsewhere extends OfficePaid {
+  bill: BillRow;
+}
+
+/**
+ * A customer's outstanding bills parted by what the last pull brought: a bill held by a valid
+ * payment of another counter of the office is not to collect here (the card says where and when);
+ * the others stay, in order. A bill paid here as well is not outstanding here in the first place
+ * (the server has that conflict), so it is no notice.
+ */
+export function partOfficePaid(owed: readonly BillRow[], held: readonly OfficePaid[]): { bills: BillRow[]; officePaid: BillPaidElsewhere[] } {
+  const byBill = new Map(held.map((h) => [h.idHdon, h]));
+  const bills: BillRow[] = [];
+  const officePaid: BillPaidElsewhere[] = [];
+  for (const bill of owed) {
+    const paid = byBill.get(bill.id_hdon);
+    if (paid === undefined) bills.push(bill);
+    else officePaid.push({ ...paid, bill });
+  }
+  return { bills, officePaid };
 }

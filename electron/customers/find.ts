@@ -4,7 +4,8 @@ import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { normaliseCode } from '../core/fold.ts';
 import { compareMatch, ftsPrefixQuery, matchScorer, parseSearchQuery, prefixFilter, splitWords, type SearchQuery } from '../core/search-query.ts';
-import { currentSnapshotId, outstandingBills, outstandingBillsOf, type BillRow } from './bills.ts';
+import { currentSnapshotId, outstandingBills, outstandingBillsOf, partOfficePaid, type BillPaidElsewhere, type BillRow } from './bills.ts';
+import { officePaidBills, officePaidOf } from '../sync/pulled.ts';
 import { quote, quoteFacts } from '../payments/quote.ts';
 import { wordDensities, type WordDensities } from './word-density.ts';
 
@@ -40,7 +41,10 @@ export interface CustomerDetail {
   soCto: string | null;
   tthaiCat: boolean;
   inCurrentSnapshot: boolean;
+  /** Outstanding and to collect here, oldest first. */
   bills: BillRow[];
+  /** Outstanding in the snapshot but taken at another counter of the office (last sync pull): not to collect here. */
+  officePaid: BillPaidElsewhere[];
   outstandingCount: number;
   outstandingTotal: number;
 }
@@ -146,7 +150,7 @@ export function customerDetail(ctx: Ctx, customerId: number): CustomerDetail {
   const row = s.detail.get(customerId) as DetailRow | undefined;
   if (row === undefined) throw new AppError('CUSTOMER_NOT_FOUND', `Không tìm thấy khách hàng số ${customerId}.`, { customerId });
   const snapshot = currentSnapshotId(ctx.sqlite);
-  const bills = outstandingBills(ctx.sqlite, customerId);
+  const { bills, officePaid } = partOfficePaid(outstandingBills(ctx.sqlite, customerId), officePaidBills(ctx.sqlite, row.ma_khang));
   const tthaiCat = row.tthai_cat === 1;
   return {
     id: row.id,
@@ -162,6 +166,7 @@ export function customerDetail(ctx: Ctx, customerId: number): CustomerDetail {
     tthaiCat,
     inCurrentSnapshot: row.last_snapshot_id === snapshot,
     bills,
+    officePaid,
     outstandingCount: bills.length,
     outstandingTotal: bills.reduce((sum, b) => sum + b.tong_tien, 0),
   };
@@ -245,7 +250,8 @@ function compareText(a: string, b: string): number {
 /** Each hit with what it owes and what collecting it all charges now (the one quote). */
 function withOutstanding(sqlite: Sqlite, rows: CustomerRow[], snapshot: number | null): CustomerHit[] {
   const owed = rows.length === 0 || snapshot === null ? new Map<number, BillRow[]>() : outstandingBillsOf(sqlite, rows.map((r) => r.id), snapshot);
-  const customers = rows.map((r) => ({ id: r.id, tthaiCat: r.tthai_cat === 1, bills: owed.get(r.id) ?? [] }));
+  const held = officePaidOf(sqlite, rows.map((r) => r.ma_khang));
+  const customers = rows.map((r) => ({ id: r.id, tthaiCat: r.tthai_cat === 1, ...partOfficePaid(owed.get(r.id) ?? [], held.get(r.ma_khang) ?? []) }));
   const facts = quoteFacts(sqlite, customers);
   return rows.map((r, i) => {
     const bills = customers[i]!.bills;

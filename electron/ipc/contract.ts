@@ -71,11 +71,16 @@ export const customerHitView = z.object({
 });
 export type CustomerHitView = z.infer<typeof customerHitView>;
 
+// An outstanding bill another counter of the office took, as the last sync pull said: not collectable here.
+export const officePaidView = z.object({ bill: billView, pointCode: z.string(), receiptNo: z.string(), paidAt: isoTime, cashierCode: z.string(), notice: z.string() });
+export type OfficePaidView = z.infer<typeof officePaidView>;
+
 export const customerView = z.object({
   ...customerFields,
   maThe: z.string().nullable(),
   dthoaiSms: z.string().nullable(),
-  bills: z.array(billView), // outstanding, oldest period first
+  bills: z.array(billView), // outstanding and collectable here, oldest period first
+  officePaid: z.array(officePaidView), // "đã thu tại quầy … lúc …" (empty when no server is set or nothing was pulled)
   billsTotal: dong,
   reconnectionFee: nonNegativeDong, // charged with the payment when cut and no DC bill is listed; else 0
   total: dong, // billsTotal + reconnectionFee: what Enter collects
@@ -117,6 +122,21 @@ export type { PrinterView };
 export const scannerStatus = z.object({ mode: z.string(), state: z.enum(['ready', 'offline', 'unknown']) });
 export type ScannerStatus = z.infer<typeof scannerStatus>;
 
+// The background sync with the company's server (electron/sync/loop.ts syncStatus), from the database alone.
+export const syncView = z.object({
+  state: z.enum(['never', 'ok', 'error']),
+  lastSyncAt: isoTime.nullable(),
+  lastErrorCode: z.string().nullable(),
+  lastErrorMessage: z.string().nullable(),
+  waiting: z.number().int(), // items not yet answered by the server
+  oldestWaiting: isoTime.nullable(),
+  alarm: z.boolean(), // an item has waited longer than alarmMinutes
+  alarmMinutes: z.number().int(),
+  refused: z.number().int(),
+  openConflicts: z.number().int(),
+});
+export type SyncView = z.infer<typeof syncView>;
+
 export const statusView = z.object({
   point: z.object({ code: z.string(), name: z.string(), unitCode: z.string() }).nullable(),
   snapshot: z
@@ -131,6 +151,7 @@ export const statusView = z.object({
   /** Set up from the app and not finished: only the setup screens open. */
   setupPending: z.boolean(),
   session: sessionView.nullable(),
+  sync: syncView.nullable(), // null: no server set, the point works alone (nothing to show)
 });
 export type StatusView = z.infer<typeof statusView>;
 

@@ -10,7 +10,9 @@ import type { ZReportDocument } from '../core/documents.ts';
 import type { ImportResult } from '../cmis/import-snapshot.ts';
 import type { ReimportSummary } from '../cmis/snapshots.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
-import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, ZReportView } from './contract.ts';
+import { officePaidNotice } from '../sync/pulled.ts';
+import type { SyncStatus } from '../sync/loop.ts';
+import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, SyncView, ZReportView } from './contract.ts';
 
 export function billView(b: BillRow): BillView {
   return {
@@ -42,6 +44,7 @@ export function customerView(c: CustomerDetail, quoted: Quote): CustomerView {
     maThe: c.maThe,
     dthoaiSms: c.dthoaiSms,
     bills: c.bills.map(billView),
+    officePaid: c.officePaid.map((o) => ({ bill: billView(o.bill), pointCode: o.pointCode, receiptNo: o.receiptNo, paidAt: o.paidAt, cashierCode: o.cashierCode, notice: officePaidNotice(o) })),
     billsTotal: quoted.ok ? quoted.billsTotal : 0,
     reconnectionFee: quoted.ok ? quoted.fee : 0,
     total: quoted.ok ? quoted.total : 0,
@@ -62,6 +65,13 @@ export function customerHitView(h: CustomerHit): CustomerHitView {
     outstandingTotal: h.outstandingTotal,
     total: h.total,
   };
+}
+
+/** The status bar's sync part: nothing when no server is set. */
+export function syncView(s: SyncStatus): SyncView | null {
+  if (s.state === 'off') return null;
+  const { state, lastSyncAt, lastErrorCode, lastErrorMessage, waiting, oldestWaiting, alarm, alarmMinutes, refused, openConflicts } = s;
+  return { state, lastSyncAt, lastErrorCode, lastErrorMessage, waiting, oldestWaiting, alarm, alarmMinutes, refused, openConflicts };
 }
 
 export function shiftView(s: Shift): ShiftView {

@@ -7,10 +7,10 @@ import { canonicalJson } from '../core/journal-hash.ts';
 import { normaliseCode } from '../core/fold.ts';
 import { formatDateTime, localParts } from '../core/local-time.ts';
 import { formatDong } from '../core/money.ts';
-import type { SelectionProblem } from '../core/collection-rules.ts';
 import { formatReceiptNo, RECEIPT_SEQ_MAX } from '../core/receipt-number.ts';
 import type { ReceiptDocument, ReceiptLine } from '../core/documents.ts';
-import { quoteCustomer, type Quote } from './quote.ts';
+import { quoteCustomer, type Quote, type QuoteProblem } from './quote.ts';
+import { officePaidNotice } from '../sync/pulled.ts';
 import { receiptLines, type PaymentFacts } from '../core/payment-facts.ts';
 import { paymentState } from './payment-state.ts';
 import { appendJournal } from '../store/journal.ts';
@@ -271,7 +271,7 @@ export function quoteSelection(sqlite: Sqlite, customer: CustomerDetail, billIds
   return quoted;
 }
 
-function selectionError(sqlite: Sqlite, customer: CustomerDetail, problem: SelectionProblem): AppError {
+function selectionError(sqlite: Sqlite, customer: CustomerDetail, problem: QuoteProblem): AppError {
   switch (problem.code) {
     case 'NOTHING_TO_COLLECT':
       return new AppError('NOTHING_TO_COLLECT', `Khách hàng ${customer.maKhang} không có hóa đơn nào để thu.`);
@@ -285,6 +285,13 @@ function selectionError(sqlite: Sqlite, customer: CustomerDetail, problem: Selec
       );
     case 'BILL_NOT_OUTSTANDING':
       return notOutstandingError(sqlite, customer, problem.idHdon);
+    case 'BILL_PAID_AT_OTHER_COUNTER':
+      // As long as the last pull says so; a void pulled later releases the bill here.
+      return new AppError(
+        'BILL_PAID_AT_OTHER_COUNTER',
+        `${officePaidNotice(problem.paid)} Không thu lại hóa đơn này ở quầy này; nếu khách nói chưa nộp, hãy xem biên nhận của khách hoặc hỏi quầy ${problem.paid.pointCode}.`,
+        problem.paid,
+      );
   }
 }
 

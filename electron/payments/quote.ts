@@ -9,11 +9,14 @@ import type { ReceiptLine } from '../core/documents.ts';
 import { sumDong } from '../core/money.ts';
 import { checkSelection, reconnectionDecision, type ReconnectionDecision, type SelectionProblem } from '../core/collection-rules.ts';
 import { getSetting } from '../store/settings.ts';
+import type { OfficePaid } from '../sync/pulled.ts';
 
 /** What the quote is decided on, read from the database (quoteFacts) or built by a test. */
 export interface QuoteFacts {
-  /** The customer's outstanding bills. */
+  /** The customer's outstanding bills, to collect here. */
   bills: readonly BillRow[];
+  /** Outstanding bills another counter of the office took (last sync pull): refused here. */
+  officePaid: readonly OfficePaid[];
   /** null when the customer is not cut off (TTHAI_CAT = 0). */
   cut: CutFacts | null;
   /** Setting reconnection_fee, đồng. */
@@ -40,10 +43,17 @@ export type Quote =
       reconnection: ReconnectionDecision | null;
       total: number;
     }
-  | { ok: false; problem: SelectionProblem };
+  | { ok: false; problem: QuoteProblem };
 
-/** The quote for `billIds` (undefined: every outstanding bill, what the card shows and Enter collects). */
+export type QuoteProblem = SelectionProblem | { code: 'BILL_PAID_AT_OTHER_COUNTER'; paid: OfficePaid };
+
+/**
+ * The quote for `billIds` (undefined: every outstanding bill, what the card shows and Enter collects).
+ * A chosen bill another counter took is refused, and so is "everything" when that counter took all.
+ */
 export function quote(facts: QuoteFacts, billIds?: readonly string[]): Quote {
+  const paid = billIds === undefined ? (facts.bills.length === 0 ? facts.officePaid[0] : undefined) : facts.officePaid.find((o) => billIds.includes(o.idHdon));
+  if (paid !== undefined) return { ok: false, problem: { code: 'BILL_PAID_AT_OTHER_COUNTER', paid } };
   const selection = checkSelection(
     facts.bills.map((b) => ({ bill: b, idHdon: b.id_hdon, loaiHdon: b.loai_hdon, nam: b.nam, thang: b.thang, ky: b.ky })),
     billIds,
@@ -66,8 +76,10 @@ export function quote(facts: QuoteFacts, billIds?: readonly string[]): Quote {
 export interface QuotedCustomer {
   id: number;
   tthaiCat: boolean;
-  /** Outstanding bills. */
+  /** Outstanding bills, to collect here. */
   bills: readonly BillRow[];
+  /** Outstanding bills another counter of the office took (last sync pull). */
+  officePaid: readonly OfficePaid[];
 }
 
 /** The facts of each customer, in the given order: one settings read, one query for those cut off. */
@@ -75,7 +87,7 @@ export function quoteFacts(sqlite: Sqlite, customers: readonly QuotedCustomer[])
   const settingsFee = getSetting(sqlite, 'reconnection_fee') ?? 0;
   const cutIds = customers.filter((c) => c.tthaiCat).map((c) => c.id);
   const cut = cutIds.length === 0 ? new Map<number, CutFacts>() : cutFacts(sqlite, cutIds);
-  return customers.map((c) => ({ bills: c.bills, cut: c.tthaiCat ? cut.get(c.id)! : null, settingsFee }));
+  return customers.map((c) => ({ bills: c.bills, officePaid: c.officePaid, cut: c.tthaiCat ? cut.get(c.id)! : null, settingsFee }));
 }
 
 /** The quote of one customer read from the database. */

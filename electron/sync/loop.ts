@@ -21,6 +21,7 @@ export interface SyncStatus {
   oldestWaiting: string | null;
   /** An item has waited longer than the `alarmMinutes` setting. */
   alarm: boolean;
+  alarmMinutes: number;
   /** Items the server refused: IT must look. */
   refused: number;
   /** Company-wide "trùng thu" conflicts involving the point, open. */
@@ -37,7 +38,7 @@ export function syncStatus(sqlite: Sqlite, now: Date): SyncStatus {
     last_error_message: string | null;
   };
   const counts = outboxCounts(sqlite);
-  const alarmMs = (settings?.alarmMinutes ?? SYNC_DEFAULTS.alarmMinutes) * 60_000;
+  const alarmMinutes = settings?.alarmMinutes ?? SYNC_DEFAULTS.alarmMinutes;
   return {
     state: settings === undefined ? 'off' : s.last_error_code !== null ? 'error' : s.last_sync_at === null ? 'never' : 'ok',
     lastSyncAt: s.last_sync_at,
@@ -46,7 +47,8 @@ export function syncStatus(sqlite: Sqlite, now: Date): SyncStatus {
     lastErrorMessage: s.last_error_message,
     waiting: counts.waiting,
     oldestWaiting: counts.oldestWaiting,
-    alarm: counts.oldestWaiting !== null && now.getTime() - Date.parse(counts.oldestWaiting) > alarmMs,
+    alarm: counts.oldestWaiting !== null && now.getTime() - Date.parse(counts.oldestWaiting) > alarmMinutes * 60_000,
+    alarmMinutes,
     refused: counts.refused,
     openConflicts: openSyncConflicts(sqlite).length,
   };

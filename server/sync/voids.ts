@@ -17,6 +17,7 @@ async function release(trx: Trx, receiptNo: string): Promise<void> {
   const released = await sql<{ id_hdon: string | null }>`
     UPDATE payment_lines SET live = false WHERE receipt_no = ${receiptNo} AND live RETURNING id_hdon`.execute(trx);
   const changed: ConflictRow[] = [];
+  const promotedReceipts = new Set<string>();
   const closed = await sql<ConflictRow>`
     UPDATE conflicts SET status = 'closed', resolved_at = now() WHERE receipt_no = ${receiptNo} AND status = 'open' RETURNING id, receipt_no, held_by`.execute(trx);
   changed.push(...closed.rows);
@@ -34,6 +35,7 @@ async function release(trx: Trx, receiptNo: string): Promise<void> {
         continue;
       }
       await sql`UPDATE payment_lines SET live = true WHERE receipt_no = ${candidate.receipt_no} AND id_hdon = ${bill}`.execute(trx);
+      promotedReceipts.add(candidate.receipt_no);
       const promoted = await sql<ConflictRow>`
         UPDATE conflicts SET status = 'promoted', resolved_at = now() WHERE id = ${candidate.id} RETURNING id, receipt_no, held_by`.execute(trx);
       const repointed = await sql<ConflictRow>`
@@ -43,6 +45,19 @@ async function release(trx: Trx, receiptNo: string): Promise<void> {
     }
   }
   await feedConflicts(trx, changed);
+  await feedPromoted(trx, [...promotedReceipts]);
+}
+
+/**
+ * A receipt that now holds bills it did not hold when its office pulled it: pulled again by the
+ * counters of its own office (the voiding point's office may be another), so they refuse the bills.
+ */
+async function feedPromoted(trx: Trx, receipts: string[]): Promise<void> {
+  if (receipts.length === 0) return;
+  const offices = await sql<{ office: string; receipt_no: string }>`
+    SELECT pt.office, p.receipt_no FROM payments p JOIN points pt ON pt.code = p.point_code
+     WHERE p.receipt_no = ANY(${receipts}::text[]) AND pt.office IS NOT NULL ORDER BY p.receipt_no`.execute(trx);
+  for (const row of offices.rows) await feedOffice(trx, row.office, 'payment', [row.receipt_no]);
 }
 
 export type VoidOutcome = 'accepted' | 'duplicate' | { refused: 'VOID_AFTER_EXPORT' };

@@ -1,8 +1,8 @@
-import type { StatusView } from '../../electron/ipc/contract.ts';
+import type { StatusView, SyncView } from '../../electron/ipc/contract.ts';
 import { vi } from '../i18n/vi.ts';
-import { date, money } from '../format.ts';
+import { date, dateTime, money } from '../format.ts';
 
-/** Always visible: printer, scanner, snapshot date and age, unexported money, print jobs waiting. */
+/** Always visible: printer, scanner, snapshot date and age, unexported money, print jobs waiting, and the sync when a server is set. */
 export function StatusBar({ status }: { status: StatusView | null }) {
   if (status === null) return <footer className="status" />;
   const s = vi.status;
@@ -33,11 +33,26 @@ export function StatusBar({ status }: { status: StatusView | null }) {
           {s.setAside(status.printJobsSetAside)}
         </span>
       )}
+      {status.sync !== null && <SyncPart sync={status.sync} />}
       {status.session !== null && (
         <span>
           {s.cashier}: {status.session.user.name} ({status.session.user.code})
         </span>
       )}
     </footer>
+  );
+}
+
+/** Last sync, items waiting (loud past the alarm), and what needs IT: the last error, refused items, conflicts. */
+function SyncPart({ sync }: { sync: SyncView }) {
+  const s = vi.status;
+  const trouble = sync.alarm || sync.state === 'error' || sync.refused > 0 || sync.openConflicts > 0;
+  return (
+    <span className={sync.alarm ? 'alarm' : trouble ? 'warn' : 'ok'} data-testid="status-sync">
+      {s.sync}: {s.syncLast(sync.lastSyncAt === null ? null : dateTime(sync.lastSyncAt))} · <span data-testid="sync-waiting">{s.syncWaiting(sync.waiting)}</span>
+      {sync.lastErrorCode !== null && ` · ${s.syncError(sync.lastErrorCode)}`}
+      {sync.refused > 0 && ` · ${s.syncRefused(sync.refused)}`}
+      {sync.openConflicts > 0 && ` · ${s.syncConflicts(sync.openConflicts)}`}
+    </span>
   );
 }

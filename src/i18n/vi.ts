@@ -39,6 +39,7 @@ export const vi = {
     locked: 'Màn hình đã khóa. Đăng nhập lại để tiếp tục ca đang mở.',
     idleLocked: 'Quầy đã tự khóa vì lâu không dùng. Đăng nhập lại để tiếp tục ca đang mở.',
     noDebt: 'Khách hàng không còn nợ.',
+    officePaid: 'Đã thu tại quầy khác (theo dữ liệu đồng bộ): không thu lại ở quầy này',
     bills: 'Hóa đơn còn nợ (cũ nhất trước)',
     choose: 'Thu',
     chooseHint: '− : bớt kỳ mới nhất · + : thu thêm kỳ (thu từ kỳ cũ nhất, không bỏ cách kỳ) · * : khách đưa đúng số tiền',
@@ -289,6 +290,14 @@ export const vi = {
     scannerStates: { ready: 'sẵn sàng', offline: 'mất kết nối', unknown: 'chưa rõ' } as Record<string, string>,
     scannerModes: { wedge: 'giả lập bàn phím', hid: 'USB HID', serial: 'cổng COM' } as Record<string, string>,
     cashier: 'Thu ngân',
+    sync: 'Đồng bộ',
+    syncLast: (when: string | null) => (when === null ? 'chưa đồng bộ lần nào' : `lần cuối ${when}`),
+    syncWaiting: (count: number) => `chờ gửi: ${count}`,
+    syncError: (code: string) => `lỗi ${code}`,
+    syncRefused: (count: number) => `máy chủ từ chối: ${count} (báo bộ phận kỹ thuật)`,
+    syncConflicts: (count: number) => `trùng thu: ${count}`,
+    syncAlarm: (waiting: number, minutes: number, since: string, error: string | null) =>
+      `ĐỒNG BỘ QUÁ CHẬM: ${waiting} mục chờ gửi lên máy chủ, mục cũ nhất từ ${since} (quá ${minutes} phút)${error === null ? '' : `; lần thử cuối: ${error}`}. Vẫn thu tiền bình thường; kiểm tra mạng tới máy chủ, nếu không được hãy báo bộ phận kỹ thuật.`,
     printerAlert: (state: string, waiting: number, message: string | null) =>
       `MÁY IN ${state.toUpperCase()}${message === null ? '' : ` (${message})`}: ${waiting} bản in đang chờ. Kiểm tra giấy, nắp và cáp máy in; các bản in sẽ tự in tiếp khi máy in sẵn sàng.`,
   },

@@ -165,6 +165,16 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
           {customer.maThe !== null && <dd>{customer.maThe}</dd>}
         </dl>
         {customer.cut && <Message kind="warn" text={h.cut} />}
+        {customer.officePaid.length > 0 && (
+          <div className="office-paid" data-testid="office-paid">
+            <p className="small">
+              <strong>{h.officePaid}</strong>
+            </p>
+            {customer.officePaid.map((o) => (
+              <Message key={o.bill.id} kind="warn" text={`${period(o.bill)} · ${money(o.bill.tongTien)}: ${o.notice}`} />
+            ))}
+          </div>
+        )}
         {customer.bills.length === 0 && !done && <Message kind="ok" text={h.noDebt} />}
         {open && (
           <div className="bills-scroll">

@@ -15,6 +15,7 @@ const customer = (maKhang: string, tenKhang: string): CustomerView => ({
   maThe: null,
   dthoaiSms: null,
   bills: [],
+  officePaid: [],
   billsTotal: 100_000,
   reconnectionFee: 0,
   total: 100_000,

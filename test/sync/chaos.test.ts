@@ -46,13 +46,17 @@ test(`chaos: ${POINTS} points x ${PER_POINT} payments, ${DOUBLES} bills paid at 
     plans[d % POINTS]!.push(c);
     plans[(d + 1) % POINTS]!.push(c);
   });
+  // The two points of a shared bill are never of one office (a counter that pulled the other's payment
+  // refuses the bill: issue 13, item 5), but offices A and B have two points each, so office payments
+  // are pulled under the chaos too: pairs (1,2) A-B, (2,3) B-A, (3,4) A-B, (4,5) B-C, (5,1) C-A.
+  const offices = ['PGD A', 'PGD B', 'PGD A', 'PGD B', 'PGD C'];
   const points: SyncPoint[] = [];
   for (let i = 0; i < POINTS; i++) {
     const own = customers((i + 1) * 100_000, PER_POINT - plans[i]!.length);
     // Collect order: the shared bills spread through the day.
     const list = [...own, ...plans[i]!].sort(() => random() - 0.5);
     const skewMs = Math.round((random() * 2 - 1) * 10 * 60_000);
-    points.push(await syncPoint(db, `CX0${i + 1}`, list, 'PGD Trung tâm', new Date(Date.parse('2026-11-27T02:00:00.000Z') + skewMs)));
+    points.push(await syncPoint(db, `CX0${i + 1}`, list, offices[i]!, new Date(Date.parse('2026-11-27T02:00:00.000Z') + skewMs)));
     plans[i] = list;
   }
 
@@ -162,6 +166,13 @@ test(`chaos: ${POINTS} points x ${PER_POINT} payments, ${DOUBLES} bills paid at 
       assert.ok(openSyncConflicts(points[i]!.ctx.sqlite).some((x) => x.idHdon === c.bills![0]!.idHdon), `${points[i]!.code} lists ${c.bills![0]!.idHdon}`);
     }
   });
+
+  // Office payments came through the chaos too: each point of offices A and B holds every payment of the other, voids marked.
+  for (const [i, j] of [[0, 2], [2, 0], [1, 3], [3, 1]] as const) {
+    const office = points[i]!.ctx.sqlite.prepare('SELECT COUNT(*) AS n, SUM(voided) AS voided FROM sync_office_payments WHERE point_code = ?').get(points[j]!.code);
+    const own = points[j]!.ctx.sqlite.prepare('SELECT COUNT(*) AS n, SUM(voided_at IS NOT NULL) AS voided FROM payments').get();
+    assert.deepEqual(office, own, `${points[i]!.code} knows ${points[j]!.code}'s payments`);
+  }
 
   // Answers lost after the server committed: the point learnt them from lastSeq (seen) or got them again (duplicate).
   const repeats = points.reduce((n, p) => n + (p.ctx.sqlite.prepare("SELECT COUNT(*) FROM sync_outbox WHERE status IN ('seen', 'duplicate')").pluck().get() as number), 0);

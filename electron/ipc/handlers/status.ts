@@ -5,11 +5,13 @@ import { pointIdentity } from '../../store/point.ts';
 import { getSetting } from '../../store/settings.ts';
 import type { StatusView } from '../contract.ts';
 import { readSettingsView } from '../settings-view.ts';
+import { syncStatus } from '../../sync/loop.ts';
+import { syncView } from '../views.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The status bar: point, snapshot and its age, what waits for export and for the printer, devices, session. */
+/** The status bar: point, snapshot and its age, what waits for export, for the printer and for the sync server, devices, session. */
 export function statusHandlers(t: Till): DomainHandlers<'status'> {
   const { ctx } = t;
   return {
@@ -38,6 +40,7 @@ export function statusHandlers(t: Till): DomainHandlers<'status'> {
         autoCollect: readSettingsView(ctx).autoCollect,
         setupPending: getSetting(ctx.sqlite, 'setup_pending') ?? false,
         session: t.sessionView(),
+        sync: syncView(syncStatus(ctx.sqlite, ctx.clock())),
       };
     },
   };
