@@ -34,6 +34,11 @@ export function App() {
   const outcomes = useRef(0);
   const [notice, setNotice] = useState<string | null>(null);
   const [locked, setLocked] = useState(false);
+  // The import screen stays mounted once opened: a scan shows the customer while the file goes on loading, F4 comes back to it.
+  const [importOpened, setImportOpened] = useState(false);
+  useEffect(() => {
+    if (screen === 'import') setImportOpened(true);
+  }, [screen]);
   const onShift = session?.shift != null;
   const autoCollect = status?.autoCollect ?? false;
 
@@ -195,7 +200,7 @@ export function App() {
   else if (session.shift === null) body = <OpenShift session={session} onOpened={onSession} />;
   else if (screen === 'search') body = <Search onOpen={open} />;
   else if (screen === 'today') body = <Today onChanged={refreshStatus} />;
-  else if (screen === 'import') body = <Import onImported={refreshStatus} />;
+  else if (screen === 'import') body = null;
   else if (screen === 'close') body = <CloseShift onClosed={shiftClosed} onLogout={lock} />;
   else if (screen === 'settings') body = <Settings onSaved={refreshStatus} />;
   else
@@ -233,7 +238,14 @@ export function App() {
         </div>
       )}
       {notice !== null && <Message kind="ok" text={notice} />}
-      <main className="body">{body}</main>
+      <main className="body">
+        {body}
+        {session?.shift != null && importOpened && (
+          <div hidden={screen !== 'import'}>
+            <Import active={screen === 'import'} onImported={refreshStatus} />
+          </div>
+        )}
+      </main>
       <StatusBar status={status} />
     </div>
   );

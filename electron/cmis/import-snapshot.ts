@@ -288,7 +288,7 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader, ho
 }
 
 /** The same file (SHA-256) imported before: its summary, and nothing done. */
-function importedBefore(sqlite: Sqlite, sha256: string): ImportResult | null {
+export function importedBefore(sqlite: Sqlite, sha256: string): ImportResult | null {
   const already = sqlite.prepare('SELECT id FROM snapshots WHERE sha256 = ?').get(sha256) as { id: number } | undefined;
   if (already === undefined) return null;
   return { ...storedResult(sqlite, already.id), status: 'already_imported', code: 'SNAPSHOT_ALREADY_IMPORTED' };

@@ -36,7 +36,7 @@ const STAGING_SCHEMA = `
 
 /** Removes the staging tables (after the swap, or when the import stops). */
 export function dropStaging(sqlite: Sqlite): void {
-  sqlite.exec('DROP TABLE IF EXISTS temp.stage_bills; DROP TABLE IF EXISTS temp.stage_customers;');
+  sqlite.exec('DROP TABLE IF EXISTS temp.stage_bills; DROP TABLE IF EXISTS temp.stage_customers; DROP TABLE IF EXISTS temp.stage_renamed;');
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ReimportSummary } from './snapshots.ts';
  * payment copied them); only its presence in the snapshot is recorded.
  */
 export function swapStaged(sqlite: Sqlite, sid: number): void {
+  const search = searchChanges(sqlite);
   sqlite
     .prepare(
       `INSERT INTO customers (ma_dviqly, ten_khang, dchi_khang, ma_the, dthoai_sms, ma_sogcs, stt, so_cto, tthai_cat, name_fold, addr_fold, last_snapshot_id, ma_khang)
@@ -40,12 +41,53 @@ export function swapStaged(sqlite: Sqlite, sid: number): void {
          last_snapshot_id = excluded.last_snapshot_id`.replaceAll('paid', 'EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = bills.id AND l.voided = 0)'),
     )
     .run({ sid });
-  // A full rebuild of the external-content index is one pass in C; row-by-row upkeep costs more at this size.
-  // FTS5 writes its in-memory terms out as a new segment every `hashsize` bytes (1 MB by default) and
-  // merges segments as it goes: a 16 MB buffer (a persistent setting of the index, written with it)
-  // makes the province's rebuild about 40% faster. Queries do not depend on it.
-  sqlite.prepare("INSERT INTO customer_search (customer_search, rank) VALUES ('hashsize', 16777216)").run();
-  sqlite.prepare("INSERT INTO customer_search (customer_search) VALUES ('rebuild')").run();
+  search.apply();
+}
+
+/** Above this share of customers new or renamed, the search index is rebuilt rather than patched. */
+const REBUILD_SHARE = 0.1;
+
+/**
+ * The search index's upkeep for the swap, decided before the customers are written: a morning's file
+ * mostly repeats yesterday's names, so only the customers new or with a changed name or address are
+ * patched (an external-content index is told the old text to delete); a first import, or one that
+ * renames many, rebuilds it whole (one pass in C).
+ */
+function searchChanges(sqlite: Sqlite): { apply(): void } {
+  const before = sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS maxId, COUNT(*) AS n FROM customers').get() as { maxId: number; n: number };
+  const { added, renamed } = sqlite
+    .prepare(
+      `SELECT COALESCE(SUM(c.id IS NULL), 0) AS added, COALESCE(SUM(c.name_fold <> s.name_fold OR c.addr_fold <> s.addr_fold), 0) AS renamed
+         FROM temp.stage_customers s LEFT JOIN customers c ON c.ma_khang = s.ma_khang`,
+    )
+    .get() as { added: number; renamed: number };
+  if (added + renamed > REBUILD_SHARE * (before.n + added)) {
+    return {
+      apply() {
+        // FTS5 writes its in-memory terms out as a new segment every `hashsize` bytes (1 MB by default) and
+        // merges segments as it goes: a 16 MB buffer (a persistent setting of the index, written with it)
+        // makes the province's rebuild about 40% faster. Queries do not depend on it.
+        sqlite.prepare("INSERT INTO customer_search (customer_search, rank) VALUES ('hashsize', 16777216)").run();
+        sqlite.prepare("INSERT INTO customer_search (customer_search) VALUES ('rebuild')").run();
+      },
+    };
+  }
+  // The old text leaves the index before the customers row changes: the index must be told exactly what it holds.
+  sqlite.exec(`DROP TABLE IF EXISTS temp.stage_renamed;
+    CREATE TEMP TABLE stage_renamed AS
+      SELECT c.id, c.name_fold, c.addr_fold FROM temp.stage_customers s JOIN customers c ON c.ma_khang = s.ma_khang
+       WHERE c.name_fold <> s.name_fold OR c.addr_fold <> s.addr_fold;
+    INSERT INTO customer_search (customer_search, rowid, name_fold, addr_fold) SELECT 'delete', id, name_fold, addr_fold FROM temp.stage_renamed`);
+  return {
+    apply() {
+      sqlite
+        .prepare(
+          `INSERT INTO customer_search (rowid, name_fold, addr_fold)
+           SELECT id, name_fold, addr_fold FROM customers WHERE id > @maxId OR id IN (SELECT id FROM temp.stage_renamed)`,
+        )
+        .run({ maxId: before.maxId });
+    },
+  };
 }
 
 /**
