@@ -38,6 +38,11 @@ export interface ImportJobs {
   run(options: ImportOptions, onProgress: (progress: ImportProgress) => void): Promise<ImportResult>;
   /** Resolves once no swap is writing: a collect waits here instead of blocking the thread on the write lock. */
   idle(): Promise<void>;
+  /**
+   * Stops the running import's worker (the window's Cancel): its run() is refused with IMPORT_STOPPED,
+   * nothing of it written (a swap stopped midway is rolled back by SQLite).
+   */
+  cancel(): Promise<void>;
 }
 
 export interface ImportJobsDeps {
@@ -50,9 +55,10 @@ export interface ImportJobsDeps {
 }
 
 export function importJobs(deps: ImportJobsDeps): ImportJobs {
+  let running: Worker | null = null;
   let swap: Promise<void> | null = null;
 
-  const run = (options: ImportOptions, onProgress: (progress: ImportProgress) => void): Promise<ImportResult> => {
+  const run = async (options: ImportOptions, onProgress: (progress: ImportProgress) => void): Promise<ImportResult> => {
     const release = holdImportLock(deps.dataDir);
     const { url, execArgv } = deps.worker ?? defaultWorker();
     const input: ImportWorkerInput = { dataDir: deps.dataDir, options, at: deps.clock().toISOString(), pinCost: deps.pinCost };
@@ -63,6 +69,7 @@ export function importJobs(deps: ImportJobsDeps): ImportJobs {
       release();
       throw error;
     }
+    running = worker;
     let endSwap: () => void = () => undefined;
     let staged = false;
     return new Promise<ImportResult>((resolve, reject) => {
@@ -71,6 +78,7 @@ export function importJobs(deps: ImportJobsDeps): ImportJobs {
         if (settled) return;
         settled = true;
         endSwap();
+        running = null;
         release();
         outcome();
       };
@@ -100,6 +108,9 @@ export function importJobs(deps: ImportJobsDeps): ImportJobs {
   return {
     run,
     idle: () => swap ?? Promise.resolve(),
+    cancel: async () => {
+      await running?.terminate();
+    },
   };
 }
 

@@ -89,6 +89,9 @@ export function Import({ active, onImported }: { active: boolean; onImported: ()
             <span data-testid="import-bytes">{t.progressOf(mb(progress.bytesRead), mb(progress.totalBytes), progress.rows)}</span>
           )}
           <small>{t.stillCollecting}</small>
+          <button type="button" className="secondary" onClick={() => void call('importCancel', {})}>
+            {t.cancel}
+          </button>
         </div>
       )}
       <ErrorMessage error={error} />

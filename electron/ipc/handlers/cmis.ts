@@ -40,8 +40,11 @@ export function cmisHandlers(t: Till): DomainHandlers<CmisChannel> {
       }
     },
 
-    // A preview is a dry run that wrote nothing: cancelling has nothing to undo.
-    importCancel: () => null,
+    // Stops a preview or an import still running (its worker); a finished preview wrote nothing and has nothing to undo.
+    importCancel: async () => {
+      await t.imports.cancel();
+      return null;
+    },
 
     chooseExportFolder: async () => ({ path: await t.dialogs.chooseFolder() }),
 
