@@ -51,6 +51,8 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
   const main = join(outDir, 'main.cjs');
   const preload = join(outDir, 'preload.cjs');
   const readWorker = join(outDir, 'read-worker.mjs');
+  const importWorker = join(outDir, 'import-worker.mjs');
+  const workerBanner = 'import { createRequire as __diemthu_createRequire } from "node:module"; const require = __diemthu_createRequire(import.meta.url);';
   const [mainResult, preloadResult] = await Promise.all([
     build({
       ...common,
@@ -82,11 +84,22 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       platform: 'node',
       target: 'node22',
       external: ['electron', ...NATIVE_MODULES],
-      banner: { js: 'import { createRequire as __diemthu_createRequire } from "node:module"; const require = __diemthu_createRequire(import.meta.url);' },
+      banner: { js: workerBanner },
+    }),
+    // The morning import's worker thread (cmis/import-job.ts finds it beside main.cjs): its own connection.
+    build({
+      ...common,
+      entryPoints: [join(root, 'electron/cmis/import-worker.ts')],
+      outfile: importWorker,
+      format: 'esm',
+      platform: 'node',
+      target: 'node22',
+      external: ['electron', ...NATIVE_MODULES],
+      banner: { js: workerBanner },
     }),
   ]);
   cpSync(join(root, 'electron/devices/printer/fonts'), join(outDir, 'fonts'), { recursive: true });
-  return { main, preload, readWorker, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
+  return { main, preload, readWorker, importWorker, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
