@@ -34,6 +34,7 @@ export interface BuildElectronResult {
   main: string;
   preload: string;
   readWorker: string;
+  importWorker: string;
   metafiles: { main: Metafile; preload: Metafile };
 }
 
