@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GOOD_SNAPSHOT, ipcWorld, type IpcWorld } from '../helpers/ipc-world.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
+import { nextDayFile } from '../helpers/next-day-file.ts';
 import { openContext } from '../../electron/store/context.ts';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 import { IMPORT_LOCK_FILE } from '../../electron/cmis/import-lock.ts';
@@ -16,28 +16,6 @@ import { dumpDatabase } from './helpers.ts';
 import { TEST_PIN_COST } from '../helpers/collect-fixture.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-
-/**
- * The next morning's file: the same customers, the unpaid HD0000000061 (Phạm Thị Mai) with a new
- * amount, and `extra` new customers so that reading it takes a while. `dropHoa`: HD0000000021 (Trần Thị
- * Hoa) gone from CMIS (1 of 8 bills: a supervisor must confirm, unless it is paid here meanwhile).
- */
-function nextDayFile(extra: number, dropHoa = false): string {
-  const [header, ...rows] = readFileSync(GOOD_SNAPSHOT, 'utf8').trimEnd().split(/\r?\n/);
-  const kept = rows.map((r) =>
-    dropHoa && r.includes('HD0000000021')
-      ? 'PC12AA,PC12AA0000002,Trần Thị Hoa,"45 Phan Bội Châu, phường Thắng Lợi",,0905123456,A01,5,CT100002,0,,,,,,,,,,'
-      : r.replace('80000,6400,86400', '90000,7200,97200'),
-  );
-  const more: string[] = [];
-  for (let i = 1; i <= extra; i++) {
-    const n = String(i).padStart(6, '0');
-    more.push(`PC12AA,PC12AA1${n},Khách hàng số ${i},"Thôn ${i % 50}, xã Ea Tu",,,Z${i % 100},${i},CT9${n},0,HDX1${n},TD,1,10,2026,50,100000,8000,108000,15/10/2026`);
-  }
-  const path = join(tempDir(), `next-day-${extra}.csv`);
-  writeFileSync(path, [header, ...kept, ...more].join('\r\n') + '\r\n');
-  return path;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
