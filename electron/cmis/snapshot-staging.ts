@@ -63,8 +63,6 @@ export class StagingLoader {
   private readonly insertCustomer;
   private readonly customerByCode;
   private readonly insertBill;
-  private readonly customerValues: unknown[] = new Array<unknown>(13);
-  private readonly billValues: unknown[] = new Array<unknown>(11);
 
   constructor(
     private readonly sqlite: Sqlite,
@@ -99,19 +97,10 @@ export class StagingLoader {
     if (typeof customer !== 'number') return this.reject(customer);
     const b = row.bill;
     if (b !== null) {
-      const v = this.billValues;
-      v[0] = b.id_hdon;
-      v[1] = customer;
-      v[2] = b.loai_hdon;
-      v[3] = b.ky;
-      v[4] = b.thang;
-      v[5] = b.nam;
-      v[6] = b.dien_tthu;
-      v[7] = b.so_tien;
-      v[8] = b.tien_gtgt;
-      v[9] = b.tong_tien;
-      v[10] = b.han_ttoan;
-      if (this.insertBill.run(v).changes === 0) {
+      const { changes } = this.insertBill.run(
+        b.id_hdon, customer, b.loai_hdon, b.ky, b.thang, b.nam, b.dien_tthu, b.so_tien, b.tien_gtgt, b.tong_tien, b.han_ttoan,
+      );
+      if (changes === 0) {
         return this.reject([{ line: row.line, column: 'ID_HDON', value: b.id_hdon, reason: 'trùng ID_HDON với một dòng trước trong tệp' }]);
       }
       this.billCount++;
@@ -124,21 +113,10 @@ export class StagingLoader {
   private customer(line: number, f: CustomerFields, nameFold: string, addrFold: string): number | Problem[] {
     if (this.last !== null && this.last.fields.ma_khang === f.ma_khang) return this.compare(line, this.last, f);
     const n = this.customerCount + 1;
-    const v = this.customerValues;
-    v[0] = n;
-    v[1] = f.ma_dviqly;
-    v[2] = f.ten_khang;
-    v[3] = f.dchi_khang;
-    v[4] = f.ma_the;
-    v[5] = f.dthoai_sms;
-    v[6] = f.ma_sogcs;
-    v[7] = f.stt;
-    v[8] = f.so_cto;
-    v[9] = f.tthai_cat;
-    v[10] = nameFold;
-    v[11] = addrFold;
-    v[12] = f.ma_khang;
-    if (this.insertCustomer.run(v).changes === 0) {
+    const { changes } = this.insertCustomer.run(
+      n, f.ma_dviqly, f.ten_khang, f.dchi_khang, f.ma_the, f.dthoai_sms, f.ma_sogcs, f.stt, f.so_cto, f.tthai_cat, nameFold, addrFold, f.ma_khang,
+    );
+    if (changes === 0) {
       const stored = this.customerByCode.get(f.ma_khang) as CustomerFields & { n: number };
       const outcome = this.compare(line, { n: stored.n, fields: stored, line: 0 }, f);
       if (typeof outcome === 'number') this.last = { n: stored.n, fields: f, line };
