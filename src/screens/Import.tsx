@@ -48,6 +48,7 @@ export function Import({ active, onImported }: { active: boolean; onImported: ()
   const confirm = () => {
     if (preview === null || busy) return;
     const acceptSkipped = canSkip ? { acceptSkipped: supervisor } : {};
+    setProgress(null); // the preview's last progress is not the import's
     run(call('importConfirm', { path: preview.path, ...acceptSkipped }), (r) => {
       setResult(r);
       setPreview(null);
