@@ -1,7 +1,7 @@
 // Shared province-scale data for benchmarks: one generated Đắk Lắk snapshot (490,000 customers,
 // ~620,000 bills) and one initialised data dir with it imported, both cached under .bench/.
 // Builds go to a temporary name and are renamed into place, so concurrent callers never see half a file.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -26,6 +26,26 @@ export async function provinceSnapshot(): Promise<string> {
     mkdirSync(cacheDir, { recursive: true });
     const partial = `${path}.${process.pid}.tmp`;
     generateSnapshot({ seed: PROVINCE.seed, customers: PROVINCE.customers, out: partial });
+    renameSync(partial, path);
+  }
+  return path;
+}
+
+/**
+ * The next morning's province file, for an import into the province data dir: every 50th data line
+ * gone (paid at the bank overnight: 2% of the bills, under the supervisor's 10% threshold), the rest as is.
+ */
+export async function provinceNextDay(): Promise<string> {
+  const path = join(cacheDir, `province-${PROVINCE.seed}-${PROVINCE.customers}-v${GENERATOR_VERSION}-next-day.csv`);
+  if (!existsSync(path)) {
+    const lines = readFileSync(await provinceSnapshot(), 'utf8').split('\n');
+    const partial = `${path}.${process.pid}.tmp`;
+    const fd = openSync(partial, 'w');
+    try {
+      writeSync(fd, lines.filter((line, i) => i === 0 || i % 50 !== 0).join('\n'));
+    } finally {
+      closeSync(fd);
+    }
     renameSync(partial, path);
   }
   return path;

@@ -34,6 +34,7 @@ export interface BuildElectronResult {
   main: string;
   preload: string;
   readWorker: string;
+  importWorker: string;
   metafiles: { main: Metafile; preload: Metafile };
 }
 
@@ -51,6 +52,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
   const main = join(outDir, 'main.cjs');
   const preload = join(outDir, 'preload.cjs');
   const readWorker = join(outDir, 'read-worker.mjs');
+  const importWorker = join(outDir, 'import-worker.mjs');
   const [mainResult, preloadResult] = await Promise.all([
     build({
       ...common,
@@ -72,21 +74,29 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       target: 'chrome140',
       external: ['electron'],
     }),
-    // The snapshot reader's worker thread (cmis/parallel-read.ts finds it beside main.cjs). ESM for its
-    // top-level await; bundled CommonJS dependencies get a real `require` for Node's built-ins.
-    build({
-      ...common,
-      entryPoints: [join(root, 'electron/cmis/read-worker.ts')],
-      outfile: readWorker,
-      format: 'esm',
-      platform: 'node',
-      target: 'node22',
-      external: ['electron', ...NATIVE_MODULES],
-      banner: { js: 'import { createRequire as __diemthu_createRequire } from "node:module"; const require = __diemthu_createRequire(import.meta.url);' },
-    }),
+    // The snapshot reader's worker thread (cmis/parallel-read.ts) and the morning import's (cmis/import-job.ts,
+    // its own connection) are found beside main.cjs. ESM for the reader's top-level await; bundled
+    // CommonJS dependencies get a real `require` for Node's built-ins.
+    ...(
+      [
+        ['electron/cmis/read-worker.ts', readWorker],
+        ['electron/cmis/import-worker.ts', importWorker],
+      ] as const
+    ).map(([entry, outfile]) =>
+      build({
+        ...common,
+        entryPoints: [join(root, entry)],
+        outfile,
+        format: 'esm',
+        platform: 'node',
+        target: 'node22',
+        external: ['electron', ...NATIVE_MODULES],
+        banner: { js: 'import { createRequire as __diemthu_createRequire } from "node:module"; const require = __diemthu_createRequire(import.meta.url);' },
+      }),
+    ),
   ]);
   cpSync(join(root, 'electron/devices/printer/fonts'), join(outDir, 'fonts'), { recursive: true });
-  return { main, preload, readWorker, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
+  return { main, preload, readWorker, importWorker, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

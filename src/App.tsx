@@ -42,6 +42,11 @@ export function App() {
   const epoch = useRef(0);
   const signedIn = useRef(false);
   const lastPing = useRef(Number.NEGATIVE_INFINITY);
+  // The import screen stays mounted once opened: a scan shows the customer while the file goes on loading, F4 comes back to it.
+  const [importOpened, setImportOpened] = useState(false);
+  useEffect(() => {
+    if (screen === 'import') setImportOpened(true);
+  }, [screen]);
   const onShift = session?.shift != null;
   /** First run: only the setup screens open; a scan is the scanner step's test. */
   const settingUp = status !== null && (status.point === null || status.setupPending);
@@ -247,7 +252,7 @@ export function App() {
   else if (session.shift === null) body = <OpenShift session={session} onOpened={onSession} />;
   else if (screen === 'search') body = <Search onOpen={open} />;
   else if (screen === 'today') body = <Today onChanged={refreshStatus} />;
-  else if (screen === 'import') body = <Import onImported={refreshStatus} />;
+  else if (screen === 'import') body = null;
   else if (screen === 'close') body = <CloseShift onClosed={shiftClosed} onLogout={lock} />;
   else if (screen === 'settings') body = <Settings onSaved={refreshStatus} />;
   else
@@ -293,7 +298,14 @@ export function App() {
         </div>
       )}
       {notice !== null && <Message kind="ok" text={notice} />}
-      <main className="body">{body}</main>
+      <main className="body">
+        {body}
+        {session?.shift != null && importOpened && (
+          <div hidden={screen !== 'import'}>
+            <Import active={screen === 'import'} onImported={refreshStatus} />
+          </div>
+        )}
+      </main>
       <StatusBar status={status} />
     </div>
   );

@@ -46,7 +46,8 @@ export interface WatchInput extends ReaderInput {
 }
 
 type ReaderMessage =
-  | { kind: 'rows'; rows: unknown[] }
+  /** `bytes`: how far into the file the reader was when it sent the batch. */
+  | { kind: 'rows'; rows: unknown[]; bytes: number }
   | { kind: 'done'; header: SnapshotHeader }
   | { kind: 'error'; error: ErrorShape & { internal?: string } }
   /** The worker could not load the reader: the caller reads on its own thread. */
@@ -67,7 +68,7 @@ function defaultWorker(): URL {
 
 export interface SnapshotReader {
   /** readSnapshot() of the file; same rows, same order, same errors. Once per reader. */
-  read(options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader;
+  read(options: ReadOptions, onRow: (row: SnapshotRow) => void, onBytes?: (bytesRead: number) => void): SnapshotHeader;
   /** Stops the worker (whether or not read() ran). */
   close(): void;
   /** Who read the rows: the worker, or the caller's thread (no worker module, or it could not load). */
@@ -91,7 +92,7 @@ function readerDied(exit: ReaderExit): AppError {
  */
 export function openSnapshotReader(path: string, workerModule: URL = defaultWorker(), readerModule: URL = workerModule): SnapshotReader {
   if (workerModule.protocol !== 'file:' || !existsSync(fileURLToPath(workerModule))) {
-    return { read: (options, onRow) => readSnapshot(path, options, onRow), close: () => undefined, via: () => 'caller' };
+    return { read: (options, onRow, onBytes) => readSnapshot(path, options, onRow, onBytes), close: () => undefined, via: () => 'caller' };
   }
   let via: 'worker' | 'caller' = 'worker';
   const shared = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
@@ -121,7 +122,7 @@ export function openSnapshotReader(path: string, workerModule: URL = defaultWork
     if (exit === undefined) return undefined;
     return (receiveMessageOnPort(rows.port1)?.message as ReaderMessage | undefined) ?? (exit.message as ReaderExit);
   };
-  const read = (options: ReadOptions, onRow: (row: SnapshotRow) => void): SnapshotHeader => {
+  const read = (options: ReadOptions, onRow: (row: SnapshotRow) => void, onBytes?: (bytesRead: number) => void): SnapshotHeader => {
     rows.port1.postMessage(options);
     Atomics.store(shared, GO, 1);
     Atomics.notify(shared, GO);
@@ -139,7 +140,7 @@ export function openSnapshotReader(path: string, workerModule: URL = defaultWork
       if (message.kind === 'exit') throw readerDied(message);
       if (message.kind === 'unavailable') {
         via = 'caller';
-        return readSnapshot(path, options, onRow);
+        return readSnapshot(path, options, onRow, onBytes);
       }
       if (message.kind === 'done') return message.header;
       if (message.kind === 'error') {
@@ -148,6 +149,7 @@ export function openSnapshotReader(path: string, workerModule: URL = defaultWork
         throw new AppError(message.error.code as ErrorCode, message.error.message, message.error.details);
       }
       decodeRows(message.rows, onRow);
+      onBytes?.(message.bytes);
       Atomics.add(shared, CONSUMED, 1);
       Atomics.notify(shared, CONSUMED);
     }
@@ -178,6 +180,7 @@ export function serveRows(input: ReaderInput): void {
   let batch: unknown[] = [];
   let count = 0;
   let chars = 0;
+  let bytes = 0;
   const flush = (): void => {
     for (;;) {
       if (Atomics.load(shared, CANCELLED) === 1) throw new Error('cancelled');
@@ -185,7 +188,7 @@ export function serveRows(input: ReaderInput): void {
       if (Atomics.load(shared, PRODUCED) - consumed < MAX_IN_FLIGHT) break;
       Atomics.wait(shared, CONSUMED, consumed);
     }
-    post(input, { kind: 'rows', rows: batch });
+    post(input, { kind: 'rows', rows: batch, bytes });
     batch = [];
     count = 0;
     chars = 0;
@@ -194,6 +197,8 @@ export function serveRows(input: ReaderInput): void {
     encodeRow(row, batch);
     chars += length;
     if (++count === BATCH_ROWS || chars >= BATCH_CHARS) flush();
+  }, (read) => {
+    bytes = read;
   });
   if (count > 0) flush();
   post(input, { kind: 'done', header });

@@ -241,12 +241,18 @@ const SUSPECT_UNLESS_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f
 /**
  * Streams the file: bytes -> text (StringDecoder, or iconv-lite for other encodings) -> records
  * (csv-records.ts, any line ending, blank lines skipped) -> one validated row at a time to `onRow`
- * (with the record's length in characters). Synchronous, so an import can run inside one
+ * (with the record's length in characters), and after each chunk the bytes read so far to `onBytes`
+ * (the import's progress). Synchronous, so an import can run inside one
  * better-sqlite3 transaction; memory holds one chunk and one unfinished record (at most
  * MAX_RECORD_CHARS, else SNAPSHOT_RECORD_TOO_LARGE), not the file. A bad header (missing required
  * column) is thrown as SNAPSHOT_HEADER_INVALID.
  */
-export function readSnapshot(path: string, options: ReadOptions, onRow: (row: SnapshotRow, chars: number) => void): SnapshotHeader {
+export function readSnapshot(
+  path: string,
+  options: ReadOptions,
+  onRow: (row: SnapshotRow, chars: number) => void,
+  onBytes?: (bytesRead: number) => void,
+): SnapshotHeader {
   const decoder = textDecoder(options.encoding);
   const nfc = options.encoding === 'windows1258';
   let pending = '';
@@ -290,7 +296,12 @@ export function readSnapshot(path: string, options: ReadOptions, onRow: (row: Sn
     if (pending.length > MAX_RECORD_CHARS) throw recordTooLarge(line);
   };
 
-  snapshotChunks(path, (bytes) => feed(pending + decoder.write(bytes), false));
+  let bytesRead = 0;
+  snapshotChunks(path, (bytes) => {
+    feed(pending + decoder.write(bytes), false);
+    bytesRead += bytes.length;
+    onBytes?.(bytesRead);
+  });
   feed(pending + decoder.end(), true);
   if (header === null) throw new AppError('SNAPSHOT_EMPTY', `Tệp ${path} trống: không có dòng tiêu đề.`);
   const done = header as { info: SnapshotHeader; validator: RowValidator };

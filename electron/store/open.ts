@@ -18,6 +18,11 @@ export interface OpenOptions {
   readonly?: boolean;
   /** ms to wait for another process's write lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
+  /**
+   * false: no quick_check (a second connection of the same process to a database its first connection
+   * checked when it opened it: the import's worker, which must not read a whole province first).
+   */
+  quickCheck?: boolean;
 }
 
 /**
@@ -33,7 +38,7 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     throw openError(error, path);
   }
   try {
-    checkIntegrity(sqlite, path);
+    if (options.quickCheck !== false) checkIntegrity(sqlite, path);
     const version = sqlite.pragma('user_version', { simple: true }) as number;
     if (version > latestVersion) {
       throw new AppError(

@@ -7,7 +7,7 @@ import { Field } from '../components/Field.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 
 /** Morning wizard: choose the file, read it (progress), preview every count and error, confirm or cancel. */
-export function Import({ onImported }: { onImported: () => void }) {
+export function Import({ active, onImported }: { active: boolean; onImported: () => void }) {
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<EventPayload<'importProgress'> | null>(null);
@@ -48,6 +48,7 @@ export function Import({ onImported }: { onImported: () => void }) {
   const confirm = () => {
     if (preview === null || busy) return;
     const acceptSkipped = canSkip ? { acceptSkipped: supervisor } : {};
+    setProgress(null); // the preview's last progress is not the import's
     run(call('importConfirm', { path: preview.path, ...acceptSkipped }), (r) => {
       setResult(r);
       setPreview(null);
@@ -57,7 +58,7 @@ export function Import({ onImported }: { onImported: () => void }) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (preview === null) return;
+      if (preview === null || !active) return;
       if (event.key === 'Enter' && event.ctrlKey) confirm();
       else if (event.key === 'Escape') cancel();
       else return;
@@ -83,8 +84,15 @@ export function Import({ onImported }: { onImported: () => void }) {
       </form>
       {busy && (
         <div className="progress" data-testid="import-progress">
-          <span>{t.reading}</span>
+          <span data-testid="import-phase">{progress === null ? t.reading : (t.phases[progress.phase] ?? t.reading)}</span>
           <progress max={progress?.totalBytes ?? 1} value={progress?.bytesRead ?? 0} />
+          {progress !== null && progress.phase !== 'done' && (
+            <span data-testid="import-bytes">{t.progressOf(mb(progress.bytesRead), mb(progress.totalBytes), progress.rows)}</span>
+          )}
+          <small>{t.stillCollecting}</small>
+          <button type="button" className="secondary" onClick={() => void call('importCancel', {})}>
+            {t.cancel}
+          </button>
         </div>
       )}
       <ErrorMessage error={error} />
@@ -110,6 +118,8 @@ export function Import({ onImported }: { onImported: () => void }) {
     </section>
   );
 }
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
 
 function ImportDone({ result }: { result: ImportView }) {
   const t = vi.import;

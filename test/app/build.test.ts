@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { builtinModules } from 'node:module';
@@ -11,6 +11,8 @@ import { channels, eventApiName, eventChannel, events } from '../../electron/ipc
 import { tempDir } from '../helpers/temp-dir.ts';
 import { openSnapshotReader } from '../../electron/cmis/parallel-read.ts';
 import { readSnapshot } from '../../electron/cmis/read-snapshot.ts';
+import { importJobs } from '../../electron/cmis/import-job.ts';
+import { corpus, freshPoint } from '../cmis/helpers.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, contentSecurityPolicy } from '../../electron/app/security.ts';
 
 const outDir = join(tempDir(), 'dist-electron');
@@ -187,4 +189,18 @@ test('the built main bundle with --cli runs diemthu commands with no window and 
   const unknown = run('frobnicate');
   assert.equal(unknown.status, 2, 'a refusal exits 2 as the CLI does');
   assert.match(unknown.stderr + unknown.stdout, /CLI_UNKNOWN_COMMAND/);
+});
+
+test('the bundled import worker imports a snapshot on its own connection, with progress, no TypeScript loader needed', async (t) => {
+  const ctx = freshPoint();
+  t.after(() => ctx.close());
+  // As in the installer: the packages beside dist-electron (app.asar/node_modules), found by ESM resolution.
+  const beside = join(dirname(outDir), 'node_modules');
+  if (!existsSync(beside)) symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), beside);
+  const jobs = importJobs({ dataDir: ctx.dataDir, sqlite: ctx.sqlite, clock: ctx.clock, pinCost: ctx.pinCost, worker: { url: pathToFileURL(built.importWorker), execArgv: [] } });
+  const phases: string[] = [];
+  const result = await jobs.run({ file: corpus('good-quoted-multiline.csv') }, (p) => phases.push(p.phase));
+  assert.equal(result.status, 'imported');
+  assert.equal(ctx.sqlite.prepare('SELECT COUNT(*) FROM bills').pluck().get(), result.billCount);
+  assert.deepEqual([...new Set(phases)], ['reading', 'checking', 'writing']);
 });

@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.ts';
 import { formatDong } from '../../core/money.ts';
 import { importSnapshot, type ImportResult } from '../../cmis/import-snapshot.ts';
 import { loadProfile } from '../../cmis/profiles.ts';
+import { holdImportLock } from '../../cmis/import-lock.ts';
 import { formatProblem, SNAPSHOT_ENCODINGS, type SnapshotEncoding } from '../../cmis/read-snapshot.ts';
 import { requireSetting } from '../../store/settings.ts';
 import { describeExtract } from '../../cmis/snapshot-guards.ts';
@@ -41,15 +42,21 @@ export const importCommand: Command = {
     const profile = typeof values.profile === 'string' ? loadProfile(values.profile) : undefined;
     const ctx = open();
     requireSetting(ctx.sqlite, 'point_code');
-    const result = importSnapshot(ctx, {
-      file,
-      encoding: encoding as SnapshotEncoding | undefined,
-      profile,
-      dryRun: values['dry-run'] === true,
-      skipInvalid,
-      confirm,
-    });
-    return { json: result, text: describe(result) };
+    // The window's import and this one exclude each other: the same lock, the same staging and swap (in-process here).
+    const release = holdImportLock(ctx.dataDir);
+    try {
+      const result = importSnapshot(ctx, {
+        file,
+        encoding: encoding as SnapshotEncoding | undefined,
+        profile,
+        dryRun: values['dry-run'] === true,
+        skipInvalid,
+        confirm,
+      });
+      return { json: result, text: describe(result) };
+    } finally {
+      release();
+    }
   },
 };
 

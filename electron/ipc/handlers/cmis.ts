@@ -1,6 +1,6 @@
 import { basename, isAbsolute, join } from 'node:path';
 import { isAppError } from '../../core/errors.ts';
-import { importSnapshot } from '../../cmis/import-snapshot.ts';
+import type { ImportProgress } from '../../cmis/import-snapshot.ts';
 import type { Problem } from '../../cmis/read-snapshot.ts';
 import { exportClearing } from '../../cmis/write-clearing.ts';
 import { backupAfter } from '../../backups/backups.ts';
@@ -11,14 +11,14 @@ type CmisChannel = 'chooseSnapshotFile' | 'importPreview' | 'importConfirm' | 'i
 
 export function cmisHandlers(t: Till): DomainHandlers<CmisChannel> {
   const { ctx, session } = t;
+  const progress = (p: ImportProgress) => t.emit('importProgress', p);
   return {
     chooseSnapshotFile: async () => ({ path: await t.dialogs.chooseSnapshotFile() }),
 
-    importPreview: ({ path }) => {
+    importPreview: async ({ path }) => {
       session.requireUser();
-      t.emit('importProgress', { phase: 'reading', bytesRead: 0, totalBytes: 1, rows: 0 });
       try {
-        return previewOf(path, importSnapshot(ctx, { file: path, dryRun: true }));
+        return previewOf(path, await t.imports.run({ file: path, dryRun: true }, progress));
       } catch (error) {
         const refused = refusal(error);
         if (refused === null) throw error;
@@ -28,16 +28,23 @@ export function cmisHandlers(t: Till): DomainHandlers<CmisChannel> {
       }
     },
 
-    importConfirm: ({ path, acceptSkipped }) => {
+    importConfirm: async ({ path, acceptSkipped }) => {
       session.requireUser();
       const skipInvalid = acceptSkipped === undefined ? {} : { skipInvalid: { supervisorCode: acceptSkipped.code, pin: acceptSkipped.pin } };
-      const result = importView(importSnapshot(ctx, { file: path, ...skipInvalid }));
-      t.changed();
-      return result;
+      try {
+        const result = importView(await t.imports.run({ file: path, ...skipInvalid }, progress));
+        t.changed();
+        return result;
+      } finally {
+        t.emit('importProgress', { phase: 'done', bytesRead: 1, totalBytes: 1, rows: 0 });
+      }
     },
 
-    // A preview is a dry run that wrote nothing: cancelling has nothing to undo.
-    importCancel: () => null,
+    // Stops a preview or an import still running (its worker); a finished preview wrote nothing and has nothing to undo.
+    importCancel: async () => {
+      await t.imports.cancel();
+      return null;
+    },
 
     chooseExportFolder: async () => ({ path: await t.dialogs.chooseFolder() }),
 

@@ -13,6 +13,7 @@ import type { BackupView, ChannelName, EventName, EventPayload, ScannerStatus, S
 import type { Handlers } from '../register.ts';
 import type { Session } from '../session.ts';
 import { shiftView } from '../views.ts';
+import { importJobs, type ImportJobs } from '../../cmis/import-job.ts';
 
 export interface HandlerDeps {
   ctx: Ctx;
@@ -26,10 +27,13 @@ export interface HandlerDeps {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   /** Closed when quitting starts: no new payment is admitted, those in flight finish. */
   gate?: PaymentGate;
+  /** The morning import's worker (default: the real one on ctx's data folder). */
+  imports?: ImportJobs;
 }
 
 /** The deps with the small helpers every domain's handlers use. */
 export interface Till extends HandlerDeps {
+  imports: ImportJobs;
   /** Runs money work through the shutdown gate. */
   admit<T>(work: () => T): Promise<T>;
   /** The status bar must refresh. */
@@ -52,6 +56,7 @@ export function till(deps: HandlerDeps): Till {
   const changed = () => deps.emit('statusChanged', {});
   return {
     ...deps,
+    imports: deps.imports ?? importJobs({ dataDir: ctx.dataDir, sqlite: ctx.sqlite, clock: ctx.clock, pinCost: ctx.pinCost }),
     admit: <T>(work: () => T): Promise<T> => (deps.gate === undefined ? Promise.resolve().then(work) : deps.gate.run(work)),
     changed,
     printed: () => {

@@ -16,6 +16,8 @@ export function paymentHandlers(t: Till): DomainHandlers<'quote' | 'collect' | '
 
     collect: async ({ customerId, billIds, idempotencyKey, tendered }) => {
       const user = session.requireUser();
+      // During an import's swap the collect waits here, not in SQLite's busy handler: the thread keeps answering scans.
+      await t.imports.idle();
       const result = await t.admit(() =>
         collectPayment(ctx, {
           customer: customerId,
