@@ -138,6 +138,7 @@ export const syncView = z.object({
 export type SyncView = z.infer<typeof syncView>;
 
 export const statusView = z.object({
+  version: z.string(),
   point: z.object({ code: z.string(), name: z.string(), unitCode: z.string() }).nullable(),
   snapshot: z
     .object({ id: z.number().int(), fileName: z.string(), importedAt: isoTime, day: z.string(), ageDays: z.number().int() })

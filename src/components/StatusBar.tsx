@@ -39,6 +39,9 @@ export function StatusBar({ status }: { status: StatusView | null }) {
           {s.cashier}: {status.session.user.name} ({status.session.user.code})
         </span>
       )}
+      <span className="version" data-testid="status-version">
+        {s.version(status.version)}
+      </span>
     </footer>
   );
 }

@@ -293,6 +293,7 @@ export const vi = {
     scannerStates: { ready: 'sẵn sàng', offline: 'mất kết nối', unknown: 'chưa rõ' } as Record<string, string>,
     scannerModes: { wedge: 'giả lập bàn phím', hid: 'USB HID', serial: 'cổng COM' } as Record<string, string>,
     cashier: 'Thu ngân',
+    version: (version: string) => `Điểm Thu ${version}`,
     sync: 'Đồng bộ',
     syncLast: (when: string | null) => (when === null ? 'chưa đồng bộ lần nào' : `lần cuối ${when}`),
     syncWaiting: (count: number) => `chờ gửi: ${count}`,

@@ -9,6 +9,7 @@ import vm from 'node:vm';
 import { buildElectron, IMPORT_META_URL_SHIM, NATIVE_MODULES, type BuildElectronResult } from '../../scripts/build-electron.ts';
 import { channels, eventApiName, eventChannel, events } from '../../electron/ipc/contract.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { VERSION } from '../../electron/core/version.ts';
 import { openSnapshotReader } from '../../electron/cmis/parallel-read.ts';
 import { readSnapshot } from '../../electron/cmis/read-snapshot.ts';
 import { importJobs } from '../../electron/cmis/import-job.ts';
@@ -180,8 +181,9 @@ test('the built main bundle with --cli runs diemthu commands with no window and 
   assert.equal(init.status, 0, init.stderr);
   const status = run('status', '--json');
   assert.equal(status.status, 0, status.stderr);
-  const answer = JSON.parse(status.stdout) as { ok: boolean; value: { point: { pointCode: string } } };
+  const answer = JSON.parse(status.stdout) as { ok: boolean; value: { version: string; point: { pointCode: string } } };
   assert.equal(answer.ok, true);
+  assert.equal(answer.value.version, VERSION, 'the version IT reads in status');
   assert.equal(answer.value.point.pointCode, 'DT09');
   const verify = run('verify');
   assert.equal(verify.status, 0, verify.stderr);

@@ -8,6 +8,7 @@ import { getSetting } from '../../store/settings.ts';
 import { batchStates, describeBatch } from '../../cmis/clearing-state.ts';
 import { syncStatus } from '../../sync/loop.ts';
 import { openSyncConflicts } from '../../sync/pulled.ts';
+import { VERSION } from '../../core/version.ts';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -19,6 +20,7 @@ export const statusCommand: Command = {
     const snapshot = currentSnapshot(ctx.sqlite);
     const age = snapshot === null ? null : snapshotAge(snapshot, ctx.clock(), getSetting(ctx.sqlite, 'snapshot_age_warning_hours') ?? 24);
     const status = {
+      version: VERSION,
       point,
       snapshot:
         snapshot === null
@@ -38,6 +40,7 @@ export const statusCommand: Command = {
       sync: syncStatus(ctx.sqlite, ctx.clock()),
     };
     const lines = [
+      `Điểm Thu phiên bản ${VERSION}`,
       point === null ? 'Điểm thu: chưa khởi tạo.' : `Điểm thu ${point.pointCode} (đơn vị ${point.unitCode})${point.pointName === '' ? '' : ` — ${point.pointName}`}`,
       snapshot === null
         ? 'Dữ liệu nợ: chưa nhập.'

@@ -3,6 +3,7 @@ import { currentSnapshot, paidNotExported } from '../../cmis/snapshots.ts';
 import { countSetAside, countWaiting } from '../../printing/print-jobs.ts';
 import { pointIdentity } from '../../store/point.ts';
 import { getSetting } from '../../store/settings.ts';
+import { VERSION } from '../../core/version.ts';
 import type { StatusView } from '../contract.ts';
 import { readSettingsView } from '../settings-view.ts';
 import { syncStatus } from '../../sync/loop.ts';
@@ -21,6 +22,7 @@ export function statusHandlers(t: Till): DomainHandlers<'status'> {
       const today = dayRange(isoDay(ctx.clock())).start.getTime();
       const snapshotDay = snapshot === null ? null : dayRange(isoDay(new Date(snapshot.extract?.at ?? snapshot.importedAt))).start.getTime();
       return {
+        version: VERSION,
         point: point === undefined ? null : { code: point.pointCode, name: point.pointName, unitCode: point.unitCode },
         snapshot:
           snapshot === null || snapshotDay === null
