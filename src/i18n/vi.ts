@@ -128,6 +128,8 @@ export const vi = {
     summary: 'Tóm tắt tệp',
     file: 'Tệp',
     encoding: 'Bảng mã / dấu phân cách',
+    encodings: { utf8: 'Unicode (UTF-8)', utf16le: 'Unicode (UTF-16)', windows1258: 'Windows-1258 (tiếng Việt)' } as Record<string, string>,
+    delimiters: { ',': 'dấu phẩy', ';': 'dấu chấm phẩy', '\t': 'dấu tab', '|': 'dấu gạch đứng' } as Record<string, string>,
     rows: 'Số dòng',
     customers: 'Số khách hàng',
     billCount: 'Số hóa đơn',

@@ -144,7 +144,7 @@ function PreviewView({ preview }: { preview: ImportPreview }) {
         {preview.encoding !== '' && <dt>{t.encoding}</dt>}
         {preview.encoding !== '' && (
           <dd>
-            {preview.encoding} / {preview.delimiter === '\t' ? 'TAB' : preview.delimiter}
+            {t.encodings[preview.encoding] ?? preview.encoding} / {t.delimiters[preview.delimiter] ?? preview.delimiter}
           </dd>
         )}
         <dt>{t.rows}</dt>

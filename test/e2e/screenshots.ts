@@ -2,7 +2,8 @@
  * Regenerates the screenshots of the operator guide (docs/huong-dan-thu-ngan.md) by driving the real
  * app in Chromium through a cashier's day:  npx tsx test/e2e/screenshots.ts
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { steppingClock } from '../../electron/core/clock.ts';
 import { BROKEN_SNAPSHOT, COUNTER_VIEWPORT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
@@ -26,7 +27,13 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   // A morning at the point (09:05 in Việt Nam), time moving a few seconds per service call.
   const clock = steppingClock(new Date('2026-11-27T02:05:00Z'), 4000);
-  const app = await startApp({ scenario: 'screenshots', chosenFile: BROKEN_SNAPSHOT, viewport: COUNTER_VIEWPORT, clock });
+  // The files as a point gets them (a USB stick's CMIS folder), never the checkout's paths.
+  const usb = join(tmpdir(), 'USB', 'CMIS');
+  mkdirSync(usb, { recursive: true });
+  const [broken, good] = [join(usb, 'NO_PC12AA_20261126.csv'), join(usb, 'NO_PC12AA_20261127.csv')];
+  copyFileSync(BROKEN_SNAPSHOT, broken);
+  copyFileSync(GOOD_SNAPSHOT, good);
+  const app = await startApp({ scenario: 'screenshots', chosenFile: broken, viewport: COUNTER_VIEWPORT, clock });
   try {
     const { page } = app;
     await page.getByLabel('Mã thu ngân').waitFor();
@@ -42,7 +49,7 @@ async function main(): Promise<void> {
     await page.getByTestId('import-errors').waitFor();
     await save(app, '03-nhap-du-lieu-loi');
     await page.keyboard.press('Escape');
-    await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').fill(GOOD_SNAPSHOT);
+    await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').fill(good);
     await page.keyboard.press('Enter');
     await page.getByTestId('import-preview').getByText('Không có lỗi.').waitFor();
     await save(app, '04-nhap-du-lieu-xem-truoc');
