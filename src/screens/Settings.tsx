@@ -5,6 +5,7 @@ import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
+import { PrinterFields, ScannerModeField } from '../components/DeviceFields.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 
 type Supervisor = { code: string; pin: string };
@@ -104,50 +105,14 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
       </fieldset>
       <fieldset>
         <legend>{s.printer}</legend>
-        <label className="field">
-          <span>{s.transport}</span>
-          <select value={v.printer.transport} onChange={(e) => setV({ ...v, printer: { ...v.printer, transport: e.target.value as SettingsView['printer']['transport'] } })}>
-            {Object.entries(s.transports).map(([transport, label]) => (
-              <option key={transport} value={transport}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <Field label={s.port} value={v.printer.port} onChange={(e) => setV({ ...v, printer: { ...v.printer, port: e.target.value } })} name="printer-port" />
-        <label className="field">
-          <span>{s.width}</span>
-          <select value={v.printer.width} onChange={(e) => setV({ ...v, printer: { ...v.printer, width: e.target.value === '384' ? 384 : 576 } })}>
-            <option value={576}>{s.widths[576]}</option>
-            <option value={384}>{s.widths[384]}</option>
-          </select>
-        </label>
-        <label className="field">
-          <span>{s.mode}</span>
-          <select value={v.printer.mode} onChange={(e) => setV({ ...v, printer: { ...v.printer, mode: e.target.value as SettingsView['printer']['mode'] } })}>
-            {Object.entries(s.modes).map(([mode, label]) => (
-              <option key={mode} value={mode}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PrinterFields printer={v.printer} onChange={(printer) => setV({ ...v, printer })} portLabel={s.port} />
         <button type="button" className="secondary" onClick={testPage}>
           {s.testPage}
         </button>
       </fieldset>
       <fieldset>
         <legend>{s.scanner}</legend>
-        <label className="field">
-          <span>{s.scannerMode}</span>
-          <select value={v.scannerMode} onChange={(e) => setV({ ...v, scannerMode: e.target.value as SettingsView['scannerMode'] })}>
-            {Object.entries(vi.status.scannerModes).map(([mode, label]) => (
-              <option key={mode} value={mode}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ScannerModeField mode={v.scannerMode} onChange={(scannerMode) => setV({ ...v, scannerMode })} />
         <label className="check">
           <input type="checkbox" checked={v.autoCollect} onChange={(e) => setV({ ...v, autoCollect: e.target.checked })} name="auto-collect" />
           <span>{s.autoCollect}</span>

@@ -4,6 +4,7 @@ import { formatAmount, parseAmount } from '../../electron/core/money.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
+import { PrinterFields, ScannerModeField } from '../components/DeviceFields.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 
 type Step = 'printer' | 'scanner' | 'fee';
@@ -135,34 +136,7 @@ function DeviceSteps({ supervisor, onPin, lastScan, onDone }: { supervisor: { co
     return (
       <Panel title={s.printerTitle} step={s.stepOf(2)} onSubmit={(e) => (e.preventDefault(), save({ printer }, () => setStep('scanner')))}>
         {pinField}
-        <label className="field">
-          <span>{vi.settings.transport}</span>
-          <select value={printer.transport} autoFocus={supervisor.pin !== ''} onChange={(e) => setSettings({ ...settings, printer: { ...printer, transport: e.target.value as SettingsView['printer']['transport'] } })}>
-            {Object.entries(vi.settings.transports).map(([transport, label]) => (
-              <option key={transport} value={transport}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <Field label={s.printerPort} value={printer.port} onChange={(e) => setSettings({ ...settings, printer: { ...printer, port: e.target.value } })} name="printer-port" />
-        <label className="field">
-          <span>{vi.settings.width}</span>
-          <select value={printer.width} onChange={(e) => setSettings({ ...settings, printer: { ...printer, width: e.target.value === '384' ? 384 : 576 } })}>
-            <option value={576}>{vi.settings.widths[576]}</option>
-            <option value={384}>{vi.settings.widths[384]}</option>
-          </select>
-        </label>
-        <label className="field">
-          <span>{vi.settings.mode}</span>
-          <select value={printer.mode} onChange={(e) => setSettings({ ...settings, printer: { ...printer, mode: e.target.value as SettingsView['printer']['mode'] } })}>
-            {Object.entries(vi.settings.modes).map(([mode, label]) => (
-              <option key={mode} value={mode}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <PrinterFields printer={printer} onChange={(next) => setSettings({ ...settings, printer: next })} portLabel={s.printerPort} autoFocus={supervisor.pin !== ''} />
         <p className="small">{s.testPageHint}</p>
         <div className="row">
           <button type="button" className="secondary" onClick={() => save({ printer }, () => call('printerTestPage', {}).then(() => setNotice(s.testPageSent), (e) => setError(failureOf(e))))}>
@@ -178,16 +152,7 @@ function DeviceSteps({ supervisor, onPin, lastScan, onDone }: { supervisor: { co
   if (step === 'scanner') {
     return (
       <Panel title={s.scannerTitle} step={s.stepOf(3)} onSubmit={(e) => (e.preventDefault(), save({ scannerMode: settings.scannerMode }, () => setStep('fee')))}>
-        <label className="field">
-          <span>{vi.settings.scannerMode}</span>
-          <select value={settings.scannerMode} autoFocus onChange={(e) => setSettings({ ...settings, scannerMode: e.target.value as SettingsView['scannerMode'] })}>
-            {Object.entries(vi.status.scannerModes).map(([mode, label]) => (
-              <option key={mode} value={mode}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ScannerModeField mode={settings.scannerMode} onChange={(scannerMode) => setSettings({ ...settings, scannerMode })} autoFocus />
         <p>{s.scanHint}</p>
         {lastScan === null ? <Message kind="warn" text={s.noScanYet} /> : <Message kind="ok" text={s.scanned(lastScan)} />}
         <button type="submit">{s.next}</button>
