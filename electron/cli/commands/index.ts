@@ -18,6 +18,7 @@ import { resultCommand } from './result.ts';
 import { syncCommand } from './sync.ts';
 import { smsCommand } from './sms.ts';
 import { refundCommand, resendCommand } from './refund.ts';
+import { supportCommand } from './support.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, refundCommand, resendCommand, smsCommand, verifyCommand, backupCommand, restoreCommand, syncCommand];
+export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, refundCommand, resendCommand, smsCommand, verifyCommand, backupCommand, restoreCommand, syncCommand, supportCommand];
