@@ -147,6 +147,8 @@ export const statusView = z.object({
   printJobsWaiting: z.number().int(),
   printJobsSetAside: z.number().int(), // could not be printed as stored: a supervisor must look (F3, reprint)
   printer: printerView,
+  /** No printer set up: receipts are written to files (a fresh install), which the status bar must say. */
+  printingToFile: z.boolean(),
   scanner: scannerStatus,
   autoCollect: z.boolean(),
   /** Set up from the app and not finished: only the setup screens open. */

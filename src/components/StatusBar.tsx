@@ -10,8 +10,8 @@ export function StatusBar({ status }: { status: StatusView | null }) {
   const printerOk = status.printer.state === 'ready' || status.printer.state === 'busy';
   return (
     <footer className="status" data-testid="status-bar">
-      <span className={printerOk ? 'ok' : 'warn'}>
-        {s.printer}: {s.printerStates[status.printer.state]}
+      <span className={printerOk && !status.printingToFile ? 'ok' : 'warn'} data-testid="status-printer">
+        {s.printer}: {status.printingToFile ? s.printingToFile : s.printerStates[status.printer.state]}
         {status.printer.message !== null && ` (${status.printer.message})`}
       </span>
       <span className={status.scanner.state === 'offline' ? 'warn' : 'ok'}>

@@ -277,6 +277,7 @@ export const vi = {
   },
   status: {
     printer: 'Máy in',
+    printingToFile: 'chưa cài máy in (đang lưu ra tệp)',
     scanner: 'Máy quét',
     snapshot: 'Dữ liệu nợ',
     noSnapshot: 'Chưa nhập dữ liệu',

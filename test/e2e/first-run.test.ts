@@ -36,6 +36,8 @@ test('[#11] first run: an empty data folder, the setup screens only, then the mo
     assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM users WHERE code = 'GS00' AND role = 'supervisor'"), 1);
     await page.keyboard.press('F3'); // nothing else opens before the setup is done
     assert.equal(await page.getByText('Cài đặt lần đầu – bước 2/4').count(), 1);
+    // A fresh install writes receipts to files: the status bar says so, never "sẵn sàng".
+    await page.getByTestId('status-printer').getByText('Máy in: chưa cài máy in (đang lưu ra tệp)').waitFor();
     await app.shot('setup-printer');
     await page.getByRole('button', { name: 'In trang thử' }).click();
     await page.getByText('Đã gửi trang thử tới máy in.').waitFor();

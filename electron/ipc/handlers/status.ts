@@ -38,6 +38,7 @@ export function statusHandlers(t: Till): DomainHandlers<'status'> {
         printJobsWaiting: countWaiting(ctx),
         printJobsSetAside: countSetAside(ctx.sqlite),
         printer: t.printing.status(),
+        printingToFile: readSettingsView(ctx).printer.transport === 'file',
         scanner: t.scanner.status(),
         autoCollect: readSettingsView(ctx).autoCollect,
         setupPending: getSetting(ctx.sqlite, 'setup_pending') ?? false,
