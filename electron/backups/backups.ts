@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Ctx } from '../store/context.ts';
 import { AppError, asAppError, diskFullError, isDiskFull } from '../core/errors.ts';
 import { requireAbsolute } from '../core/paths.ts';
@@ -36,6 +36,21 @@ export interface BackupResult {
 /** Where backups go: --out, else the backup_dir setting (e.g. a USB stick), else <dataDir>/backups. */
 export function backupDir(ctx: Ctx, outDir?: string): string {
   return requireAbsolute(outDir ?? getSetting(ctx.sqlite, 'backup_dir') ?? join(ctx.dataDir, BACKUPS_FOLDER), 'Thư mục sao lưu');
+}
+
+/**
+ * Whether the backups land on the disk that holds the database (one failing disk takes both). The
+ * folder need not exist yet: its nearest existing parent tells the disk. A folder that cannot be
+ * judged (a relative or unreadable path) counts as the same disk, so the warning errs on the safe side.
+ */
+export function backupsOnSameDisk(ctx: Ctx): boolean {
+  try {
+    let dir = backupDir(ctx);
+    while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+    return statSync(dir).dev === statSync(ctx.dataDir).dev;
+  } catch {
+    return true;
+  }
 }
 
 /**

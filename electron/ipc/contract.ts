@@ -237,6 +237,8 @@ export const settingsView = z.object({
   einvoiceLookup: z.string().max(200),
   reconnectionFee: nonNegativeDong,
   backupDir: z.string().nullable(),
+  /** The backups land on the database's disk (warned: one failing disk takes both). Read only. */
+  backupSameDisk: z.boolean(),
   autoCollect: z.boolean(),
   idleLockMinutes,
   printer: printerSettings,
@@ -245,7 +247,7 @@ export const settingsView = z.object({
 export type SettingsView = z.infer<typeof settingsView>;
 // What the settings screen may write: folders absolute (the view above shows whatever is stored, so a bad
 // value stored earlier is seen and can be corrected).
-const settingsChange = settingsView.partial().extend({
+const settingsChange = settingsView.omit({ backupSameDisk: true }).partial().extend({
   backupDir: absolutePath.nullable().optional(),
   printer: printerSettings.refine((p) => p.transport !== 'file' || p.port === '' || isAbsolutePath(p.port), { path: ['port'] }).optional(),
 });

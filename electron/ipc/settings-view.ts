@@ -7,6 +7,7 @@ import type { Ctx } from '../store/context.ts';
 import { getSetting, setSettings, type SettingKey, type SettingValue } from '../store/settings.ts';
 import { PRINTER_DEFAULTS, printerRecord, recordFields, scannerRecord } from '../core/settings-records.ts';
 import type { SettingsView } from './contract.ts';
+import { backupsOnSameDisk } from '../backups/backups.ts';
 
 export function readSettingsView(ctx: Ctx): SettingsView {
   const printer = recordFields(printerRecord, getSetting(ctx.sqlite, 'printer'));
@@ -21,6 +22,7 @@ export function readSettingsView(ctx: Ctx): SettingsView {
     einvoiceLookup: getSetting(ctx.sqlite, 'einvoice_lookup') ?? '',
     reconnectionFee: getSetting(ctx.sqlite, 'reconnection_fee') ?? 0,
     backupDir: getSetting(ctx.sqlite, 'backup_dir') ?? null,
+    backupSameDisk: backupsOnSameDisk(ctx),
     autoCollect: getSetting(ctx.sqlite, 'auto_collect') ?? false,
     idleLockMinutes: getSetting(ctx.sqlite, 'idle_lock_minutes') ?? 0,
     // Each field on its own: one odd stored value does not reset the others.

@@ -245,6 +245,7 @@ export const vi = {
     add: 'Thêm',
     added: (name: string) => `Đã thêm ${name}.`,
     badFee: 'Phí không hợp lệ.',
+    backupSameDisk: 'Bản sao lưu đang nằm cùng ổ đĩa với dữ liệu: hỏng ổ là mất cả hai. Hãy chọn thư mục trên ổ khác hoặc trên USB, rồi lưu.',
   },
   setup: {
     stepOf: (n: number) => `Cài đặt lần đầu – bước ${n}/4`,

@@ -123,6 +123,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
         <legend>{s.feeAndBackup}</legend>
         <Field label={s.fee} value={fee} onChange={(e) => setFee(e.target.value)} inputMode="numeric" name="fee" />
         <Field label={s.backupDir} value={v.backupDir ?? ''} onChange={(e) => setV({ ...v, backupDir: e.target.value === '' ? null : e.target.value })} name="backup-dir" />
+        {v.backupSameDisk && <Message kind="warn" text={s.backupSameDisk} />}
       </fieldset>
       <button type="submit">{s.save}</button>
       {notice !== null && <Message kind="ok" text={notice} />}

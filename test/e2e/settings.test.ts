@@ -1,5 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { getSetting } from '../../electron/store/settings.ts';
 import { findUser, verifyPin } from '../../electron/users/users.ts';
 import { resetPin } from '../../electron/users/user-admin.ts';
@@ -7,7 +8,7 @@ import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopShar
 
 after(stopSharedEnvironment);
 
-test('settings need a supervisor: a cashier PIN is refused; the supervisor saves, prints a test page and adds users (a supervisor with a second supervisor)', async () => {
+test('settings need a supervisor: a cashier PIN is refused; the supervisor saves, prints a test page and adds users (a supervisor with a second supervisor)', async (t) => {
   const app = await startApp({ scenario: 'settings', imported: true });
   try {
     const { page, ctx } = app;
@@ -25,6 +26,12 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     assert.equal(await page.getByLabel('Phí đóng điện lại (đồng)').inputValue(), '330.000');
     await app.shot('settings');
 
+    // Backups on the database's own disk (the default folder): warned until a folder on another disk is saved.
+    const sameDisk = page.getByText('Bản sao lưu đang nằm cùng ổ đĩa với dữ liệu', { exact: false });
+    await sameDisk.waitFor();
+    const otherDisk = mkdtempSync('/dev/shm/diemthu-backups-'); // tmpfs: another device than the data folder's
+    t.after(() => rmSync(otherDisk, { recursive: true, force: true }));
+    await page.getByLabel('Thư mục sao lưu', { exact: true }).fill(otherDisk);
     await page.getByLabel('Tên điểm thu').fill('Điểm thu Tân Lợi 2');
     await page.getByLabel('Phí đóng điện lại (đồng)').fill('350.000');
     await page.getByLabel('Tự khóa quầy sau số phút không dùng (0: không tự khóa)').fill('15');
@@ -36,6 +43,8 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     assert.equal(getSetting(ctx.sqlite, 'reconnection_fee'), 350000);
     assert.equal(getSetting(ctx.sqlite, 'auto_collect'), true);
     assert.equal(getSetting(ctx.sqlite, 'idle_lock_minutes'), 15);
+    assert.equal(getSetting(ctx.sqlite, 'backup_dir'), otherDisk);
+    await sameDisk.waitFor({ state: 'detached' });
     assert.equal(getSetting(ctx.sqlite, 'printer')?.width, 384);
     assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM journal WHERE kind = 'settings' AND actor_id = (SELECT id FROM users WHERE code = ?)", SUPERVISOR.code), 1);
 
