@@ -177,6 +177,8 @@ export const importPreview = z.object({
   warnings: z.array(z.string()),
   reimport: z.array(z.object({ state: z.string(), count: z.number().int() })),
   conflicts: z.array(z.object({ idHdon: z.string(), maKhang: z.string(), receiptNo: z.string().nullable(), state: z.string() })),
+  /** Contract section 4: what a supervisor must confirm (or force, for an older file) before this file goes in. */
+  guards: z.array(z.object({ code: z.string(), needs: z.enum(['force', 'confirmation']), message: z.string() })),
 });
 export type ImportPreview = z.infer<typeof importPreview>;
 
@@ -319,7 +321,7 @@ export const channels = {
   chooseSnapshotFile: ch(empty, z.object({ path: z.string().nullable() })),
   importPreview: ch(z.object({ path: absolutePath }).strict(), importPreview),
   importConfirm: ch(
-    z.object({ path: absolutePath, acceptSkipped: credentials.optional() }).strict(),
+    z.object({ path: absolutePath, acceptSkipped: credentials.optional(), confirm: credentials.extend({ force: z.boolean() }).strict().optional() }).strict(),
     importView,
   ),
   importCancel: ch(empty, z.null()),

@@ -127,6 +127,7 @@ export function previewOf(path: string, r: ImportResult): ImportPreview {
     warnings: r.warnings,
     reimport: reimportRows(r.reimport),
     conflicts: [],
+    guards: r.guards.map(({ code, needs, message }) => ({ code, needs, message })),
   };
 }
 
@@ -147,6 +148,7 @@ export function refusedPreview(path: string, fileName: string, problems: Problem
     warnings: [],
     reimport: [],
     conflicts: [],
+    guards: [],
   };
 }
 

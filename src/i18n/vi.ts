@@ -150,6 +150,8 @@ export const vi = {
     confirmSkipping: 'Bỏ qua các dòng lỗi và nhập phần còn lại (Ctrl+Enter)',
     cancel: 'Hủy (Esc)',
     acceptSkipped: 'Giám sát viên cho phép bỏ qua các dòng lỗi',
+    guardsTitle: 'Tệp này cần giám sát viên xác nhận trước khi nhập:',
+    guardsConfirm: 'Giám sát viên xác nhận nhập tệp này',
     done: (bills: number, total: string) => `Đã nhập ${bills} hóa đơn, tổng ${total}.`,
     skipped: (n: number, file: string) => `Đã bỏ qua ${n} dòng lỗi, ghi vào ${file}.`,
     states: {

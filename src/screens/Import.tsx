@@ -45,11 +45,14 @@ export function Import({ active, onImported }: { active: boolean; onImported: ()
     void call('importCancel', {});
   };
   const canSkip = preview !== null && preview.errorCount > 0;
+  const guarded = preview !== null && preview.guards.length > 0;
   const confirm = () => {
     if (preview === null || busy) return;
     const acceptSkipped = canSkip ? { acceptSkipped: supervisor } : {};
+    // The supervisor read the reasons on screen: an older file is forced by the same confirmation.
+    const confirmed = guarded ? { confirm: { ...supervisor, force: preview.guards.some((g) => g.needs === 'force') } } : {};
     setProgress(null); // the preview's last progress is not the import's
-    run(call('importConfirm', { path: preview.path, ...acceptSkipped }), (r) => {
+    run(call('importConfirm', { path: preview.path, ...acceptSkipped, ...confirmed }), (r) => {
       setResult(r);
       setPreview(null);
       onImported();
@@ -100,9 +103,21 @@ export function Import({ active, onImported }: { active: boolean; onImported: ()
       {preview !== null && <PreviewView preview={preview} />}
       {preview !== null && !preview.alreadyImported && (
         <div className="actions">
-          {canSkip && (
+          {guarded && (
+            <div data-testid="import-guards">
+              <Message kind="warn" text={t.guardsTitle} />
+              <ul>
+                {preview.guards.map((g) => (
+                  <li key={g.code}>
+                    {g.message} ({g.code})
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+          {(canSkip || guarded) && (
             <fieldset className="supervisor">
-              <legend>{t.acceptSkipped}</legend>
+              <legend>{guarded ? t.guardsConfirm : t.acceptSkipped}</legend>
               <Field label={vi.today.supervisorCode} value={supervisor.code} onChange={(e) => setSupervisor({ ...supervisor, code: e.target.value })} name="supervisor-code" />
               <Field label={vi.today.supervisorPin} type="password" value={supervisor.pin} onChange={(e) => setSupervisor({ ...supervisor, pin: e.target.value })} name="supervisor-pin" />
             </fieldset>

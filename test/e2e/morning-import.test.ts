@@ -1,6 +1,9 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 after(stopSharedEnvironment);
 
@@ -55,6 +58,45 @@ test('morning import: a broken file is refused with every error and its line, th
     await page.keyboard.press('Enter');
     await page.getByTestId('import-preview').getByText('Tệp này đã được nhập trước đó: không có gì thay đổi.').waitFor();
     assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 1);
+  } finally {
+    await app.close();
+  }
+});
+
+test('[#12] an older snapshot after a newer one: the preview says why and asks a supervisor; without one nothing changes, with one it goes in, journaled', async () => {
+  const usb = join(tempDir(), 'USB');
+  mkdirSync(usb);
+  const newer = join(usb, 'NO_PC12AA_20261127.csv');
+  const older = join(usb, 'NO_PC12AA_20261126.csv');
+  copyFileSync(GOOD_SNAPSHOT, newer);
+  writeFileSync(older, readFileSync(GOOD_SNAPSHOT, 'utf8').replace('Hoàng Minh Tâm', 'Hoàng Minh Tân'));
+  const app = await startApp({ scenario: 'older-snapshot', chosenFile: newer });
+  try {
+    const { page, ctx } = app;
+    await loginAndOpenShift(app);
+    await page.keyboard.press('F4');
+    await page.getByRole('button', { name: 'Chọn tệp…' }).click();
+    await page.getByTestId('import-preview').getByText('Không có lỗi.').waitFor();
+    await page.keyboard.press('Control+Enter');
+    await page.getByText(/Đã nhập 8 hóa đơn/).waitFor();
+
+    await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').fill(older);
+    await page.keyboard.press('Enter');
+    const guards = page.getByTestId('import-guards');
+    await guards.getByText(/cũ hơn bảng đang dùng.*\(SNAPSHOT_OLDER\)/).waitFor();
+    await app.shot('older-snapshot-guard');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText(/\(SNAPSHOT_(OLDER|CONFIRMATION_REQUIRED)\)/).waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 1, 'refused without a supervisor: nothing changed');
+
+    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
+    await page.keyboard.press('Control+Enter');
+    await page.getByText(/Đã nhập 8 hóa đơn/).waitFor();
+    assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 2);
+    const confirmed = ctx.sqlite.prepare("SELECT payload FROM journal WHERE kind = 'import_confirmed'").pluck().get() as string;
+    assert.match(confirmed, new RegExp(`"supervisor":"${SUPERVISOR.code}"`));
+    assert.match(confirmed, /"forced":true/);
   } finally {
     await app.close();
   }

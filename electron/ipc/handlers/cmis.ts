@@ -28,11 +28,12 @@ export function cmisHandlers(t: Till): DomainHandlers<CmisChannel> {
       }
     },
 
-    importConfirm: async ({ path, acceptSkipped }) => {
+    importConfirm: async ({ path, acceptSkipped, confirm }) => {
       session.requireUser();
       const skipInvalid = acceptSkipped === undefined ? {} : { skipInvalid: { supervisorCode: acceptSkipped.code, pin: acceptSkipped.pin } };
+      const confirmed = confirm === undefined ? {} : { confirm: { supervisorCode: confirm.code, pin: confirm.pin, force: confirm.force } };
       try {
-        const result = importView(await t.imports.run({ file: path, ...skipInvalid }, progress));
+        const result = importView(await t.imports.run({ file: path, ...skipInvalid, ...confirmed }, progress));
         t.changed();
         return result;
       } finally {
