@@ -23,7 +23,7 @@ const SCREEN_KEYS: Record<string, Screen> = { F2: 'search', F3: 'today', F4: 'im
 const STATUS_POLL_MS = 5000;
 const NOTICE_MS = 4000;
 /** Use of the counter without a call (typing an amount, choosing bills) is told to main at most this often. */
-const ACTIVITY_PING_MS = 15_000;
+const ACTIVITY_PING_MS = 5_000;
 
 export function App() {
   const [session, setSession] = useState<SessionView | null | undefined>(undefined);

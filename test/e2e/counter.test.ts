@@ -97,8 +97,10 @@ test('[#10] Enter pressed before the total is on the card collects once the tota
   });
   /** Lets the oldest quote still held answer. */
   const answerQuote = async () => {
-    while (held.length === 0) await new Promise((r) => setTimeout(r, 10));
-    held.shift()?.();
+    for (let i = 0; i < 1500 && held.length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+    const answer = held.shift();
+    assert.ok(answer !== undefined, 'a quote was asked for');
+    answer();
   };
   try {
     const { page, ctx } = app;
