@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { SUPERVISOR, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
+import { SUPERVISOR, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, waitForValue, type AppUnderTest } from './harness.ts';
 
 after(stopSharedEnvironment);
 
@@ -80,7 +80,7 @@ test('evening: blind count, Z report with the variance, export to the chosen fol
     assert.ok(app.printing.files().some((f) => f.endsWith('-z_report.bin')), 'Z report printed at close');
 
     await page.getByRole('button', { name: 'Chọn thư mục…' }).click();
-    assert.equal(await page.getByLabel('Thư mục đích (ví dụ ổ USB)').inputValue(), app.exportDir);
+    await waitForValue(page.getByLabel('Thư mục đích (ví dụ ổ USB)'), app.exportDir);
     await page.keyboard.press('Control+e');
     const exported = page.getByTestId('exported');
     await exported.getByText('Đã xuất 2 dòng, tổng 573.750 ₫. Các tệp nằm ở:').waitFor();

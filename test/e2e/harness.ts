@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Locator, type Page } from 'playwright-core';
 import { openContext, type Ctx } from '../../electron/store/context.ts';
 import type { Clock } from '../../electron/core/clock.ts';
 import { initPoint } from '../../electron/store/point.ts';
@@ -363,6 +363,17 @@ export function telexBackspaced(keys: KeyEvent[]): KeyEvent[] {
     } else out.push(k);
   }
   return out;
+}
+
+/** A field filled by a picker (folder, file) gets its value after the click's round trip through the bridge. */
+export async function waitForValue(field: Locator, expected: string, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let value = await field.inputValue();
+  while (value !== expected && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 50));
+    value = await field.inputValue();
+  }
+  if (value !== expected) throw new Error(`field value ${JSON.stringify(value)}, expected ${JSON.stringify(expected)}`);
 }
 
 export function count(ctx: Ctx, sql: string, ...params: unknown[]): number {

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
+import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 after(stopSharedEnvironment);
@@ -17,7 +17,7 @@ test('morning import: a broken file is refused with every error and its line, th
     await page.getByRole('button', { name: 'Chọn tệp…' }).click();
     const errors = page.getByTestId('import-errors');
     await errors.waitFor();
-    assert.equal(await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').inputValue(), BROKEN_SNAPSHOT);
+    await waitForValue(page.getByLabel('Đường dẫn tệp dữ liệu CMIS'), BROKEN_SNAPSHOT);
     await page.getByText('4 lỗi – tệp chưa được nhập.').waitFor();
     const rows = await errors.locator('tbody tr').allInnerTexts();
     assert.equal(rows.length, 4);

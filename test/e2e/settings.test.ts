@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { getSetting } from '../../electron/store/settings.ts';
 import { findUser, verifyPin } from '../../electron/users/users.ts';
 import { resetPin } from '../../electron/users/user-admin.ts';
-import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment } from './harness.ts';
+import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
 
 after(stopSharedEnvironment);
 
@@ -23,7 +23,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
     await page.keyboard.press('Enter');
     await page.getByLabel('Tên điểm thu').waitFor();
-    assert.equal(await page.getByLabel('Phí đóng điện lại (đồng)').inputValue(), '330.000');
+    await waitForValue(page.getByLabel('Phí đóng điện lại (đồng)'), '330.000');
     await app.shot('settings');
 
     // Backups on the database's own disk (the default folder): warned until a folder on another disk is saved.
