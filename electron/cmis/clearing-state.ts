@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectOne } from '../store/typed-query.ts';
 
 /**
  * Where a clearing batch stands in the round trip with CMIS (contract section 5): `pending` while its
@@ -29,42 +31,71 @@ export interface BatchLine {
   idHdon: string;
 }
 
-// The lines a batch carried: its payments' lines and the lines resent in it (contract section 5).
-const CARRIED = `
-  SELECT l.id AS line_id, p.receipt_year, p.receipt_seq, p.receipt_no, l.id_hdon, p.batch_id AS batch_id FROM payments p JOIN payment_lines l ON l.payment_id = p.id
-  UNION ALL
-  SELECT l.id, p.receipt_year, p.receipt_seq, p.receipt_no, l.id_hdon, s.batch_id FROM resends s JOIN resend_lines x ON x.resend_id = s.id
-    JOIN payment_lines l ON l.id = x.payment_line_id JOIN payments p ON p.id = l.payment_id`;
+/** The lines each batch carried: its payments' lines and the lines resent in it (contract section 5). */
+export const carried = query
+  .selectFrom('payments as p')
+  .innerJoin('payment_lines as l', 'l.payment_id', 'p.id')
+  .select(['l.id as line_id', 'p.receipt_year', 'p.receipt_seq', 'p.receipt_no', 'l.id_hdon', 'l.tong_tien', 'p.batch_id'])
+  .unionAll(
+    query
+      .selectFrom('resends as s')
+      .innerJoin('resend_lines as x', 'x.resend_id', 's.id')
+      .innerJoin('payment_lines as l', 'l.id', 'x.payment_line_id')
+      .innerJoin('payments as p', 'p.id', 'l.payment_id')
+      .select(['l.id as line_id', 'p.receipt_year', 'p.receipt_seq', 'p.receipt_no', 'l.id_hdon', 'l.tong_tien', 's.batch_id']),
+  )
+  .as('c');
 
 /** The lines a batch carried, in file order (resent lines, of older receipts, first). */
 export function batchLines(sqlite: Sqlite, batchId: number): BatchLine[] {
-  return sqlite
-    .prepare(`SELECT line_id AS lineId, receipt_no AS receiptNo, COALESCE(id_hdon, '') AS idHdon FROM (${CARRIED}) WHERE batch_id = ? ORDER BY receipt_year, receipt_seq, line_id`)
-    .all(batchId) as BatchLine[];
+  return selectAll(
+    sqlite,
+    query
+      .selectFrom(carried)
+      .where('c.batch_id', '=', batchId)
+      .select((eb) => ['c.line_id as lineId', 'c.receipt_no as receiptNo', eb.fn.coalesce('c.id_hdon', sql.lit('')).as('idHdon')])
+      .orderBy('c.receipt_year')
+      .orderBy('c.receipt_seq')
+      .orderBy('c.line_id'),
+  );
 }
 
-const STATE = `
-  SELECT b.id AS batchId, b.csv_name AS csvFile, b.created_at AS createdAt, b.status,
-         (SELECT COUNT(*) FROM (${CARRIED}) c WHERE c.batch_id = b.id) AS lines,
-         (SELECT COUNT(*) FROM clearing_result_lines r WHERE r.batch_id = b.id) AS answered,
-         (SELECT COUNT(*) FROM clearing_result_lines r WHERE r.batch_id = b.id AND r.ket_qua = 'OK') AS ok,
-         -- a rejected line is decided by its refund, or by the resend of a line of the batch's own payments
-         (SELECT COUNT(*) FROM clearing_result_lines r WHERE r.batch_id = b.id AND r.ket_qua <> 'OK'
-             AND (EXISTS (SELECT 1 FROM refund_lines f WHERE f.payment_line_id = r.payment_line_id)
-                  OR EXISTS (SELECT 1 FROM resend_lines x JOIN payment_lines l ON l.id = x.payment_line_id JOIN payments p ON p.id = l.payment_id
-                              WHERE x.payment_line_id = r.payment_line_id AND p.batch_id = b.id))) AS decided
-    FROM clearing_batches b`;
+const states = query.selectFrom('clearing_batches as b').select((eb) => {
+  const results = () => eb.selectFrom('clearing_result_lines as r').whereRef('r.batch_id', '=', 'b.id');
+  const count = eb.fn.countAll<number>().as('n');
+  return [
+    'b.id as batchId',
+    'b.csv_name as csvFile',
+    'b.created_at as createdAt',
+    'b.status',
+    eb.selectFrom(carried).whereRef('c.batch_id', '=', 'b.id').select(count).$asScalar().$notNull().as('lines'),
+    results().select(count).$asScalar().$notNull().as('answered'),
+    results().where('r.ket_qua', '=', 'OK').select(count).$asScalar().$notNull().as('ok'),
+    // a rejected line is decided by its refund, or by the resend of a line of the batch's own payments
+    results()
+      .where('r.ket_qua', '<>', 'OK')
+      .where((w) =>
+        w.or([
+          w.exists(w.selectFrom('refund_lines as f').whereRef('f.payment_line_id', '=', 'r.payment_line_id').select(sql.lit(1).as('one'))),
+          w.exists(
+            w
+              .selectFrom('resend_lines as x')
+              .innerJoin('payment_lines as l', 'l.id', 'x.payment_line_id')
+              .innerJoin('payments as p', 'p.id', 'l.payment_id')
+              .whereRef('x.payment_line_id', '=', 'r.payment_line_id')
+              .whereRef('p.batch_id', '=', 'b.id')
+              .select(sql.lit(1).as('one')),
+          ),
+        ]),
+      )
+      .select(count)
+      .$asScalar()
+      .$notNull()
+      .as('decided'),
+  ];
+});
 
-interface StateRow {
-  batchId: number;
-  csvFile: string;
-  createdAt: string;
-  status: 'pending' | 'complete';
-  lines: number;
-  answered: number;
-  ok: number;
-  decided: number;
-}
+type StateRow = typeof states extends { execute(): Promise<Array<infer Row>> } ? Row : never;
 
 function toState(r: StateRow): BatchState {
   const rejected = r.answered - r.ok;
@@ -75,12 +106,12 @@ function toState(r: StateRow): BatchState {
 }
 
 export function batchState(sqlite: Sqlite, batchId: number): BatchState {
-  return toState(sqlite.prepare(`${STATE} WHERE b.id = ?`).get(batchId) as StateRow);
+  return toState(selectOne(sqlite, states.where('b.id', '=', batchId)));
 }
 
 /** Every batch not closed, and the last `recent` batches whatever their stage, newest first. */
 export function batchStates(sqlite: Sqlite, recent = 10): BatchState[] {
-  const rows = (sqlite.prepare(`${STATE} ORDER BY b.id DESC`).all() as StateRow[]).map(toState);
+  const rows = selectAll(sqlite, states.orderBy('b.id', 'desc')).map(toState);
   return rows.filter((s, i) => i < recent || s.stage !== 'closed');
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import { appendJournal } from '../store/journal.ts';
 import { requireSetting } from '../store/settings.ts';
@@ -47,7 +48,7 @@ export function importResult(ctx: Ctx, file: string): ResultImport {
   const at = ctx.clock();
   return ctx.sqlite
     .transaction((): ResultImport => {
-      const batch = ctx.sqlite.prepare('SELECT id FROM clearing_batches WHERE csv_name = ?').get(parsed.batchCsv) as { id: number } | undefined;
+      const batch = selectFirst(ctx.sqlite, query.selectFrom('clearing_batches').where('csv_name', '=', parsed.batchCsv).select('id'));
       if (batch === undefined) {
         throw new AppError('RESULT_BATCH_UNKNOWN', `Tệp ${parsed.fileName} trả lời lần xuất ${parsed.batchCsv}, lần xuất này không có ở điểm thu: không ghi nhận gì.`);
       }
@@ -75,7 +76,7 @@ export function importResult(ctx: Ctx, file: string): ResultImport {
       }
       if (problems.length > 0) throw refusedFile(parsed.fileName, problems, 'RESULT_LINE_UNKNOWN');
       if (changed.length > 0) throw refusedFile(parsed.fileName, changed, 'RESULT_CHANGED');
-      const done = ctx.sqlite.prepare('SELECT 1 FROM clearing_results WHERE sha256 = ?').get(sha256) !== undefined;
+      const done = selectFirst(ctx.sqlite, query.selectFrom('clearing_results').where('sha256', '=', sha256).select('id')) !== undefined;
       if (!done && fresh.length > 0) {
         const resultId = Number(
           ctx.sqlite
@@ -105,10 +106,9 @@ export function importResult(ctx: Ctx, file: string): ResultImport {
 }
 
 function answers(sqlite: Sqlite, batchId: number): Map<number, { ketQua: ResultCode; ghiChu: string }> {
-  const rows = sqlite.prepare('SELECT payment_line_id AS lineId, ket_qua AS ketQua, ghi_chu AS ghiChu FROM clearing_result_lines WHERE batch_id = ?').all(batchId) as {
-    lineId: number;
-    ketQua: ResultCode;
-    ghiChu: string;
-  }[];
+  const rows = selectAll(
+    sqlite,
+    query.selectFrom('clearing_result_lines').where('batch_id', '=', batchId).select(['payment_line_id as lineId', 'ket_qua as ketQua', 'ghi_chu as ghiChu']),
+  );
   return new Map(rows.map((r) => [r.lineId, { ketQua: r.ketQua, ghiChu: r.ghiChu }]));
 }

@@ -6,6 +6,7 @@
  * holds the same rules (migration 8's triggers); this gives the sentence a person reads.
  */
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import type { RefundLine } from '../core/documents.ts';
 
@@ -61,9 +62,10 @@ function namedLines(sqlite: Sqlite, payment: { id: number; receipt_no: string },
 
 function answerIn(sqlite: Sqlite, batchId: number | null, lineId: number): { ketQua: string; ghiChu: string } | undefined {
   if (batchId === null) return undefined;
-  return sqlite.prepare('SELECT ket_qua AS ketQua, ghi_chu AS ghiChu FROM clearing_result_lines WHERE batch_id = ? AND payment_line_id = ?').get(batchId, lineId) as
-    | { ketQua: string; ghiChu: string }
-    | undefined;
+  return selectFirst(
+    sqlite,
+    query.selectFrom('clearing_result_lines').where('batch_id', '=', batchId).where('payment_line_id', '=', lineId).select(['ket_qua as ketQua', 'ghi_chu as ghiChu']),
+  );
 }
 
 const rejection = (a: { ketQua: string; ghiChu: string }) => `CMIS trả lời ${a.ketQua}${a.ghiChu === '' ? '' : `: ${a.ghiChu}`}`;

@@ -1,9 +1,10 @@
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import { formatDateTime, formatDate } from '../core/local-time.ts';
 import { getSetting } from '../store/settings.ts';
 import { outstandingTotals } from './snapshots.ts';
-import { isOlder, type ExtractSource, type ExtractTime } from './snapshot-time.ts';
+import { isOlder, type ExtractTime } from './snapshot-time.ts';
 
 /**
  * Contract section 4, "which snapshot is it": what a new snapshot needs before it replaces the
@@ -33,9 +34,10 @@ export interface CurrentSnapshot {
 
 /** Read inside the import's transaction, before its snapshot row is written. */
 export function currentForGuards(sqlite: Sqlite): CurrentSnapshot | null {
-  const row = sqlite.prepare('SELECT id, file_name, extracted_at, extract_source, customer_count FROM snapshots ORDER BY id DESC LIMIT 1').get() as
-    | { id: number; file_name: string; extracted_at: string | null; extract_source: ExtractSource | null; customer_count: number }
-    | undefined;
+  const row = selectFirst(
+    sqlite,
+    query.selectFrom('snapshots').select(['id', 'file_name', 'extracted_at', 'extract_source', 'customer_count']).orderBy('id', 'desc').limit(1),
+  );
   if (row === undefined) return null;
   const extract = row.extracted_at === null || row.extract_source === null ? null : { at: row.extracted_at, source: row.extract_source };
   return { id: row.id, fileName: row.file_name, extract, customers: row.customer_count, outstanding: outstandingTotals(sqlite).count };
@@ -75,7 +77,7 @@ export function snapshotGuards(sqlite: Sqlite, current: CurrentSnapshot | null, 
   const customersPercent = getSetting(sqlite, 'snapshot_customers_confirm_percent') ?? 90;
   if (current.customers > 0) {
     // Customers of the current snapshot the new one did not list still point at it.
-    const left = sqlite.prepare('SELECT COUNT(*) FROM customers WHERE last_snapshot_id = ?').pluck().get(current.id) as number;
+    const left = selectOne(sqlite, query.selectFrom('customers').where('last_snapshot_id', '=', current.id).select((eb) => eb.fn.countAll<number>().as('n'))).n;
     const listed = current.customers - left;
     if (listed * 100 < customersPercent * current.customers) {
       guards.push({

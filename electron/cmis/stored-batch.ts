@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { query } from '../store/typed-query.ts';
 
 /** The manifest written beside a clearing file (and stored with its batch). */
 export interface ClearingManifest {
@@ -37,22 +38,12 @@ export interface ClearingManifest {
   resent?: { receiptNo: string; idHdon: string; tongTien: number; firstCsvFile: string }[];
 }
 
-/** A clearing_batches row with what it takes to write its files again byte for byte. */
-export interface BatchRow {
-  id: number;
-  csv_name: string;
-  csv_sha256: string;
-  manifest: string;
-  manifest_sha256: string;
-  csv_bytes: Buffer;
-  reconnection_bytes: Buffer;
-  reconnection_sha256: string;
-  /** The payment confirmations (TINNHAN); null in batches made before them. */
-  sms_bytes: Buffer | null;
-  sms_sha256: string | null;
-  status: 'pending' | 'complete';
-}
-export const BATCH_ROW = 'id, csv_name, csv_sha256, manifest, manifest_sha256, csv_bytes, reconnection_bytes, reconnection_sha256, sms_bytes, sms_sha256, status';
+/** clearing_batches rows with what it takes to write their files again byte for byte (sms_*: null in batches made before payment confirmations). */
+export const batchRows = query
+  .selectFrom('clearing_batches')
+  .select(['id', 'csv_name', 'csv_sha256', 'manifest', 'manifest_sha256', 'csv_bytes', 'reconnection_bytes', 'reconnection_sha256', 'sms_bytes', 'sms_sha256', 'status']);
+
+export type BatchRow = typeof batchRows extends { execute(): Promise<Array<infer Row>> } ? Row : never;
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 

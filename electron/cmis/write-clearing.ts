@@ -10,7 +10,8 @@ import { compactDate, formatDateTime } from '../core/local-time.ts';
 import { appendJournal, journalHead } from '../store/journal.ts';
 import { exportCheck } from '../verify/verify.ts';
 import { requireSetting } from '../store/settings.ts';
-import { BATCH_ROW, sha256, storedBatch, type BatchRow, type ClearingManifest } from './stored-batch.ts';
+import { batchRows, sha256, storedBatch, type BatchRow, type ClearingManifest } from './stored-batch.ts';
+import { selectFirst, selectOne } from '../store/typed-query.ts';
 import { batchMessages, type BatchMessages } from '../sms/batch-file.ts';
 import { smsSettings } from './sms-settings.ts';
 import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../store/atomic-write.ts';
@@ -309,7 +310,7 @@ function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
     },
     at: now,
   });
-  return sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches WHERE id = ?`).get(m.batchId) as BatchRow;
+  return selectOne(sqlite, batchRows.where('id', '=', m.batchId));
 }
 
 export interface WrittenBatch {
@@ -369,7 +370,7 @@ export function exportClearing(ctx: Ctx, options: ExportOptions): ExportResult {
   for (;;) {
     const next = ctx.sqlite
       .transaction(() => {
-        const pending = ctx.sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches WHERE status = 'pending'`).get() as BatchRow | undefined;
+        const pending = selectFirst(ctx.sqlite, batchRows.where('status', '=', 'pending'));
         if (pending !== undefined) return { row: pending, resumed: true };
         const row = recordNewBatch(ctx, options.outDir);
         return row === null ? null : { row, resumed: false };
@@ -406,7 +407,7 @@ function markComplete(ctx: Ctx, batch: WrittenBatch): void {
 function findBatch(sqlite: Sqlite, batch: string): BatchRow {
   const byId = /^\d+$/.test(batch) ? Number(batch) : null;
   const name = batch.endsWith('.csv') ? batch : `${batch}.csv`;
-  const row = sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches WHERE id = ? OR csv_name = ?`).get(byId, name) as BatchRow | undefined;
+  const row = selectFirst(sqlite, batchRows.where((eb) => eb.or([eb('id', '=', byId), eb('csv_name', '=', name)])));
   if (row === undefined) throw new AppError('EXPORT_BATCH_UNKNOWN', `Không có lần xuất "${batch}".`);
   return row;
 }

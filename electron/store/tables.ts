@@ -211,6 +211,50 @@ export interface Tables {
     resend_id: number;
     payment_line_id: number;
   };
+  sync_outbox: {
+    seq: Generated<number>;
+    kind: 'payment' | 'void' | 'export' | 'refund';
+    payment_id: number | null;
+    batch_id: number | null;
+    refund_id: number | null;
+    created_at: string;
+    status: Generated<'waiting' | 'accepted' | 'duplicate' | 'conflict' | 'refused' | 'seen'>;
+    answered_at: string | null;
+    code: string | null;
+    message: string | null;
+  };
+  sync_state: {
+    id: number;
+    max_sent_seq: Generated<number>;
+    pull_cursor: string | null;
+    last_sync_at: string | null;
+    last_attempt_at: string | null;
+    last_error_code: string | null;
+    last_error_message: string | null;
+  };
+  sync_office_payments: {
+    receipt_no: string;
+    point_code: string;
+    ma_khang: string;
+    paid_at: string;
+    cashier_code: string;
+    total: number;
+    /** JSON array of ID_HDON. */
+    bills: string;
+    voided: number;
+    pulled_at: string;
+  };
+  sync_conflicts: {
+    id: number;
+    id_hdon: string;
+    receipt_no: string;
+    point_code: string;
+    held_by: string | null;
+    held_by_point: string | null;
+    status: 'open' | 'promoted' | 'closed';
+    detected_at: string;
+    pulled_at: string;
+  };
   journal: {
     id: Generated<number>;
     at: string;

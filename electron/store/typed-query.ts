@@ -36,3 +36,9 @@ export function selectOne<Row>(sqlite: Sqlite, query: Compilable<Row>): Row {
   if (row === undefined) throw new Error('An aggregate query returned no row.');
   return row;
 }
+
+/** Rows one at a time, for reads over a whole table (better-sqlite3 runs no other statement meanwhile). */
+export function iterateRows<Row>(sqlite: Sqlite, query: Compilable<Row>): IterableIterator<Row> {
+  const { sql, parameters } = query.compile();
+  return sqlite.prepare(sql).iterate(...parameters) as IterableIterator<Row>;
+}

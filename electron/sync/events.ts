@@ -1,4 +1,5 @@
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectOne } from '../store/typed-query.ts';
 import type { ClearingManifest } from '../cmis/stored-batch.ts';
 import { CUSTOMER_AS_RECEIPTED, TEN_KHANG } from '../cmis/write-clearing.ts';
 import { requireSetting } from '../store/settings.ts';
@@ -79,9 +80,11 @@ export function paymentBodies(sqlite: Sqlite, ids: number[]): Map<number, Paymen
  * holds them in the batch that first carried their receipt.
  */
 export function batchBody(sqlite: Sqlite, batchId: number): BatchBody {
-  const row = sqlite.prepare('SELECT manifest FROM clearing_batches WHERE id = ?').get(batchId) as { manifest: string };
+  const row = selectOne(sqlite, query.selectFrom('clearing_batches').where('id', '=', batchId).select('manifest'));
   const m = JSON.parse(row.manifest) as ClearingManifest;
-  const receipts = sqlite.prepare('SELECT receipt_no FROM payments WHERE batch_id = ? ORDER BY receipt_year, receipt_seq').pluck().all(batchId) as string[];
+  const receipts = selectAll(sqlite, query.selectFrom('payments').where('batch_id', '=', batchId).select('receipt_no').orderBy('receipt_year').orderBy('receipt_seq')).map(
+    (r) => r.receipt_no,
+  );
   const resent = m.resent ?? [];
   return {
     pointCode: m.pointCode,

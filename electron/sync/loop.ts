@@ -1,5 +1,6 @@
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectOne } from '../store/typed-query.ts';
 import { startLoop, type LoopTimers } from '../printing/loop.ts';
 import { getSetting } from '../store/settings.ts';
 import { SyncClient } from '../../protocol/client.ts';
@@ -31,12 +32,7 @@ export interface SyncStatus {
 /** Read from the database alone (the IPC status handler can call it; no network). */
 export function syncStatus(sqlite: Sqlite, now: Date): SyncStatus {
   const settings = getSetting(sqlite, 'sync');
-  const s = sqlite.prepare('SELECT last_sync_at, last_attempt_at, last_error_code, last_error_message FROM sync_state').get() as {
-    last_sync_at: string | null;
-    last_attempt_at: string | null;
-    last_error_code: string | null;
-    last_error_message: string | null;
-  };
+  const s = selectOne(sqlite, query.selectFrom('sync_state').select(['last_sync_at', 'last_attempt_at', 'last_error_code', 'last_error_message']));
   const counts = outboxCounts(sqlite);
   const alarmMinutes = settings?.alarmMinutes ?? SYNC_DEFAULTS.alarmMinutes;
   return {

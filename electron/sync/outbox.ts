@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectOne } from '../store/typed-query.ts';
 import type { Ack } from '../../protocol/sync.ts';
 import type { OutboxItem } from './events.ts';
 
@@ -10,9 +12,15 @@ import type { OutboxItem } from './events.ts';
 
 /** The oldest waiting items, in seq order. */
 export function waitingItems(sqlite: Sqlite, limit: number): OutboxItem[] {
-  return sqlite
-    .prepare("SELECT seq, kind, payment_id AS paymentId, batch_id AS batchId, refund_id AS refundId FROM sync_outbox WHERE status = 'waiting' ORDER BY seq LIMIT ?")
-    .all(limit) as OutboxItem[];
+  return selectAll(
+    sqlite,
+    query
+      .selectFrom('sync_outbox')
+      .where('status', '=', 'waiting')
+      .select(['seq', 'kind', 'payment_id as paymentId', 'batch_id as batchId', 'refund_id as refundId'])
+      .orderBy('seq')
+      .limit(limit),
+  );
 }
 
 /** Before a push: the highest seq ever handed to the server (what `lastSeq` is checked against). */
@@ -44,14 +52,22 @@ export type Alignment = { kind: 'aligned'; seen: number } | { kind: 'renumbered'
 export function alignWithServer(sqlite: Sqlite, lastSeq: number, at: Date): Alignment {
   return sqlite
     .transaction((): Alignment => {
-      const { max_sent_seq: maxSent } = sqlite.prepare('SELECT max_sent_seq FROM sync_state').get() as { max_sent_seq: number };
+      const { max_sent_seq: maxSent } = selectOne(sqlite, query.selectFrom('sync_state').select('max_sent_seq'));
       if (lastSeq <= maxSent) {
         const seen = sqlite.prepare("UPDATE sync_outbox SET status = 'seen', answered_at = ? WHERE status = 'waiting' AND seq <= ?").run(at.toISOString(), lastSeq).changes;
         return { kind: 'aligned', seen };
       }
-      const { top, low, n } = sqlite
-        .prepare("SELECT (SELECT COALESCE(MAX(seq), 0) FROM sync_outbox WHERE status <> 'waiting') AS top, MIN(seq) AS low, COUNT(*) AS n FROM sync_outbox WHERE status = 'waiting'")
-        .get() as { top: number; low: number | null; n: number };
+      const { top, low, n } = selectOne(
+        sqlite,
+        query
+          .selectFrom('sync_outbox')
+          .where('status', '=', 'waiting')
+          .select((eb) => [
+            eb.selectFrom('sync_outbox').where('status', '<>', 'waiting').select(eb.fn.coalesce(eb.fn.max('seq'), sql.lit(0)).as('top')).$asScalar().$notNull().as('top'),
+            eb.fn.min<number | null>('seq').as('low'),
+            eb.fn.countAll<number>().as('n'),
+          ]),
+      );
       if (low !== null) {
         // Two steps so no two items ever hold the same seq on the way.
         const shift = Math.max(lastSeq, top) - low + 1;
@@ -72,12 +88,14 @@ export interface OutboxCounts {
 }
 
 export function outboxCounts(sqlite: Sqlite): OutboxCounts {
-  const row = sqlite
-    .prepare(
-      `SELECT (SELECT COUNT(*) FROM sync_outbox WHERE status = 'waiting') AS waiting,
-              (SELECT MIN(created_at) FROM sync_outbox WHERE status = 'waiting') AS oldest,
-              (SELECT COUNT(*) FROM sync_outbox WHERE status = 'refused') AS refused`,
-    )
-    .get() as { waiting: number; oldest: string | null; refused: number };
-  return { waiting: row.waiting, oldestWaiting: row.oldest, refused: row.refused };
+  return selectOne(
+    sqlite,
+    query
+      .selectFrom('sync_outbox')
+      .select((eb) => [
+        eb.fn.countAll<number>().filterWhere('status', '=', 'waiting').as('waiting'),
+        eb.fn.min<string | null>('created_at').filterWhere('status', '=', 'waiting').as('oldestWaiting'),
+        eb.fn.countAll<number>().filterWhere('status', '=', 'refused').as('refused'),
+      ]),
+  );
 }

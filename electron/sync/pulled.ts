@@ -1,4 +1,5 @@
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectOne } from '../store/typed-query.ts';
 import type { PulledItem } from '../../protocol/sync.ts';
 import { formatDateTime } from '../core/local-time.ts';
 
@@ -33,7 +34,7 @@ export function storePulled(sqlite: Sqlite, items: PulledItem[], cursor: string 
 }
 
 export function pullCursor(sqlite: Sqlite): string | null {
-  return (sqlite.prepare('SELECT pull_cursor FROM sync_state').get() as { pull_cursor: string | null }).pull_cursor;
+  return selectOne(sqlite, query.selectFrom('sync_state').select('pull_cursor')).pull_cursor;
 }
 
 /** A bill of this customer collected at another counter of the office, as the last pull said. */
@@ -95,10 +96,12 @@ export interface SyncConflict {
 
 /** Open conflicts (one bill paid at two points): they join the point's "trùng thu" list. */
 export function openSyncConflicts(sqlite: Sqlite): SyncConflict[] {
-  return sqlite
-    .prepare(
-      `SELECT id, id_hdon AS idHdon, receipt_no AS receiptNo, point_code AS pointCode, held_by AS heldBy, held_by_point AS heldByPoint, status, detected_at AS detectedAt
-         FROM sync_conflicts WHERE status = 'open' ORDER BY id`,
-    )
-    .all() as SyncConflict[];
+  return selectAll(
+    sqlite,
+    query
+      .selectFrom('sync_conflicts')
+      .where('status', '=', 'open')
+      .select(['id', 'id_hdon as idHdon', 'receipt_no as receiptNo', 'point_code as pointCode', 'held_by as heldBy', 'held_by_point as heldByPoint', 'status', 'detected_at as detectedAt'])
+      .orderBy('id'),
+  );
 }

@@ -1,4 +1,5 @@
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import type { User } from './users.ts';
 
@@ -18,7 +19,7 @@ export function assertVoidSeparation(sqlite: Sqlite, payment: { id: number; rece
       { path },
     );
   }
-  const { added } = sqlite.prepare('SELECT added_after_payment_id AS added FROM users WHERE id = ?').get(voider.id) as { added: number };
+  const { added } = selectOne(sqlite, query.selectFrom('users').where('id', '=', voider.id).select('added_after_payment_id as added'));
   if (added >= payment.id) {
     throw new AppError(
       'VOID_SUPERVISOR_TOO_NEW',
@@ -34,20 +35,21 @@ export function linkPath(sqlite: Sqlite, a: number, b: number): string[] | null 
 
 /** The codes from `ancestorId` down to `userId` along approvals (and PIN resets), or null when they are not linked. */
 function approvalPath(sqlite: Sqlite, ancestorId: number, userId: number): string[] | null {
-  const isLinked = sqlite.prepare('SELECT 1 FROM user_links WHERE user_id = ? AND ancestor_id = ?');
-  if (isLinked.get(userId, ancestorId) === undefined) return null;
-  const leadsToAncestor = (id: number | null) => id !== null && (id === ancestorId || isLinked.get(id, ancestorId) !== undefined);
-  const approvers = sqlite.prepare('SELECT code, approved_by AS a, co_approved_by AS b FROM users WHERE id = ?');
+  const isLinked = (id: number) =>
+    selectFirst(sqlite, query.selectFrom('user_links').where('user_id', '=', id).where('ancestor_id', '=', ancestorId).select('user_id')) !== undefined;
+  if (!isLinked(userId)) return null;
+  const leadsToAncestor = (id: number | null) => id !== null && (id === ancestorId || isLinked(id));
+  const approvers = (id: number) => selectOne(sqlite, query.selectFrom('users').where('id', '=', id).select(['code', 'approved_by as a', 'co_approved_by as b']));
   const path: string[] = [];
   // Up from the user, each step to an approver that is the ancestor or leads to it (approvers are older rows).
   for (let id = userId; ; ) {
-    const row = approvers.get(id) as { code: string; a: number | null; b: number | null };
+    const row = approvers(id);
     path.unshift(row.code);
     if (id === ancestorId) return path;
     const next = [row.a, row.b].find(leadsToAncestor);
     if (next === undefined || next === null) {
       // no approval leads up: the link is a PIN reset (../user-admin.ts), the ancestor knew this PIN
-      const { code } = approvers.get(ancestorId) as { code: string };
+      const { code } = approvers(ancestorId);
       path.unshift(`${code} (đã đặt lại PIN)`);
       return path;
     }

@@ -5,6 +5,7 @@
  * deactivated.
  */
 import type { Ctx } from '../store/context.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import { appendJournal } from '../store/journal.ts';
 import { newPinHash, requireUser, type User } from './users.ts';
@@ -23,7 +24,7 @@ export function deactivateUser(ctx: Ctx, args: { code: string; supervisor: User 
   const at = ctx.clock();
   sqlite
     .transaction(() => {
-      if (sqlite.prepare('SELECT 1 FROM shifts WHERE cashier_id = ? AND closed_at IS NULL').get(user.id) !== undefined) {
+      if (selectFirst(sqlite, query.selectFrom('shifts').where('cashier_id', '=', user.id).where('closed_at', 'is', null).select('id')) !== undefined) {
         throw new AppError('USER_HAS_OPEN_SHIFT', `${user.code} đang có ca mở: hãy đóng ca (hoặc giám sát đóng ca thay) trước khi khóa người dùng.`);
       }
       sqlite.prepare('UPDATE users SET active = 0 WHERE id = ?').run(user.id);

@@ -6,7 +6,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import { GENESIS_HASH } from '../core/journal-hash.ts';
 import type { ClearingManifest } from '../cmis/stored-batch.ts';
@@ -23,21 +25,23 @@ export interface Anchor {
 }
 
 export function checkAnchors(sqlite: Sqlite, anchors: Anchor[], problems: Problems): void {
-  const byId = sqlite.prepare('SELECT hash FROM journal WHERE id = ?').pluck();
-  const byHash = sqlite.prepare('SELECT id FROM journal WHERE hash = ?').pluck();
-  const exportRow = sqlite.prepare("SELECT json_extract(payload, '$.batchId') FROM journal WHERE id = ? AND kind = 'export'").pluck();
+  const rows = query.selectFrom('journal');
+  const byId = (id: number) => selectFirst(sqlite, rows.where('id', '=', id).select('hash'))?.hash;
+  const byHash = (hash: string) => selectFirst(sqlite, rows.where('hash', '=', hash).select('id'));
+  const exportBatchOf = (id: number) =>
+    selectFirst(sqlite, rows.where('id', '=', id).where('kind', '=', 'export').select(sql<unknown>`json_extract(payload, '$.batchId')`.as('batchId')))?.batchId;
   for (const a of anchors) {
     const short = `${a.hash.slice(0, 16)}…`;
     if (a.id === null) {
-      if (byHash.get(a.hash) === undefined) problems.add('ANCHOR_MISSING', `${a.source} ghi đầu chuỗi nhật ký ${short} mà nhật ký không còn dòng đó: các dòng đã bị xóa hoặc sửa.`);
+      if (byHash(a.hash) === undefined) problems.add('ANCHOR_MISSING', `${a.source} ghi đầu chuỗi nhật ký ${short} mà nhật ký không còn dòng đó: các dòng đã bị xóa hoặc sửa.`);
       continue;
     }
-    const hash = a.id === 0 ? GENESIS_HASH : (byId.get(a.id) as string | undefined);
+    const hash = a.id === 0 ? GENESIS_HASH : byId(a.id);
     if (hash === undefined) {
       problems.add('ANCHOR_MISSING', `${a.source} ghi đầu chuỗi nhật ký ở dòng ${a.id} (${short}) mà nhật ký không còn dòng đó: các dòng cuối đã bị xóa.`);
     } else if (hash !== a.hash) {
       problems.add('ANCHOR_MISMATCH', `${a.source} ghi dòng nhật ký ${a.id} với mã ${short}, nhật ký hiện có mã khác: nhật ký đã bị viết lại.`);
-    } else if (a.exportBatchId !== undefined && exportRow.get(a.id + 1) !== a.exportBatchId) {
+    } else if (a.exportBatchId !== undefined && exportBatchOf(a.id + 1) !== a.exportBatchId) {
       problems.add('ANCHOR_MISSING', `${a.source}: dòng nhật ký ${a.id + 1} ghi lần xuất số ${a.exportBatchId} không còn: nhật ký đã bị cắt từ đó.`);
     }
   }
@@ -55,7 +59,10 @@ export function manifestAnchors(sqlite: Sqlite, dir: string, pointCode: string, 
   } catch (error) {
     throw new AppError('VERIFY_MANIFESTS_UNREADABLE', `Không đọc được thư mục bản kê ${dir}.`, { cause: String(error) });
   }
-  const stored = sqlite.prepare('SELECT manifest_sha256 FROM clearing_batches WHERE id = ?').pluck();
+  const stored = (batchId: unknown) =>
+    typeof batchId === 'number' && Number.isSafeInteger(batchId)
+      ? selectFirst(sqlite, query.selectFrom('clearing_batches').where('id', '=', batchId).select('manifest_sha256'))?.manifest_sha256
+      : undefined;
   const anchors: Anchor[] = [];
   for (const name of names) {
     const bytes = readFileSync(join(dir, name));
@@ -67,7 +74,7 @@ export function manifestAnchors(sqlite: Sqlite, dir: string, pointCode: string, 
       continue;
     }
     if (manifest.pointCode !== pointCode) continue;
-    if (stored.get(manifest.batchId) !== sha256(bytes)) {
+    if (stored(manifest.batchId) !== sha256(bytes)) {
       problems.add('MANIFEST_UNKNOWN_BATCH', `Bản kê ${name} trong ${dir} là lần xuất số ${manifest.batchId} mà cơ sở dữ liệu không có (hoặc có khác đi).`);
     }
     if (manifest.journalHead !== undefined && !carried.has(manifest.batchId!)) {

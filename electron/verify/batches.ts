@@ -4,39 +4,30 @@
  * (and the lines resent in it) adding up to what the batch wrote. Returns the journal heads the batches' manifests name.
  */
 import type { Sqlite } from '../store/open.ts';
-import { BATCH_ROW, storedBatch, type BatchRow } from '../cmis/stored-batch.ts';
+import { batchRows, storedBatch } from '../cmis/stored-batch.ts';
+import { carried } from '../cmis/clearing-state.ts';
+import { iterateRows, query, selectAll } from '../store/typed-query.ts';
 import { diffPaths } from '../core/diff.ts';
 import type { MoneyLedger } from './ledger.ts';
 import type { Problems } from './problems.ts';
 import type { Anchor } from './anchors.ts';
 
-interface Row extends BatchRow {
-  row_count: number;
-  total: number;
-  completed_at: string | null;
-}
-
 export function reconcileBatches(sqlite: Sqlite, ledger: MoneyLedger, problems: Problems): Anchor[] {
   // A batch's rows: its payments' lines and the lines resent in it.
   const content = new Map(
-    (
-      sqlite
-        .prepare(
-          `SELECT id, SUM(rows) AS rows, SUM(total) AS total FROM (
-             SELECT p.batch_id AS id, COUNT(*) AS rows, SUM(l.tong_tien) AS total
-               FROM payments p JOIN payment_lines l ON l.payment_id = p.id WHERE p.batch_id IS NOT NULL GROUP BY p.batch_id
-             UNION ALL
-             SELECT s.batch_id, COUNT(*), SUM(l.tong_tien)
-               FROM resends s JOIN resend_lines x ON x.resend_id = s.id JOIN payment_lines l ON l.id = x.payment_line_id WHERE s.batch_id IS NOT NULL GROUP BY s.batch_id)
-           GROUP BY id`,
-        )
-        .all() as { id: number; rows: number; total: number }[]
+    selectAll(
+      sqlite,
+      query
+        .selectFrom(carried)
+        .where('c.batch_id', 'is not', null)
+        .groupBy('c.batch_id')
+        .select((eb) => [eb.ref('c.batch_id').$notNull().as('id'), eb.fn.countAll<number>().as('rows'), eb.fn.sum<number>('c.tong_tien').as('total')]),
     ).map((c) => [c.id, c]),
   );
   const anchors: Anchor[] = [];
   const seen = new Set<number>();
   // Batches hold their files' bytes: read them one at a time.
-  for (const row of sqlite.prepare(`SELECT ${BATCH_ROW}, row_count, total, completed_at FROM clearing_batches ORDER BY id`).iterate() as Iterable<Row>) {
+  for (const row of iterateRows(sqlite, batchRows.select(['row_count', 'total', 'completed_at']).orderBy('id'))) {
     seen.add(row.id);
     const batch = `Lần xuất ${row.csv_name}`;
     const stored = storedBatch(row);

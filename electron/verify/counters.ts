@@ -4,12 +4,13 @@
  * repeat. A payment deleted with its counter set back shows here even when its journal row is gone too.
  */
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll } from '../store/typed-query.ts';
 import { counterKey, type MoneyLedger } from './ledger.ts';
 import type { Problems } from './problems.ts';
 
 export function reconcileCounters(sqlite: Sqlite, ledger: MoneyLedger, problems: Problems): void {
   const table = new Map(
-    (sqlite.prepare('SELECT point_code, year, last_seq FROM receipt_counters').all() as { point_code: string; year: number; last_seq: number }[]).map(
+    selectAll(sqlite, query.selectFrom('receipt_counters').select(['point_code', 'year', 'last_seq'])).map(
       (c) => [counterKey(c.point_code, c.year), c.last_seq],
     ),
   );

@@ -4,6 +4,7 @@
  * payment still has its rows, and each void and export mark is the one the journal recorded.
  */
 import type { Sqlite } from '../store/open.ts';
+import { query, selectOne } from '../store/typed-query.ts';
 import { factsDiff, factsDigest, type PaymentFacts } from '../core/payment-facts.ts';
 import { forEachState, paymentStateSql, type PaymentState, type PaymentStateRow } from '../payments/payment-state.ts';
 import type { MoneyLedger } from './ledger.ts';
@@ -28,9 +29,9 @@ export function reconcilePayments(sqlite: Sqlite, ledger: MoneyLedger, scope: Pa
     if (journaled !== undefined && journaled.digest !== factsDigest({ ...state.facts })) changed.push({ facts: state.facts, journalId: journaled.journalId });
   });
 
-  const journalPayload = sqlite.prepare('SELECT payload FROM journal WHERE id = ?').pluck();
+  const journalPayload = (id: number) => selectOne(sqlite, query.selectFrom('journal').where('id', '=', id).select('payload')).payload;
   for (const { facts, journalId } of changed) {
-    const journaled = JSON.parse(journalPayload.get(journalId) as string) as Record<string, unknown>;
+    const journaled = JSON.parse(journalPayload(journalId)) as Record<string, unknown>;
     problems.add(
       'PAYMENT_CHANGED',
       `Khoản thu ${facts.receiptNo} khác với dòng nhật ký ${journalId} ghi lúc thu: ${factsDiff({ ...facts }, journaled).join(', ')}.`,
@@ -39,7 +40,13 @@ export function reconcilePayments(sqlite: Sqlite, ledger: MoneyLedger, scope: Pa
   for (const [id, p] of ledger.payments) {
     if (!seen.has(id)) problems.add('PAYMENT_MISSING', `Khoản thu ${p.receiptNo} (dòng nhật ký ${p.journalId}) không còn trong bảng khoản thu: đã bị xóa.`);
   }
-  const orphans = sqlite.prepare('SELECT COUNT(*) FROM payment_lines WHERE payment_id NOT IN (SELECT id FROM payments)').pluck().get() as number;
+  const orphans = selectOne(
+    sqlite,
+    query
+      .selectFrom('payment_lines')
+      .where('payment_id', 'not in', query.selectFrom('payments').select('id'))
+      .select((eb) => eb.fn.countAll<number>().as('n')),
+  ).n;
   if (orphans > 0) problems.add('PAYMENT_MISSING', `${orphans} dòng chi tiết thu thuộc khoản thu không còn tồn tại.`);
   return seen.size;
 }

@@ -6,6 +6,7 @@
  */
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectFirst } from '../store/typed-query.ts';
 import { isAppError } from '../core/errors.ts';
 import type { ZReportDocument } from '../core/documents.ts';
 import { checkedDocument } from '../printing/document-check.ts';
@@ -70,9 +71,10 @@ export function verifyStore(ctx: Ctx, options: VerifyOptions = {}): VerifyResult
 
 /** Every print job's document against its money, a thousand at a time (documents are kilobytes each); Z reports' heads go to `anchors`. */
 function checkDocuments(sqlite: Sqlite, problems: Problems, anchors: Anchor[]): number {
-  const page = sqlite.prepare('SELECT id, kind, payment_id, document FROM print_jobs WHERE id > ? ORDER BY id LIMIT 1000');
+  const page = (afterId: number): StoredJob[] =>
+    selectAll(sqlite, query.selectFrom('print_jobs').where('id', '>', afterId).select(['id', 'kind', 'payment_id', 'document']).orderBy('id').limit(1000));
   let checked = 0;
-  for (let jobs = page.all(0) as StoredJob[]; jobs.length > 0; jobs = page.all(jobs[jobs.length - 1]!.id) as StoredJob[]) {
+  for (let jobs = page(0); jobs.length > 0; jobs = page(jobs[jobs.length - 1]!.id)) {
     const states = paymentStates(sqlite, [...new Set(jobs.flatMap((j) => (j.payment_id === null ? [] : [j.payment_id])))]);
     for (const job of jobs) {
       checked++;
@@ -109,7 +111,7 @@ export function exportCheck(sqlite: Sqlite): { list: VerifyProblem[]; count: num
   const problems = new Problems(20);
   checkSchema(sqlite, problems);
   // The last export row, found from the end: only the rows since then are read.
-  const afterId = (sqlite.prepare("SELECT id FROM journal WHERE kind = 'export' ORDER BY id DESC LIMIT 1").pluck().get() as number | undefined) ?? 0;
+  const afterId = selectFirst(sqlite, query.selectFrom('journal').where('kind', '=', 'export').select('id').orderBy('id', 'desc').limit(1))?.id ?? 0;
   const ledger = newLedger(true);
   const chain = verifyJournal(sqlite, { afterId, onRow: (row) => foldRow(ledger, row, problems) });
   if (!chain.ok) problems.add('JOURNAL_BROKEN', `Nhật ký bị sửa từ dòng ${chain.firstBadId}.`);

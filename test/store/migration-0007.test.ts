@@ -7,7 +7,8 @@ import { latestVersion } from '../../electron/store/migrations.ts';
 import { migration0001 } from '../../migrations/0001-initial.ts';
 import { migration0002 } from '../../migrations/0002-devices.ts';
 import { migration0003 } from '../../migrations/0003-users.ts';
-import { BATCH_ROW, sha256, storedBatch, type BatchRow } from '../../electron/cmis/stored-batch.ts';
+import { batchRows, sha256, storedBatch } from '../../electron/cmis/stored-batch.ts';
+import { selectOne } from '../../electron/store/typed-query.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 test('migration 0007 upgrades a version-3 database: an old batch keeps its three files, a message file is all or nothing and written once', (t) => {
@@ -26,7 +27,7 @@ test('migration 0007 upgrades a version-3 database: an old batch keeps its three
   const store = openStore(path);
   t.after(() => store.close());
   assert.equal(store.sqlite.pragma('user_version', { simple: true }), latestVersion);
-  const old = store.sqlite.prepare(`SELECT ${BATCH_ROW} FROM clearing_batches`).get() as BatchRow;
+  const old = selectOne(store.sqlite, batchRows);
   const stored = storedBatch(old);
   assert.deepEqual(stored.bad, []);
   assert.deepEqual(stored.files.map((f) => f.name), ['GACHNO_PT01_20261127_01.csv', 'LENHDONGDIEN_PT01_20261127_01.csv', 'GACHNO_PT01_20261127_01.json']);

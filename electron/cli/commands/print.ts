@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
+import { query, selectFirst } from '../../store/typed-query.ts';
 import { checkedDocument } from '../../printing/document-check.ts';
 import { printerFromSettings } from '../../printing/open-printer.ts';
 import { drainOutbox } from '../../printing/outbox.ts';
@@ -21,9 +22,10 @@ export const printCommand: Command = {
     const ctx = open();
     if (typeof values.preview === 'string') {
       if (typeof values.out !== 'string') throw new AppError('CLI_BAD_ARGS', 'Cần --out <tệp.png> để ghi ảnh xem trước.');
-      const row = ctx.sqlite.prepare('SELECT id, kind, payment_id, document, copy_no FROM print_jobs WHERE id = ?').get(Number(values.preview)) as
-        | (StoredJob & { copy_no: number })
-        | undefined;
+      const row: (StoredJob & { copy_no: number }) | undefined = selectFirst(
+        ctx.sqlite,
+        query.selectFrom('print_jobs').where('id', '=', Number(values.preview)).select(['id', 'kind', 'payment_id', 'document', 'copy_no']),
+      );
       if (row === undefined) throw new AppError('PRINT_JOB_NOT_FOUND', `Không có bản in số ${values.preview}.`);
       const width = values.width === '384' ? 384 : 576;
       // Previewed as it would print: a document that disagrees with its money is refused here too.

@@ -1,6 +1,7 @@
 import type { CliIo, Command } from '../command.ts';
 import type { Ctx } from '../../store/context.ts';
 import { AppError } from '../../core/errors.ts';
+import { query, selectFirst } from '../../store/typed-query.ts';
 import { formatDateTime } from '../../core/local-time.ts';
 import { addUser, changePin, listUsers, requireSupervisor, type Role, type UserListing } from '../../users/users.ts';
 import { deactivateUser, resetPin } from '../../users/user-admin.ts';
@@ -49,7 +50,7 @@ export const userCommand: Command = {
     // The point's first user sets it up; every later one is approved by a supervisor (by two for a
     // new supervisor once the point has two: the service says when).
     const approvedBy: number[] = [];
-    if (ctx.sqlite.prepare('SELECT 1 FROM users LIMIT 1').get() !== undefined) {
+    if (selectFirst(ctx.sqlite, query.selectFrom('users').select('id').limit(1)) !== undefined) {
       approvedBy.push(await approver(ctx, io, requireOption(values, 'supervisor', 'mã giám sát duyệt'), 'DIEMTHU_SUPERVISOR_PIN'));
       const second = values['second-supervisor'];
       if (typeof second === 'string' && second.trim() !== '') approvedBy.push(await approver(ctx, io, second.trim(), 'DIEMTHU_SECOND_SUPERVISOR_PIN'));
