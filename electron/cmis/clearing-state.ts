@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
-import { query, selectAll, selectOne } from '../store/typed-query.ts';
+import { query, selectAll, selectOne, type RowOf } from '../store/typed-query.ts';
 
 /**
  * Where a clearing batch stands in the round trip with CMIS (contract section 5): `pending` while its
@@ -95,7 +95,7 @@ const states = query.selectFrom('clearing_batches as b').select((eb) => {
   ];
 });
 
-type StateRow = typeof states extends { execute(): Promise<Array<infer Row>> } ? Row : never;
+type StateRow = RowOf<typeof states>;
 
 function toState(r: StateRow): BatchState {
   const rejected = r.answered - r.ok;

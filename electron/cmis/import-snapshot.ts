@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import { printable, startsLikeFormula } from '../core/cell-text.ts';
 import { compactDate, localParts } from '../core/local-time.ts';
@@ -289,7 +290,7 @@ function importWith(ctx: Ctx, options: ImportOptions, reader: SnapshotReader, ho
 
 /** The same file (SHA-256) imported before: its summary, and nothing done. */
 export function importedBefore(sqlite: Sqlite, sha256: string): ImportResult | null {
-  const already = sqlite.prepare('SELECT id FROM snapshots WHERE sha256 = ?').get(sha256) as { id: number } | undefined;
+  const already = selectFirst(sqlite, query.selectFrom('snapshots').where('sha256', '=', sha256).select('id'));
   if (already === undefined) return null;
   return { ...storedResult(sqlite, already.id), status: 'already_imported', code: 'SNAPSHOT_ALREADY_IMPORTED' };
 }

@@ -1,4 +1,5 @@
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll } from '../store/typed-query.ts';
 import type { ReimportSummary } from './snapshots.ts';
 
 /**
@@ -119,7 +120,14 @@ export function computeReimport(sqlite: Sqlite, sid: number, previous: number | 
     )
     .run({ sid, previous: previous ?? -1 });
   const counts = Object.fromEntries(
-    (sqlite.prepare('SELECT state, COUNT(*) AS n FROM snapshot_bill_states WHERE snapshot_id = ? GROUP BY state').all(sid) as { state: string; n: number }[]).map(
+    selectAll(
+      sqlite,
+      query
+        .selectFrom('snapshot_bill_states')
+        .where('snapshot_id', '=', sid)
+        .groupBy('state')
+        .select((eb) => ['state', eb.fn.countAll<number>().as('n')]),
+    ).map(
       (r) => [r.state, r.n],
     ),
   ) as Partial<ReimportSummary>;

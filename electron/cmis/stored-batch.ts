@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { query } from '../store/typed-query.ts';
+import { query, type RowOf } from '../store/typed-query.ts';
 
 /** The manifest written beside a clearing file (and stored with its batch). */
 export interface ClearingManifest {
@@ -43,7 +43,7 @@ export const batchRows = query
   .selectFrom('clearing_batches')
   .select(['id', 'csv_name', 'csv_sha256', 'manifest', 'manifest_sha256', 'csv_bytes', 'reconnection_bytes', 'reconnection_sha256', 'sms_bytes', 'sms_sha256', 'status']);
 
-export type BatchRow = typeof batchRows extends { execute(): Promise<Array<infer Row>> } ? Row : never;
+export type BatchRow = RowOf<typeof batchRows>;
 
 export const sha256 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { join } from 'node:path';
 import { CLEARING_COLUMNS } from '../../protocol/clearing-file.ts';
 import { stringify } from 'csv-stringify/sync';
@@ -11,7 +12,7 @@ import { appendJournal, journalHead } from '../store/journal.ts';
 import { exportCheck } from '../verify/verify.ts';
 import { requireSetting } from '../store/settings.ts';
 import { batchRows, sha256, storedBatch, type BatchRow, type ClearingManifest } from './stored-batch.ts';
-import { selectFirst, selectOne } from '../store/typed-query.ts';
+import { query, selectAll, selectFirst, selectOne } from '../store/typed-query.ts';
 import { batchMessages, type BatchMessages } from '../sms/batch-file.ts';
 import { smsSettings } from './sms-settings.ts';
 import { realFs, sweepPartials, writeFilesAtomically, type AtomicFs, type FileToWrite } from '../store/atomic-write.ts';
@@ -125,10 +126,11 @@ function selectOrders(sqlite: Sqlite, sel: Selection): OrderRow[] {
 }
 
 function selectVoided(sqlite: Sqlite, batchId: number | null): { id: number; receipt_no: string }[] {
-  const where = batchId === null ? 'voided_at IS NOT NULL AND void_batch_id IS NULL' : 'void_batch_id = ?';
-  return sqlite
-    .prepare(`SELECT id, receipt_no FROM payments WHERE ${where} ORDER BY receipt_year, receipt_seq`)
-    .all(...(batchId === null ? [] : [batchId])) as { id: number; receipt_no: string }[];
+  const payments = query.selectFrom('payments').select(['id', 'receipt_no']).orderBy('receipt_year').orderBy('receipt_seq');
+  return selectAll(
+    sqlite,
+    batchId === null ? payments.where('voided_at', 'is not', null).where('void_batch_id', 'is', null) : payments.where('void_batch_id', '=', batchId),
+  );
 }
 
 /**
@@ -267,9 +269,16 @@ function recordNewBatch(ctx: Ctx, outDir: string): BatchRow | null {
   const voided = selectVoided(sqlite, null);
   const now = ctx.clock();
   const day = compactDate(now);
-  const next = sqlite
-    .prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq, (SELECT COALESCE(MAX(id), 0) + 1 FROM clearing_batches) AS id FROM clearing_batches WHERE batch_day = ?')
-    .get(day) as { seq: number; id: number };
+  const batches = query.selectFrom('clearing_batches');
+  const next = selectOne(
+    sqlite,
+    batches
+      .where('batch_day', '=', day)
+      .select([
+        sql<number>`COALESCE(MAX(seq), 0) + 1`.as('seq'),
+        batches.select(sql<number>`COALESCE(MAX(id), 0) + 1`.as('id')).$asScalar().$notNull().as('id'),
+      ]),
+  );
   const pointCode = requireSetting(sqlite, 'point_code');
   // Payment confirmations for the new payments only: a resent line's customer was told when it was paid.
   const made = batchMessages(smsSettings(sqlite), lines, { pointCode, day, seq: next.seq, madeAt: now });

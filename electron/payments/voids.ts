@@ -1,5 +1,6 @@
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import type { ReceiptDocument, VoidSlipDocument } from '../core/documents.ts';
 import { appendJournal } from '../store/journal.ts';
@@ -51,9 +52,7 @@ export function findPayment(sqlite: Sqlite, receiptNo: string): PaymentRow {
 
 /** The receipt as first printed: reprints and void slips repeat it, never today's customer data. */
 export function originalReceipt(sqlite: Sqlite, paymentId: number): ReceiptDocument {
-  const row = sqlite.prepare("SELECT document FROM print_jobs WHERE payment_id = ? AND kind = 'receipt' ORDER BY id LIMIT 1").get(paymentId) as
-    | { document: string }
-    | undefined;
+  const row = selectFirst(sqlite, query.selectFrom('print_jobs').where('payment_id', '=', paymentId).where('kind', '=', 'receipt').select('document').orderBy('id').limit(1));
   if (row === undefined) throw new AppError('RECEIPT_DOCUMENT_MISSING', 'Không tìm thấy nội dung biên nhận gốc.', { paymentId });
   return JSON.parse(row.document) as ReceiptDocument;
 }
@@ -128,9 +127,14 @@ export function reprintReceipt(ctx: Ctx, args: { receiptNo: string; actorId: num
       const payment = findPayment(sqlite, args.receiptNo);
       if (payment.voided_at !== null) throw new AppError('PAYMENT_VOIDED', `Biên nhận ${payment.receipt_no} đã bị hủy; không in lại.`);
       const document = originalReceipt(sqlite, payment.id);
-      const { last } = sqlite
-        .prepare("SELECT MAX(copy_no) AS last FROM print_jobs WHERE payment_id = ? AND kind IN ('receipt', 'reprint')")
-        .get(payment.id) as { last: number };
+      const { last } = selectOne(
+        sqlite,
+        query
+          .selectFrom('print_jobs')
+          .where('payment_id', '=', payment.id)
+          .where('kind', 'in', ['receipt', 'reprint'])
+          .select((eb) => eb.fn.max('copy_no').as('last')),
+      );
       const copyNo = last + 1;
       const at = ctx.clock();
       const printJobId = enqueuePrintJob(sqlite, { kind: 'reprint', paymentId: payment.id, copyNo, document, at });

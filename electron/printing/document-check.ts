@@ -5,6 +5,7 @@
  * Names and addresses are not checked: they are printed as they were at payment time.
  */
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { readJobDocument, type StoredJob } from './job-document.ts';
 import { AppError } from '../core/errors.ts';
 import { diffPaths } from '../core/diff.ts';
@@ -93,7 +94,7 @@ function expectedFacts(kind: 'receipt' | 'void_slip' | 'reconnection_order', p: 
 function checkZReport(sqlite: Sqlite, job: StoredJob, refuse: (what: string) => never): void {
   const doc = JSON.parse(job.document) as { chainHeadId?: unknown };
   const row = Number.isSafeInteger(doc.chainHeadId)
-    ? (sqlite.prepare('SELECT kind, payload FROM journal WHERE id = ?').get((doc.chainHeadId as number) + 1) as { kind: string; payload: string } | undefined)
+    ? selectFirst(sqlite, query.selectFrom('journal').where('id', '=', (doc.chainHeadId as number) + 1).select(['kind', 'payload']))
     : undefined;
   if (row?.kind !== 'z_report') refuse('không có dòng nhật ký của báo cáo này');
   const journaled = (JSON.parse(row!.payload) as { documentSha256?: unknown }).documentSha256;

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import type { PrintDocument } from '../core/documents.ts';
 
@@ -169,7 +170,7 @@ export function readJobDocument(sqlite: Sqlite, job: StoredJob): PrintDocument {
   }
   const doc = parsed.data;
   if (DOCUMENT_OF_JOB[job.kind] !== doc.kind) throw unreadable(job, `bản in loại ${job.kind} lại chứa ${doc.kind}`);
-  if (job.payment_id !== null && sqlite.prepare('SELECT 1 FROM payments WHERE id = ?').get(job.payment_id) === undefined) {
+  if (job.payment_id !== null && selectFirst(sqlite, query.selectFrom('payments').where('id', '=', job.payment_id).select('id')) === undefined) {
     throw unreadable(job, `không có khoản thu số ${job.payment_id}`);
   }
   return doc;

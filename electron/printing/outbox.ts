@@ -31,6 +31,7 @@
  * pass never mistakes another live process's job for one left by a crash.
  */
 import type { Ctx } from '../store/context.ts';
+import { query, selectAll, selectFirst, selectOne, type RowOf } from '../store/typed-query.ts';
 import type { PrintDocument } from '../core/documents.ts';
 import { AppError, isAppError, type ErrorCode } from '../core/errors.ts';
 import { appendJournal } from '../store/journal.ts';
@@ -55,14 +56,8 @@ export interface Printer {
 
 const stepTimeout = (printer: Printer) => printer.stepTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS + STEP_GRACE_MS;
 
-interface JobRow {
-  id: number;
-  kind: string;
-  payment_id: number | null;
-  copy_no: number;
-  document: string;
-  attempts: number;
-}
+const jobRows = query.selectFrom('print_jobs').select(['id', 'kind', 'payment_id', 'copy_no', 'document', 'attempts']);
+type JobRow = RowOf<typeof jobRows>;
 
 export interface SetAside {
   jobId: number;
@@ -87,10 +82,15 @@ const asAppError = (error: unknown) =>
 /** The copy number after the last one of the same document (receipt and its reprints share numbers). */
 function nextCopyNo(ctx: Ctx, job: JobRow): number {
   if (job.payment_id === null) return job.copy_no + 1;
-  const kinds = job.kind === 'receipt' || job.kind === 'reprint' ? ['receipt', 'reprint'] : [job.kind];
-  const { last } = ctx.sqlite
-    .prepare(`SELECT MAX(copy_no) AS last FROM print_jobs WHERE payment_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`)
-    .get(job.payment_id, ...kinds) as { last: number };
+  const kinds: Array<JobRow['kind']> = job.kind === 'receipt' || job.kind === 'reprint' ? ['receipt', 'reprint'] : [job.kind];
+  const { last } = selectOne(
+    ctx.sqlite,
+    query
+      .selectFrom('print_jobs')
+      .where('payment_id', '=', job.payment_id)
+      .where('kind', 'in', kinds)
+      .select((eb) => eb.fn.max('copy_no').as('last')),
+  );
   return last + 1;
 }
 
@@ -122,7 +122,7 @@ function replaceWithCopy(ctx: Ctx, job: JobRow, reason: string): number | null {
 
 /** Jobs left 'sending' by a pass that never finished (run under the lease, so no live pass owns them). */
 function recoverInDoubt(ctx: Ctx): Array<[number, number]> {
-  const stale = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'sending' ORDER BY id").all() as JobRow[];
+  const stale = selectAll(ctx.sqlite, jobRows.where('status', '=', 'sending').orderBy('id'));
   return stale.flatMap((job): Array<[number, number]> => {
     const copy = replaceWithCopy(ctx, job, 'PRINT_UNCONFIRMED: Không xác nhận được lần in trước (tắt máy hoặc rút cáp khi đang in).');
     return copy === null ? [] : [[job.id, copy]];
@@ -135,7 +135,7 @@ const VOIDED_REASON = 'VOIDED: Biên nhận đã bị hủy trước khi in nên
 
 function paymentVoided(ctx: Ctx, job: JobRow): boolean {
   if (job.payment_id === null || !VALID_PAYMENT_KINDS.has(job.kind)) return false;
-  const row = ctx.sqlite.prepare('SELECT voided_at FROM payments WHERE id = ?').get(job.payment_id) as { voided_at: string | null } | undefined;
+  const row = selectFirst(ctx.sqlite, query.selectFrom('payments').where('id', '=', job.payment_id).select('voided_at'));
   return row?.voided_at != null;
 }
 
@@ -293,8 +293,8 @@ async function drainOnce(ctx: Ctx, printer: Printer): Promise<DrainResult> {
     const replaced = recoverInDoubt(ctx);
     const printed: number[] = [];
     const setAside: SetAside[] = [];
-    const next = ctx.sqlite.prepare("SELECT * FROM print_jobs WHERE status = 'pending' ORDER BY id LIMIT 1");
-    for (let job = next.get() as JobRow | undefined; job !== undefined; job = next.get() as JobRow | undefined) {
+    const next = () => selectFirst(ctx.sqlite, jobRows.where('status', '=', 'pending').orderBy('id').limit(1));
+    for (let job = next(); job !== undefined; job = next()) {
       const doc = printable(ctx, job);
       if (doc instanceof AppError) {
         if (setAsideJob(ctx, job, doc)) setAside.push({ jobId: job.id, code: doc.code, message: doc.message });

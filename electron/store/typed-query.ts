@@ -20,6 +20,9 @@ export const query = new Kysely<Tables>({
   },
 });
 
+/** The row type a query yields, to name a shared select's rows. */
+export type RowOf<Q> = Q extends Compilable<infer Row> ? Row : never;
+
 export function selectAll<Row>(sqlite: Sqlite, query: Compilable<Row>): Row[] {
   const { sql, parameters } = query.compile();
   return sqlite.prepare(sql).all(...parameters) as Row[];
