@@ -11,6 +11,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Ctx } from '../store/context.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 
 const KEY = 'printer_lease';
@@ -56,7 +57,7 @@ function live(lease: Lease, now: Date): boolean {
 export function holdPrinterLease(ctx: Ctx): void {
   const owner = ownerOf(ctx);
   const now = ctx.clock();
-  const row = ctx.sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(KEY) as { value: string } | undefined;
+  const row = selectFirst(ctx.sqlite, query.selectFrom('settings').where('key', '=', KEY).select('value'));
   const current = row === undefined ? undefined : leaseSchema.safeParse(JSON.parse(row.value)).data;
   if (current !== undefined && current.owner !== owner && live(current, now)) {
     throw new AppError(

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
 import { getSetting, requireSetting } from '../store/settings.ts';
-import { query, selectFirst } from '../store/typed-query.ts';
+import { sql } from 'kysely';
+import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
 
 export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund';
@@ -57,7 +58,7 @@ export function countWaiting(ctx: Ctx): number {
 }
 
 // A receipt and its reprints are one document; every other kind is its own.
-const FAMILY = (alias: string) => `CASE WHEN ${alias}.kind IN ('receipt', 'reprint') THEN 'receipt' ELSE ${alias}.kind END`;
+const family = (alias: 'j' | 'later') => sql.raw(`CASE WHEN ${alias}.kind IN ('receipt', 'reprint') THEN 'receipt' ELSE ${alias}.kind END`);
 
 /**
  * Jobs set aside (they could not be printed as stored) whose document has not come out on paper
@@ -65,16 +66,25 @@ const FAMILY = (alias: string) => `CASE WHEN ${alias}.kind IN ('receipt', 'repri
  * report, a test page), of the same kind. What the status bar warns about until a supervisor acts.
  */
 export function countSetAside(sqlite: Sqlite): number {
-  const row = sqlite
-    .prepare(
-      `SELECT COUNT(*) AS n FROM print_jobs j
-        WHERE j.set_aside_at IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM print_jobs later
-                           WHERE later.id > j.id AND later.status = 'done' AND later.payment_id IS j.payment_id
-                             AND ${FAMILY('later')} = ${FAMILY('j')})`,
-    )
-    .get() as { n: number };
-  return row.n;
+  return selectOne(
+    sqlite,
+    query
+      .selectFrom('print_jobs as j')
+      .where('j.set_aside_at', 'is not', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('print_jobs as later')
+              .whereRef('later.id', '>', 'j.id')
+              .where('later.status', '=', 'done')
+              .whereRef('later.payment_id', 'is', 'j.payment_id')
+              .where(sql<boolean>`${family('later')} = ${family('j')}`)
+              .select('later.id'),
+          ),
+        ),
+      )
+      .select((eb) => eb.fn.countAll<number>().as('n')),
+  ).n;
 }
 
 /** A document as print_jobs.document stores it (copies of a job keep the same text). */
