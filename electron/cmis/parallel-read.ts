@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AppError, toErrorShape, type ErrorCode, type ErrorShape } from '../core/errors.ts';
@@ -60,10 +60,24 @@ export interface ReaderExit {
   cause: string | null;
 }
 
+/**
+ * Files below this size are read on the caller's thread: booting the reader's two workers costs more
+ * than reading them, and a point's own snapshot (some hundred customers) is a few hundred kilobytes.
+ */
+export const WORKER_FROM_BYTES = 4 * 1024 * 1024;
+
 /** The worker module: the bundled one beside the Electron main bundle, else the source (Node's type stripping). */
-function defaultWorker(): URL {
+function workerFile(): URL {
   const bundled = new URL('./read-worker.mjs', import.meta.url);
   return bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled)) ? bundled : new URL('./read-worker.ts', import.meta.url);
+}
+
+function isSmall(path: string): boolean {
+  try {
+    return statSync(path).size < WORKER_FROM_BYTES;
+  } catch {
+    return true; // the caller's read says what is wrong with the path
+  }
 }
 
 export interface SnapshotReader {
@@ -87,19 +101,21 @@ function readerDied(exit: ReaderExit): AppError {
 /**
  * Starts the reader's worker for `path` (it boots while the caller hashes the file and opens its
  * transaction). The worker runs TypeScript by Node's type stripping when available (faster to boot
- * than a loader). Where the worker module is not shipped as a file (a bundle) or cannot load, read()
- * reads on the caller's thread. `readerModule` (tests) runs the reader thread instead of `workerModule`.
+ * than a loader). Where the worker module is not shipped as a file (a bundle) or cannot load, or the
+ * file is small (WORKER_FROM_BYTES), read() reads on the caller's thread. `readerModule` (tests) runs
+ * the reader thread instead of `workerModule`.
  */
-export function openSnapshotReader(path: string, workerModule: URL = defaultWorker(), readerModule: URL = workerModule): SnapshotReader {
-  if (workerModule.protocol !== 'file:' || !existsSync(fileURLToPath(workerModule))) {
+export function openSnapshotReader(path: string, workerModule?: URL, readerModule?: URL): SnapshotReader {
+  const chosen = workerModule ?? (readerModule === undefined && isSmall(path) ? null : workerFile());
+  if (chosen === null || chosen.protocol !== 'file:' || !existsSync(fileURLToPath(chosen))) {
     return { read: (options, onRow, onBytes) => readSnapshot(path, options, onRow, onBytes), close: () => undefined, via: () => 'caller' };
   }
   let via: 'worker' | 'caller' = 'worker';
   const shared = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT));
   const rows = new MessageChannel();
   const watch = new MessageChannel();
-  const input: WatchInput = { role: 'watch', port: rows.port2, shared, path, reader: readerModule.href, watchPort: watch.port2, limits: READER_LIMITS };
-  const worker = new Worker(workerModule, {
+  const input: WatchInput = { role: 'watch', port: rows.port2, shared, path, reader: (readerModule ?? chosen).href, watchPort: watch.port2, limits: READER_LIMITS };
+  const worker = new Worker(chosen, {
     workerData: input,
     transferList: [rows.port2, watch.port2],
     ...(process.features.typescript === false ? {} : { execArgv: [] }),

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openSnapshotReader } from '../../electron/cmis/parallel-read.ts';
+import { WORKER_FROM_BYTES, openSnapshotReader } from '../../electron/cmis/parallel-read.ts';
 import { AppError } from '../../electron/core/errors.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { billLine, SNAPSHOT_HEADER } from './helpers.ts';
@@ -41,4 +41,30 @@ test('[#10] a reader worker that dies is noticed at once and reported with its c
   const { error, ms } = readWith(file, new URL('./workers/no-such-reader.ts', import.meta.url));
   assert.ok(error instanceof AppError && error.code === 'SNAPSHOT_READER_FAILED', String(error));
   assert.ok(ms < 10_000);
+});
+
+test("a point's own snapshot (under 4 MB) is read on the caller's thread, a bigger one in the worker, with the same rows", () => {
+  const dir = tempDir();
+  const line = (i: number) => billLine(`PC12AA${String(i).padStart(7, '0')}`, 'Lê Văn A', String(9000 + i), 10, 1000);
+  const rowsOf = (file: string) => {
+    const reader = openSnapshotReader(file);
+    const rows: unknown[] = [];
+    try {
+      reader.read({ encoding: 'utf8' }, (row) => rows.push(row));
+      return { rows, via: reader.via() };
+    } finally {
+      reader.close();
+    }
+  };
+  const small = join(dir, 'small.csv');
+  writeFileSync(small, [SNAPSHOT_HEADER, ...Array.from({ length: 50 }, (_, i) => line(i))].join('\r\n'));
+  const big = join(dir, 'big.csv');
+  const lines = [SNAPSHOT_HEADER];
+  for (let i = 0, size = 0; size < WORKER_FROM_BYTES; i++) size += (lines[lines.push(line(i)) - 1]!.length + 2);
+  writeFileSync(big, lines.join('\r\n'));
+  const a = rowsOf(small);
+  const b = rowsOf(big);
+  assert.equal(a.via, 'caller');
+  assert.equal(b.via, 'worker');
+  assert.deepEqual(b.rows.slice(0, 50), a.rows);
 });
