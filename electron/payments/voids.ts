@@ -1,10 +1,10 @@
 import type { Ctx } from '../store/context.ts';
 import type { Sqlite } from '../store/open.ts';
-import { query, selectFirst, selectOne } from '../store/typed-query.ts';
+import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import type { ReceiptDocument, VoidSlipDocument } from '../core/documents.ts';
 import { appendJournal } from '../store/journal.ts';
-import { enqueuePrintJob, printHeader } from '../printing/print-jobs.ts';
+import { enqueuePrintJob, lastCopyNo, printHeader } from '../printing/print-jobs.ts';
 import { userById } from '../users/users.ts';
 import { assertVoidSeparation } from '../users/approvals.ts';
 
@@ -127,15 +127,7 @@ export function reprintReceipt(ctx: Ctx, args: { receiptNo: string; actorId: num
       const payment = findPayment(sqlite, args.receiptNo);
       if (payment.voided_at !== null) throw new AppError('PAYMENT_VOIDED', `Biên nhận ${payment.receipt_no} đã bị hủy; không in lại.`);
       const document = originalReceipt(sqlite, payment.id);
-      const { last } = selectOne(
-        sqlite,
-        query
-          .selectFrom('print_jobs')
-          .where('payment_id', '=', payment.id)
-          .where('kind', 'in', ['receipt', 'reprint'])
-          .select((eb) => eb.fn.max('copy_no').as('last')),
-      );
-      const copyNo = last + 1;
+      const copyNo = lastCopyNo(sqlite, payment.id, ['receipt', 'reprint']) + 1;
       const at = ctx.clock();
       const printJobId = enqueuePrintJob(sqlite, { kind: 'reprint', paymentId: payment.id, copyNo, document, at });
       appendJournal(sqlite, { kind: 'reprint', actorId: args.actorId, payload: { paymentId: payment.id, receiptNo: payment.receipt_no, copyNo }, at });

@@ -31,10 +31,11 @@
  * pass never mistakes another live process's job for one left by a crash.
  */
 import type { Ctx } from '../store/context.ts';
-import { query, selectAll, selectFirst, selectOne, type RowOf } from '../store/typed-query.ts';
+import { query, selectAll, selectFirst, type RowOf } from '../store/typed-query.ts';
 import type { PrintDocument } from '../core/documents.ts';
 import { AppError, isAppError, type ErrorCode } from '../core/errors.ts';
 import { appendJournal } from '../store/journal.ts';
+import { lastCopyNo } from './print-jobs.ts';
 import { checkedDocument } from './document-check.ts';
 import { holdPrinterLease, releasePrinterLease } from './lease.ts';
 import { encodeDocument, encodeTestPage } from '../devices/printer/encode-escpos.ts';
@@ -83,15 +84,7 @@ const asAppError = (error: unknown) =>
 function nextCopyNo(ctx: Ctx, job: JobRow): number {
   if (job.payment_id === null) return job.copy_no + 1;
   const kinds: Array<JobRow['kind']> = job.kind === 'receipt' || job.kind === 'reprint' ? ['receipt', 'reprint'] : [job.kind];
-  const { last } = selectOne(
-    ctx.sqlite,
-    query
-      .selectFrom('print_jobs')
-      .where('payment_id', '=', job.payment_id)
-      .where('kind', 'in', kinds)
-      .select((eb) => eb.fn.max('copy_no').as('last')),
-  );
-  return last + 1;
+  return lastCopyNo(ctx.sqlite, job.payment_id, kinds) + 1;
 }
 
 /**

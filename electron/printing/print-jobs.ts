@@ -4,6 +4,7 @@ import type { Sqlite } from '../store/open.ts';
 import { getSetting, requireSetting } from '../store/settings.ts';
 import { sql } from 'kysely';
 import { query, selectFirst, selectOne } from '../store/typed-query.ts';
+import type { Tables } from '../store/tables.ts';
 import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
 
 export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund';
@@ -95,4 +96,18 @@ function documentText(document: PrintDocument): string {
 /** SHA-256 of a document's stored text, or of the text itself. */
 export function documentSha256(document: PrintDocument | string): string {
   return createHash('sha256').update(typeof document === 'string' ? document : documentText(document)).digest('hex');
+}
+
+/** The last copy number of a payment's document (a receipt and its reprints share numbers); 0 before any. */
+export function lastCopyNo(sqlite: Sqlite, paymentId: number, kinds: ReadonlyArray<Tables['print_jobs']['kind']>): number {
+  return (
+    selectOne(
+      sqlite,
+      query
+        .selectFrom('print_jobs')
+        .where('payment_id', '=', paymentId)
+        .where('kind', 'in', [...kinds])
+        .select((eb) => eb.fn.max('copy_no').as('last')),
+    ).last ?? 0
+  );
 }
