@@ -11,6 +11,7 @@ import { isAbsolutePath } from '../core/paths.ts';
 import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
 import type { ErrorCode } from '../core/errors.ts';
 import { idleLockMinutes, printerRecord, scannerRecord } from '../core/settings-records.ts';
+import { changeStep } from '../core/change-rounding.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
@@ -243,6 +244,7 @@ export const settingsView = z.object({
   backupSameDisk: z.boolean(),
   autoCollect: z.boolean(),
   idleLockMinutes,
+  changeRounding: changeStep,
   printer: printerSettings,
   scannerMode: scannerRecord.mode,
 });

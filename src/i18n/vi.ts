@@ -232,6 +232,8 @@ export const vi = {
     autoCollect: 'Tự động thu khi quét thẻ (có thể hoàn tác trong vài giây)',
     idleLock: 'Tự khóa quầy sau số phút không dùng (0: không tự khóa)',
     badIdleLock: 'Số phút tự khóa phải là số nguyên từ 0 đến 240.',
+    changeRounding: 'Làm tròn tiền trả lại',
+    changeRoundings: { 0: 'Không làm tròn', 500: 'Làm tròn tiền trả lại xuống 500 ₫', 1000: 'Làm tròn tiền trả lại xuống 1.000 ₫' },
     save: 'Lưu (Ctrl+S)',
     saved: 'Đã lưu cài đặt.',
     users: 'Người dùng',
