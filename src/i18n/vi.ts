@@ -176,6 +176,7 @@ export const vi = {
     grand: 'Tổng thu',
     voids: 'Biên nhận đã hủy',
     reprints: 'Số lần in lại',
+    changeRounding: 'Làm tròn tiền trả lại',
     float: 'Tiền lẻ đầu ca',
     expected: 'Tiền mặt dự kiến',
     countedCash: 'Tiền mặt đếm được',
