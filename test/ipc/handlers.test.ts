@@ -154,11 +154,11 @@ test('[#10] quote answers what collect then writes; a gap is refused as collect 
   await w.call('login', { code: 'TN01', pin: '123456' });
   const customer = (await w.call('lookupCode', { code: 'PC12AA0000001' })).value as { id: number };
   const oldest = await w.call('quote', { customerId: customer.id, billIds: ['HD0000000011'] });
-  assert.deepEqual(oldest.value, { billIds: ['HD0000000011'], billsTotal: 270_000, fee: 0, total: 270_000, reconnectionOrder: false });
+  assert.deepEqual(oldest.value, { billIds: ['HD0000000011'], billsTotal: 270_000, fee: 0, total: 270_000, reconnectionOrder: false, changeStep: 0 });
   assert.equal((await w.call('quote', { customerId: customer.id, billIds: ['HD0000000012'] })).error?.code, 'BILL_ORDER');
   const paid = await w.call('collect', { customerId: customer.id, billIds: ['HD0000000011'], idempotencyKey: 'quote-0001' });
   assert.equal((paid.value as { total: number }).total, 270_000);
   const rest = await w.call('quote', { customerId: customer.id });
-  assert.deepEqual(rest.value, { billIds: ['HD0000000012'], billsTotal: 303_750, fee: 0, total: 303_750, reconnectionOrder: false });
+  assert.deepEqual(rest.value, { billIds: ['HD0000000012'], billsTotal: 303_750, fee: 0, total: 303_750, reconnectionOrder: false, changeStep: 0 });
   assert.equal(count(w.ctx, 'payments'), 1, 'a quote writes nothing');
 });
