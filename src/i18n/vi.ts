@@ -59,6 +59,8 @@ export const vi = {
     tendered: 'Khách đưa (không bắt buộc)',
     exact: '* Đưa đúng số tiền',
     change: 'Tiền trả lại',
+    /** The part of the change not handed back (setting change_rounding). */
+    rounded: (amount: string) => `làm tròn ${amount} (không trả lại)`,
     tooLittle: 'Khách đưa chưa đủ.',
     collect: 'Enter: THU TIỀN VÀ IN BIÊN NHẬN',
     collecting: 'Đang thu…',
