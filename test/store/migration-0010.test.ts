@@ -1,31 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { latestVersion, migrations } from '../../electron/store/migrations.ts';
+import { latestVersion } from '../../electron/store/migrations.ts';
 import { openStore } from '../../electron/store/open.ts';
 import { checkSchema } from '../../electron/verify/schema.ts';
 import { Problems } from '../../electron/verify/problems.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { oldDatabase } from '../helpers/old-database.ts';
 
 const PAYMENT = `INSERT INTO payments (id, idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total, tendered`;
 
 /** A version-8 database as the previous release left it: one payment with cash handed over, one without. */
 function versionEight(path: string): void {
-  const db = new Database(path);
-  for (const m of migrations.slice(0, 8)) db.exec(m.sql);
-  db.pragma('user_version = 8');
-  db.exec(`
-    INSERT INTO users (id, code, name, role, pin_hash, created_at) VALUES (1, 'GS00', 'Trưởng', 'supervisor', 'x', '2026-11-27T00:00:00.000Z');
-    INSERT INTO shifts (id, cashier_id, opened_at, opening_float) VALUES (1, 1, '2026-11-27T01:00:00.000Z', 0);
-    INSERT INTO snapshots (id, file_name, sha256, encoding, delimiter, imported_at, row_count, customer_count, bill_count, bill_total)
-      VALUES (1, 'NO.csv', 'x', 'utf8', ',', '2026-11-27T00:30:00.000Z', 1, 1, 0, 0);
-    INSERT INTO customers (id, ma_khang, ma_dviqly, ten_khang, dchi_khang, name_fold, addr_fold, last_snapshot_id)
-      VALUES (1, 'PC12AA0000001', 'PC12AA', 'An', 'x', 'an', 'x', 1);
-    ${PAYMENT}) VALUES (1, 'k1', 'h', 'DT0001-26-000001', 26, 1, 1, 1, 1, '2026-11-27T02:00:00.000Z', 172800, 200000);
-    ${PAYMENT}) VALUES (2, 'k2', 'h', 'DT0001-26-000002', 26, 2, 1, 1, 1, '2026-11-27T02:01:00.000Z', 1000, NULL);
-  `);
-  db.close();
+  oldDatabase(
+    path,
+    8,
+    `${PAYMENT}) VALUES (1, 'k1', 'h', 'DT0001-26-000001', 26, 1, 1, 1, 1, '2026-11-27T02:00:00.000Z', 172800, 200000);
+     ${PAYMENT}) VALUES (2, 'k2', 'h', 'DT0001-26-000002', 26, 2, 1, 1, 1, '2026-11-27T02:01:00.000Z', 1000, NULL);`,
+  );
 }
 
 test('migration 0010 records the change step and rounding on payments: older payments none, the rule and write-once held by the database', (t) => {
