@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CustomerView, SessionView, StatusView } from '../electron/ipc/contract.ts';
+import type { ChangeStep } from '../electron/core/change-rounding.ts';
 import { call, events, failureOf, newIdempotencyKey } from './api.ts';
 import { collected, collecting, EMPTY_COUNTER, undone, visit, type Counter } from './counter.ts';
 import { vi } from './i18n/vi.ts';
@@ -109,7 +110,7 @@ export function App() {
 
   // A collect belongs to the visit it started from: its outcome never replaces a customer scanned since.
   const collect = useCallback(
-    async (visitNo: number, customer: CustomerView, billIds?: string[], tendered?: number) => {
+    async (visitNo: number, customer: CustomerView, billIds?: string[], tender?: { tendered: number; changeStep: ChangeStep }) => {
       if (attempt.current?.visit !== visitNo) attempt.current = { visit: visitNo, key: newIdempotencyKey() };
       const key = attempt.current.key;
       const who = { maKhang: customer.maKhang, tenKhang: customer.tenKhang };
@@ -119,7 +120,7 @@ export function App() {
           customerId: customer.id,
           ...(billIds === undefined ? {} : { billIds }),
           idempotencyKey: key,
-          ...(tendered === undefined ? {} : { tendered }),
+          ...tender,
         });
         if (attempt.current?.key === key) attempt.current = null;
         outcomes.current += 1;
@@ -262,7 +263,7 @@ export function App() {
         autoCollect={autoCollect}
         printing={printTrouble(status)}
         onLookup={(code) => void lookup(code, 'lookupCode')}
-        onCollect={(customer, billIds, tendered) => void collect(counter.visit, customer, billIds, tendered)}
+        onCollect={(customer, billIds, tender) => void collect(counter.visit, customer, billIds, tender)}
         onUndone={(receiptNo) => {
           const visitNo = ++visits.current;
           setCounter((c) => undone(c, receiptNo, visitNo));

@@ -32,6 +32,8 @@ export interface ReceiptDocument {
   lines: ReceiptLine[];
   total: number;
   tendered: number | null;
+  /** Kept in the drawer when the change was rounded down (setting change_rounding); absent in receipts stored before. */
+  changeRounding?: number;
   reconnectionOrder: boolean; // a reconnection order was issued with this payment
 }
 
@@ -97,8 +99,10 @@ export interface ZReportDocument {
   reprints: number;
   /** Refunds paid out of the drawer (slips, amount); absent in Z reports stored before refunds. */
   refunds?: { count: number; total: number };
+  /** Valid payments whose change was rounded down, and the roundings kept in the drawer; absent in Z reports stored before. */
+  changeRounding?: { count: number; total: number };
   openingFloat: number | null;
-  expectedCash: number | null; // shift: float + grandTotal - refunds
+  expectedCash: number | null; // shift: float + grandTotal + changeRounding - refunds
   countedCash: number | null;
   variance: number | null;
   // The journal head when the report was made (its own journal row follows it): printed, so the paper

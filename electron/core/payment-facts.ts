@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import { diffPaths } from './diff.ts';
 import type { ReceiptLine } from './documents.ts';
+import type { ChangeStep } from './change-rounding.ts';
 
 export interface LineFacts extends ReceiptLine {
   billId: number | null;
@@ -25,14 +26,21 @@ export interface PaymentFacts {
   paidAt: string;
   total: number;
   tendered: number | null;
+  /** The change_rounding step the change was rounded at (0: none, and always 0 without cash handed over). */
+  changeStep: ChangeStep;
+  /** Kept in the drawer: tendered − total − the change handed back. */
+  changeRounding: number;
   reconnectionOrderId: number | null;
   lines: LineFacts[];
 }
 
 const FACT_KEYS: readonly (keyof PaymentFacts)[] = [
   'paymentId', 'receiptNo', 'receiptYear', 'receiptSeq', 'idempotencyKey', 'requestHash', 'customerId', 'maKhang', 'shiftId',
-  'cashierId', 'paidAt', 'total', 'tendered', 'reconnectionOrderId', 'lines',
+  'cashierId', 'paidAt', 'total', 'tendered', 'changeStep', 'changeRounding', 'reconnectionOrderId', 'lines',
 ];
+/** Facts added later: a journal row written before them stands for this value (no rounding then). */
+const FACT_DEFAULTS: Partial<Record<keyof PaymentFacts, number>> = { changeStep: 0, changeRounding: 0 };
+const factOf = (value: Record<string, unknown>, key: keyof PaymentFacts): unknown => value[key] ?? FACT_DEFAULTS[key] ?? null;
 const LINE_KEYS: readonly (keyof LineFacts)[] = ['billId', 'idHdon', 'loaiHdon', 'ky', 'thang', 'nam', 'dienTthu', 'soTien', 'tienGtgt', 'tongTien'];
 
 /** The lines as a receipt prints them (without the bill's row id). */
@@ -42,7 +50,7 @@ export function receiptLines(lines: LineFacts[]): ReceiptLine[] {
 
 /** Exactly the facts (a journal payload may carry more), so two sources compare key for key. */
 export function pickFacts(value: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(FACT_KEYS.map((key) => [key, value[key] ?? null]));
+  return Object.fromEntries(FACT_KEYS.map((key) => [key, factOf(value, key)]));
 }
 
 /**
@@ -53,7 +61,7 @@ export function factsDigest(facts: Record<string, unknown>): string {
   const values = FACT_KEYS.map((key) =>
     key === 'lines' && Array.isArray(facts.lines)
       ? (facts.lines as Record<string, unknown>[]).map((line) => (line !== null && typeof line === 'object' ? LINE_KEYS.map((k) => line[k] ?? null) : line))
-      : (facts[key] ?? null),
+      : factOf(facts, key),
   );
   return hash('sha256', JSON.stringify(values), 'base64');
 }

@@ -11,6 +11,7 @@ import { isAbsolutePath } from '../core/paths.ts';
 import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
 import type { ErrorCode } from '../core/errors.ts';
 import { idleLockMinutes, printerRecord, scannerRecord } from '../core/settings-records.ts';
+import { changeStep } from '../core/change-rounding.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
@@ -88,7 +89,8 @@ export const customerView = z.object({
 export type CustomerView = z.infer<typeof customerView>;
 
 // What a selection of bills costs, from main (the window never adds money up itself).
-export const quoteView = z.object({ billIds: z.array(z.string()), billsTotal: dong, fee: nonNegativeDong, total: dong, reconnectionOrder: z.boolean() });
+// changeStep: the change of this quote is shown rounded down at it (setting change_rounding); the collect sends it back.
+export const quoteView = z.object({ billIds: z.array(z.string()), billsTotal: dong, fee: nonNegativeDong, total: dong, reconnectionOrder: z.boolean(), changeStep });
 export type QuoteView = z.infer<typeof quoteView>;
 const billSelection = z.array(z.string().min(1).max(40)).max(200);
 
@@ -98,7 +100,8 @@ export const collectView = z.object({
   paidAt: isoTime,
   total: dong,
   tendered: dong.nullable(),
-  change: dong.nullable(),
+  change: dong.nullable(), // handed back: tendered - total - changeRounding
+  changeRounding: nonNegativeDong, // kept in the drawer
   reconnectionOrder: z.boolean(),
 });
 export type CollectView = z.infer<typeof collectView>;
@@ -220,6 +223,8 @@ export const zReportView = z.object({
   grandTotal: dong,
   voids: z.object({ count: z.number().int(), total: dong }),
   reprints: z.number().int(),
+  // change rounded down (setting change_rounding): valid receipts that kept some, and how much stays in the drawer
+  changeRounding: z.object({ count: z.number().int(), total: dong }),
   openingFloat: dong.nullable(),
   expectedCash: dong.nullable(),
   countedCash: dong.nullable(),
@@ -243,6 +248,7 @@ export const settingsView = z.object({
   backupSameDisk: z.boolean(),
   autoCollect: z.boolean(),
   idleLockMinutes,
+  changeRounding: changeStep,
   printer: printerSettings,
   scannerMode: scannerRecord.mode,
 });
@@ -307,6 +313,7 @@ export const channels = {
         billIds: billSelection.optional(), // ID_HDON; default: every outstanding bill
         idempotencyKey: z.string().min(8).max(80), // made by the renderer per attempt: a retry is safe
         tendered: nonNegativeDong.optional(),
+        changeStep: changeStep.optional(), // the quote's: refused (CHANGE_ROUNDING_CHANGED) when the setting changed since
       })
       .strict(),
     collectView,

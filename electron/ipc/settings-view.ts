@@ -25,6 +25,7 @@ export function readSettingsView(ctx: Ctx): SettingsView {
     backupSameDisk: backupsOnSameDisk(ctx),
     autoCollect: getSetting(ctx.sqlite, 'auto_collect') ?? false,
     idleLockMinutes: getSetting(ctx.sqlite, 'idle_lock_minutes') ?? 0,
+    changeRounding: getSetting(ctx.sqlite, 'change_rounding') ?? 0,
     // Each field on its own: one odd stored value does not reset the others.
     printer: {
       transport: printer.transport ?? PRINTER_DEFAULTS.transport,
@@ -49,6 +50,7 @@ export function writeSettingsView(ctx: Ctx, values: Partial<SettingsView>, actor
   if (values.backupDir !== undefined) changes.backup_dir = values.backupDir;
   if (values.autoCollect !== undefined) changes.auto_collect = values.autoCollect;
   if (values.idleLockMinutes !== undefined) changes.idle_lock_minutes = values.idleLockMinutes;
+  if (values.changeRounding !== undefined) changes.change_rounding = values.changeRounding;
   if (values.printer !== undefined) changes.printer = { ...(getSetting(ctx.sqlite, 'printer') ?? {}), ...values.printer };
   if (values.scannerMode !== undefined) changes.scanner = { ...(getSetting(ctx.sqlite, 'scanner') ?? {}), mode: values.scannerMode };
   if (Object.keys(changes).length > 0) setSettings(ctx.sqlite, changes, actorId, ctx.clock());

@@ -13,6 +13,7 @@ import { quoteCustomer, type Quote, type QuoteProblem } from './quote.ts';
 import { officePaidNotice } from '../sync/pulled.ts';
 import { receiptLines, type PaymentFacts } from '../core/payment-facts.ts';
 import { paymentState } from './payment-state.ts';
+import { roundChange, type ChangeStep } from '../core/change-rounding.ts';
 import { appendJournal } from '../store/journal.ts';
 import { enqueuePrintJob, printHeader } from '../printing/print-jobs.ts';
 import { requireSetting } from '../store/settings.ts';
@@ -29,6 +30,12 @@ export interface CollectRequest {
   idempotencyKey: string;
   /** Cash handed over, when entered (must cover the total). */
   tendered?: number;
+  /**
+   * The change_rounding step the change was shown at (the quote's). When the setting changed since,
+   * the collect is refused (CHANGE_ROUNDING_CHANGED): the payment never records a change the
+   * cashier did not see. Absent (the CLI): the setting as it is now.
+   */
+  changeStep?: ChangeStep;
 }
 
 export interface CollectResult {
@@ -41,6 +48,10 @@ export interface CollectResult {
   lines: ReceiptLine[];
   total: number;
   tendered: number | null;
+  /** Handed back: tendered − total − changeRounding; null without cash handed over. */
+  change: number | null;
+  /** Kept in the drawer (setting change_rounding). */
+  changeRounding: number;
   reconnectionOrderId: number | null;
   printJobId: number;
 }
@@ -106,6 +117,10 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     if (!Number.isSafeInteger(tendered) || tendered < 0) throw new AppError('TENDERED_INVALID', 'Số tiền khách đưa phải là số đồng nguyên, không âm.');
     if (tendered < total) throw new AppError('TENDERED_TOO_LITTLE', `Khách đưa ${formatDong(tendered)}, chưa đủ tổng ${formatDong(total)}.`);
   }
+  if (req.changeStep !== undefined && req.changeStep !== quoted.changeStep) throw roundingChanged(quoted.changeStep);
+  // Nothing to round without cash handed over: the step is recorded only with the change it rounded.
+  const changeStep = tendered === null ? 0 : quoted.changeStep;
+  const changeRounding = tendered === null ? 0 : roundChange(total, tendered, changeStep).rounding;
 
   const at = ctx.clock();
   const paidAt = at.toISOString();
@@ -116,10 +131,10 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
 
   const { id: paymentId } = sqlite
     .prepare(
-      `INSERT INTO payments (idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total, tendered)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO payments (idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total, tendered, change_step, change_rounding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     )
-    .get(key, hash, receiptNo, year, seq, customer.id, shift.id, cashier.id, paidAt, total, tendered) as { id: number };
+    .get(key, hash, receiptNo, year, seq, customer.id, shift.id, cashier.id, paidAt, total, tendered, changeStep, changeRounding) as { id: number };
   const insertLine = sqlite.prepare(
     `INSERT INTO payment_lines (payment_id, bill_id, id_hdon, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -157,6 +172,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     lines,
     total,
     tendered,
+    changeRounding,
     reconnectionOrder: reconnectionOrderId !== null,
   };
   enqueuePrintJob(sqlite, { kind: 'receipt', paymentId, copyNo: 0, document, at });
@@ -190,6 +206,8 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     paidAt,
     total,
     tendered,
+    changeStep,
+    changeRounding,
     reconnectionOrderId,
     lines: lines.map((l) => ({ ...l, billId: l.idHdon === null ? null : billIdByHdon.get(l.idHdon)! })),
   };
@@ -218,6 +236,8 @@ export function loadCollectResult(sqlite: Sqlite, paymentId: number, replayed: b
     lines: receiptLines(facts.lines),
     total: facts.total,
     tendered: facts.tendered,
+    change: facts.tendered === null ? null : facts.tendered - facts.total - facts.changeRounding,
+    changeRounding: facts.changeRounding,
     reconnectionOrderId: facts.reconnectionOrderId,
     printJobId: job.id,
   };
@@ -243,6 +263,16 @@ function voidedReplay(p: PreviousPayment): AppError {
     'PAYMENT_VOIDED',
     `Lần thu này đã được ghi (biên nhận ${p.receipt_no}) nhưng đã bị hủy lúc ${formatDateTime(new Date(p.voided_at!))} bởi giám sát ${supervisor.code} - ${supervisor.name}, lý do: ${p.void_reason ?? ''}. Không thu thêm gì; nếu khách vẫn nộp tiền, hãy thu lại thành một lần thu mới.`,
     { paymentId: p.id, receiptNo: p.receipt_no, voidedAt: p.voided_at, supervisor, reason: p.void_reason },
+  );
+}
+
+/** The screen showed the change at another step than the setting now says: nothing is collected. */
+function roundingChanged(now: ChangeStep): AppError {
+  const how = now === 0 ? 'không làm tròn' : `làm tròn xuống ${formatDong(now)}`;
+  return new AppError(
+    'CHANGE_ROUNDING_CHANGED',
+    `Cách làm tròn tiền trả lại vừa được đổi (nay: ${how}), nên tiền trả lại đang hiện trên màn hình không còn đúng. Chưa thu gì: hãy xem lại tiền trả lại rồi thu lại.`,
+    { changeStep: now },
   );
 }
 

@@ -39,7 +39,7 @@ export type PaymentStateRow = Selectable<Tables['payments']> &
 /** The rows of the payments `where` selects (a condition on `p`), in the order paymentStates expects. */
 export function paymentStateSql(where: string): string {
   return `SELECT p.id, p.receipt_no, p.receipt_year, p.receipt_seq, p.idempotency_key, p.request_hash, p.customer_id, c.ma_khang,
-                 p.shift_id, p.cashier_id, u.code AS cashier_code, p.paid_at, p.total, p.tendered,
+                 p.shift_id, p.cashier_id, u.code AS cashier_code, p.paid_at, p.total, p.tendered, p.change_step, p.change_rounding,
                  p.voided_at, p.voided_by, s.code AS supervisor_code, p.void_reason, p.batch_id, p.void_batch_id,
                  o.id AS order_id, o.requested_at AS order_requested_at, o.cancelled_at AS order_cancelled_at,
                  l.id AS line_id, l.bill_id, l.id_hdon, l.loai_hdon, l.ky, l.thang, l.nam, l.dien_tthu, l.so_tien, l.tien_gtgt, l.tong_tien,
@@ -85,6 +85,8 @@ export function stateOfRows(rows: PaymentStateRow[]): PaymentState {
       paidAt: p.paid_at,
       total: p.total,
       tendered: p.tendered,
+      changeStep: p.change_step,
+      changeRounding: p.change_rounding,
       reconnectionOrderId: p.order_id,
       lines,
     },

@@ -10,6 +10,7 @@ import { sumDong } from '../core/money.ts';
 import { checkSelection, reconnectionDecision, type ReconnectionDecision, type SelectionProblem } from '../core/collection-rules.ts';
 import { getSetting } from '../store/settings.ts';
 import type { OfficePaid } from '../sync/pulled.ts';
+import type { ChangeStep } from '../core/change-rounding.ts';
 
 /** What the quote is decided on, read from the database (quoteFacts) or built by a test. */
 export interface QuoteFacts {
@@ -21,6 +22,8 @@ export interface QuoteFacts {
   cut: CutFacts | null;
   /** Setting reconnection_fee, đồng. */
   settingsFee: number;
+  /** Setting change_rounding: the screen shows the change at this step and the payment records it. */
+  changeStep: ChangeStep;
 }
 
 export interface CutFacts {
@@ -42,6 +45,8 @@ export type Quote =
       fee: number;
       reconnection: ReconnectionDecision | null;
       total: number;
+      /** The change_rounding step the change of this quote is shown and recorded at. */
+      changeStep: ChangeStep;
     }
   | { ok: false; problem: QuoteProblem };
 
@@ -70,7 +75,7 @@ export function quote(facts: QuoteFacts, billIds?: readonly string[]): Quote {
   const lines = bills.map(billLine);
   const fee = reconnection?.feeLine ?? 0;
   if (fee > 0) lines.push(feeLine(fee));
-  return { ok: true, bills, lines, billsTotal: sumDong(bills.map((b) => b.tong_tien)), fee, reconnection, total: sumDong(lines.map((l) => l.tongTien)) };
+  return { ok: true, bills, lines, billsTotal: sumDong(bills.map((b) => b.tong_tien)), fee, reconnection, total: sumDong(lines.map((l) => l.tongTien)), changeStep: facts.changeStep };
 }
 
 export interface QuotedCustomer {
@@ -85,9 +90,10 @@ export interface QuotedCustomer {
 /** The facts of each customer, in the given order: one settings read, one query for those cut off. */
 export function quoteFacts(sqlite: Sqlite, customers: readonly QuotedCustomer[]): QuoteFacts[] {
   const settingsFee = getSetting(sqlite, 'reconnection_fee') ?? 0;
+  const changeStep = getSetting(sqlite, 'change_rounding') ?? 0;
   const cutIds = customers.filter((c) => c.tthaiCat).map((c) => c.id);
   const cut = cutIds.length === 0 ? new Map<number, CutFacts>() : cutFacts(sqlite, cutIds);
-  return customers.map((c) => ({ bills: c.bills, officePaid: c.officePaid, cut: c.tthaiCat ? cut.get(c.id)! : null, settingsFee }));
+  return customers.map((c) => ({ bills: c.bills, officePaid: c.officePaid, cut: c.tthaiCat ? cut.get(c.id)! : null, settingsFee, changeStep }));
 }
 
 /** The quote of one customer read from the database. */

@@ -58,7 +58,7 @@ function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_repor
   switch (doc.kind) {
     case 'receipt':
       return {
-        receiptNo: doc.receiptNo, paidAt: doc.paidAt, total: doc.total, tendered: doc.tendered, cashier: doc.cashier?.code,
+        receiptNo: doc.receiptNo, paidAt: doc.paidAt, total: doc.total, tendered: doc.tendered, changeRounding: doc.changeRounding ?? 0, cashier: doc.cashier?.code,
         maKhang: doc.customer?.maKhang, reconnectionOrder: doc.reconnectionOrder, lines: doc.lines,
       };
     case 'void_slip':
@@ -77,7 +77,7 @@ function expectedFacts(kind: 'receipt' | 'void_slip' | 'reconnection_order', p: 
   switch (kind) {
     case 'receipt':
       return {
-        receiptNo: f.receiptNo, paidAt: f.paidAt, total: f.total, tendered: f.tendered, cashier: p.cashierCode,
+        receiptNo: f.receiptNo, paidAt: f.paidAt, total: f.total, tendered: f.tendered, changeRounding: f.changeRounding, cashier: p.cashierCode,
         maKhang: f.maKhang, reconnectionOrder: p.order !== null, lines: receiptLines(f.lines),
       };
     case 'void_slip':

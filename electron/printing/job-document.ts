@@ -52,6 +52,7 @@ const receipt = z.object({
     .max(500),
   total: dong,
   tendered: dong.nullable(),
+  changeRounding: dong.optional(),
   reconnectionOrder: z.boolean(),
 });
 
@@ -112,6 +113,7 @@ const zReport = z.object({
   voids: z.object({ count, total: dong, receipts: z.array(code).max(100_000) }),
   reprints: count,
   refunds: z.object({ count, total: dong }).optional(),
+  changeRounding: z.object({ count, total: dong }).optional(),
   openingFloat: dong.nullable(),
   expectedCash: dong.nullable(),
   countedCash: dong.nullable(),

@@ -18,8 +18,9 @@ export interface ShiftClose {
   cashierId: number;
   openingFloat: number;
   collected: number; // valid payments of the shift
+  rounded: number; // change roundings its valid payments kept in the drawer
   refunded: number; // refunds paid out of the shift's drawer
-  expectedCash: number; // float + collected - refunded
+  expectedCash: number; // float + collected + rounded - refunded
   countedCash: number | null;
   variance: number | null; // counted - expected
   closedAt: string;
@@ -71,7 +72,8 @@ export function openShift(ctx: Ctx, args: { cashierId: number; openingFloat: num
 
 /**
  * Blind close: the counted cash is the input; the expected amount is computed (float + valid
- * payments of the shift - refunds paid out of its drawer) and shown only in the result. The variance is recorded.
+ * payments of the shift + the change roundings they kept - refunds paid out of its drawer) and shown
+ * only in the result. The variance is recorded.
  */
 export function closeShift(ctx: Ctx, args: { cashierId: number; countedCash: number }): ShiftClose {
   checkAmount(args.countedCash, 'COUNT_INVALID', 'Số tiền đếm được');
@@ -102,13 +104,13 @@ export function forceCloseShift(ctx: Ctx, args: { shiftId: number; supervisorId:
 
 function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null, forced: boolean): ShiftClose {
   const at = ctx.clock();
-  const { collected } = selectOne(
+  const { collected, rounded } = selectOne(
     ctx.sqlite,
     query
       .selectFrom('payments')
       .where('shift_id', '=', shift.id)
       .where('voided_at', 'is', null)
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('total'), eb.lit(0)).as('collected')),
+      .select((eb) => [eb.fn.coalesce(eb.fn.sum<number>('total'), eb.lit(0)).as('collected'), eb.fn.coalesce(eb.fn.sum<number>('change_rounding'), eb.lit(0)).as('rounded')]),
   );
   const { refunded } = selectOne(
     ctx.sqlite,
@@ -118,7 +120,7 @@ function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null,
       .where('r.shift_id', '=', shift.id)
       .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('x.amount'), eb.lit(0)).as('refunded')),
   );
-  const expectedCash = shift.openingFloat + collected - refunded;
+  const expectedCash = shift.openingFloat + collected + rounded - refunded;
   const variance = counted === null ? null : counted - expectedCash;
   ctx.sqlite
     .prepare(
@@ -131,6 +133,7 @@ function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null,
     cashierId: shift.cashierId,
     openingFloat: shift.openingFloat,
     collected,
+    rounded,
     refunded,
     expectedCash,
     countedCash: counted,

@@ -57,6 +57,9 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
       eb.fn.coalesce(eb.fn.sum<number>('p.total').filterWhere('p.voided_at', 'is', null), eb.lit(0)).as('total'),
       eb.fn.countAll<number>().filterWhere('p.voided_at', 'is not', null).as('voided'),
       eb.fn.coalesce(eb.fn.sum<number>('p.total').filterWhere('p.voided_at', 'is not', null), eb.lit(0)).as('voided_total'),
+      // change rounded down (setting change_rounding): what valid payments kept in the drawer
+      eb.fn.countAll<number>().filterWhere('p.voided_at', 'is', null).filterWhere('p.change_rounding', '>', 0).as('rounded'),
+      eb.fn.coalesce(eb.fn.sum<number>('p.change_rounding').filterWhere('p.voided_at', 'is', null), eb.lit(0)).as('rounded_total'),
     ]),
   );
   const numbers = payments.select('p.receipt_no');
@@ -110,7 +113,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   const head = journalHead(sqlite);
   const openFloat = shift?.opening_float ?? null;
   // An open shift has no stored expectation yet: show what the drawer should hold now.
-  const expectedCash = shift === undefined ? null : (shift.expected_cash ?? shift.opening_float + receipts.total - refunds.total);
+  const expectedCash = shift === undefined ? null : (shift.expected_cash ?? shift.opening_float + receipts.total + receipts.rounded_total - refunds.total);
   return {
     kind: 'z_report',
     header: printHeader(sqlite),
@@ -131,6 +134,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
     voids: { count: receipts.voided, total: receipts.voided_total, receipts: voidedReceipts },
     reprints,
     refunds,
+    changeRounding: { count: receipts.rounded, total: receipts.rounded_total },
     openingFloat: openFloat,
     expectedCash,
     countedCash: shift?.counted_cash ?? null,

@@ -4,6 +4,7 @@ import { AppError } from '../core/errors.ts';
 import { MAX_BILL_AMOUNT } from '../core/money.ts';
 import { appendJournal } from './journal.ts';
 import { idleLockMinutes, syncSettings } from '../core/settings-records.ts';
+import { changeStep } from '../core/change-rounding.ts';
 
 /** Every setting with its schema and default. Stored as JSON in the settings table. */
 export const settingSchemas = {
@@ -34,6 +35,8 @@ export const settingSchemas = {
   backup_keep: z.number().int().min(1).max(1000),
   auto_collect: z.boolean(),
   idle_lock_minutes: idleLockMinutes,
+  /** Change handed back is rounded down to this many đồng (0: not rounded); the rest stays in the drawer, recorded on the payment. */
+  change_rounding: changeStep,
   // Kept as written (a field of a later version survives); readers take their fields through core/settings-records.ts.
   printer: z.record(z.string(), z.unknown()),
   scanner: z.record(z.string(), z.unknown()),
@@ -67,6 +70,7 @@ export const settingDefaults: { [K in SettingKey]: SettingValue<K> | undefined }
   backup_keep: 30,
   auto_collect: false,
   idle_lock_minutes: 10,
+  change_rounding: 0,
   printer: { transport: 'file', width: 576, mode: 'raster' },
   scanner: { mode: 'wedge' },
   sync: undefined,

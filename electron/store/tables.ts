@@ -127,6 +127,8 @@ export interface Tables {
     paid_at: string;
     total: number;
     tendered: number | null;
+    change_step: Generated<0 | 500 | 1000>;
+    change_rounding: Generated<number>;
     voided_at: string | null;
     voided_by: number | null;
     void_reason: string | null;

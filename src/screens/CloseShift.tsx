@@ -79,6 +79,7 @@ export function ZReport({ report }: { report: ZReportView }) {
     [t.grand, money(report.grandTotal)],
     [t.voids, `${report.voids.count} · ${money(report.voids.total)}`],
     [t.reprints, String(report.reprints)],
+    [t.changeRounding, `${report.changeRounding.count} · ${money(report.changeRounding.total)}`],
   ];
   if (report.openingFloat !== null) rows.push([t.float, money(report.openingFloat)]);
   if (report.expectedCash !== null) rows.push([t.expected, money(report.expectedCash)]);

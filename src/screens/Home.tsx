@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CollectView, CustomerView, HourlyView, IpcError, QuoteView } from '../../electron/ipc/contract.ts';
 import { formatAmount, parseAmount } from '../../electron/core/money.ts';
 import { commonAmounts } from '../tender.ts';
+import { roundChange, type ChangeStep } from '../../electron/core/change-rounding.ts';
 import { outcomeOfEarlier, paidNow, type CollectOutcome, type Counter } from '../counter.ts';
 import { chosenIds, isChosen, periods, step, toggle } from '../selection.ts';
 import { call, failureOf } from '../api.ts';
@@ -20,8 +21,8 @@ interface Props {
   /** The printer's trouble, if any: the last receipt's banner never says it printed when it did not. */
   printing: 'printing' | 'failed' | null;
   onLookup: (code: string) => void;
-  /** `billIds`: the chosen bills (undefined: all); `tendered`: the cash handed over, when typed. */
-  onCollect: (customer: CustomerView, billIds?: string[], tendered?: number) => void;
+  /** `billIds`: the chosen bills (undefined: all); `tendered`: the cash handed over, when typed, and the step its change was shown rounded at. */
+  onCollect: (customer: CustomerView, billIds?: string[], tendered?: { tendered: number; changeStep: ChangeStep }) => void;
   onUndone: (receiptNo: string) => void;
 }
 
@@ -79,6 +80,8 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
   const open = customer.bills.length > 0 && !done;
   const ids = chosenIds(customer.bills, kept);
   const key = ids.join(' ');
+  // A refused collect asks the quote again: a setting changed since (CHANGE_ROUNDING_CHANGED) shows its new change.
+  const refused = counter.collect !== null && 'error' in counter.collect ? counter.collect : null;
 
   // The total of the chosen bills comes from main (fee and reconnection rules included), for exactly this choice.
   useEffect(() => {
@@ -95,7 +98,7 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
     return () => {
       current = false;
     };
-  }, [customer.id, customer.bills.length, key]);
+  }, [customer.id, customer.bills.length, key, refused]);
 
   const q = quote?.key === key ? quote.value : null;
   const exactTotal = q === null ? null : formatAmount(q.total);
@@ -127,10 +130,11 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
   };
 
   const given = tendered.trim() === '' ? undefined : parseAmount(tendered);
-  const change = given === undefined || given === null || q === null ? null : given - q.total;
+  // The change as the payment will record it: rounded down at the quote's step, which the collect sends back.
+  const change = given === undefined || given === null || q === null ? null : roundChange(q.total, given, q.changeStep);
   const collectNow = () => {
-    if (done || counter.busy || q === null || q.total === 0 || given === null || (change !== null && change < 0)) return;
-    onCollect(customer, q.billIds, given);
+    if (done || counter.busy || q === null || q.total === 0 || given === null || (change !== null && change.change < 0)) return;
+    onCollect(customer, q.billIds, given === undefined ? undefined : { tendered: given, changeStep: q.changeStep });
   };
   // Enter before the total of this choice is in (just after a scan): it collects when the total comes, for that choice only.
   const [enterFor, setEnterFor] = useState<string | null>(null);
@@ -243,12 +247,18 @@ function CustomerCard({ customer, counter, onCollect }: { customer: CustomerView
               ))}
             </div>
           )}
-          {change !== null && change >= 0 && (
+          {change !== null && change.change >= 0 && (
             <p className="change">
-              {h.change}: <strong data-testid="change">{money(change)}</strong>
+              {h.change}: <strong data-testid="change">{money(change.change)}</strong>
+              {change.rounding > 0 && (
+                <>
+                  {' · '}
+                  <span data-testid="change-rounding">{h.rounded(money(change.rounding))}</span>
+                </>
+              )}
             </p>
           )}
-          {change !== null && change < 0 && <Message kind="warn" text={h.tooLittle} />}
+          {change !== null && change.change < 0 && <Message kind="warn" text={h.tooLittle} />}
           {/* Never `disabled`: a form whose submit button is disabled ignores Enter, and an Enter before the total waits for it. */}
           <button type="submit" className="collect" aria-disabled={counter.busy || q === null}>
             {counter.busy ? h.collecting : h.collect}
@@ -299,6 +309,12 @@ function CollectedBanner({ collected, who, canUndo, printing, onUndone }: { coll
       {collected.change !== null && (
         <p className="change-given">
           {vi.home.change}: <strong data-testid="change-given">{money(collected.change)}</strong>
+          {collected.changeRounding > 0 && (
+            <>
+              {' · '}
+              <span data-testid="change-rounding-given">{vi.home.rounded(money(collected.changeRounding))}</span>
+            </>
+          )}
         </p>
       )}
       {collected.reconnectionOrder && <p>{vi.home.reconnectionOrder}</p>}

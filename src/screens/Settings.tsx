@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { IpcError, SettingsView, UserView } from '../../electron/ipc/contract.ts';
 import { formatAmount, parseAmount } from '../../electron/core/money.ts';
 import { isAbsolutePath } from '../../electron/core/paths.ts';
+import { CHANGE_STEPS } from '../../electron/core/change-rounding.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
@@ -118,6 +119,16 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
           <span>{s.autoCollect}</span>
         </label>
         <Field label={s.idleLock} value={idleLock} onChange={(e) => setIdleLock(e.target.value)} inputMode="numeric" name="idle-lock" />
+        <label className="field">
+          <span>{s.changeRounding}</span>
+          <select name="change-rounding" value={v.changeRounding} onChange={(e) => setV({ ...v, changeRounding: CHANGE_STEPS.find((step) => String(step) === e.target.value) ?? 0 })}>
+            {CHANGE_STEPS.map((step) => (
+              <option key={step} value={step}>
+                {s.changeRoundings[step]}
+              </option>
+            ))}
+          </select>
+        </label>
       </fieldset>
       <fieldset>
         <legend>{s.feeAndBackup}</legend>

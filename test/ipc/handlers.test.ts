@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { count } from '../helpers/collect-fixture.ts';
+import { setSettings } from '../../electron/store/settings.ts';
 import { GOOD_SNAPSHOT as GOOD, ipcWorld as world } from '../helpers/ipc-world.ts';
 
 const BROKEN = join(import.meta.dirname, '..', 'e2e', 'fixtures', 'morning-broken.csv');
@@ -154,11 +155,27 @@ test('[#10] quote answers what collect then writes; a gap is refused as collect 
   await w.call('login', { code: 'TN01', pin: '123456' });
   const customer = (await w.call('lookupCode', { code: 'PC12AA0000001' })).value as { id: number };
   const oldest = await w.call('quote', { customerId: customer.id, billIds: ['HD0000000011'] });
-  assert.deepEqual(oldest.value, { billIds: ['HD0000000011'], billsTotal: 270_000, fee: 0, total: 270_000, reconnectionOrder: false });
+  assert.deepEqual(oldest.value, { billIds: ['HD0000000011'], billsTotal: 270_000, fee: 0, total: 270_000, reconnectionOrder: false, changeStep: 0 });
   assert.equal((await w.call('quote', { customerId: customer.id, billIds: ['HD0000000012'] })).error?.code, 'BILL_ORDER');
   const paid = await w.call('collect', { customerId: customer.id, billIds: ['HD0000000011'], idempotencyKey: 'quote-0001' });
   assert.equal((paid.value as { total: number }).total, 270_000);
   const rest = await w.call('quote', { customerId: customer.id });
-  assert.deepEqual(rest.value, { billIds: ['HD0000000012'], billsTotal: 303_750, fee: 0, total: 303_750, reconnectionOrder: false });
+  assert.deepEqual(rest.value, { billIds: ['HD0000000012'], billsTotal: 303_750, fee: 0, total: 303_750, reconnectionOrder: false, changeStep: 0 });
   assert.equal(count(w.ctx, 'payments'), 1, 'a quote writes nothing');
+});
+
+test('[#10] the quote carries the change step and the collect sends it back: a setting changed in between is refused (CHANGE_ROUNDING_CHANGED), nothing written', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '123456' });
+  const customer = (await w.call('lookupCode', { code: 'PC12AA0000001' })).value as { id: number };
+  const quoted = (await w.call('quote', { customerId: customer.id, billIds: ['HD0000000011'] })).value as { total: number; changeStep: number };
+  assert.deepEqual([quoted.total, quoted.changeStep], [270_000, 0]);
+  setSettings(w.ctx.sqlite, { change_rounding: 1000 }, null, w.ctx.clock());
+  const stale = await w.call('collect', { customerId: customer.id, billIds: ['HD0000000011'], idempotencyKey: 'rounding-0001', tendered: 300_300, changeStep: quoted.changeStep });
+  assert.equal(stale.error?.code, 'CHANGE_ROUNDING_CHANGED');
+  assert.equal(count(w.ctx, 'payments'), 0);
+  const again = (await w.call('quote', { customerId: customer.id, billIds: ['HD0000000011'] })).value as { changeStep: number };
+  const paid = await w.call('collect', { customerId: customer.id, billIds: ['HD0000000011'], idempotencyKey: 'rounding-0002', tendered: 300_300, changeStep: again.changeStep });
+  const { tendered, change, changeRounding } = paid.value as { tendered: number; change: number; changeRounding: number };
+  assert.deepEqual([tendered, change, changeRounding], [300_300, 30_000, 300]);
 });

@@ -22,7 +22,7 @@ const customer = (maKhang: string, tenKhang: string): CustomerView => ({
 });
 const A = customer('PC12AA0000001', 'Nguyễn Văn An');
 const B = customer('PC12AA0000002', 'Trần Thị Hoa');
-const receipt = (receiptNo: string): CollectView => ({ paymentId: 1, receiptNo, paidAt: '2026-11-27T03:00:00.000Z', total: 100_000, tendered: null, change: null, reconnectionOrder: false });
+const receipt = (receiptNo: string): CollectView => ({ paymentId: 1, receiptNo, paidAt: '2026-11-27T03:00:00.000Z', total: 100_000, tendered: null, change: null, changeRounding: 0, reconnectionOrder: false });
 
 test('[#21] an outcome for an earlier visit is announced beside the customer on screen, never over it', () => {
   let c = visit(EMPTY_COUNTER, 1, { customer: A }, false);

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
-import { collectPayment } from '../../electron/payments/collect.ts';
+import { collectPayment, quoteSelection } from '../../electron/payments/collect.ts';
+import { lookupCode } from '../../electron/customers/find.ts';
+import { CHANGE_STEPS } from '../../electron/core/change-rounding.ts';
 import { voidPayment } from '../../electron/payments/voids.ts';
 import { closeShift } from '../../electron/shifts/shifts.ts';
 import { refundLines } from '../../electron/payments/refunds.ts';
@@ -133,15 +135,16 @@ test('the printed Z report adds up: TD + VC + DC bills + fees charged here = T�
   ctx.close();
 });
 
-test('property: for any day and shift, the printed Z report parts (per bill type and fees, with their counts) add up to the printed total, and float + total - refunds = expected cash', () => {
+test('property: for any day and shift, the printed Z report parts (per bill type and fees, with their counts) add up to the printed total, and float + total + change roundings - refunds = expected cash', () => {
   const bill = fc.record({ loaiHdon: fc.constantFrom('TD', 'VC', 'DC'), soTien: fc.integer({ min: 1, max: 50_000_000 }), tienGtgt: fc.integer({ min: 0, max: 5_000_000 }) });
   // refunded: the next snapshot no longer lists the customer's bills ("trùng thu"), and a supervisor refunds them
-  const customer = fc.record({ cut: fc.boolean(), bills: fc.array(bill, { minLength: 1, maxLength: 4 }), voided: fc.boolean(), refunded: fc.boolean() });
+  // over: cash handed over beyond the total (none: not typed), its change rounded at the point's step
+  const customer = fc.record({ cut: fc.boolean(), bills: fc.array(bill, { minLength: 1, maxLength: 4 }), voided: fc.boolean(), refunded: fc.boolean(), over: fc.option(fc.integer({ min: 0, max: 600_000 })) });
   fc.assert(
-    fc.property(fc.array(customer, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 1_000_000 }), (customers, fee) => {
+    fc.property(fc.array(customer, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 1_000_000 }), fc.constantFrom(...CHANGE_STEPS), (customers, fee, step) => {
       const { ctx, cashier, supervisor } = collectWorld();
       try {
-        setSettings(ctx.sqlite, { reconnection_fee: fee }, null, new Date('2026-11-27T01:00:00.000Z'));
+        setSettings(ctx.sqlite, { reconnection_fee: fee, change_rounding: step }, null, new Date('2026-11-27T01:00:00.000Z'));
         seedSnapshot(
           ctx,
           customers.map((c, i) => ({
@@ -149,7 +152,11 @@ test('property: for any day and shift, the printed Z report parts (per bill type
             bills: c.bills.map((b, j) => ({ ...b, idHdon: `H${i}-${j}`, thang: 1 + j, nam: 2026 })),
           })),
         );
-        const paid = customers.map((c, i) => ({ c, p: collectPayment(ctx, { customer: `PC12AA${String(i).padStart(7, '0')}`, cashierId: cashier.id, idempotencyKey: `k${i}` }) }));
+        const paid = customers.map((c, i) => {
+          const code = `PC12AA${String(i).padStart(7, '0')}`;
+          const tendered = c.over === null ? {} : { tendered: quoteSelection(ctx.sqlite, lookupCode(ctx, code)!).total + c.over };
+          return { c, p: collectPayment(ctx, { customer: code, cashierId: cashier.id, idempotencyKey: `k${i}`, ...tendered }) };
+        });
         for (const { c, p } of paid) if (c.voided) voidPayment(ctx, { receiptNo: p.receiptNo, reason: 'thu nhầm', supervisorId: supervisor.id });
         const refunded = paid.filter(({ c }) => c.refunded && !c.voided);
         seedSnapshot(
@@ -178,7 +185,10 @@ test('property: for any day and shift, the printed Z report parts (per bill type
           const lineCount = ctx.sqlite.prepare('SELECT COUNT(*) FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.voided_at IS NULL').pluck().get();
           assert.equal(parts.reduce((s, x) => s + x.count, 0), lineCount);
           assert.deepEqual(printed(/^Hoan tien \((\d+)\):\s+([\d.]+) d$/), { count: refunds.length, amount: refundTotal });
-          if ('shiftId' in scope) assert.equal(printed(/^Tien dau ca:()\s+([\d.]+) d$/).amount + total - refundTotal, printed(/^Tien mat phai co:()\s+([\d.]+) d$/).amount);
+          const rounded = kept.filter(({ p }) => p.changeRounding > 0);
+          const rounding = printed(/^Lam tron tien tra lai \((\d+)\):\s+([\d.]+) d$/);
+          assert.deepEqual(rounding, { count: rounded.length, amount: rounded.reduce((s, { p }) => s + p.changeRounding, 0) });
+          if ('shiftId' in scope) assert.equal(printed(/^Tien dau ca:()\s+([\d.]+) d$/).amount + total + rounding.amount - refundTotal, printed(/^Tien mat phai co:()\s+([\d.]+) d$/).amount);
         }
       } finally {
         ctx.close();

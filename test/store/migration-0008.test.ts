@@ -7,22 +7,17 @@ import { openStore } from '../../electron/store/open.ts';
 import { checkSchema } from '../../electron/verify/schema.ts';
 import { Problems } from '../../electron/verify/problems.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { oldDatabase } from '../helpers/old-database.ts';
 
 const JOBS = 'SELECT id, kind, payment_id, copy_no, document, created_at, status, attempts, last_error, printed_at, set_aside_at FROM print_jobs ORDER BY id';
 const INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'print_jobs' ORDER BY name";
 
 /** A version-7 database as the previous release left it: a payment, and print jobs of every kind, one set aside, one printed. */
 function versionSeven(path: string): void {
-  const db = new Database(path);
-  for (const m of migrations.slice(0, 7)) db.exec(m.sql);
-  db.pragma('user_version = 7');
-  db.exec(`
-    INSERT INTO users (id, code, name, role, pin_hash, created_at) VALUES (1, 'GS00', 'Trưởng', 'supervisor', 'x', '2026-11-27T00:00:00.000Z');
-    INSERT INTO shifts (id, cashier_id, opened_at, opening_float) VALUES (1, 1, '2026-11-27T01:00:00.000Z', 0);
-    INSERT INTO snapshots (id, file_name, sha256, encoding, delimiter, imported_at, row_count, customer_count, bill_count, bill_total)
-      VALUES (1, 'NO.csv', 'x', 'utf8', ',', '2026-11-27T00:30:00.000Z', 1, 1, 0, 0);
-    INSERT INTO customers (id, ma_khang, ma_dviqly, ten_khang, dchi_khang, name_fold, addr_fold, last_snapshot_id)
-      VALUES (1, 'PC12AA0000001', 'PC12AA', 'An', 'x', 'an', 'x', 1);
+  oldDatabase(
+    path,
+    7,
+    `
     INSERT INTO payments (id, idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total)
       VALUES (1, 'k', 'h', 'DT0001-26-000001', 26, 1, 1, 1, 1, '2026-11-27T02:00:00.000Z', 1000);
     INSERT INTO print_jobs (id, kind, payment_id, copy_no, document, created_at, status, attempts, last_error, printed_at, set_aside_at) VALUES
@@ -32,8 +27,8 @@ function versionSeven(path: string): void {
       (8, 'z_report', NULL, 0, '{}', '2026-11-27T02:03:00.000Z', 'sending', 1, NULL, NULL, NULL),
       (9, 'test_page', NULL, 0, '{}', '2026-11-27T02:04:00.000Z', 'pending', 0, NULL, NULL, NULL),
       (12, 'reconnection_order', 1, 0, '{}', '2026-11-27T02:05:00.000Z', 'done', 1, NULL, '2026-11-27T02:05:01.000Z', NULL);
-  `);
-  db.close();
+  `,
+  );
 }
 
 test('migration 0008 rebuilds print_jobs with the refund kind: every row, id and index kept, the other rules unchanged, the schema as a fresh database has it', (t) => {
@@ -50,7 +45,7 @@ test('migration 0008 rebuilds print_jobs with the refund kind: every row, id and
   const store = openStore(path);
   t.after(() => store.close());
   const { sqlite } = store;
-  assert.equal(sqlite.pragma('user_version', { simple: true }), 8);
+  assert.equal(sqlite.pragma('user_version', { simple: true }), migrations.length);
   assert.deepEqual(sqlite.prepare(JOBS).all(), rows, 'every job kept as it was, ids included');
   assert.deepEqual(sqlite.prepare(INDEXES).all(), indexes, 'the same indexes, same definitions');
   assert.deepEqual(sqlite.prepare('SELECT seq, kind, payment_id, batch_id, created_at, status, answered_at, code, message FROM sync_outbox ORDER BY seq').all(), outbox, 'the sync outbox kept too (rebuilt for refunds)');

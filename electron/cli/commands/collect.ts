@@ -45,7 +45,8 @@ function receiptText(r: CollectResult): string {
     ),
     `Tổng cộng: ${formatDong(r.total)}`,
   ];
-  if (r.tendered !== null) lines.push(`Khách đưa: ${formatDong(r.tendered)}  Trả lại: ${formatDong(r.tendered - r.total)}`);
+  if (r.tendered !== null) lines.push(`Khách đưa: ${formatDong(r.tendered)}  Trả lại: ${formatDong(r.change ?? 0)}`);
+  if (r.changeRounding > 0) lines.push(`Làm tròn tiền trả lại: ${formatDong(r.changeRounding)}`);
   if (r.reconnectionOrderId !== null) lines.push(`Đã lập lệnh đóng điện lại số ${r.reconnectionOrderId}.`);
   return lines.join('\n');
 }

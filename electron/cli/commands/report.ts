@@ -27,6 +27,7 @@ export function zReportText(r: ZReportDocument): string {
     `Hủy: ${r.voids.count} biên nhận, ${money(r.voids.total)}${r.voids.receipts.length > 0 ? ` (${r.voids.receipts.join(', ')})` : ''}`,
     `In lại: ${r.reprints}`,
     ...(r.refunds === undefined ? [] : [`Hoàn tiền: ${r.refunds.count} phiếu, ${money(r.refunds.total)}`]),
+    ...(r.changeRounding === undefined ? [] : [`Làm tròn tiền trả lại: ${r.changeRounding.count} biên nhận, ${money(r.changeRounding.total)}`]),
     ...(r.scope === 'shift'
       ? [`Tiền đầu ca: ${money(r.openingFloat)}; tiền phải có: ${money(r.expectedCash)}; tiền đếm được: ${money(r.countedCash)}; chênh lệch: ${money(r.variance)}`]
       : []),

@@ -80,12 +80,17 @@ function receiptBlocks(doc: ReceiptDocument): Block[] {
     blocks.push(pair('  Cộng:', formatDong(line.tongTien), 'strong'));
   }
   blocks.push(rule, pair('TỔNG CỘNG:', formatDong(doc.total), 'title'), text(`Bằng chữ: ${amountInWords(doc.total)}`));
-  if (doc.tendered !== null) {
-    blocks.push(pair('Khách đưa:', formatDong(doc.tendered)), pair('Trả lại:', formatDong(doc.tendered - doc.total)));
-  }
+  if (doc.tendered !== null) blocks.push(...tenderBlocks(doc.total, doc.tendered, doc.changeRounding ?? 0));
   if (doc.reconnectionOrder) blocks.push(text('Đã lập lệnh đóng điện lại', 'center', 'strong'));
   blocks.push(feed, text('ĐÃ THANH TOÁN', 'center', 'title'), { type: 'barcode', value: doc.receiptNo });
   blocks.push(text('Xin cảm ơn quý khách!', 'center'));
+  return blocks;
+}
+
+/** Cash handed over and the change handed back; the rounding kept (setting change_rounding) only when there is one. */
+function tenderBlocks(total: number, tendered: number, rounding: number): Block[] {
+  const blocks = [pair('Khách đưa:', formatDong(tendered)), pair('Trả lại:', formatDong(tendered - total - rounding))];
+  if (rounding > 0) blocks.push(pair('Làm tròn tiền trả lại:', formatDong(rounding)));
   return blocks;
 }
 
@@ -173,6 +178,7 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     rule,
     pair('Tiền đầu ca:', orDash(doc.openingFloat)),
     ...(doc.refunds === undefined ? [] : [pair(`Hoàn tiền${counted(doc.refunds.count)}:`, formatDong(doc.refunds.total))]),
+    ...(doc.changeRounding === undefined ? [] : [pair(`Làm tròn tiền trả lại${counted(doc.changeRounding.count)}:`, formatDong(doc.changeRounding.total))]),
     pair('Tiền mặt phải có:', orDash(doc.expectedCash)),
     pair('Tiền mặt đếm được:', orDash(doc.countedCash)),
     pair('Chênh lệch:', orDash(doc.variance), 'strong'),

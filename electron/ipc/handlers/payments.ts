@@ -11,10 +11,10 @@ export function paymentHandlers(t: Till): DomainHandlers<'quote' | 'collect' | '
     quote: ({ customerId, billIds }) => {
       session.requireUser();
       const q = quoteSelection(ctx.sqlite, customerDetail(ctx, customerId), billIds);
-      return { billIds: q.bills.map((b) => b.id_hdon), billsTotal: q.billsTotal, fee: q.fee, total: q.total, reconnectionOrder: q.reconnection !== null };
+      return { billIds: q.bills.map((b) => b.id_hdon), billsTotal: q.billsTotal, fee: q.fee, total: q.total, reconnectionOrder: q.reconnection !== null, changeStep: q.changeStep };
     },
 
-    collect: async ({ customerId, billIds, idempotencyKey, tendered }) => {
+    collect: async ({ customerId, billIds, idempotencyKey, tendered, changeStep }) => {
       const user = session.requireUser();
       // During an import's swap the collect waits here, not in SQLite's busy handler: the thread keeps answering scans.
       await t.imports.idle();
@@ -25,6 +25,7 @@ export function paymentHandlers(t: Till): DomainHandlers<'quote' | 'collect' | '
           idempotencyKey,
           ...(billIds === undefined ? {} : { billIds }),
           ...(tendered === undefined ? {} : { tendered }),
+          ...(changeStep === undefined ? {} : { changeStep }),
         }),
       );
       if (!result.replayed) t.printed(); // a replay wrote nothing new
@@ -34,7 +35,8 @@ export function paymentHandlers(t: Till): DomainHandlers<'quote' | 'collect' | '
         paidAt: result.paidAt,
         total: result.total,
         tendered: result.tendered,
-        change: result.tendered === null ? null : result.tendered - result.total,
+        change: result.change,
+        changeRounding: result.changeRounding,
         reconnectionOrder: result.reconnectionOrderId !== null,
       };
     },
