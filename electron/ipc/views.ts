@@ -93,6 +93,7 @@ export function zReportView(z: ZReportDocument): ZReportView {
     grandTotal: z.grandTotal,
     voids: { count: z.voids.count, total: z.voids.total },
     reprints: z.reprints,
+    refunds: z.refunds ?? { count: 0, total: 0 },
     openingFloat: z.openingFloat,
     expectedCash: z.expectedCash,
     countedCash: z.countedCash,

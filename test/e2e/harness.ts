@@ -165,6 +165,8 @@ export interface StartOptions {
   reconnectionFee?: number;
   /** What the shell's file dialog returns. */
   chosenFile?: string;
+  /** What the shell's dialog for CMIS's result file returns. */
+  chosenResultFile?: string;
   viewport?: { width: number; height: number };
   /** An initialised data dir to use (e.g. the province bench data); default: a fresh point DT01. */
   dataDir?: string;
@@ -231,7 +233,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const handlers = createHandlers({
     ctx,
     session: createSession(options.clock),
-    dialogs: { chooseSnapshotFile: async () => options.chosenFile ?? null, chooseFolder: async () => exportDir },
+    dialogs: { chooseSnapshotFile: async () => options.chosenFile ?? null, chooseResultFile: async () => options.chosenResultFile ?? null, chooseFolder: async () => exportDir },
     printing,
     scanner: { stream: createScanStream({ clock: ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
     emit,

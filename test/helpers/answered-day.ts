@@ -15,8 +15,8 @@ export const BINH = { maKhang: 'PC12AA0000002', tenKhang: 'Trần Thị Bình', 
 export const R1 = 'DT0001-26-000001';
 export const R2 = 'DT0001-26-000002';
 
-/** A point whose first batch went out (An: HD-A10 108.000 + HD-A11 97.200; Bình: HD-B11 54.000) and CMIS answered it. */
-export function answered(answers: string[]) {
+/** A point whose first batch went out (An: HD-A10 108.000 + HD-A11 97.200; Bình: HD-B11 54.000); `result` writes CMIS's answer file. */
+export function sentDay() {
   const w = collectWorld();
   seedSnapshot(w.ctx, [
     { ...AN, bills: [{ idHdon: 'HD-A10', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 }, { idHdon: 'HD-A11', thang: 11, nam: 2026, soTien: 90_000, tienGtgt: 7_200 }] },
@@ -34,8 +34,14 @@ export function answered(answers: string[]) {
     writeFileSync(path, ['SO_BIENNHAN,ID_HDON,KET_QUA,GHI_CHU', ...lines].join('\r\n') + '\r\n');
     return path;
   };
-  importResult(w.ctx, result('KQGACHNO_DT0001_20261127_01.csv', answers));
   return { ...w, dir, result };
+}
+
+/** sentDay, and CMIS answered its batch. */
+export function answered(answers: string[]) {
+  const w = sentDay();
+  importResult(w.ctx, w.result('KQGACHNO_DT0001_20261127_01.csv', answers));
+  return w;
 }
 
 
