@@ -13,18 +13,19 @@ const value = <T>(a: Answer): T => {
 };
 
 test('IPC: CMIS\'s answer read (each line, the missing, the stage), the same file again a no-op, another answer refused; a refund paid from the signed-in cashier\'s shift and a resend decided by a supervisor', async (t) => {
-  const w = withHandlers(sentDay());
+  const day = sentDay();
+  const w = withHandlers(day);
   t.after(() => w.ctx.close());
-  const path = w.result('KQGACHNO_DT0001_20261127_01.csv', [`${R1},HD-A10,OK,`, `${R1},HD-A11,DA_GACH,Đã thu qua ngân hàng`]);
+  const path = day.result('KQGACHNO_DT0001_20261127_01.csv', [`${R1},HD-A10,OK,`, `${R1},HD-A11,DA_GACH,Đã thu qua ngân hàng`]);
   assert.equal((await w.call('resultRead', { path })).error?.code, 'NOT_LOGGED_IN');
   value(await w.call('login', { code: 'TN01', pin: '123456' }));
 
   const read = value<{ status: string; lines: { ketQua: string }[]; missing: { idHdon: string }[]; batch: { stage: string } }>(await w.call('resultRead', { path }));
   assert.deepEqual([read.status, read.lines.map((l) => l.ketQua), read.missing.map((m) => m.idHdon), read.batch.stage], ['recorded', ['OK', 'DA_GACH'], ['HD-B11'], 'answered']);
   assert.equal(value<{ status: string }>(await w.call('resultRead', { path })).status, 'already_recorded');
-  const changed = w.result('KQGACHNO_DT0001_20261127_01.csv', [`${R1},HD-A10,OK,`, `${R1},HD-A11,OK,`, `${R2},HD-B11,LOI,sai mã`]);
+  const changed = day.result('KQGACHNO_DT0001_20261127_01.csv', [`${R1},HD-A10,OK,`, `${R1},HD-A11,OK,`, `${R2},HD-B11,LOI,sai mã`]);
   assert.equal((await w.call('resultRead', { path: changed })).error?.code, 'RESULT_CHANGED');
-  const more = w.result('KQGACHNO_DT0001_20261127_01.csv', [`${R1},HD-A10,OK,`, `${R1},HD-A11,DA_GACH,Đã thu qua ngân hàng`, `${R2},HD-B11,LOI,sai mã`]);
+  const more = day.result('KQGACHNO_DT0001_20261127_01.csv', [`${R1},HD-A10,OK,`, `${R1},HD-A11,DA_GACH,Đã thu qua ngân hàng`, `${R2},HD-B11,LOI,sai mã`]);
   assert.equal(value<{ newCount: number }>(await w.call('resultRead', { path: more })).newCount, 1);
 
   const state = value<{ batches: { stage: string }[]; waiting: { receiptNo: string; idHdon: string; why: string; ketQua: string; canResend: boolean }[] }>(await w.call('clearingState'));
@@ -47,7 +48,8 @@ test('IPC: CMIS\'s answer read (each line, the missing, the stage), the same fil
 });
 
 test('IPC: the deposit slip from the close of the day: refused while a shift is open, made by a supervisor once all are closed, printed and written beside the clearing files', async (t) => {
-  const w = withHandlers(sentDay());
+  const day = sentDay();
+  const w = withHandlers(day);
   t.after(() => w.ctx.close());
   value(await w.call('login', { code: 'TN01', pin: '123456' }));
   const open = value<{ openShifts: { shiftId: number }[]; expected: number; slip: unknown }>(await w.call('depositState'));
@@ -63,7 +65,7 @@ test('IPC: the deposit slip from the close of the day: refused while a shift is 
     await w.call('depositMake', { supervisor: GS01, notes: notes.slice(0, 4), reason: 'Thiếu 200 đồng tiền lẻ' }),
   );
   assert.deepEqual([made.slip.counted, made.slip.difference, made.slip.reason, made.slip.cashiers.map((c) => c.handedOver)], [259_000, -200, 'Thiếu 200 đồng tiền lẻ', [259_200]]);
-  assert.equal(made.file, join(w.dir, 'usb1', 'BANGKE_DT0001_20261127.csv'), 'beside the clearing files of the last export');
+  assert.equal(made.file, join(day.dir, 'usb1', 'BANGKE_DT0001_20261127.csv'), 'beside the clearing files of the last export');
   assert.match(readFileSync(made.file, 'utf8'), /,TONG,,,,2,259200,0,0,,,259000,-200,Thiếu 200 đồng tiền lẻ,GS01,\r\n$/);
   assert.equal(w.kicks(), kicks + 1);
   assert.equal(count(w.ctx, 'print_jobs', "kind = 'deposit_slip'"), 1);
