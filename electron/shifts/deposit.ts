@@ -5,7 +5,9 @@
  * drawer). One transaction writes the slip, its shifts, the print job and the journal row; the
  * database keeps it as made (migration 0009) except for the bank's reference, added once later.
  */
+import type { Selectable } from 'kysely';
 import type { Ctx } from '../store/context.ts';
+import type { Tables } from '../store/tables.ts';
 import type { Sqlite } from '../store/open.ts';
 import { AppError } from '../core/errors.ts';
 import { CONTROL, startsLikeFormula } from '../core/cell-text.ts';
@@ -254,26 +256,14 @@ export interface DepositFacts {
   shifts: [number, number, number, number, number, number][];
 }
 
-interface DepositRow {
-  id: number;
-  day: string;
-  supervisor_id: number;
-  made_at: string;
-  counted: number;
-  expected: number;
-  reason: string | null;
-  bank_ref: string | null;
-  bank_ref_at: string | null;
-  bank_ref_by: number | null;
-  [note: `n${number}`]: number;
-}
+type DepositRow = Selectable<Tables['deposits']>;
 
 const toFacts = (sqlite: Sqlite, d: DepositRow): DepositFacts => ({
   depositId: d.id,
   day: d.day,
   supervisorId: d.supervisor_id,
   madeAt: d.made_at,
-  notes: NOTE_VALUES.map((v): [number, number] => [v, d[`n${v}`]!]),
+  notes: NOTE_VALUES.map((v): [number, number] => [v, d[`n${v}`]]),
   counted: d.counted,
   expected: d.expected,
   reason: d.reason,

@@ -4,6 +4,7 @@ import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { dateTime, money } from '../format.ts';
 import { Field } from '../components/Field.tsx';
+import { PathForm } from '../components/PathForm.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 
 const t = vi.results;
@@ -55,15 +56,7 @@ export function Results({ onChanged }: { onChanged: () => void }) {
   return (
     <section className="results">
       <h1>{t.title}</h1>
-      <form onSubmit={submit} className="row">
-        <Field label={t.path} value={path} onChange={(e) => setPath(e.target.value)} autoFocus name="result-path" autoComplete="off" />
-        <button type="button" className="secondary" onClick={choose}>
-          {t.choose}
-        </button>
-        <button type="submit" disabled={busy}>
-          {t.read}
-        </button>
-      </form>
+      <PathForm label={t.path} name="result-path" path={path} onPath={setPath} onChoose={choose} onSubmit={submit} chooseLabel={t.choose} submitLabel={t.read} busy={busy} />
       <ErrorMessage error={error} />
       {result !== null && <ResultLines result={result} />}
       {state !== null && <Batches state={state} />}

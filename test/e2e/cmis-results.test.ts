@@ -3,19 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
-import { COUNTER_VIEWPORT, SUPERVISOR, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, waitForValue, type AppUnderTest } from './harness.ts';
+import { COUNTER_VIEWPORT, SUPERVISOR, count, loginAndOpenShift, scanAndCollect, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 after(stopSharedEnvironment);
 
-async function scanAndCollect(app: AppUnderTest, code: string, name: string): Promise<string> {
-  await sendKeys(app, scannerKeys(code));
-  await app.page.getByTestId('customer').getByText(name).waitFor();
-  await app.page.getByTestId('customer').getByTestId('grand-total').waitFor();
-  await app.page.keyboard.press('Enter');
-  const text = await app.page.getByTestId('collected').getByText(/biên nhận DT01-/).innerText();
-  return /(DT01-\d\d-\d{6})/.exec(text)?.[1] ?? '';
-}
 
 const answerFile = (dir: string, lines: string[]) => {
   mkdirSync(dir, { recursive: true });

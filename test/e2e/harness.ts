@@ -299,6 +299,17 @@ export async function loginAndOpenShift(app: AppUnderTest, openingFloat = '500.0
   await app.page.getByText('Sẵn sàng quét thẻ').waitFor();
 }
 
+/** A card scanned and its quoted total collected with Enter; the receipt number shown. */
+export async function scanAndCollect(app: AppUnderTest, code: string, name: string): Promise<string> {
+  await sendKeys(app, scannerKeys(code));
+  await app.page.getByTestId('customer').getByText(name).waitFor();
+  // the quoted total is on the card: Enter collects what it shows (Enter before it: test/e2e/counter.test.ts)
+  await app.page.getByTestId('customer').getByTestId('grand-total').waitFor();
+  await app.page.keyboard.press('Enter');
+  const text = await app.page.getByTestId('collected').getByText(/biên nhận DT01-/).innerText();
+  return /(DT01-\d\d-\d{6})/.exec(text)?.[1] ?? '';
+}
+
 /** One keydown as a device or an input method delivers it (code and key may disagree under Telex). */
 export interface KeyEvent {
   code: string;

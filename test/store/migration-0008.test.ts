@@ -2,21 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { latestVersion, migrations } from '../../electron/store/migrations.ts';
+import { latestVersion } from '../../electron/store/migrations.ts';
 import { openStore } from '../../electron/store/open.ts';
 import { checkSchema } from '../../electron/verify/schema.ts';
 import { Problems } from '../../electron/verify/problems.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { databaseAt, PRINT_JOB_INDEXES, PRINT_JOBS } from '../helpers/old-database.ts';
 
-const JOBS = 'SELECT id, kind, payment_id, copy_no, document, created_at, status, attempts, last_error, printed_at, set_aside_at FROM print_jobs ORDER BY id';
-const INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'print_jobs' ORDER BY name";
+const [JOBS, INDEXES] = [PRINT_JOBS, PRINT_JOB_INDEXES];
 
 /** A version-7 database as the previous release left it: a payment, and print jobs of every kind, one set aside, one printed. */
 function versionSeven(path: string): void {
-  const db = new Database(path);
-  for (const m of migrations.slice(0, 7)) db.exec(m.sql);
-  db.pragma('user_version = 7');
-  db.exec(`
+  databaseAt(path, 7, `
     INSERT INTO users (id, code, name, role, pin_hash, created_at) VALUES (1, 'GS00', 'Trưởng', 'supervisor', 'x', '2026-11-27T00:00:00.000Z');
     INSERT INTO shifts (id, cashier_id, opened_at, opening_float) VALUES (1, 1, '2026-11-27T01:00:00.000Z', 0);
     INSERT INTO snapshots (id, file_name, sha256, encoding, delimiter, imported_at, row_count, customer_count, bill_count, bill_total)
@@ -33,7 +30,6 @@ function versionSeven(path: string): void {
       (9, 'test_page', NULL, 0, '{}', '2026-11-27T02:04:00.000Z', 'pending', 0, NULL, NULL, NULL),
       (12, 'reconnection_order', 1, 0, '{}', '2026-11-27T02:05:00.000Z', 'done', 1, NULL, '2026-11-27T02:05:01.000Z', NULL);
   `);
-  db.close();
 }
 
 test('migration 0008 rebuilds print_jobs with the refund kind: every row, id and index kept, the other rules unchanged, the schema as a fresh database has it', (t) => {

@@ -2,21 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { latestVersion, migrations } from '../../electron/store/migrations.ts';
+import { latestVersion } from '../../electron/store/migrations.ts';
 import { openStore } from '../../electron/store/open.ts';
 import { checkSchema } from '../../electron/verify/schema.ts';
 import { Problems } from '../../electron/verify/problems.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { databaseAt, PRINT_JOB_INDEXES, PRINT_JOBS } from '../helpers/old-database.ts';
 
-const JOBS = 'SELECT id, kind, payment_id, copy_no, document, created_at, status, attempts, last_error, printed_at, set_aside_at FROM print_jobs ORDER BY id';
-const INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'print_jobs' ORDER BY name";
+const [JOBS, INDEXES] = [PRINT_JOBS, PRINT_JOB_INDEXES];
 
 /** A version-8 database as the previous release left it: a closed shift of 27/11, a payment, print jobs of several kinds, one set aside. */
 function versionEight(path: string): void {
-  const db = new Database(path);
-  for (const m of migrations.slice(0, 8)) db.exec(m.sql);
-  db.pragma('user_version = 8');
-  db.exec(`
+  databaseAt(path, 8, `
     INSERT INTO users (id, code, name, role, pin_hash, created_at) VALUES (1, 'GS00', 'Trưởng', 'supervisor', 'x', '2026-11-27T00:00:00.000Z');
     INSERT INTO shifts (id, cashier_id, opened_at, opening_float, closed_at, counted_cash, expected_cash, variance, closed_by)
       VALUES (1, 1, '2026-11-27T01:00:00.000Z', 0, '2026-11-27T09:00:00.000Z', 1000, 1000, 0, 1);
@@ -32,7 +29,6 @@ function versionEight(path: string): void {
       (8, 'z_report', NULL, 0, '{}', '2026-11-27T02:03:00.000Z', 'sending', 1, NULL, NULL, NULL),
       (12, 'refund', 1, 0, '{}', '2026-11-27T02:05:00.000Z', 'pending', 0, NULL, NULL, NULL);
   `);
-  db.close();
 }
 
 test('migration 0009 adds the deposit slip: print_jobs rebuilt with its kind (every row, id and index kept), the slip tables and the day closed to shifts once it has one', (t) => {
