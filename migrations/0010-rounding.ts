@@ -7,11 +7,9 @@ import type { Migration } from '../electron/store/migration.ts';
  * one the rounding is exactly what the step cannot hand back of tendered − total (so 0 ≤ rounding
  * < step, and tendered − total − rounding, the change handed back, is a multiple of the step).
  * Both are written once, like the payment's amounts. Payments before this version: step 0, rounding 0.
- *
- * Named 0010 (0009 is another change's); its version is its place in electron/store/migrations.ts.
  */
 export const migration0010: Migration = {
-  version: 9,
+  version: 10,
   name: 'rounding',
   sql: /* sql */ `
 ALTER TABLE payments ADD COLUMN change_step INTEGER NOT NULL DEFAULT 0 CHECK (change_step IN (0, 500, 1000));

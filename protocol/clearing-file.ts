@@ -33,6 +33,11 @@ export const pointManifest = z
     reconnectionOrderCount: z.number().int().min(0),
     voidedReceipts: z.array(receiptNo),
     csvSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    /** Lines CMIS rejected in an earlier batch and resent in this one (contract section 5); absent when none. */
+    resent: z
+      .array(z.object({ receiptNo, idHdon: z.string().max(40), tongTien: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), firstCsvFile: z.string().max(100) }))
+      .max(100_000)
+      .optional(),
   })
   .loose();
 export type PointManifest = z.infer<typeof pointManifest>;

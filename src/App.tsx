@@ -13,14 +13,15 @@ import { Today } from './screens/Today.tsx';
 import { Import } from './screens/Import.tsx';
 import { CloseShift } from './screens/CloseShift.tsx';
 import { Settings } from './screens/Settings.tsx';
+import { Results } from './screens/Results.tsx';
 import { Setup } from './screens/Setup.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Message } from './components/Message.tsx';
 import { dateTime, printTrouble } from './format.ts';
 
-export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'settings';
+export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'results' | 'settings';
 
-const SCREEN_KEYS: Record<string, Screen> = { F2: 'search', F3: 'today', F4: 'import', F6: 'close', F9: 'settings' };
+const SCREEN_KEYS: Record<string, Screen> = { F2: 'search', F3: 'today', F4: 'import', F6: 'close', F8: 'results', F9: 'settings' };
 const STATUS_POLL_MS = 5000;
 const NOTICE_MS = 4000;
 /** Use of the counter without a call (typing an amount, choosing bills) is told to main at most this often. */
@@ -255,6 +256,7 @@ export function App() {
   else if (screen === 'today') body = <Today onChanged={refreshStatus} />;
   else if (screen === 'import') body = null;
   else if (screen === 'close') body = <CloseShift onClosed={shiftClosed} onLogout={lock} />;
+  else if (screen === 'results') body = <Results onChanged={refreshStatus} />;
   else if (screen === 'settings') body = <Settings onSaved={refreshStatus} />;
   else
     body = (

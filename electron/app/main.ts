@@ -63,6 +63,17 @@ function dialogs(window: BrowserWindow): Dialogs {
       });
       return answer.canceled ? null : (answer.filePaths[0] ?? null);
     },
+    async chooseResultFile() {
+      const answer = await dialog.showOpenDialog(window, {
+        title: 'Chọn tệp kết quả gạch nợ CMIS (KQGACHNO_…)',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Kết quả gạch nợ (CSV)', extensions: ['csv'] },
+          { name: 'Mọi tệp', extensions: ['*'] },
+        ],
+      });
+      return answer.canceled ? null : (answer.filePaths[0] ?? null);
+    },
     async chooseFolder() {
       const answer = await dialog.showOpenDialog(window, {
         title: 'Chọn thư mục (USB) để xuất tệp gạch nợ',

@@ -20,6 +20,7 @@ import { startSyncLoop, type SyncLoop } from '../sync/loop.ts';
 
 export interface Dialogs {
   chooseSnapshotFile(): Promise<string | null>;
+  chooseResultFile(): Promise<string | null>;
   chooseFolder(): Promise<string | null>;
 }
 

@@ -123,3 +123,8 @@ export function describeBatch(s: BatchState): string {
   const counts = s.answered === 0 ? `${s.lines} dòng` : `${s.lines} dòng: ${s.ok} OK, ${s.rejected} bị từ chối${waiting > 0 ? ` (${waiting} chờ giám sát quyết định)` : ''}, ${s.lines - s.answered} chưa có kết quả`;
   return `Lần xuất ${s.csvFile}: ${STAGES[s.stage]} [${s.stage}]; ${counts}.`;
 }
+
+/** The folder the last clearing files were written to (the USB stick), or null before any export. */
+export function lastExportDir(sqlite: Sqlite): string | null {
+  return (sqlite.prepare("SELECT out_dir FROM clearing_batches WHERE status = 'complete' AND out_dir IS NOT NULL ORDER BY id DESC LIMIT 1").pluck().get() as string | undefined) ?? null;
+}

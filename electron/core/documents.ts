@@ -77,6 +77,36 @@ export interface RefundSlipDocument {
   total: number;
 }
 
+/** One cashier's line of a deposit slip: the shifts closed that day, what they took in and paid back. */
+export interface DepositCashierLine {
+  cashier: { code: string; name: string };
+  shiftIds: number[];
+  receipts: number;
+  receiptsTotal: number;
+  refunds: number;
+  refundsTotal: number;
+  /** receiptsTotal - refundsTotal: the cash of this cashier that goes to the bank */
+  handedOver: number;
+}
+
+/** The deposit slip (bảng kê nộp tiền) of a day: the supervisor's note count against the day's cash. */
+export interface DepositSlipDocument {
+  kind: 'deposit_slip';
+  header: PrintHeader;
+  depositId: number;
+  day: string; // yyyy-mm-dd local
+  madeAt: string;
+  supervisor: { code: string; name: string };
+  cashiers: DepositCashierLine[];
+  /** Notes counted, from 500.000 down to 1.000 đồng, every value listed (0 when none). */
+  notes: { value: number; count: number }[];
+  expected: number;
+  counted: number;
+  /** counted - expected */
+  difference: number;
+  reason: string | null;
+}
+
 export interface ZReportDocument {
   kind: 'z_report';
   header: PrintHeader;
@@ -126,4 +156,4 @@ export interface TestPageDocument {
   printedAt: string;
 }
 
-export type PrintDocument = ReceiptDocument | VoidSlipDocument | RefundSlipDocument | ZReportDocument | ReconnectionOrderDocument | TestPageDocument;
+export type PrintDocument = ReceiptDocument | VoidSlipDocument | RefundSlipDocument | DepositSlipDocument | ZReportDocument | ReconnectionOrderDocument | TestPageDocument;

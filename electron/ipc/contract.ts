@@ -225,12 +225,89 @@ export const zReportView = z.object({
   reprints: z.number().int(),
   // change rounded down (setting change_rounding): valid receipts that kept some, and how much stays in the drawer
   changeRounding: z.object({ count: z.number().int(), total: dong }),
+  refunds: z.object({ count: z.number().int(), total: dong }),
   openingFloat: dong.nullable(),
   expectedCash: dong.nullable(),
   countedCash: dong.nullable(),
   variance: dong.nullable(),
 });
 export type ZReportView = z.infer<typeof zReportView>;
+
+// Contract section 5: a clearing batch's stage in the round trip with CMIS (cmis/clearing-state.ts).
+export const batchStateView = z.object({
+  batchId: z.number().int(),
+  csvFile: z.string(),
+  createdAt: isoTime,
+  stage: z.enum(['pending', 'sent', 'answered', 'closed']),
+  lines: z.number().int(),
+  answered: z.number().int(),
+  ok: z.number().int(),
+  rejected: z.number().int(),
+  decided: z.number().int(),
+});
+export type BatchStateView = z.infer<typeof batchStateView>;
+
+export const resultView = z.object({
+  status: z.enum(['recorded', 'already_recorded']),
+  fileName: z.string(),
+  batch: batchStateView,
+  lines: z.array(z.object({ receiptNo: z.string(), idHdon: z.string(), ketQua: z.string(), ghiChu: z.string() })),
+  newCount: z.number().int(),
+  missing: z.array(z.object({ receiptNo: z.string(), idHdon: z.string() })),
+});
+export type ResultView = z.infer<typeof resultView>;
+
+// A line waiting for a supervisor's decision: rejected by CMIS, or a "trùng thu" conflict (idHdon '' for the fee).
+export const waitingLineView = z.object({
+  receiptNo: z.string(),
+  idHdon: z.string(),
+  maKhang: z.string(),
+  tenKhang: z.string(),
+  tongTien: dong,
+  why: z.enum(['rejected', 'conflict']),
+  ketQua: z.string().nullable(),
+  ghiChu: z.string().nullable(),
+  csvFile: z.string().nullable(),
+  canResend: z.boolean(),
+});
+export type WaitingLineView = z.infer<typeof waitingLineView>;
+export const clearingView = z.object({ batches: z.array(batchStateView), waiting: z.array(waitingLineView) });
+export type ClearingView = z.infer<typeof clearingView>;
+const decision = { receiptNo: z.string().trim().min(1).max(40), bills: z.array(z.string().trim().min(1).max(40)).min(1).max(200), supervisor: credentials };
+
+// The day's deposit slip (bảng kê nộp tiền): what it would say, and the slip once made.
+const depositCashier = z.object({
+  cashier: z.object({ code: z.string(), name: z.string() }),
+  shiftIds: z.array(z.number().int()),
+  receipts: z.number().int(),
+  receiptsTotal: dong,
+  refunds: z.number().int(),
+  refundsTotal: dong,
+  handedOver: dong,
+});
+export const depositView = z.object({
+  day: z.string(),
+  cashiers: z.array(depositCashier),
+  expected: dong,
+  openShifts: z.array(z.object({ shiftId: z.number().int(), cashierCode: z.string() })),
+  slip: z
+    .object({
+      depositId: z.number().int(),
+      madeAt: isoTime,
+      supervisor: z.object({ code: z.string(), name: z.string() }),
+      cashiers: z.array(depositCashier),
+      notes: z.array(z.object({ value: dong, count: z.number().int() })),
+      expected: dong,
+      counted: dong,
+      difference: dong,
+      reason: z.string().nullable(),
+      bankRef: z.string().nullable(),
+    })
+    .nullable(),
+  /** The BANGKE file written with the slip (this answer only). */
+  file: z.string().nullable(),
+});
+export type DepositView = z.infer<typeof depositView>;
 
 /** The settings screen's part of the `printer` record (core/settings-records.ts owns its schema). */
 export const printerSettings = z.object({ transport: printerRecord.transport, port: printerRecord.port, width: printerRecord.width, mode: printerRecord.mode });
@@ -351,6 +428,25 @@ export const channels = {
     userView,
   ),
   printerTestPage: ch(empty, z.null()),
+  // Contract section 5: CMIS's answer to a clearing batch, the batches' stages, and the supervisor's decisions.
+  chooseResultFile: ch(empty, z.object({ path: z.string().nullable() })),
+  resultRead: ch(z.object({ path: absolutePath }).strict(), resultView),
+  clearingState: ch(empty, clearingView),
+  // Paid back out of the signed-in cashier's open shift; the refund slip prints.
+  decideRefund: ch(z.object({ ...decision, reason: z.string().trim().min(1).max(200) }).strict(), z.object({ receiptNo: z.string(), total: dong, shiftId: z.number().int() })),
+  decideResend: ch(z.object(decision).strict(), z.object({ receiptNo: z.string() })),
+  depositState: ch(empty, depositView),
+  // Notes counted by value (đồng); the slip prints and its file is written beside the last clearing files.
+  depositMake: ch(
+    z
+      .object({
+        supervisor: credentials,
+        notes: z.array(z.object({ value: z.number().int(), count: z.number().int().min(0).max(10_000_000) }).strict()).max(9),
+        reason: z.string().max(500).optional(),
+      })
+      .strict(),
+    depositView,
+  ),
 } as const;
 
 export type Channels = typeof channels;

@@ -94,6 +94,7 @@ export function zReportView(z: ZReportDocument): ZReportView {
     voids: { count: z.voids.count, total: z.voids.total },
     reprints: z.reprints,
     changeRounding: z.changeRounding ?? { count: 0, total: 0 },
+    refunds: z.refunds ?? { count: 0, total: 0 },
     openingFloat: z.openingFloat,
     expectedCash: z.expectedCash,
     countedCash: z.countedCash,

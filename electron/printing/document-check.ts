@@ -10,9 +10,10 @@ import { readJobDocument, type StoredJob } from './job-document.ts';
 import { AppError } from '../core/errors.ts';
 import { diffPaths } from '../core/diff.ts';
 import { receiptLines } from '../core/payment-facts.ts';
-import type { PrintDocument, RefundSlipDocument } from '../core/documents.ts';
+import type { DepositSlipDocument, PrintDocument, RefundSlipDocument } from '../core/documents.ts';
 import { paymentState, type PaymentState } from '../payments/payment-state.ts';
 import { refundFacts } from '../payments/refunds.ts';
+import { depositSlip } from '../shifts/deposit.ts';
 import { documentSha256 } from './print-jobs.ts';
 
 /**
@@ -26,9 +27,13 @@ export function checkedDocument(sqlite: Sqlite, job: StoredJob, states?: Map<num
     throw new AppError('PRINT_DOCUMENT_MISMATCH', `Bản in ${job.id} (${job.kind})${of} không được in: ${what}.`, { jobId: job.id });
   };
   const doc = readJobDocument(sqlite, job);
-  if (doc.kind === 'test_page' || doc.kind === 'z_report') {
+  if (doc.kind === 'test_page' || doc.kind === 'z_report' || doc.kind === 'deposit_slip') {
     if (job.payment_id !== null) return refuse('bản in gắn với một khoản thu');
     if (doc.kind === 'z_report') checkZReport(sqlite, job, refuse);
+    if (doc.kind === 'deposit_slip') {
+      const differs = depositDiffers(sqlite, doc);
+      if (differs.length > 0) refuse(`nội dung khác với bảng kê nộp tiền số ${doc.depositId} (${differs.join(', ')})`);
+    }
     return doc;
   }
   const p = job.payment_id === null ? undefined : states === undefined ? paymentState(sqlite, job.payment_id) : states.get(job.payment_id);
@@ -53,8 +58,16 @@ function refundDiffers(sqlite: Sqlite, doc: RefundSlipDocument, p: PaymentState)
   });
 }
 
+/** A deposit slip against its slip's rows: everything but the header and the names printed. */
+function depositDiffers(sqlite: Sqlite, doc: DepositSlipDocument): string[] {
+  const slip = depositSlip(sqlite, doc.depositId);
+  if (slip === undefined) return ['depositId'];
+  const facts = (d: DepositSlipDocument) => ({ ...d, header: null, supervisor: d.supervisor.code, cashiers: d.cashiers.map((c) => ({ ...c, cashier: c.cashier.code })) });
+  return diffPaths(facts(doc), facts(slip));
+}
+
 /** The money facts a document prints, by kind. */
-function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' | 'refund' }>): Record<string, unknown> {
+function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' | 'refund' | 'deposit_slip' }>): Record<string, unknown> {
   switch (doc.kind) {
     case 'receipt':
       return {

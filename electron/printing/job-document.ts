@@ -93,6 +93,34 @@ const refundSlip = z.object({
   total: dong,
 });
 
+const depositSlip = z.object({
+  kind: z.literal('deposit_slip'),
+  header,
+  depositId: z.number().int(),
+  day: z.iso.date(),
+  madeAt: time,
+  supervisor: person,
+  cashiers: z
+    .array(
+      z.object({
+        cashier: person,
+        shiftIds: z.array(z.number().int()).min(1).max(1000),
+        receipts: count,
+        receiptsTotal: dong,
+        refunds: count,
+        refundsTotal: dong,
+        handedOver: dong,
+      }),
+    )
+    .min(1)
+    .max(1000),
+  notes: z.array(z.object({ value: dong, count })).length(9),
+  expected: dong,
+  counted: dong,
+  difference: dong,
+  reason: text.nullable(),
+});
+
 const zReport = z.object({
   kind: z.literal('z_report'),
   header,
@@ -133,7 +161,7 @@ const reconnectionOrder = z.object({
 
 const testPage = z.object({ kind: z.literal('test_page'), header, printedAt: time });
 
-const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, refundSlip, zReport, reconnectionOrder, testPage]);
+const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, refundSlip, depositSlip, zReport, reconnectionOrder, testPage]);
 
 /** The document kind each job kind prints (a reprint is a receipt with a copy number). */
 const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
@@ -141,6 +169,7 @@ const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
   reprint: 'receipt',
   void_slip: 'void_slip',
   refund: 'refund',
+  deposit_slip: 'deposit_slip',
   z_report: 'z_report',
   test_page: 'test_page',
   reconnection_order: 'reconnection_order',

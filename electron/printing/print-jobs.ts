@@ -7,7 +7,7 @@ import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import type { Tables } from '../store/tables.ts';
 import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
 
-export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund';
+export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'deposit_slip';
 
 export interface NewPrintJob {
   kind: PrintJobKind;

@@ -2,6 +2,7 @@ import type { Ctx } from '../store/context.ts';
 import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import { AppError, type ErrorCode } from '../core/errors.ts';
 import { assertDong, formatDong, MAX_CASH_AMOUNT } from '../core/money.ts';
+import { isoDay } from '../core/local-time.ts';
 import { appendJournal } from '../store/journal.ts';
 import { userById } from '../users/users.ts';
 
@@ -41,6 +42,14 @@ function checkAmount(value: number, code: ErrorCode, what: string): void {
   if (value > MAX_CASH_AMOUNT) throw new AppError(code, `${what} không được quá ${formatDong(MAX_CASH_AMOUNT)}.`);
 }
 
+/** A day with its deposit slip is over: no shift opens or closes in it (migration 0009 says so too). */
+function assertDayOpen(ctx: Ctx, at: Date): void {
+  const day = isoDay(at);
+  if (selectFirst(ctx.sqlite, query.selectFrom('deposits').select('id').where('day', '=', day)) !== undefined) {
+    throw new AppError('DEPOSIT_DAY_CLOSED', `Ngày ${day} đã lập bảng kê nộp tiền: không mở hay đóng ca trong ngày này nữa. Hãy báo người giám sát.`);
+  }
+}
+
 const shiftRows = query
   .selectFrom('shifts')
   .select(['id', 'cashier_id as cashierId', 'opened_at as openedAt', 'opening_float as openingFloat', 'closed_at as closedAt']);
@@ -57,6 +66,7 @@ export function openShift(ctx: Ctx, args: { cashierId: number; openingFloat: num
   try {
     return ctx.sqlite
       .transaction(() => {
+        assertDayOpen(ctx, at);
         const { id } = ctx.sqlite
           .prepare('INSERT INTO shifts (cashier_id, opened_at, opening_float) VALUES (?, ?, ?) RETURNING id')
           .get(args.cashierId, at.toISOString(), args.openingFloat) as { id: number };
@@ -104,6 +114,7 @@ export function forceCloseShift(ctx: Ctx, args: { shiftId: number; supervisorId:
 
 function close(ctx: Ctx, shift: Shift, closedBy: number, counted: number | null, forced: boolean): ShiftClose {
   const at = ctx.clock();
+  assertDayOpen(ctx, at);
   const { collected, rounded } = selectOne(
     ctx.sqlite,
     query

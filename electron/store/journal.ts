@@ -13,6 +13,8 @@ export type JournalKind =
   | 'void'
   | 'refund'
   | 'resend'
+  | 'deposit'
+  | 'deposit_reference'
   | 'reprint'
   | 'print'
   | 'print_failed'

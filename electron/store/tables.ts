@@ -161,7 +161,7 @@ export interface Tables {
   };
   print_jobs: {
     id: Generated<number>;
-    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund';
+    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'deposit_slip';
     payment_id: number | null;
     copy_no: Generated<number>;
     document: string;
@@ -201,6 +201,36 @@ export interface Tables {
     refund_id: number;
     payment_line_id: number;
     amount: number;
+  };
+  deposits: {
+    id: Generated<number>;
+    day: string;
+    supervisor_id: number;
+    made_at: string;
+    n500000: number;
+    n200000: number;
+    n100000: number;
+    n50000: number;
+    n20000: number;
+    n10000: number;
+    n5000: number;
+    n2000: number;
+    n1000: number;
+    counted: number;
+    expected: number;
+    reason: string | null;
+    bank_ref: string | null;
+    bank_ref_at: string | null;
+    bank_ref_by: number | null;
+  };
+  deposit_shifts: {
+    deposit_id: number;
+    shift_id: number;
+    cashier_id: number;
+    receipts: number;
+    receipts_total: number;
+    refunds: number;
+    refunds_total: number;
   };
   resends: {
     id: Generated<number>;

@@ -49,6 +49,9 @@ export interface MoneyLedger {
   refunds: Map<number, LedgerDecision>;
   resends: Map<number, LedgerDecision>;
   resentIn: Map<number, number>;
+  /** deposit id -> the slip as journaled / its bank reference as journaled */
+  deposits: Map<number, LedgerDecision>;
+  depositRefs: Map<number, LedgerDecision>;
   /** "<point>|<year>" -> the receipt sequence numbers issued */
   receiptSeqs: Map<string, number[]>;
   /** What forced restores carried over from the database they replaced (it has no journal rows here). */
@@ -68,6 +71,8 @@ export function newLedger(partial = false): MoneyLedger {
     refunds: new Map(),
     resends: new Map(),
     resentIn: new Map(),
+    deposits: new Map(),
+    depositRefs: new Map(),
     receiptSeqs: new Map(),
     carried: { batches: new Set(), exportedReceipts: new Set(), counters: new Map() },
   };
@@ -75,11 +80,14 @@ export function newLedger(partial = false): MoneyLedger {
 
 export const counterKey = (pointCode: string, year: number) => `${pointCode}|${year}`;
 
-const MONEY_KINDS = new Set(['payment', 'void', 'refund', 'resend', 'export', 'export_complete', 'restore']);
+const MONEY_KINDS = new Set(['payment', 'void', 'refund', 'resend', 'deposit', 'deposit_reference', 'export', 'export_complete', 'restore']);
 
 /** The facts of a refund and of a resend, in this order: what the journal row and the rows must both say. */
 export const REFUND_FACTS = ['refundId', 'paymentId', 'receiptNo', 'shiftId', 'cashierId', 'cashierCode', 'supervisorId', 'supervisorCode', 'reason', 'refundedAt', 'lines'] as const;
 export const RESEND_FACTS = ['resendId', 'paymentId', 'supervisorId', 'decidedAt', 'lineIds'] as const;
+/** A deposit slip's facts (shifts/deposit.ts DepositFacts), and its bank reference, journaled on its own. */
+export const DEPOSIT_FACTS = ['depositId', 'day', 'supervisorId', 'madeAt', 'notes', 'counted', 'expected', 'reason', 'shifts'] as const;
+export const DEPOSIT_REFERENCE_FACTS = ['depositId', 'bankRef', 'bankRefAt', 'bankRefBy'] as const;
 
 /** Canonical JSON of `keys` of a record (a payload or a row's facts). */
 export const factsText = (record: object, keys: readonly string[]): string =>
@@ -110,8 +118,15 @@ export function foldRow(ledger: MoneyLedger, row: JournalRow, problems: Problems
       return;
     }
     case 'refund':
-    case 'resend': {
-      const [id, keys, into] = row.kind === 'refund' ? [payload.refundId, REFUND_FACTS, ledger.refunds] : [payload.resendId, RESEND_FACTS, ledger.resends];
+    case 'resend':
+    case 'deposit':
+    case 'deposit_reference': {
+      const [id, keys, into] = {
+        refund: [payload.refundId, REFUND_FACTS, ledger.refunds] as const,
+        resend: [payload.resendId, RESEND_FACTS, ledger.resends] as const,
+        deposit: [payload.depositId, DEPOSIT_FACTS, ledger.deposits] as const,
+        deposit_reference: [payload.depositId, DEPOSIT_REFERENCE_FACTS, ledger.depositRefs] as const,
+      }[row.kind];
       if (!isInt(id)) return unreadable();
       if (into.has(id)) problems.add('JOURNAL_DUPLICATE', `Dòng nhật ký ${row.id} ghi lần thứ hai quyết định ${row.kind} số ${id}.`);
       into.set(id, { journalId: row.id, facts: factsText(payload, keys) });

@@ -4,6 +4,7 @@ import type { ServerDb } from './connect.ts';
 import { migration001 } from '../migrations/001-initial.ts';
 import { migration002 } from '../migrations/002-sms.ts';
 import { migration003 } from '../migrations/003-refunds.ts';
+import { migration004 } from '../migrations/004-resends.ts';
 
 export interface ServerMigration {
   version: number;
@@ -12,7 +13,7 @@ export interface ServerMigration {
 }
 
 /** Numbered, append-only; each applies in one transaction with its schema_migrations row. */
-export const serverMigrations: readonly ServerMigration[] = [migration001, migration002, migration003];
+export const serverMigrations: readonly ServerMigration[] = [migration001, migration002, migration003, migration004];
 
 /** Any constant: every `migrate` takes this advisory lock, so two at once apply each migration once. */
 const MIGRATE_LOCK = 0x44_54_4d; // "DTM"

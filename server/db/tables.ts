@@ -72,6 +72,17 @@ export interface ServerTables {
     source: 'push' | 'ingest';
     at: Generated<Date>;
   };
+  resent_lines: {
+    point_code: string;
+    batch_day: string;
+    batch_seq: number;
+    receipt_no: string;
+    id_hdon: string;
+    tong_tien: number;
+    first_csv_file: string;
+    source: 'push' | 'ingest';
+    received_at: Generated<Date>;
+  };
   feed: { id: Generated<number>; xid: Generated<string>; audience: string; kind: 'payment' | 'void' | 'conflict'; ref: string };
   schema_migrations: { version: number; name: string; applied_at: Generated<Date> };
 }

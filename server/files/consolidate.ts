@@ -27,6 +27,8 @@ export interface ConsolidatedManifest {
   unbatched: { pointCode: string; receipts: number; totalInFile: number }[];
   /** Gaps in a point's batch numbers (NN) on the days of the batches above. */
   missingBatches: { pointCode: string; batchDay: string; missing: number[] }[];
+  /** Lines of this file a point resent in a later batch of its own after CMIS rejected them (contract section 5): each is still one row above, never a second payment. */
+  resent: { pointCode: string; csvFile: string; receiptNo: string; idHdon: string; tongTien: number; firstCsvFile: string }[];
   /** Bills of this unit and day paid twice: the later receipt is not in the file (a refund case). */
   conflicts: { idHdon: string; heldBy: string; heldByPoint: string; receiptNo: string; pointCode: string }[];
 }
@@ -77,7 +79,13 @@ async function read(trx: Trx, unit: string, date: string) {
            OR (holder.unit = ${unit} AND holder.paid_at >= ${start} AND holder.paid_at < ${end}))
        ORDER BY c.id_hdon COLLATE "C", c.receipt_no COLLATE "C"`.execute(trx)
   ).rows;
-  return { lines, batches, days, conflicts };
+  const resent = (
+    await sql<{ point_code: string; batch_day: string; batch_seq: number; receipt_no: string; id_hdon: string; tong_tien: string; first_csv_file: string }>`
+      SELECT r.point_code, r.batch_day, r.batch_seq, r.receipt_no, r.id_hdon, r.tong_tien, r.first_csv_file FROM resent_lines r JOIN payments p ON p.receipt_no = r.receipt_no
+       WHERE p.unit = ${unit} AND p.paid_at >= ${start} AND p.paid_at < ${end} AND p.voided_at IS NULL
+       ORDER BY r.receipt_no COLLATE "C", r.id_hdon COLLATE "C"`.execute(trx)
+  ).rows;
+  return { lines, batches, days, conflicts, resent };
 }
 
 /**
@@ -141,6 +149,9 @@ export async function consolidate(db: ServerDb, args: { unit: string; date: stri
     missingBatches: data.days
       .map((d) => ({ pointCode: d.point_code, batchDay: d.batch_day, missing: Array.from({ length: Math.max(...d.seqs) }, (_, i) => i + 1).filter((n) => !d.seqs.includes(n)) }))
       .filter((d) => d.missing.length > 0),
+    resent: data.resent.map((r) => ({
+      pointCode: r.point_code, csvFile: `GACHNO_${r.point_code}_${r.batch_day}_${nn(r.batch_seq)}.csv`, receiptNo: r.receipt_no, idHdon: r.id_hdon, tongTien: Number(r.tong_tien), firstCsvFile: r.first_csv_file,
+    })),
     conflicts: data.conflicts.map((c) => ({ idHdon: c.id_hdon, heldBy: c.held_by, heldByPoint: pointOf(c.held_by), receiptNo: c.receipt_no, pointCode: pointOf(c.receipt_no) })),
   };
   mkdirSync(args.outDir, { recursive: true });

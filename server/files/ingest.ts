@@ -9,6 +9,7 @@ import { paymentBody, type PaymentBody } from '../../protocol/payment.ts';
 import type { SyncEvent } from '../../protocol/sync.ts';
 import type { ServerDb } from '../db/connect.ts';
 import { applyEvents } from '../sync/apply.ts';
+import type { ResentRow } from '../sync/resends.ts';
 
 export interface IngestResult {
   file: string;
@@ -19,6 +20,8 @@ export interface IngestResult {
   duplicates: number;
   conflicts: { receiptNo: string; idHdon: string; heldBy: string }[];
   voids: number;
+  /** Rows of lines resent in this batch (manifest `resent`) taken now: each is a line of a payment the server holds, never a new payment. */
+  resent: number;
   /** The same file (same batch, same bytes) was ingested before: nothing changed. */
   alreadyIngested: boolean;
 }
@@ -134,6 +137,26 @@ function receiptsOf(csv: Buffer, point: string): PaymentBody[] {
 }
 
 /**
+ * The rows the manifest lists as resent (contract section 5): each listed line is a row of the file
+ * with the same TONG_TIEN, and a receipt is either resent whole (its rows are exactly its resent lines)
+ * or not at all; anything else is INGEST_MANIFEST_MISMATCH.
+ */
+function resentRows(name: string, payments: PaymentBody[], manifest: PointManifest): Omit<ResentRow, 'batchDay' | 'batchSeq'>[] {
+  const listed = manifest.resent ?? [];
+  const mismatch = (what: string) => refuse('INGEST_MANIFEST_MISMATCH', `${name} không khớp bản kê: ${what}. Không nhập gì.`);
+  const byReceipt = new Map(payments.map((p) => [p.receiptNo, p]));
+  for (const r of listed) {
+    const line = byReceipt.get(r.receiptNo)?.lines.find((l) => (l.idHdon ?? '') === r.idHdon);
+    if (line === undefined || line.tongTien !== r.tongTien) throw mismatch(`dòng gửi lại ${r.receiptNo} ${r.idHdon === '' ? '(phí)' : r.idHdon} không có trong tệp với số tiền ${r.tongTien}`);
+  }
+  for (const receipt of new Set(listed.map((r) => r.receiptNo))) {
+    const rows = byReceipt.get(receipt)!.lines.length;
+    if (rows !== listed.filter((r) => r.receiptNo === receipt).length) throw mismatch(`biên nhận ${receipt} có dòng gửi lại lẫn dòng mới`);
+  }
+  return listed.map((r) => ({ receiptNo: r.receiptNo, idHdon: r.idHdon, tongTien: r.tongTien, firstCsvFile: r.firstCsvFile }));
+}
+
+/**
  * A point's clearing batch delivered as files (a point that never comes online): the manifest
  * beside the CSV is checked (batch name, SHA-256, rows, total, receipts, first and last), the rows
  * become the same payment bodies a push would carry, and they go through the same code as a push,
@@ -148,20 +171,23 @@ export async function ingestFile(db: ServerDb, csvPath: string): Promise<IngestR
   const csv = readBytes(csvPath, 'tệp gạch nợ');
   const sha = createHash('sha256').update(csv).digest('hex');
   if (sha !== manifest.csvSha256) throw refuse('INGEST_SHA_MISMATCH', `Mã SHA-256 của ${name} không khớp bản kê: tệp đã bị sửa hoặc chép hỏng. Không nhập gì.`, { expected: manifest.csvSha256, actual: sha });
-  const payments = receiptsOf(csv, point);
-  const rows = payments.reduce((n, p) => n + p.lines.length, 0);
-  const total = payments.reduce((s, p) => s + p.lines.reduce((t, l) => t + l.tongTien, 0), 0);
+  const all = receiptsOf(csv, point);
+  const rows = all.reduce((n, p) => n + p.lines.length, 0);
+  const total = all.reduce((s, p) => s + p.lines.reduce((t, l) => t + l.tongTien, 0), 0);
   const checks: [string, unknown, unknown][] = [
     ['số dòng', rows, manifest.rowCount],
     ['tổng TONG_TIEN', total, manifest.totalTongTien],
-    ['số biên nhận', payments.length, manifest.receiptCount],
-    ['biên nhận đầu', payments[0]?.receiptNo, manifest.firstReceipt],
-    ['biên nhận cuối', payments.at(-1)?.receiptNo, manifest.lastReceipt],
+    ['số biên nhận', all.length, manifest.receiptCount],
+    ['biên nhận đầu', all[0]?.receiptNo, manifest.firstReceipt],
+    ['biên nhận cuối', all.at(-1)?.receiptNo, manifest.lastReceipt],
   ];
   const wrong = checks.filter(([, actual, expected]) => actual !== expected);
   if (wrong.length > 0) {
     throw refuse('INGEST_MANIFEST_MISMATCH', `${name} không khớp bản kê: ${wrong.map(([what, a, e]) => `${what} ${String(a)} (bản kê ghi ${String(e)})`).join('; ')}. Không nhập gì.`);
   }
+  const resent = resentRows(name, all, manifest);
+  const resentReceipts = new Set(resent.map((r) => r.receiptNo));
+  const payments = all.filter((p) => !resentReceipts.has(p.receiptNo));
   let seqNo = 0;
   const events: SyncEvent[] = [
     ...payments.map((payment): SyncEvent => ({ kind: 'payment', seq: ++seqNo, payment })),
@@ -169,10 +195,14 @@ export async function ingestFile(db: ServerDb, csvPath: string): Promise<IngestR
     {
       kind: 'export',
       seq: ++seqNo,
-      batch: { pointCode: point, batchDay: day, batchSeq: seq, csvSha256: sha, rowCount: rows, totalTongTien: total, receipts: payments.map((p) => p.receiptNo), voidedReceipts: manifest.voidedReceipts },
+      // As the point pushes it (electron/sync/events.ts batchBody): the resent rows are the first batch's, not this one's.
+      batch: {
+        pointCode: point, batchDay: day, batchSeq: seq, csvSha256: sha, rowCount: rows - resent.length, totalTongTien: total - resent.reduce((s, r) => s + r.tongTien, 0),
+        receipts: payments.map((p) => p.receiptNo), voidedReceipts: manifest.voidedReceipts,
+      },
     },
   ];
-  const result = await applyEvents(db, point, events, 'ingest', { recordSeq: false, allOrNothing: true });
+  const result = await applyEvents(db, point, events, 'ingest', { recordSeq: false, allOrNothing: true, resent: resent.map((r) => ({ ...r, batchDay: day, batchSeq: seq })) });
   const acks = result.acks;
   const paymentAcks = acks.slice(0, payments.length);
   return {
@@ -183,7 +213,8 @@ export async function ingestFile(db: ServerDb, csvPath: string): Promise<IngestR
     accepted: paymentAcks.filter((a) => a.status === 'accepted' || a.status === 'conflict').length,
     duplicates: paymentAcks.filter((a) => a.status === 'duplicate').length,
     conflicts: paymentAcks.flatMap((a, i) => (a.status === 'conflict' ? (a.conflicts ?? []).map((c) => ({ receiptNo: payments[i]!.receiptNo, ...c })) : [])),
-    voids: acks.slice(payments.length, -1).filter((a) => a.status === 'accepted').length,
+    voids: acks.slice(payments.length, payments.length + manifest.voidedReceipts.length).filter((a) => a.status === 'accepted').length,
+    resent: acks.slice(events.length).filter((a) => a.status === 'accepted').length,
     alreadyIngested: acks.every((a) => a.status === 'duplicate'),
   };
 }

@@ -8,6 +8,7 @@ import { applyPayments } from './payments.ts';
 import { inTransaction } from './retry.ts';
 import { applyVoid } from './voids.ts';
 import { applyRefund } from './refunds.ts';
+import { applyResent, type ResentRow } from './resends.ts';
 
 export type Source = 'push' | 'ingest';
 
@@ -37,8 +38,16 @@ const ackOf = (seq: number, outcome: 'accepted' | 'duplicate' | { code: string; 
  * locked first (NO KEY UPDATE: rows referencing the point are not blocked by it), so two pushes of
  * one point (a retry racing its lost original) run one after the other; points push concurrently. Any event naming another point refuses the whole request
  * before anything is written. With allOrNothing (a file) one refused event refuses them all.
+ * `resent`: the rows an ingested file carries again (its manifest's `resent`), answered after the
+ * events (their batch first), with seqs after the last event's.
  */
-export async function applyEvents(db: ServerDb, pointCode: string, events: SyncEvent[], source: Source, options: { recordSeq: boolean; allOrNothing?: boolean }): Promise<PushResponse> {
+export async function applyEvents(
+  db: ServerDb,
+  pointCode: string,
+  events: SyncEvent[],
+  source: Source,
+  options: { recordSeq: boolean; allOrNothing?: boolean; resent?: ResentRow[] },
+): Promise<PushResponse> {
   const foreign = events.filter((e) => eventPoint(e) !== null && eventPoint(e) !== pointCode);
   if (foreign.length > 0) {
     throw new AppError('POINT_NOT_YOURS', `Điểm thu ${pointCode} chỉ được gửi khoản thu của chính mình; yêu cầu có ${foreign.length} mục của điểm thu khác: không ghi gì.`, {
@@ -76,6 +85,8 @@ export async function applyEvents(db: ServerDb, pointCode: string, events: SyncE
         acks.push({ seq: e.seq, status: 'refused', code: 'EVENT_KIND_NOT_SUPPORTED', message: `Máy chủ này chưa nhận loại mục "${e.kind}"; mục được giữ lại để gửi sau khi nâng cấp.` });
       }
     }
+    let seq = Math.max(0, ...events.map((e) => e.seq));
+    for (const r of options.resent ?? []) acks.push(ackOf(++seq, await applyResent(trx, point, r, source)));
     const refused = acks.filter((a) => a.status === 'refused');
     if (options.allOrNothing === true && refused.length > 0) {
       // Thrown inside the transaction: it rolls back whole.

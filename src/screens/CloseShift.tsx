@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { BackupView, ExportView, IpcError, ZReportView } from '../../electron/ipc/contract.ts';
+import { DepositPanel } from './Deposit.tsx';
 import { parseAmount } from '../../electron/core/money.ts';
 import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { call, failureOf } from '../api.ts';
@@ -59,6 +60,7 @@ export function CloseShift({ onClosed, onLogout }: { onClosed: () => void; onLog
           </button>
           {printed && <Message kind="ok" text={t.zPrinted} />}
           <ExportPanel />
+          <DepositPanel />
           <button type="button" className="secondary" onClick={onLogout}>
             {t.logout}
           </button>
@@ -80,6 +82,7 @@ export function ZReport({ report }: { report: ZReportView }) {
     [t.voids, `${report.voids.count} · ${money(report.voids.total)}`],
     [t.reprints, String(report.reprints)],
     [t.changeRounding, `${report.changeRounding.count} · ${money(report.changeRounding.total)}`],
+    [t.refunds, `${report.refunds.count} · ${money(report.refunds.total)}`],
   ];
   if (report.openingFloat !== null) rows.push([t.float, money(report.openingFloat)]);
   if (report.expectedCash !== null) rows.push([t.expected, money(report.expectedCash)]);

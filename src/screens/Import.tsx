@@ -4,6 +4,7 @@ import { call, events, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { money } from '../format.ts';
 import { Field } from '../components/Field.tsx';
+import { PathForm } from '../components/PathForm.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 
 /** Morning wizard: choose the file, read it (progress), preview every count and error, confirm or cancel. */
@@ -76,15 +77,7 @@ export function Import({ active, onImported }: { active: boolean; onImported: ()
   return (
     <section className="import">
       <h1>{t.title}</h1>
-      <form onSubmit={check} className="row">
-        <Field label={t.path} value={path} onChange={(e) => setPath(e.target.value)} autoFocus name="path" autoComplete="off" />
-        <button type="button" className="secondary" onClick={choose}>
-          {t.choose}
-        </button>
-        <button type="submit" disabled={busy}>
-          {t.preview}
-        </button>
-      </form>
+      <PathForm label={t.path} name="path" path={path} onPath={setPath} onChoose={choose} onSubmit={check} chooseLabel={t.choose} submitLabel={t.preview} busy={busy} />
       {busy && (
         <div className="progress" data-testid="import-progress">
           <span data-testid="import-phase">{progress === null ? t.reading : (t.phases[progress.phase] ?? t.reading)}</span>

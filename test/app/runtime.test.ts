@@ -94,7 +94,7 @@ test('the runtime end to end without Electron: collect prints on the file printe
   let hid: HidScannerOptions | undefined;
   setSettings(ctx.sqlite, { scanner: { mode: 'hid' } }, null, ctx.clock());
   const runtime = startRuntime(ctx, {
-    dialogs: { chooseSnapshotFile: async () => '/tmp/x.csv', chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => '/tmp/x.csv', chooseResultFile: async () => null, chooseFolder: async () => null },
     send: (channel, payload) => sent.push([channel, payload]),
     log: () => {},
     devices: { startHid: (o) => ((hid = o), { close: () => {} }) },

@@ -1,19 +1,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { SUPERVISOR, count, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, waitForValue, type AppUnderTest } from './harness.ts';
+import { SUPERVISOR, count, loginAndOpenShift, scanAndCollect, scannerKeys, sendKeys, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
 
 after(stopSharedEnvironment);
 
-async function scanAndCollect(app: AppUnderTest, code: string, name: string): Promise<string> {
-  await sendKeys(app, scannerKeys(code));
-  await app.page.getByTestId('customer').getByText(name).waitFor();
-  // the quoted total is on the card: Enter collects what it shows (Enter before it: test/e2e/counter.test.ts)
-  await app.page.getByTestId('customer').getByTestId('grand-total').waitFor();
-  await app.page.keyboard.press('Enter');
-  const text = await app.page.getByTestId('collected').getByText(/biên nhận DT01-/).innerText();
-  return /(DT01-\d\d-\d{6})/.exec(text)?.[1] ?? '';
-}
 
 test('Today: reprint a receipt (copy 1), then void another with supervisor PIN and reason', async () => {
   const app = await startApp({ scenario: 'void-reprint', imported: true });

@@ -165,6 +165,8 @@ export interface StartOptions {
   reconnectionFee?: number;
   /** What the shell's file dialog returns. */
   chosenFile?: string;
+  /** What the shell's dialog for CMIS's result file returns. */
+  chosenResultFile?: string;
   viewport?: { width: number; height: number };
   /** An initialised data dir to use (e.g. the province bench data); default: a fresh point DT01. */
   dataDir?: string;
@@ -231,7 +233,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const handlers = createHandlers({
     ctx,
     session: createSession(options.clock),
-    dialogs: { chooseSnapshotFile: async () => options.chosenFile ?? null, chooseFolder: async () => exportDir },
+    dialogs: { chooseSnapshotFile: async () => options.chosenFile ?? null, chooseResultFile: async () => options.chosenResultFile ?? null, chooseFolder: async () => exportDir },
     printing,
     scanner: { stream: createScanStream({ clock: ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
     emit,
@@ -295,6 +297,17 @@ export async function loginAndOpenShift(app: AppUnderTest, openingFloat = '500.0
   await app.page.getByLabel('Tiền lẻ đầu ca (đồng)').fill(openingFloat);
   await app.page.keyboard.press('Enter');
   await app.page.getByText('Sẵn sàng quét thẻ').waitFor();
+}
+
+/** A card scanned and its quoted total collected with Enter; the receipt number shown. */
+export async function scanAndCollect(app: AppUnderTest, code: string, name: string): Promise<string> {
+  await sendKeys(app, scannerKeys(code));
+  await app.page.getByTestId('customer').getByText(name).waitFor();
+  // the quoted total is on the card: Enter collects what it shows (Enter before it: test/e2e/counter.test.ts)
+  await app.page.getByTestId('customer').getByTestId('grand-total').waitFor();
+  await app.page.keyboard.press('Enter');
+  const text = await app.page.getByTestId('collected').getByText(/biên nhận DT01-/).innerText();
+  return /(DT01-\d\d-\d{6})/.exec(text)?.[1] ?? '';
 }
 
 /** One keydown as a device or an input method delivers it (code and key may disagree under Telex). */

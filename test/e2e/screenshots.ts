@@ -2,7 +2,7 @@
  * Regenerates the screenshots of the operator guide (docs/huong-dan-thu-ngan.md) by driving the real
  * app in Chromium through a cashier's day:  npx tsx test/e2e/screenshots.ts
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { steppingClock } from '../../electron/core/clock.ts';
@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const [broken, good] = [join(usb, 'NO_PC12AA_20261126.csv'), join(usb, 'NO_PC12AA_20261127.csv')];
   copyFileSync(BROKEN_SNAPSHOT, broken);
   copyFileSync(GOOD_SNAPSHOT, good);
-  const app = await startApp({ scenario: 'screenshots', chosenFile: broken, viewport: COUNTER_VIEWPORT, clock });
+  // CMIS's answer to the evening's clearing file, brought back on the stick (written once the batch exists).
+  const answer = join(usb, 'KQGACHNO_DT01_20261127_01.csv');
+  const app = await startApp({ scenario: 'screenshots', chosenFile: broken, chosenResultFile: answer, viewport: COUNTER_VIEWPORT, clock });
   try {
     const { page } = app;
     await page.getByLabel('Mã thu ngân').waitFor();
@@ -107,6 +109,41 @@ async function main(): Promise<void> {
     await page.keyboard.press('Control+e');
     await page.getByTestId('exported').waitFor();
     await save(app, '12-ket-ca-bao-cao-z-xuat-tep');
+
+    // Next shift: CMIS answered the batch (one bill already paid at the bank, one amount differs).
+    const lines = app.ctx.sqlite
+      .prepare("SELECT p.receipt_no AS receiptNo, COALESCE(l.id_hdon, '') AS idHdon FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.batch_id = 1 ORDER BY p.receipt_no, l.id")
+      .all() as { receiptNo: string; idHdon: string }[];
+    const answers = lines.map((l, i) => `${l.receiptNo},${l.idHdon},${i === 0 ? 'DA_GACH,Đã thu qua ngân hàng' : i === 1 ? 'SAI_SO_TIEN,CMIS 86.401' : 'OK,'}`);
+    writeFileSync(answer, ['SO_BIENNHAN,ID_HDON,KET_QUA,GHI_CHU', ...answers].join('\r\n') + '\r\n');
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Tiền lẻ đầu ca (đồng)').fill('500.000');
+    await page.keyboard.press('Enter');
+    await page.getByText('Sẵn sàng quét thẻ').waitFor();
+    await page.keyboard.press('F8');
+    await page.getByRole('button', { name: 'Chọn tệp…' }).click();
+    await page.getByTestId('result-lines').waitFor();
+    await page.getByRole('button', { name: /^Chọn DT01-/ }).first().click();
+    await page.getByTestId('decision-form').getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await page.getByTestId('decision-form').getByLabel('Lý do hoàn tiền').fill('Khách đã trả ở ngân hàng');
+    await save(app, '13-ket-qua-cmis');
+
+    // The end of the day: the supervisor counts the notes for the bank.
+    await page.keyboard.press('F6');
+    await page.getByLabel('Tiền mặt đếm được trong két (đồng)').fill('500.000');
+    await page.keyboard.press('Enter');
+    const deposit = page.getByTestId('deposit');
+    await deposit.getByTestId('deposit-expected').waitFor();
+    for (const [value, n] of [['500.000', '2'], ['100.000', '1'], ['50.000', '1'], ['20.000', '2'], ['5.000', '1']] as const) await deposit.getByLabel(`Số tờ ${value} ₫`).fill(n);
+    await deposit.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await deposit.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
+    await deposit.getByRole('button', { name: 'Lập và in bảng kê' }).click();
+    await page.getByRole('alert').waitFor();
+    await deposit.getByLabel('Lý do chênh lệch (nếu có)').fill('Tiền lẻ để lại két');
+    await deposit.getByRole('button', { name: 'Lập và in bảng kê' }).click();
+    await page.getByTestId('deposit-slip').waitFor();
+    await deposit.scrollIntoViewIfNeeded();
+    await save(app, '14-bang-ke-nop-tien');
   } finally {
     await app.close();
     await stopSharedEnvironment();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectPayment } from '../../electron/payments/collect.ts';
 import { paymentState } from '../../electron/payments/payment-state.ts';
@@ -22,35 +22,7 @@ import { batchBody as batchBodySchema } from '../../protocol/payment.ts';
 import { decode } from '../escpos/decoder.ts';
 import { collectWorld, count, refusedWith } from '../helpers/collect-fixture.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
-import { tempDir } from '../helpers/temp-dir.ts';
-
-const AN = { maKhang: 'PC12AA0000001', tenKhang: 'Lê Văn An', dchiKhang: '12 Lý Thường Kiệt' };
-const BINH = { maKhang: 'PC12AA0000002', tenKhang: 'Trần Thị Bình', dchiKhang: '3 Hùng Vương' };
-const R1 = 'DT0001-26-000001';
-const R2 = 'DT0001-26-000002';
-
-/** A point whose first batch went out (An: HD-A10 108.000 + HD-A11 97.200; Bình: HD-B11 54.000) and CMIS answered it. */
-function answered(answers: string[]) {
-  const w = collectWorld();
-  seedSnapshot(w.ctx, [
-    { ...AN, bills: [{ idHdon: 'HD-A10', thang: 10, nam: 2026, soTien: 100_000, tienGtgt: 8_000 }, { idHdon: 'HD-A11', thang: 11, nam: 2026, soTien: 90_000, tienGtgt: 7_200 }] },
-    { ...BINH, bills: [{ idHdon: 'HD-B11', thang: 11, nam: 2026, soTien: 50_000, tienGtgt: 4_000 }] },
-  ]);
-  collectPayment(w.ctx, { customer: AN.maKhang, cashierId: w.cashier.id, idempotencyKey: 'k-1' });
-  collectPayment(w.ctx, { customer: BINH.maKhang, cashierId: w.cashier.id, idempotencyKey: 'k-2' });
-  const dir = tempDir();
-  const first = exportClearing(w.ctx, { outDir: join(dir, 'usb1') });
-  assert.equal(first.code, 'EXPORTED');
-  const result = (name: string, lines: string[]) => {
-    const folder = join(dir, `kq-${name}-${lines.length}`);
-    mkdirSync(folder, { recursive: true });
-    const path = join(folder, name);
-    writeFileSync(path, ['SO_BIENNHAN,ID_HDON,KET_QUA,GHI_CHU', ...lines].join('\r\n') + '\r\n');
-    return path;
-  };
-  importResult(w.ctx, result('KQGACHNO_DT0001_20261127_01.csv', answers));
-  return { ...w, dir, result };
-}
+import { AN, BINH, R1, R2, answered } from '../helpers/answered-day.ts';
 
 const slipLines = (ctx: ReturnType<typeof collectWorld>['ctx'], jobId: number) => {
   const job = ctx.sqlite.prepare('SELECT id, kind, payment_id, document FROM print_jobs WHERE id = ?').get(jobId) as StoredJob;

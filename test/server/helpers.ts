@@ -70,6 +70,7 @@ export async function moneyState(db: ServerDb): Promise<unknown> {
     conflicts: await q(`SELECT id_hdon, receipt_no, held_by, status FROM conflicts ORDER BY id_hdon, receipt_no`),
     batches: await q(`SELECT point_code, batch_day, batch_seq, csv_sha256, row_count, total, voided_receipts, body_sha256 FROM point_batches ORDER BY 1, 2, 3`),
     refused: await q(`SELECT point_code, kind, identity FROM refused_bodies ORDER BY id`),
+    resent: await q(`SELECT point_code, batch_day, batch_seq, receipt_no, id_hdon, tong_tien, first_csv_file, source FROM resent_lines ORDER BY receipt_no, id_hdon`),
   };
 }
 

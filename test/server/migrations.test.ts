@@ -25,7 +25,7 @@ test('migrate applies each migration once, in one transaction each, even when ru
   assert.deepEqual([...a, ...b], serverMigrations.map((m) => m.version));
   assert.deepEqual(await migrate(db), []);
   await requireMigrated(db);
-  assert.deepEqual(await tables(db), ['batch_receipts', 'conflicts', 'feed', 'payment_lines', 'payments', 'point_batches', 'points', 'refunds', 'refused_bodies', 'schema_migrations', 'sms_files', 'sms_gateway_cursor', 'sms_messages', 'sms_refused', 'sms_reports', 'voids']);
+  assert.deepEqual(await tables(db), ['batch_receipts', 'conflicts', 'feed', 'payment_lines', 'payments', 'point_batches', 'points', 'refunds', 'refused_bodies', 'resent_lines', 'schema_migrations', 'sms_files', 'sms_gateway_cursor', 'sms_messages', 'sms_refused', 'sms_reports', 'voids']);
 });
 
 test('a migration that fails half-way leaves nothing of itself; a database newer than the program is refused untouched', async () => {

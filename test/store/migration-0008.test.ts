@@ -2,15 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrations } from '../../electron/store/migrations.ts';
+import { latestVersion } from '../../electron/store/migrations.ts';
 import { openStore } from '../../electron/store/open.ts';
 import { checkSchema } from '../../electron/verify/schema.ts';
 import { Problems } from '../../electron/verify/problems.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { oldDatabase } from '../helpers/old-database.ts';
+import { oldDatabase, PRINT_JOB_INDEXES, PRINT_JOBS } from '../helpers/old-database.ts';
 
-const JOBS = 'SELECT id, kind, payment_id, copy_no, document, created_at, status, attempts, last_error, printed_at, set_aside_at FROM print_jobs ORDER BY id';
-const INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'print_jobs' ORDER BY name";
+const [JOBS, INDEXES] = [PRINT_JOBS, PRINT_JOB_INDEXES];
 
 /** A version-7 database as the previous release left it: a payment, and print jobs of every kind, one set aside, one printed. */
 function versionSeven(path: string): void {
@@ -45,7 +44,7 @@ test('migration 0008 rebuilds print_jobs with the refund kind: every row, id and
   const store = openStore(path);
   t.after(() => store.close());
   const { sqlite } = store;
-  assert.equal(sqlite.pragma('user_version', { simple: true }), migrations.length);
+  assert.equal(sqlite.pragma('user_version', { simple: true }), latestVersion);
   assert.deepEqual(sqlite.prepare(JOBS).all(), rows, 'every job kept as it was, ids included');
   assert.deepEqual(sqlite.prepare(INDEXES).all(), indexes, 'the same indexes, same definitions');
   assert.deepEqual(sqlite.prepare('SELECT seq, kind, payment_id, batch_id, created_at, status, answered_at, code, message FROM sync_outbox ORDER BY seq').all(), outbox, 'the sync outbox kept too (rebuilt for refunds)');

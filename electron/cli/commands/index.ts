@@ -19,6 +19,7 @@ import { syncCommand } from './sync.ts';
 import { smsCommand } from './sms.ts';
 import { refundCommand, resendCommand } from './refund.ts';
 import { supportCommand } from './support.ts';
+import { depositCommand } from './deposit.ts';
 
 /** Every command of `diemthu`, one module each. */
-export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, refundCommand, resendCommand, smsCommand, verifyCommand, backupCommand, restoreCommand, syncCommand, supportCommand];
+export const commands: Command[] = [initCommand, importCommand, statusCommand, findCommand, userCommand, shiftCommand, collectCommand, voidCommand, reprintCommand, printCommand, reportCommand, exportCommand, resultCommand, refundCommand, resendCommand, depositCommand, smsCommand, verifyCommand, backupCommand, restoreCommand, syncCommand, supportCommand];

@@ -4,6 +4,7 @@
  * for both keeps a TCVN-3 receipt and a raster receipt saying the same thing.
  */
 import type {
+  DepositSlipDocument,
   PrintDocument,
   PrintHeader,
   ReceiptDocument,
@@ -13,8 +14,8 @@ import type {
   VoidSlipDocument,
   ZReportDocument,
 } from '../../core/documents.ts';
-import { formatDong } from '../../core/money.ts';
-import { formatDate, formatDateTime } from '../../core/local-time.ts';
+import { formatAmount, formatDong } from '../../core/money.ts';
+import { dayRange, formatDate, formatDateTime } from '../../core/local-time.ts';
 import { amountInWords } from './amount-words.ts';
 
 export type Align = 'left' | 'center' | 'right';
@@ -151,11 +152,47 @@ function refundSlipBlocks(doc: RefundSlipDocument): Block[] {
   return blocks;
 }
 
+/** dd/MM/yyyy of a yyyy-mm-dd day. */
+const dayText = (day: string) => formatDate(dayRange(day).start);
+
+function depositSlipBlocks(doc: DepositSlipDocument): Block[] {
+  const blocks: Block[] = [
+    pair('Số bảng kê:', String(doc.depositId), 'strong'),
+    pair('Ngày:', dayText(doc.day), 'strong'),
+    pair('Lập lúc:', at(doc.madeAt)),
+    pair('Giám sát:', `${doc.supervisor.code} - ${doc.supervisor.name}`),
+    rule,
+  ];
+  for (const c of doc.cashiers) {
+    blocks.push(
+      text(`${c.cashier.code} - ${c.cashier.name}`, 'left', 'strong'),
+      pair('  Ca:', c.shiftIds.join(', ')),
+      pair(`  Thu (${c.receipts} biên nhận):`, formatDong(c.receiptsTotal)),
+      pair(`  Hoàn tiền (${c.refunds} phiếu):`, formatDong(c.refundsTotal)),
+      pair('  Nộp:', formatDong(c.handedOver), 'strong'),
+    );
+  }
+  blocks.push(rule, text('Bảng kê loại tiền', 'left', 'strong'));
+  for (const n of doc.notes) if (n.count > 0) blocks.push(pair(`  ${formatAmount(n.value)} x ${n.count}:`, formatDong(n.value * n.count)));
+  blocks.push(
+    rule,
+    pair('Tiền phải nộp:', formatDong(doc.expected)),
+    pair('TIỀN NỘP NGÂN HÀNG:', formatDong(doc.counted), 'title'),
+    text(`Bằng chữ: ${amountInWords(doc.counted)}`),
+    pair('Chênh lệch:', formatDong(doc.difference), 'strong'),
+    ...(doc.reason === null ? [] : [text(`Lý do chênh lệch: ${doc.reason}`)]),
+    feed,
+    text('Giám sát ký            Người nộp ký', 'center'),
+    feed,
+    feed,
+  );
+  return blocks;
+}
+
 const orDash = (value: number | null) => (value === null ? '-' : formatDong(value));
 
 function zReportBlocks(doc: ZReportDocument): Block[] {
-  const [y, m, d] = doc.day.split('-');
-  const blocks: Block[] = [pair('Ngày:', `${d}/${m}/${y}`)];
+  const blocks: Block[] = [pair('Ngày:', dayText(doc.day))];
   if (doc.shiftId !== null) blocks.push(pair('Ca:', String(doc.shiftId)));
   if (doc.cashier !== null) blocks.push(pair('Thu ngân:', `${doc.cashier.code} - ${doc.cashier.name}`));
   if (doc.openedAt !== null) blocks.push(pair('Mở ca:', at(doc.openedAt)));
@@ -230,6 +267,7 @@ const TITLES: Record<PrintDocument['kind'], string> = {
   receipt: 'BIÊN NHẬN THANH TOÁN TIỀN ĐIỆN',
   void_slip: 'PHIẾU HỦY BIÊN NHẬN',
   refund: 'PHIẾU HOÀN TIỀN',
+  deposit_slip: 'BẢNG KÊ NỘP TIỀN',
   z_report: 'BÁO CÁO Z',
   reconnection_order: 'LỆNH ĐÓNG ĐIỆN LẠI',
   test_page: 'TRANG IN THỬ',
@@ -249,6 +287,8 @@ function bodyBlocks(doc: PrintDocument): Block[] {
       return voidSlipBlocks(doc);
     case 'refund':
       return refundSlipBlocks(doc);
+    case 'deposit_slip':
+      return depositSlipBlocks(doc);
     case 'z_report':
       return zReportBlocks(doc);
     case 'reconnection_order':

@@ -19,7 +19,7 @@ export interface HandlerDeps {
   ctx: Ctx;
   session: Session;
   /** The shell's native dialogs; null when the user cancels. */
-  dialogs: { chooseSnapshotFile(): Promise<string | null>; chooseFolder(): Promise<string | null> };
+  dialogs: { chooseSnapshotFile(): Promise<string | null>; chooseResultFile(): Promise<string | null>; chooseFolder(): Promise<string | null> };
   /** Printing: kick() drains the outbox after a job is committed; status() is the last known state. */
   printing: { kick(): void; status(): PrinterView };
   scanner: { stream: ScanStream; status(): ScannerStatus };
