@@ -85,7 +85,9 @@ export interface DepositCashierLine {
   receiptsTotal: number;
   refunds: number;
   refundsTotal: number;
-  /** receiptsTotal - refundsTotal: the cash of this cashier that goes to the bank */
+  /** Change rounded down and kept with the receipts (setting change_rounding). */
+  roundingTotal: number;
+  /** receiptsTotal + roundingTotal - refundsTotal: the cash of this cashier that goes to the bank */
   handedOver: number;
 }
 

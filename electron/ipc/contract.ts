@@ -283,6 +283,7 @@ const depositCashier = z.object({
   receiptsTotal: dong,
   refunds: z.number().int(),
   refundsTotal: dong,
+  roundingTotal: dong,
   handedOver: dong,
 });
 export const depositView = z.object({

@@ -109,6 +109,7 @@ const depositSlip = z.object({
         receiptsTotal: dong,
         refunds: count,
         refundsTotal: dong,
+        roundingTotal: dong,
         handedOver: dong,
       }),
     )

@@ -16,7 +16,7 @@ import type { DepositSlipDocument } from '../core/documents.ts';
 import { showDeposit } from './deposit.ts';
 
 export const DEPOSIT_COLUMNS = [
-  'MA_DIEMTHU', 'NGAY', 'LOAI_DONG', 'MA_TNGAN', 'TEN_TNGAN', 'CA', 'SO_BIENNHAN', 'TIEN_THU', 'SO_PHIEU_HOAN', 'TIEN_HOAN',
+  'MA_DIEMTHU', 'NGAY', 'LOAI_DONG', 'MA_TNGAN', 'TEN_TNGAN', 'CA', 'SO_BIENNHAN', 'TIEN_THU', 'TIEN_LAM_TRON', 'SO_PHIEU_HOAN', 'TIEN_HOAN',
   'MENH_GIA', 'SO_TO', 'SO_TIEN', 'CHENH_LECH', 'LY_DO', 'MA_GSAT', 'SO_THAM_CHIEU_NH',
 ] as const;
 
@@ -32,12 +32,12 @@ export function depositCsv(slip: DepositSlipDocument, bankRef: string | null): U
     ...slip.cashiers.map((c) =>
       row({
         LOAI_DONG: 'THU_NGAN', MA_TNGAN: c.cashier.code, TEN_TNGAN: c.cashier.name, CA: c.shiftIds.join(' '), SO_BIENNHAN: c.receipts,
-        TIEN_THU: c.receiptsTotal, SO_PHIEU_HOAN: c.refunds, TIEN_HOAN: c.refundsTotal, SO_TIEN: c.handedOver,
+        TIEN_THU: c.receiptsTotal, TIEN_LAM_TRON: c.roundingTotal, SO_PHIEU_HOAN: c.refunds, TIEN_HOAN: c.refundsTotal, SO_TIEN: c.handedOver,
       }),
     ),
     ...slip.notes.map((n) => row({ LOAI_DONG: 'MENH_GIA', MENH_GIA: n.value, SO_TO: n.count, SO_TIEN: n.value * n.count })),
     row({
-      LOAI_DONG: 'TONG', SO_BIENNHAN: sum((c) => c.receipts), TIEN_THU: sum((c) => c.receiptsTotal), SO_PHIEU_HOAN: sum((c) => c.refunds),
+      LOAI_DONG: 'TONG', SO_BIENNHAN: sum((c) => c.receipts), TIEN_THU: sum((c) => c.receiptsTotal), TIEN_LAM_TRON: sum((c) => c.roundingTotal), SO_PHIEU_HOAN: sum((c) => c.refunds),
       TIEN_HOAN: sum((c) => c.refundsTotal), SO_TIEN: slip.counted, CHENH_LECH: slip.difference, LY_DO: slip.reason, MA_GSAT: slip.supervisor.code,
       SO_THAM_CHIEU_NH: bankRef,
     }),

@@ -89,6 +89,7 @@ interface ShiftFigures {
   receiptsTotal: number;
   refunds: number;
   refundsTotal: number;
+  roundingTotal: number;
 }
 
 const SHIFT_FIGURES = `
@@ -96,8 +97,12 @@ const SHIFT_FIGURES = `
          (SELECT COUNT(*) FROM payments WHERE shift_id = s.id AND voided_at IS NULL) AS receipts,
          (SELECT COALESCE(SUM(total), 0) FROM payments WHERE shift_id = s.id AND voided_at IS NULL) AS receiptsTotal,
          (SELECT COUNT(*) FROM refunds WHERE shift_id = s.id) AS refunds,
-         (SELECT COALESCE(SUM(x.amount), 0) FROM refunds r JOIN refund_lines x ON x.refund_id = r.id WHERE r.shift_id = s.id) AS refundsTotal
+         (SELECT COALESCE(SUM(x.amount), 0) FROM refunds r JOIN refund_lines x ON x.refund_id = r.id WHERE r.shift_id = s.id) AS refundsTotal,
+         (SELECT COALESCE(SUM(change_rounding), 0) FROM payments WHERE shift_id = s.id AND voided_at IS NULL) AS roundingTotal
     FROM shifts s JOIN users u ON u.id = s.cashier_id`;
+
+/** What goes to the bank: the receipts and the change rounding kept with them, less what was paid back. */
+export const handedOverOf = (f: { receiptsTotal: number; roundingTotal: number; refundsTotal: number }): number => f.receiptsTotal + f.roundingTotal - f.refundsTotal;
 
 /** Per cashier, in cashier-code order: their shifts and figures. */
 function byCashier(shifts: ShiftFigures[]): DepositCashierLine[] {
@@ -110,6 +115,7 @@ function byCashier(shifts: ShiftFigures[]): DepositCashierLine[] {
       receiptsTotal: 0,
       refunds: 0,
       refundsTotal: 0,
+      roundingTotal: 0,
       handedOver: 0,
     };
     line.shiftIds.push(s.shiftId);
@@ -117,7 +123,8 @@ function byCashier(shifts: ShiftFigures[]): DepositCashierLine[] {
     line.receiptsTotal += s.receiptsTotal;
     line.refunds += s.refunds;
     line.refundsTotal += s.refundsTotal;
-    line.handedOver = line.receiptsTotal - line.refundsTotal;
+    line.roundingTotal += s.roundingTotal;
+    line.handedOver = handedOverOf(line);
     lines.set(s.cashierId, line);
   }
   return [...lines.values()];
@@ -207,9 +214,9 @@ export function makeDeposit(ctx: Ctx, args: DepositRequest): DepositResult {
       );
       const { shifts } = dayState(ctx, day);
       const insertShift = sqlite.prepare(
-        'INSERT INTO deposit_shifts (deposit_id, shift_id, cashier_id, receipts, receipts_total, refunds, refunds_total) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO deposit_shifts (deposit_id, shift_id, cashier_id, receipts, receipts_total, refunds, refunds_total, rounding_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       );
-      for (const s of shifts) insertShift.run(depositId, s.shiftId, s.cashierId, s.receipts, s.receiptsTotal, s.refunds, s.refundsTotal);
+      for (const s of shifts) insertShift.run(depositId, s.shiftId, s.cashierId, s.receipts, s.receiptsTotal, s.refunds, s.refundsTotal, s.roundingTotal);
       const slip = depositSlip(sqlite, depositId)!;
       const printJobId = enqueuePrintJob(sqlite, { kind: 'deposit_slip', paymentId: null, copyNo: 0, document: slip, at });
       appendJournal(sqlite, { kind: 'deposit', actorId: supervisor.id, payload: { ...depositFacts(sqlite, depositId)!, printJobId }, at });
@@ -252,8 +259,8 @@ export interface DepositFacts {
   counted: number;
   expected: number;
   reason: string | null;
-  /** [shift id, cashier id, receipts, receipts total, refunds, refunds total], in shift order */
-  shifts: [number, number, number, number, number, number][];
+  /** [shift id, cashier id, receipts, receipts total, refunds, refunds total, rounding total], in shift order */
+  shifts: [number, number, number, number, number, number, number][];
 }
 
 type DepositRow = Selectable<Tables['deposits']>;
@@ -269,7 +276,7 @@ const toFacts = (sqlite: Sqlite, d: DepositRow): DepositFacts => ({
   reason: d.reason,
   shifts: (
     sqlite
-      .prepare('SELECT shift_id, cashier_id, receipts, receipts_total, refunds, refunds_total FROM deposit_shifts WHERE deposit_id = ? ORDER BY shift_id')
+      .prepare('SELECT shift_id, cashier_id, receipts, receipts_total, refunds, refunds_total, rounding_total FROM deposit_shifts WHERE deposit_id = ? ORDER BY shift_id')
       .raw()
       .all(d.id) as DepositFacts['shifts']
   ),
@@ -307,7 +314,9 @@ export function depositSlip(sqlite: Sqlite, depositId: number): DepositSlipDocum
   const person = (id: number) => sqlite.prepare('SELECT code, name FROM users WHERE id = ?').get(id) as { code: string; name: string };
   const shifts = sqlite.prepare(`${SHIFT_FIGURES} JOIN deposit_shifts d ON d.shift_id = s.id WHERE d.deposit_id = ? ORDER BY s.id`);
   // The slip's figures are the stored ones (a later void cannot happen in a closed shift, but the slip says what it said).
-  const stored = new Map(facts.shifts.map(([shiftId, , receipts, receiptsTotal, refunds, refundsTotal]) => [shiftId, { receipts, receiptsTotal, refunds, refundsTotal }]));
+  const stored = new Map(
+    facts.shifts.map(([shiftId, , receipts, receiptsTotal, refunds, refundsTotal, roundingTotal]) => [shiftId, { receipts, receiptsTotal, refunds, refundsTotal, roundingTotal }]),
+  );
   const figures = (shifts.all(depositId) as ShiftFigures[]).map((s) => ({ ...s, ...stored.get(s.shiftId)! }));
   return {
     kind: 'deposit_slip',

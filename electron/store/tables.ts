@@ -231,6 +231,7 @@ export interface Tables {
     receipts_total: number;
     refunds: number;
     refunds_total: number;
+    rounding_total: number;
   };
   resends: {
     id: Generated<number>;

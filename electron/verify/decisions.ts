@@ -7,7 +7,7 @@
 import type { Sqlite } from '../store/open.ts';
 import { allRefundFacts } from '../payments/refunds.ts';
 import { allResends } from '../cmis/resends.ts';
-import { allDeposits } from '../shifts/deposit.ts';
+import { allDeposits, handedOverOf } from '../shifts/deposit.ts';
 import { DEPOSIT_FACTS, DEPOSIT_REFERENCE_FACTS, factsText, REFUND_FACTS, RESEND_FACTS, type LedgerDecision, type MoneyLedger } from './ledger.ts';
 import type { Problems } from './problems.ts';
 
@@ -42,7 +42,7 @@ export function reconcileDecisions(sqlite: Sqlite, ledger: MoneyLedger, problems
   const references = deposits.flatMap((d) => (d.reference === null ? [] : [{ id: d.reference.depositId, facts: factsText(d.reference, DEPOSIT_REFERENCE_FACTS), what: `Số tham chiếu ngân hàng của ${slip(d.facts.depositId, d.facts.day).toLowerCase()}` }]));
   compare('DEPOSIT_REFERENCE', references, ledger.depositRefs, problems);
   for (const d of deposits) {
-    const listed = d.facts.shifts.reduce((sum, [, , , receiptsTotal, , refundsTotal]) => sum + receiptsTotal - refundsTotal, 0);
+    const listed = d.facts.shifts.reduce((sum, [, , , receiptsTotal, , refundsTotal, roundingTotal]) => sum + handedOverOf({ receiptsTotal, refundsTotal, roundingTotal }), 0);
     if (listed !== d.facts.expected) problems.add('DEPOSIT_CHANGED', `${slip(d.facts.depositId, d.facts.day)} ghi tiền phải nộp ${d.facts.expected} nhưng các ca của nó cộng lại ${listed}.`);
   }
   for (const r of resends) {

@@ -68,6 +68,7 @@ export function DepositPanel() {
                 <td>{c.shiftIds.join(', ')}</td>
                 <td>
                   {c.receipts} · {money(c.receiptsTotal)}
+                  {c.roundingTotal > 0 ? ` (làm tròn ${money(c.roundingTotal)})` : ''}
                 </td>
                 <td>
                   {c.refunds} · {money(c.refundsTotal)}

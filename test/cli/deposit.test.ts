@@ -37,7 +37,7 @@ test('diemthu deposit: a supervisor with their PIN counts the notes; the slip sh
   assert.deepEqual([value.slip.counted, value.slip.expected, value.slip.difference], [195_000, 195_000, 0]);
   assert.deepEqual(value.slip.cashiers.map((c) => [c.cashier.code, c.handedOver]), [['TN01', 162_000], ['TN02', 33_000]]);
   assert.equal(value.file, join(out, 'BANGKE_DT0001_20261127.csv'));
-  assert.match(readFileSync(value.file, 'utf8'), /TONG,,,,3,292200,1,97200,,,195000,0,,GS01,\r\n$/);
+  assert.match(readFileSync(value.file, 'utf8'), /TONG,,,,3,292200,0,1,97200,,,195000,0,,GS01,\r\n$/);
   assert.match((await cli([...make, '--count', '100000=2'], pin)).err, /^\[DEPOSIT_EXISTS\]/);
 
   const shown = await cli(['deposit', '--show', ...d]);

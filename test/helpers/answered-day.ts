@@ -6,6 +6,7 @@ import { exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { importResult } from '../../electron/cmis/import-result.ts';
 import { refundLines } from '../../electron/payments/refunds.ts';
 import { closeShift, openShift } from '../../electron/shifts/shifts.ts';
+import { setSettings } from '../../electron/store/settings.ts';
 import { collectWorld } from './collect-fixture.ts';
 import { seedSnapshot } from './seed.ts';
 import { tempDir } from './temp-dir.ts';
@@ -51,9 +52,10 @@ export const EXACT = [{ value: 100_000, count: 1 }, { value: 50_000, count: 1 },
 
 /**
  * A day at the point: TN01 took R1 (205.200) and R2 (54.000) and paid back HD-A11 (97.200, CMIS had
- * it paid at the bank); TN02 took Cường's 33.000. TN02's shift is still open unless `close`.
+ * it paid at the bank); TN02 took Cường's 33.000. TN02's shift is still open unless `close`. With
+ * `rounded`, Cường handed over 40.500 with change rounded down to 1.000 ₫: 7.000 back, 500 kept in TN02's drawer.
  */
-export function closedDay(close = true) {
+export function closedDay(close = true, rounded = false) {
   const w = answered([`${R1},HD-A10,OK,`, `${R1},HD-A11,DA_GACH,Đã thu qua ngân hàng`, `${R2},HD-B11,OK,`]);
   refundLines(w.ctx, { receiptNo: R1, bills: ['HD-A11'], reason: 'Khách đã trả ở ngân hàng', supervisorId: w.supervisor.id, cashierId: w.cashier.id });
   const tn02 = w.user('TN02', 'cashier', [w.head]);
@@ -63,9 +65,10 @@ export function closedDay(close = true) {
     { ...CUONG, bills: [{ idHdon: 'HD-C11', thang: 11, nam: 2026, soTien: 30_000, tienGtgt: 3_000 }] },
   ]);
   openShift(w.ctx, { cashierId: tn02.id, openingFloat: 200_000 });
-  collectPayment(w.ctx, { customer: CUONG.maKhang, cashierId: tn02.id, idempotencyKey: 'k-3' });
+  if (rounded) setSettings(w.ctx.sqlite, { change_rounding: 1000 }, w.head.id, w.ctx.clock());
+  collectPayment(w.ctx, { customer: CUONG.maKhang, cashierId: tn02.id, idempotencyKey: 'k-3', ...(rounded ? { tendered: 40_500 } : {}) });
   closeShift(w.ctx, { cashierId: w.cashier.id, countedCash: 500_000 + 259_200 - 97_200 });
-  if (close) closeShift(w.ctx, { cashierId: tn02.id, countedCash: 233_000 });
+  if (close) closeShift(w.ctx, { cashierId: tn02.id, countedCash: rounded ? 233_500 : 233_000 });
   return { ...w, tn02 };
 }
 

@@ -66,7 +66,7 @@ test('IPC: the deposit slip from the close of the day: refused while a shift is 
   );
   assert.deepEqual([made.slip.counted, made.slip.difference, made.slip.reason, made.slip.cashiers.map((c) => c.handedOver)], [259_000, -200, 'Thiếu 200 đồng tiền lẻ', [259_200]]);
   assert.equal(made.file, join(day.dir, 'usb1', 'BANGKE_DT0001_20261127.csv'), 'beside the clearing files of the last export');
-  assert.match(readFileSync(made.file, 'utf8'), /,TONG,,,,2,259200,0,0,,,259000,-200,Thiếu 200 đồng tiền lẻ,GS01,\r\n$/);
+  assert.match(readFileSync(made.file, 'utf8'), /,TONG,,,,2,259200,0,0,0,,,259000,-200,Thiếu 200 đồng tiền lẻ,GS01,\r\n$/);
   assert.equal(w.kicks(), kicks + 1);
   assert.equal(count(w.ctx, 'print_jobs', "kind = 'deposit_slip'"), 1);
   assert.equal(value<{ slip: { depositId: number } }>(await w.call('depositState')).slip.depositId, 1);

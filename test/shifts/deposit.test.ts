@@ -45,7 +45,7 @@ test('deposit slip: per cashier the shifts closed, receipts, refunds and what th
   const journal = w.ctx.sqlite.prepare("SELECT actor_id, payload FROM journal WHERE kind = 'deposit'").all() as { actor_id: number; payload: string }[];
   assert.equal(journal.length, 1);
   assert.equal(journal[0]!.actor_id, w.supervisor.id);
-  assert.deepEqual(JSON.parse(journal[0]!.payload).shifts, [[1, w.cashier.id, 2, 259_200, 1, 97_200], [2, w.tn02.id, 1, 33_000, 0, 0]]);
+  assert.deepEqual(JSON.parse(journal[0]!.payload).shifts, [[1, w.cashier.id, 2, 259_200, 1, 97_200, 0], [2, w.tn02.id, 1, 33_000, 0, 0, 0]]);
   assert.deepEqual(verifyStore(w.ctx).problems, []);
 
   const out = tempDir();
@@ -57,18 +57,18 @@ test('deposit slip: per cashier the shifts closed, receipts, refunds and what th
   assert.equal(rows.pop(), '', 'CRLF after every record');
   assert.equal(rows[0], DEPOSIT_COLUMNS.join(','));
   assert.deepEqual(rows.slice(1), [
-    'DT0001,27/11/2026,THU_NGAN,TN01,Nguyễn Thị Thu,1,2,259200,1,97200,,,162000,,,,',
-    'DT0001,27/11/2026,THU_NGAN,TN02,Người dùng TN02,2,1,33000,0,0,,,33000,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,500000,0,0,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,200000,0,0,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,100000,1,100000,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,50000,1,50000,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,20000,2,40000,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,10000,0,0,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,5000,1,5000,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,2000,0,0,,,,',
-    'DT0001,27/11/2026,MENH_GIA,,,,,,,,1000,0,0,,,,',
-    'DT0001,27/11/2026,TONG,,,,3,292200,1,97200,,,195000,0,,GS01,',
+    'DT0001,27/11/2026,THU_NGAN,TN01,Nguyễn Thị Thu,1,2,259200,0,1,97200,,,162000,,,,',
+    'DT0001,27/11/2026,THU_NGAN,TN02,Người dùng TN02,2,1,33000,0,0,0,,,33000,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,500000,0,0,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,200000,0,0,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,100000,1,100000,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,50000,1,50000,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,20000,2,40000,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,10000,0,0,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,5000,1,5000,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,2000,0,0,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,1000,0,0,,,,',
+    'DT0001,27/11/2026,TONG,,,,3,292200,0,1,97200,,,195000,0,,GS01,',
   ]);
 
   // The bank's reference, later, once: journaled, the file written again with it.
@@ -77,8 +77,22 @@ test('deposit slip: per cashier the shifts closed, receipts, refunds and what th
   assert.throws(() => addDepositReference(w.ctx, { day: DAY, reference: 'VCB-2611-0043', supervisorId: w.head.id }), refusedWith('DEPOSIT_REFERENCE_EXISTS'));
   assert.equal(count(w.ctx, 'journal', "kind = 'deposit_reference'"), 1);
   writeDepositFile(w.ctx, { day: DAY, outDir: out });
-  assert.match(readFileSync(file, 'utf8'), /TONG,,,,3,292200,1,97200,,,195000,0,,GS01,VCB-2611-0042\r\n$/);
+  assert.match(readFileSync(file, 'utf8'), /TONG,,,,3,292200,0,1,97200,,,195000,0,,GS01,VCB-2611-0042\r\n$/);
   assert.equal(showDeposit(w.ctx, DAY).bankRef, 'VCB-2611-0042');
+  assert.deepEqual(verifyStore(w.ctx).problems, []);
+});
+
+test('the change rounding kept in a drawer goes to the bank with the receipts: on the slip, printed, in its file, and verify holds it', (t) => {
+  const w = closedDay(true, true);
+  t.after(() => w.ctx.close());
+  assert.equal(depositPreview(w.ctx, DAY).expected, 195_500, "the 500 đồng kept from Cường's change is handed over too");
+  const made = makeDeposit(w.ctx, { day: DAY, supervisorId: w.supervisor.id, notes: EXACT, reason: '500 đồng tiền lẻ giữ lại trong két' });
+  const tn02 = made.slip.cashiers.find((c) => c.cashier.code === 'TN02')!;
+  assert.deepEqual([tn02.receiptsTotal, tn02.roundingTotal, tn02.handedOver], [33_000, 500, 33_500]);
+  assert.equal(made.slip.difference, -500);
+  assert.match(slipText(w.ctx, made.printJobId), /Lam tron tien tra lai:\s+500 d\n  Hoan tien \(0 phieu\):\s+0 d\n  Nop:\s+33.500 d/);
+  const file = writeDepositFile(w.ctx, { day: DAY, outDir: join(tempDir(), 'usb') });
+  assert.match(readFileSync(file, 'utf8'), /THU_NGAN,TN02,Người dùng TN02,2,1,33000,500,0,0,,,33500,/);
   assert.deepEqual(verifyStore(w.ctx).problems, []);
 });
 
@@ -153,7 +167,7 @@ test('a deposit slip in the database: never changed nor deleted, its reference a
   // A listed shift's figures are its own; a shift of another day is not listed.
   insert('2026-11-25', 3, 3000, 3000, null);
   const other = s.prepare("SELECT id FROM deposits WHERE day = '2026-11-25'").pluck().get() as number;
-  assert.throws(() => s.prepare('INSERT INTO deposit_shifts VALUES (?, 1, ?, 2, 259200, 1, 97200)').run(other, w.cashier.id), /closed in the day/);
+  assert.throws(() => s.prepare('INSERT INTO deposit_shifts VALUES (?, 1, ?, 2, 259200, 1, 97200, 0)').run(other, w.cashier.id), /closed in the day/);
   assert.throws(() => s.prepare("INSERT INTO shifts (cashier_id, opened_at, opening_float) VALUES (?, '2026-11-27T16:59:00.000Z', 0)").run(w.tn02.id), /deposit slip is made/);
   s.prepare("INSERT INTO shifts (cashier_id, opened_at, opening_float) VALUES (?, '2026-11-27T17:00:00.000Z', 0)").run(w.tn02.id);
 });

@@ -36,7 +36,7 @@ function slipText(slip: DepositSlipDocument, bankRef: string | null): string {
   const lines = [`Bảng kê nộp tiền số ${slip.depositId}, ngày ${slip.day}, lập lúc ${formatDateTime(new Date(slip.madeAt))} bởi ${slip.supervisor.code}.`];
   for (const c of slip.cashiers) {
     lines.push(
-      `  ${c.cashier.code} (ca ${c.shiftIds.join(', ')}): thu ${c.receipts} biên nhận ${formatDong(c.receiptsTotal)}, hoàn ${c.refunds} phiếu ${formatDong(c.refundsTotal)}, nộp ${formatDong(c.handedOver)}`,
+      `  ${c.cashier.code} (ca ${c.shiftIds.join(', ')}): thu ${c.receipts} biên nhận ${formatDong(c.receiptsTotal)}${c.roundingTotal > 0 ? `, làm tròn ${formatDong(c.roundingTotal)}` : ''}, hoàn ${c.refunds} phiếu ${formatDong(c.refundsTotal)}, nộp ${formatDong(c.handedOver)}`,
     );
   }
   const notes = slip.notes.filter((n) => n.count > 0).map((n) => `${formatDong(n.value)} x ${n.count}`);

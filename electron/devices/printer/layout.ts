@@ -168,6 +168,7 @@ function depositSlipBlocks(doc: DepositSlipDocument): Block[] {
       text(`${c.cashier.code} - ${c.cashier.name}`, 'left', 'strong'),
       pair('  Ca:', c.shiftIds.join(', ')),
       pair(`  Thu (${c.receipts} biên nhận):`, formatDong(c.receiptsTotal)),
+      ...(c.roundingTotal > 0 ? [pair('  Làm tròn tiền trả lại:', formatDong(c.roundingTotal))] : []),
       pair(`  Hoàn tiền (${c.refunds} phiếu):`, formatDong(c.refundsTotal)),
       pair('  Nộp:', formatDong(c.handedOver), 'strong'),
     );

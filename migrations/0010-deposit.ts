@@ -12,8 +12,8 @@ import type { Migration } from '../electron/store/migration.ts';
  *
  * print_jobs gets the kind 'deposit_slip' (rebuilt the SQLite way, as in 0008; nothing references it).
  */
-export const migration0009: Migration = {
-  version: 9,
+export const migration0010: Migration = {
+  version: 10,
   name: 'deposit',
   sql: /* sql */ `
 CREATE TABLE print_jobs_new (
@@ -75,6 +75,8 @@ CREATE TABLE deposit_shifts (
   receipts_total INTEGER NOT NULL CHECK (receipts_total >= 0),
   refunds INTEGER NOT NULL CHECK (refunds >= 0),
   refunds_total INTEGER NOT NULL CHECK (refunds_total >= 0),
+  -- change rounded down and kept in the drawer (migration 0009): it goes to the bank with the receipts
+  rounding_total INTEGER NOT NULL CHECK (rounding_total >= 0),
   PRIMARY KEY (deposit_id, shift_id)
 ) STRICT, WITHOUT ROWID;
 
@@ -107,8 +109,9 @@ WHEN NOT EXISTS (
      AND NEW.receipts = (SELECT COUNT(*) FROM payments WHERE shift_id = s.id AND voided_at IS NULL)
      AND NEW.receipts_total = (SELECT COALESCE(SUM(total), 0) FROM payments WHERE shift_id = s.id AND voided_at IS NULL)
      AND NEW.refunds = (SELECT COUNT(*) FROM refunds WHERE shift_id = s.id)
-     AND NEW.refunds_total = (SELECT COALESCE(SUM(x.amount), 0) FROM refunds r JOIN refund_lines x ON x.refund_id = r.id WHERE r.shift_id = s.id))
-BEGIN SELECT RAISE(ABORT, 'deposit: a shift closed in the day, with its own receipts and refunds'); END;
+     AND NEW.refunds_total = (SELECT COALESCE(SUM(x.amount), 0) FROM refunds r JOIN refund_lines x ON x.refund_id = r.id WHERE r.shift_id = s.id)
+     AND NEW.rounding_total = (SELECT COALESCE(SUM(change_rounding), 0) FROM payments WHERE shift_id = s.id AND voided_at IS NULL))
+BEGIN SELECT RAISE(ABORT, 'deposit: a shift closed in the day, with its own receipts, roundings and refunds'); END;
 CREATE TRIGGER deposit_shifts_no_update BEFORE UPDATE ON deposit_shifts
 BEGIN SELECT RAISE(ABORT, 'a deposit slip is never changed'); END;
 CREATE TRIGGER deposit_shifts_no_delete BEFORE DELETE ON deposit_shifts

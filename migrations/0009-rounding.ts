@@ -8,8 +8,8 @@ import type { Migration } from '../electron/store/migration.ts';
  * < step, and tendered − total − rounding, the change handed back, is a multiple of the step).
  * Both are written once, like the payment's amounts. Payments before this version: step 0, rounding 0.
  */
-export const migration0010: Migration = {
-  version: 10,
+export const migration0009: Migration = {
+  version: 9,
   name: 'rounding',
   sql: /* sql */ `
 ALTER TABLE payments ADD COLUMN change_step INTEGER NOT NULL DEFAULT 0 CHECK (change_step IN (0, 500, 1000));
