@@ -116,10 +116,48 @@ export interface ReconnectionOrderDocument {
   customer: { maKhang: string; tenKhang: string; dchiKhang: string; dthoaiSms: string | null; soCto: string | null };
 }
 
+/** One receipt of a printed list: a voided one is listed (its number was issued) and not counted. */
+export interface ReceiptListRow {
+  receiptNo: string;
+  paidAt: string;
+  cashierCode: string;
+  maKhang: string;
+  tenKhang: string;
+  total: number;
+  voided: boolean;
+}
+
+/**
+ * The supervisor's list of the receipts of a shift or a day, in number order. Journaled like a Z
+ * report (right after the head it names, with its SHA-256), so the printer and verify hold it to that.
+ */
+export interface ReceiptListDocument {
+  kind: 'receipt_list';
+  header: PrintHeader;
+  scope: 'shift' | 'day';
+  day: string; // yyyy-mm-dd local
+  shiftId: number | null;
+  cashier: { code: string; name: string } | null;
+  generatedAt: string;
+  receipts: ReceiptListRow[];
+  validCount: number;
+  validTotal: number;
+  voidedCount: number;
+  chainHeadId: number;
+  chainHead: string;
+}
+
 export interface TestPageDocument {
   kind: 'test_page';
   header: PrintHeader;
   printedAt: string;
 }
 
-export type PrintDocument = ReceiptDocument | VoidSlipDocument | RefundSlipDocument | ZReportDocument | ReconnectionOrderDocument | TestPageDocument;
+export type PrintDocument =
+  | ReceiptDocument
+  | VoidSlipDocument
+  | RefundSlipDocument
+  | ZReportDocument
+  | ReceiptListDocument
+  | ReconnectionOrderDocument
+  | TestPageDocument;

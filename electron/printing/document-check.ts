@@ -25,9 +25,9 @@ export function checkedDocument(sqlite: Sqlite, job: StoredJob, states?: Map<num
     throw new AppError('PRINT_DOCUMENT_MISMATCH', `Bản in ${job.id} (${job.kind})${of} không được in: ${what}.`, { jobId: job.id });
   };
   const doc = readJobDocument(sqlite, job);
-  if (doc.kind === 'test_page' || doc.kind === 'z_report') {
+  if (doc.kind === 'test_page' || doc.kind === 'z_report' || doc.kind === 'receipt_list') {
     if (job.payment_id !== null) return refuse('bản in gắn với một khoản thu');
-    if (doc.kind === 'z_report') checkZReport(sqlite, job, refuse);
+    if (doc.kind !== 'test_page') checkJournaled(sqlite, job, doc.kind, refuse);
     return doc;
   }
   const p = job.payment_id === null ? undefined : states === undefined ? paymentState(sqlite, job.payment_id) : states.get(job.payment_id);
@@ -53,7 +53,7 @@ function refundDiffers(sqlite: Sqlite, doc: RefundSlipDocument, p: PaymentState)
 }
 
 /** The money facts a document prints, by kind. */
-function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' | 'refund' }>): Record<string, unknown> {
+function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' | 'receipt_list' | 'refund' }>): Record<string, unknown> {
   switch (doc.kind) {
     case 'receipt':
       return {
@@ -89,13 +89,13 @@ function expectedFacts(kind: 'receipt' | 'void_slip' | 'reconnection_order', p: 
   }
 }
 
-/** A Z report is journaled right after the head it names (reports.ts), with its document's SHA-256. */
-function checkZReport(sqlite: Sqlite, job: StoredJob, refuse: (what: string) => never): void {
+/** A Z report or a receipt list is journaled right after the head it names (shifts/), with its document's SHA-256. */
+function checkJournaled(sqlite: Sqlite, job: StoredJob, kind: 'z_report' | 'receipt_list', refuse: (what: string) => never): void {
   const doc = JSON.parse(job.document) as { chainHeadId?: unknown };
   const row = Number.isSafeInteger(doc.chainHeadId)
     ? (sqlite.prepare('SELECT kind, payload FROM journal WHERE id = ?').get((doc.chainHeadId as number) + 1) as { kind: string; payload: string } | undefined)
     : undefined;
-  if (row?.kind !== 'z_report') refuse('không có dòng nhật ký của báo cáo này');
+  if (row?.kind !== kind) refuse('không có dòng nhật ký của bản in này');
   const journaled = (JSON.parse(row!.payload) as { documentSha256?: unknown }).documentSha256;
-  if (journaled !== documentSha256(job.document)) refuse('nội dung khác với báo cáo đã ghi vào nhật ký');
+  if (journaled !== documentSha256(job.document)) refuse('nội dung khác với bản đã ghi vào nhật ký');
 }

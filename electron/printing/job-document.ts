@@ -119,6 +119,24 @@ const zReport = z.object({
   chainHead: text,
 });
 
+const receiptList = z.object({
+  kind: z.literal('receipt_list'),
+  header,
+  scope: z.enum(['shift', 'day']),
+  day: z.iso.date(),
+  shiftId: z.number().int().nullable(),
+  cashier: person.nullable(),
+  generatedAt: time,
+  receipts: z
+    .array(z.object({ receiptNo: code, paidAt: time, cashierCode: code, maKhang: code, tenKhang: text, total: dong, voided: z.boolean() }))
+    .max(100_000),
+  validCount: count,
+  validTotal: dong,
+  voidedCount: count,
+  chainHeadId: z.number().int().nonnegative(),
+  chainHead: text,
+});
+
 const reconnectionOrder = z.object({
   kind: z.literal('reconnection_order'),
   header,
@@ -130,7 +148,7 @@ const reconnectionOrder = z.object({
 
 const testPage = z.object({ kind: z.literal('test_page'), header, printedAt: time });
 
-const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, refundSlip, zReport, reconnectionOrder, testPage]);
+const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, refundSlip, zReport, receiptList, reconnectionOrder, testPage]);
 
 /** The document kind each job kind prints (a reprint is a receipt with a copy number). */
 const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
@@ -139,6 +157,7 @@ const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
   void_slip: 'void_slip',
   refund: 'refund',
   z_report: 'z_report',
+  receipt_list: 'receipt_list',
   test_page: 'test_page',
   reconnection_order: 'reconnection_order',
 };

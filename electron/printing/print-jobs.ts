@@ -5,7 +5,7 @@ import { getSetting, requireSetting } from '../store/settings.ts';
 import { query, selectFirst } from '../store/typed-query.ts';
 import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
 
-export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund';
+export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'receipt_list';
 
 export interface NewPrintJob {
   kind: PrintJobKind;

@@ -159,7 +159,7 @@ export interface Tables {
   };
   print_jobs: {
     id: Generated<number>;
-    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund';
+    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'receipt_list';
     payment_id: number | null;
     copy_no: Generated<number>;
     document: string;

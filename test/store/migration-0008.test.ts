@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { migrations } from '../../electron/store/migrations.ts';
+import { latestVersion, migrations } from '../../electron/store/migrations.ts';
 import { openStore } from '../../electron/store/open.ts';
 import { checkSchema } from '../../electron/verify/schema.ts';
 import { Problems } from '../../electron/verify/problems.ts';
@@ -50,7 +50,7 @@ test('migration 0008 rebuilds print_jobs with the refund kind: every row, id and
   const store = openStore(path);
   t.after(() => store.close());
   const { sqlite } = store;
-  assert.equal(sqlite.pragma('user_version', { simple: true }), 8);
+  assert.equal(sqlite.pragma('user_version', { simple: true }), latestVersion);
   assert.deepEqual(sqlite.prepare(JOBS).all(), rows, 'every job kept as it was, ids included');
   assert.deepEqual(sqlite.prepare(INDEXES).all(), indexes, 'the same indexes, same definitions');
   assert.deepEqual(sqlite.prepare('SELECT seq, kind, payment_id, batch_id, created_at, status, answered_at, code, message FROM sync_outbox ORDER BY seq').all(), outbox, 'the sync outbox kept too (rebuilt for refunds)');

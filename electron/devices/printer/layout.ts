@@ -7,6 +7,7 @@ import type {
   PrintDocument,
   PrintHeader,
   ReceiptDocument,
+  ReceiptListDocument,
   ReconnectionOrderDocument,
   RefundSlipDocument,
   TestPageDocument,
@@ -14,7 +15,7 @@ import type {
   ZReportDocument,
 } from '../../core/documents.ts';
 import { formatDong } from '../../core/money.ts';
-import { formatDate, formatDateTime } from '../../core/local-time.ts';
+import { formatDate, formatDateTime, localParts } from '../../core/local-time.ts';
 import { amountInWords } from './amount-words.ts';
 
 export type Align = 'left' | 'center' | 'right';
@@ -146,11 +147,12 @@ function refundSlipBlocks(doc: RefundSlipDocument): Block[] {
   return blocks;
 }
 
+/** yyyy-mm-dd as dd/mm/yyyy. */
+const dayText = (day: string) => day.split('-').reverse().join('/');
 const orDash = (value: number | null) => (value === null ? '-' : formatDong(value));
 
 function zReportBlocks(doc: ZReportDocument): Block[] {
-  const [y, m, d] = doc.day.split('-');
-  const blocks: Block[] = [pair('Ngày:', `${d}/${m}/${y}`)];
+  const blocks: Block[] = [pair('Ngày:', dayText(doc.day))];
   if (doc.shiftId !== null) blocks.push(pair('Ca:', String(doc.shiftId)));
   if (doc.cashier !== null) blocks.push(pair('Thu ngân:', `${doc.cashier.code} - ${doc.cashier.name}`));
   if (doc.openedAt !== null) blocks.push(pair('Mở ca:', at(doc.openedAt)));
@@ -182,6 +184,37 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part)),
     feed,
     text('Thu ngân ký            Giám sát ký', 'center'),
+    feed,
+    feed,
+  );
+  return blocks;
+}
+
+const hourMinute = (iso: string) => {
+  const p = localParts(new Date(iso));
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+};
+
+/** Two lines a receipt: time, number and amount ("HỦY" for a voided one: its amount is not collected), then the customer. */
+function receiptListBlocks(doc: ReceiptListDocument): Block[] {
+  const blocks: Block[] = [pair('Ngày:', dayText(doc.day))];
+  if (doc.shiftId !== null) blocks.push(pair('Ca:', String(doc.shiftId)));
+  if (doc.cashier !== null) blocks.push(pair('Thu ngân:', `${doc.cashier.code} - ${doc.cashier.name}`));
+  blocks.push(pair('Lập lúc:', at(doc.generatedAt)), rule);
+  for (const r of doc.receipts) {
+    blocks.push(pair(`${hourMinute(r.paidAt)} ${r.receiptNo}`, r.voided ? 'HỦY' : formatDong(r.total), r.voided ? 'body' : 'strong'));
+    blocks.push(text(`  ${r.maKhang} ${r.tenKhang}${doc.cashier === null ? ` (${r.cashierCode})` : ''}`));
+  }
+  if (doc.receipts.length === 0) blocks.push(text('Không có biên nhận nào.', 'center'));
+  blocks.push(
+    rule,
+    pair('Biên nhận hợp lệ:', String(doc.validCount), 'strong'),
+    pair('Biên nhận hủy:', String(doc.voidedCount)),
+    pair('TỔNG THU:', formatDong(doc.validTotal), 'title'),
+    text(`Mã kiểm tra nhật ký (dòng ${doc.chainHeadId}):`),
+    ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part)),
+    feed,
+    text('Người lập ký', 'center'),
     feed,
     feed,
   );
@@ -225,6 +258,7 @@ const TITLES: Record<PrintDocument['kind'], string> = {
   void_slip: 'PHIẾU HỦY BIÊN NHẬN',
   refund: 'PHIẾU HOÀN TIỀN',
   z_report: 'BÁO CÁO Z',
+  receipt_list: 'BẢNG KÊ BIÊN NHẬN',
   reconnection_order: 'LỆNH ĐÓNG ĐIỆN LẠI',
   test_page: 'TRANG IN THỬ',
 };
@@ -245,6 +279,8 @@ function bodyBlocks(doc: PrintDocument): Block[] {
       return refundSlipBlocks(doc);
     case 'z_report':
       return zReportBlocks(doc);
+    case 'receipt_list':
+      return receiptListBlocks(doc);
     case 'reconnection_order':
       return reconnectionBlocks(doc);
     case 'test_page':
