@@ -14,13 +14,14 @@ import { paymentHandlers } from './handlers/payments.ts';
 import { cmisHandlers } from './handlers/cmis.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import { statusHandlers } from './handlers/status.ts';
+import { dayHandlers } from './handlers/day.ts';
 import { withIdleLock } from './idle-lock.ts';
 
 export type { HandlerDeps } from './handlers/deps.ts';
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const t = till(deps);
-  const [session, shifts, customers, payments, cmis, settings, status] = [
+  const [session, shifts, customers, payments, cmis, settings, status, day] = [
     sessionHandlers(t),
     shiftHandlers(t),
     customerHandlers(t),
@@ -28,12 +29,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     cmisHandlers(t),
     settingsHandlers(t),
     statusHandlers(t),
+    dayHandlers(t),
   ] as const;
-  const channels = [session, shifts, customers, payments, cmis, settings, status].flatMap((h) => Object.keys(h));
+  const channels = [session, shifts, customers, payments, cmis, settings, status, day].flatMap((h) => Object.keys(h));
   // Two domains answering one channel would be a silent override: refused at start-up.
   const twice = channels.find((c, i) => channels.indexOf(c) !== i);
   if (twice !== undefined) throw new Error(`IPC channel ${twice} has two handlers.`);
   // The compiler checks every channel of the contract has its handler.
-  const all = { ...session, ...shifts, ...customers, ...payments, ...cmis, ...settings, ...status } satisfies Handlers;
+  const all = { ...session, ...shifts, ...customers, ...payments, ...cmis, ...settings, ...status, ...day } satisfies Handlers;
   return withIdleLock(all, t);
 }

@@ -7,8 +7,8 @@ import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
 import { PrinterFields, ScannerModeField } from '../components/DeviceFields.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
+import { SupervisorUnlock, type Supervisor } from '../components/SupervisorUnlock.tsx';
 
-type Supervisor = { code: string; pin: string };
 type UserRow = UserView & { active: boolean };
 
 /** F9: supervisor only. Every save and every user added carries the supervisor's code + PIN. */
@@ -18,8 +18,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
   const [users, setUsers] = useState<UserRow[]>([]);
   const [error, setError] = useState<IpcError | null>(null);
 
-  const unlock = (event: FormEvent) => {
-    event.preventDefault();
+  const unlock = () => {
     Promise.all([call('usersList', { supervisor }), call('settingsGet', {})]).then(
       ([list, settings]) => {
         setUsers(list);
@@ -31,16 +30,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
   };
 
   const s = vi.settings;
-  if (values === null)
-    return (
-      <form className="panel narrow" onSubmit={unlock}>
-        <h1>{s.title}</h1>
-        <Field label={vi.today.supervisorCode} value={supervisor.code} onChange={(e) => setSupervisor({ ...supervisor, code: e.target.value })} autoFocus name="supervisor-code" autoComplete="off" />
-        <Field label={vi.today.supervisorPin} type="password" value={supervisor.pin} onChange={(e) => setSupervisor({ ...supervisor, pin: e.target.value })} name="supervisor-pin" />
-        <button type="submit">{s.unlock}</button>
-        <ErrorMessage error={error} />
-      </form>
-    );
+  if (values === null) return <SupervisorUnlock title={s.title} supervisor={supervisor} onChange={setSupervisor} onUnlock={unlock} submit={s.unlock} error={error} />;
   return (
     <section className="settings">
       <h1>{s.title}</h1>
