@@ -107,6 +107,16 @@ async function main(): Promise<void> {
     await page.keyboard.press('Control+e');
     await page.getByTestId('exported').waitFor();
     await save(app, '12-ket-ca-bao-cao-z-xuat-tep');
+
+    // The supervisor's day, from the open-shift screen (no shift needed).
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Tiền lẻ đầu ca (đồng)').waitFor();
+    await page.keyboard.press('F7');
+    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('day-closings').locator('tbody tr').first().waitFor();
+    await save(app, '13-trong-ngay');
   } finally {
     await app.close();
     await stopSharedEnvironment();
