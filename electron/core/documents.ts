@@ -8,6 +8,12 @@ export interface PrintHeader {
   companyAddress: string;
   pointCode: string;
   pointName: string;
+  /** Absent in documents stored before the receipt carried them (reprints print what was printed). */
+  companyTaxCode?: string;
+  companyHotline?: string;
+  pointAddress?: string;
+  /** Where the customer looks the e-invoice up; printed at the foot of a receipt. */
+  einvoiceLookup?: string;
 }
 
 export interface ReceiptLine {

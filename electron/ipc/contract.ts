@@ -280,6 +280,7 @@ export const settingsView = z.object({
   companyHotline: z.string().max(40),
   einvoiceLookup: z.string().max(200),
   reconnectionFee: nonNegativeDong,
+  reconnectionFeeVatPercent: z.number().int().min(0).max(10),
   backupDir: z.string().nullable(),
   /** The backups land on the database's disk (warned: one failing disk takes both). Read only. */
   backupSameDisk: z.boolean(),

@@ -20,7 +20,16 @@ const code = z.string().min(1).max(40);
 const time = z.iso.datetime();
 const person = z.object({ code, name: text });
 
-const header = z.object({ companyName: text, companyAddress: text, pointCode: code, pointName: text });
+const header = z.object({
+  companyName: text,
+  companyAddress: text,
+  pointCode: code,
+  pointName: text,
+  companyTaxCode: text.optional(),
+  companyHotline: text.optional(),
+  pointAddress: text.optional(),
+  einvoiceLookup: text.optional(),
+});
 
 /** What says which bill a line is (receipt and refund slip alike); idHdon null for the fee charged here. */
 const billOfLine = {

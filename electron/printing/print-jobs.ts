@@ -33,6 +33,10 @@ export function printHeader(sqlite: Sqlite): PrintHeader {
     companyAddress: getSetting(sqlite, 'company_address') ?? '',
     pointCode: requireSetting(sqlite, 'point_code'),
     pointName: getSetting(sqlite, 'point_name') ?? '',
+    companyTaxCode: getSetting(sqlite, 'company_tax_code') ?? '',
+    companyHotline: getSetting(sqlite, 'company_hotline') ?? '',
+    pointAddress: getSetting(sqlite, 'point_address') ?? '',
+    einvoiceLookup: getSetting(sqlite, 'einvoice_lookup') ?? '',
   };
 }
 

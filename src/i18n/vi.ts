@@ -268,6 +268,8 @@ export const vi = {
     scanner: 'Máy quét',
     scannerMode: 'Kiểu máy quét',
     fee: 'Phí đóng điện lại (đồng)',
+    feeVat: 'Thuế GTGT trong phí đóng điện lại (%, 0-10)',
+    badFeeVat: 'Thuế suất không hợp lệ: nhập số phần trăm từ 0 đến 10.',
     feeAndBackup: 'Phí đóng điện lại và sao lưu',
     backupDir: 'Thư mục sao lưu',
     autoCollect: 'Tự động thu khi quét thẻ (có thể hoàn tác trong vài giây)',

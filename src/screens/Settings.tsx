@@ -44,6 +44,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
   const [v, setV] = useState(initial);
   const [fee, setFee] = useState(formatAmount(initial.reconnectionFee));
   const [idleLock, setIdleLock] = useState(String(initial.idleLockMinutes));
+  const [feeVat, setFeeVat] = useState(String(initial.reconnectionFeeVatPercent));
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const s = vi.settings;
@@ -57,9 +58,11 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
     if (reconnectionFee === null) return setNotice(s.badFee);
     const idleLockMinutes = /^\d{1,3}$/.test(idleLock.trim()) ? Number(idleLock.trim()) : null;
     if (idleLockMinutes === null || idleLockMinutes > 240) return setNotice(s.badIdleLock);
+    const reconnectionFeeVatPercent = /^\d{1,2}$/.test(feeVat.trim()) ? Number(feeVat.trim()) : null;
+    if (reconnectionFeeVatPercent === null || reconnectionFeeVatPercent > 10) return setNotice(s.badFeeVat);
     if (v.backupDir !== null && !isAbsolutePath(v.backupDir)) return setError(vi.common.notAbsolute(s.backupDir));
     if (v.printer.transport === 'file' && v.printer.port !== '' && !isAbsolutePath(v.printer.port)) return setError(vi.common.notAbsolute(s.port));
-    call('settingsSet', { supervisor, values: { ...v, reconnectionFee, idleLockMinutes } }).then(
+    call('settingsSet', { supervisor, values: { ...v, reconnectionFee, reconnectionFeeVatPercent, idleLockMinutes } }).then(
       (saved) => {
         setV(saved);
         done(s.saved);
@@ -112,6 +115,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
       <fieldset>
         <legend>{s.feeAndBackup}</legend>
         <Field label={s.fee} value={fee} onChange={(e) => setFee(e.target.value)} inputMode="numeric" name="fee" />
+        <Field label={s.feeVat} value={feeVat} onChange={(e) => setFeeVat(e.target.value)} inputMode="numeric" name="fee-vat" />
         <Field label={s.backupDir} value={v.backupDir ?? ''} onChange={(e) => setV({ ...v, backupDir: e.target.value === '' ? null : e.target.value })} name="backup-dir" />
         {v.backupSameDisk && <Message kind="warn" text={s.backupSameDisk} />}
       </fieldset>

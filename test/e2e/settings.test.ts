@@ -34,6 +34,8 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     await page.getByLabel('Thư mục sao lưu', { exact: true }).fill(otherDisk);
     await page.getByLabel('Tên điểm thu').fill('Điểm thu Tân Lợi 2');
     await page.getByLabel('Phí đóng điện lại (đồng)').fill('350.000');
+    await waitForValue(page.getByLabel('Thuế GTGT trong phí đóng điện lại (%, 0-10)'), '8');
+    await page.getByLabel('Thuế GTGT trong phí đóng điện lại (%, 0-10)').fill('10');
     await page.getByLabel('Tự khóa quầy sau số phút không dùng (0: không tự khóa)').fill('15');
     await page.getByLabel('Khổ giấy').selectOption('384');
     await page.getByLabel('Tự động thu khi quét thẻ', { exact: false }).check();
@@ -41,6 +43,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     await page.getByText('Đã lưu cài đặt.').waitFor();
     assert.equal(getSetting(ctx.sqlite, 'point_name'), 'Điểm thu Tân Lợi 2');
     assert.equal(getSetting(ctx.sqlite, 'reconnection_fee'), 350000);
+    assert.equal(getSetting(ctx.sqlite, 'reconnection_fee_vat_percent'), 10);
     assert.equal(getSetting(ctx.sqlite, 'auto_collect'), true);
     assert.equal(getSetting(ctx.sqlite, 'idle_lock_minutes'), 15);
     assert.equal(getSetting(ctx.sqlite, 'backup_dir'), otherDisk);

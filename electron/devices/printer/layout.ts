@@ -48,12 +48,61 @@ const LINE_KIND: Record<'TD' | 'VC' | 'DC', string> = {
 export function headerBlocks(header: PrintHeader): Block[] {
   const blocks = [text(header.companyName, 'center', 'strong')];
   if (header.companyAddress !== '') blocks.push(text(header.companyAddress, 'center'));
-  blocks.push(text(`Điểm thu ${header.pointCode}${header.pointName === '' ? '' : ` - ${header.pointName}`}`, 'center'), rule);
+  blocks.push(text(`Điểm thu ${header.pointCode}${header.pointName === '' ? '' : ` - ${header.pointName}`}`, 'center'));
+  if ((header.pointAddress ?? '') !== '') blocks.push(text(header.pointAddress!, 'center'));
+  if ((header.companyTaxCode ?? '') !== '') blocks.push(text(`Mã số thuế: ${header.companyTaxCode}`, 'center'));
+  if ((header.companyHotline ?? '') !== '') blocks.push(text(`Đường dây nóng: ${header.companyHotline}`, 'center'));
+  blocks.push(rule);
   return blocks;
 }
 
 function copyMark(copyNo: number): Block[] {
   return copyNo > 0 ? [text(`BẢN SAO lần ${copyNo}`, 'center', 'title')] : [];
+}
+
+const billLabel = (line: { idHdon: string | null; loaiHdon: 'TD' | 'VC' | 'DC'; ky: number | null; thang: number | null; nam: number | null }) =>
+  line.idHdon === null ? 'Phí đóng điện lại' : `${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`;
+
+/** More bills than this and the receipt prints one line a bill (five bills took ~22 cm of paper). */
+export const COMPACT_AFTER_BILLS = 3;
+
+const SHORT_KIND: Record<'TD' | 'VC' | 'DC', string> = { TD: 'Tiền điện', VC: 'Công suất PK', DC: 'Phí đóng cắt' };
+
+/** Each bill (and the fee charged here) with its energy, amount before VAT, VAT and total, as CMIS bills it. */
+function fullLines(lines: ReceiptDocument['lines']): Block[] {
+  return lines.flatMap((line) => [
+    text(billLabel(line), 'left', 'strong'),
+    ...(line.dienTthu === null ? [] : [pair('  Điện năng:', `${line.dienTthu} kWh`)]),
+    pair('  Tiền trước thuế:', formatDong(line.soTien)),
+    pair('  Thuế GTGT:', formatDong(line.tienGtgt)),
+    pair('  Cộng:', formatDong(line.tongTien), 'strong'),
+  ]);
+}
+
+/** One line a bill, then the amounts before VAT and the VAT of them all. */
+function compactLines(lines: ReceiptDocument['lines']): Block[] {
+  return [
+    ...lines.map((line) =>
+      pair(line.idHdon === null ? 'Phí đóng điện lại' : `${SHORT_KIND[line.loaiHdon]} T${line.thang ?? ''}/${line.nam ?? ''}${(line.ky ?? 1) > 1 ? ` k${line.ky}` : ''}`, formatDong(line.tongTien)),
+    ),
+    pair('Cộng trước thuế:', formatDong(lines.reduce((sum, l) => sum + l.soTien, 0))),
+    pair('Cộng thuế GTGT:', formatDong(lines.reduce((sum, l) => sum + l.tienGtgt, 0))),
+  ];
+}
+
+/** What the customer paid and got back: one pair a figure, so a further figure is one more line. */
+function receiptTotals(doc: ReceiptDocument): Block[] {
+  const blocks = [pair('TỔNG CỘNG:', formatDong(doc.total), 'title'), text(`Bằng chữ: ${amountInWords(doc.total)}`)];
+  if (doc.tendered !== null) blocks.push(pair('Khách đưa:', formatDong(doc.tendered)), pair('Trả lại:', formatDong(doc.tendered - doc.total)));
+  return blocks;
+}
+
+/** A receipt is not the VAT invoice; documents stored before this was printed are reprinted without it. */
+function invoiceNote(header: PrintHeader): Block[] {
+  if (header.einvoiceLookup === undefined) return [];
+  const blocks = [text('Biên nhận này không thay thế hóa đơn GTGT.', 'center')];
+  if (header.einvoiceLookup !== '') blocks.push(text(`Tra cứu hóa đơn điện tử: ${header.einvoiceLookup}`, 'center'));
+  return blocks;
 }
 
 function receiptBlocks(doc: ReceiptDocument): Block[] {
@@ -69,24 +118,11 @@ function receiptBlocks(doc: ReceiptDocument): Block[] {
   ];
   if (c.maSogcs !== null) blocks.push(pair('Sổ GCS / STT:', `${c.maSogcs} / ${c.stt ?? ''}`));
   if (c.soCto !== null) blocks.push(pair('Số công tơ:', c.soCto));
-  blocks.push(rule);
-  for (const line of doc.lines) {
-    if (line.idHdon === null) {
-      blocks.push(pair('Phí đóng điện lại', formatDong(line.tongTien)));
-      continue;
-    }
-    blocks.push(text(`${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`, 'left', 'strong'));
-    if (line.dienTthu !== null) blocks.push(pair('  Điện năng:', `${line.dienTthu} kWh`));
-    blocks.push(pair('  Tiền trước thuế:', formatDong(line.soTien)), pair('  Thuế GTGT:', formatDong(line.tienGtgt)));
-    blocks.push(pair('  Cộng:', formatDong(line.tongTien), 'strong'));
-  }
-  blocks.push(rule, pair('TỔNG CỘNG:', formatDong(doc.total), 'title'), text(`Bằng chữ: ${amountInWords(doc.total)}`));
-  if (doc.tendered !== null) {
-    blocks.push(pair('Khách đưa:', formatDong(doc.tendered)), pair('Trả lại:', formatDong(doc.tendered - doc.total)));
-  }
+  const bills = doc.lines.filter((line) => line.idHdon !== null).length;
+  blocks.push(rule, ...(bills > COMPACT_AFTER_BILLS ? compactLines(doc.lines) : fullLines(doc.lines)), rule, ...receiptTotals(doc));
   if (doc.reconnectionOrder) blocks.push(text('Đã lập lệnh đóng điện lại', 'center', 'strong'));
   blocks.push(feed, text('ĐÃ THANH TOÁN', 'center', 'title'), { type: 'barcode', value: doc.receiptNo });
-  blocks.push(text('Xin cảm ơn quý khách!', 'center'));
+  blocks.push(...invoiceNote(doc.header), text('Xin cảm ơn quý khách!', 'center'));
   return blocks;
 }
 
@@ -108,9 +144,6 @@ function voidSlipBlocks(doc: VoidSlipDocument): Block[] {
     { type: 'barcode', value: doc.receiptNo },
   ];
 }
-
-const billLabel = (line: { idHdon: string | null; loaiHdon: 'TD' | 'VC' | 'DC'; ky: number | null; thang: number | null; nam: number | null }) =>
-  line.idHdon === null ? 'Phí đóng điện lại' : `${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`;
 
 function refundSlipBlocks(doc: RefundSlipDocument): Block[] {
   const blocks: Block[] = [
@@ -195,15 +228,15 @@ const hourMinute = (iso: string) => {
   return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
 };
 
-/** Two lines a receipt: time, number and amount ("HỦY" for a voided one: its amount is not collected), then the customer. */
+/** Two lines a receipt: number and amount ("HỦY" for a voided one: its amount is not collected), then time and customer. */
 function receiptListBlocks(doc: ReceiptListDocument): Block[] {
   const blocks: Block[] = [pair('Ngày:', dayText(doc.day))];
   if (doc.shiftId !== null) blocks.push(pair('Ca:', String(doc.shiftId)));
   if (doc.cashier !== null) blocks.push(pair('Thu ngân:', `${doc.cashier.code} - ${doc.cashier.name}`));
   blocks.push(pair('Lập lúc:', at(doc.generatedAt)), rule);
   for (const r of doc.receipts) {
-    blocks.push(pair(`${hourMinute(r.paidAt)} ${r.receiptNo}`, r.voided ? 'HỦY' : formatDong(r.total), r.voided ? 'body' : 'strong'));
-    blocks.push(text(`  ${r.maKhang} ${r.tenKhang}${doc.cashier === null ? ` (${r.cashierCode})` : ''}`));
+    blocks.push(pair(r.receiptNo, r.voided ? 'HỦY' : formatDong(r.total)));
+    blocks.push(text(`  ${hourMinute(r.paidAt)} ${r.maKhang} ${r.tenKhang}${doc.cashier === null ? ` (${r.cashierCode})` : ''}`));
   }
   if (doc.receipts.length === 0) blocks.push(text('Không có biên nhận nào.', 'center'));
   blocks.push(
