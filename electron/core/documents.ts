@@ -117,8 +117,12 @@ export interface ReconnectionOrderDocument {
   kind: 'reconnection_order';
   header: PrintHeader;
   orderId: number;
+  /** `<point>-<yy>-<seq>`, unique in the company; absent in orders stored before (they print their id). */
+  orderNo?: string;
   receiptNo: string;
   requestedAt: string;
+  /** Who collected and issued it; absent in orders stored before. */
+  cashier?: { code: string; name: string };
   customer: { maKhang: string; tenKhang: string; dchiKhang: string; dthoaiSms: string | null; soCto: string | null };
 }
 

@@ -66,7 +66,7 @@ function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_repor
         voidedAt: doc.voidedAt, supervisor: doc.supervisor?.code, reason: doc.reason,
       };
     case 'reconnection_order':
-      return { receiptNo: doc.receiptNo, orderId: doc.orderId, requestedAt: doc.requestedAt, maKhang: doc.customer?.maKhang };
+      return { receiptNo: doc.receiptNo, orderId: doc.orderId, orderNo: doc.orderNo ?? null, requestedAt: doc.requestedAt, maKhang: doc.customer?.maKhang };
   }
 }
 
@@ -85,7 +85,7 @@ function expectedFacts(kind: 'receipt' | 'void_slip' | 'reconnection_order', p: 
         voidedAt: p.void?.voidedAt ?? null, supervisor: p.void?.supervisorCode ?? null, reason: p.void?.reason ?? null,
       };
     case 'reconnection_order':
-      return { receiptNo: f.receiptNo, orderId: p.order?.id ?? null, requestedAt: p.order?.requestedAt ?? null, maKhang: f.maKhang };
+      return { receiptNo: f.receiptNo, orderId: p.order?.id ?? null, orderNo: p.order?.no ?? null, requestedAt: p.order?.requestedAt ?? null, maKhang: f.maKhang };
   }
 }
 

@@ -150,8 +150,10 @@ const reconnectionOrder = z.object({
   kind: z.literal('reconnection_order'),
   header,
   orderId: z.number().int(),
+  orderNo: code.optional(),
   receiptNo: code,
   requestedAt: time,
+  cashier: person.optional(),
   customer: z.object({ maKhang: code, tenKhang: text, dchiKhang: text, dthoaiSms: text.nullable(), soCto: text.nullable() }),
 });
 

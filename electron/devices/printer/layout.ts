@@ -257,9 +257,10 @@ function receiptListBlocks(doc: ReceiptListDocument): Block[] {
 function reconnectionBlocks(doc: ReconnectionOrderDocument): Block[] {
   const c = doc.customer;
   const blocks: Block[] = [
-    pair('Số lệnh:', String(doc.orderId), 'strong'),
+    pair('Số lệnh:', doc.orderNo ?? String(doc.orderId), 'strong'),
     pair('Theo biên nhận:', doc.receiptNo),
     pair('Lập lúc:', at(doc.requestedAt)),
+    ...(doc.cashier === undefined ? [] : [pair('Thu ngân lập:', `${doc.cashier.code} - ${doc.cashier.name}`)]),
     rule,
     pair('Mã khách hàng:', c.maKhang, 'strong'),
     text(c.tenKhang, 'left', 'strong'),
@@ -268,6 +269,10 @@ function reconnectionBlocks(doc: ReconnectionOrderDocument): Block[] {
   if (c.dthoaiSms !== null) blocks.push(pair('Điện thoại:', c.dthoaiSms));
   if (c.soCto !== null) blocks.push(pair('Số công tơ:', c.soCto));
   blocks.push(rule, text('Khách hàng đã thanh toán đủ nợ. Đề nghị đóng điện lại.'), feed);
+  // Orders stored before carried no cashier: reprinted as they were printed.
+  if (doc.cashier !== undefined) {
+    blocks.push(text('Thu ngân ký        Khách hàng ký', 'center'), feed, feed, feed, text('Người đóng điện ký, ghi ngày giờ', 'center'), feed, feed, feed);
+  }
   return blocks;
 }
 
