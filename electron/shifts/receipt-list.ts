@@ -1,10 +1,9 @@
 import type { Ctx } from '../store/context.ts';
 import { query, selectAll } from '../store/typed-query.ts';
-import { isoDay } from '../core/local-time.ts';
 import type { ReceiptListDocument } from '../core/documents.ts';
 import { journalHead } from '../store/journal.ts';
 import { printHeader } from '../printing/print-jobs.ts';
-import { queueJournaled, scopeFilter, scopeShift, type ZScope } from './z-report.ts';
+import { queueJournaled, scopeFilter, scopeHeading, scopeShift, type ZScope } from './z-report.ts';
 
 /** The receipts of a shift or a day in number order, voided ones included and marked, as the list the printer prints. */
 export function receiptList(ctx: Ctx, scope: ZScope): ReceiptListDocument {
@@ -35,10 +34,7 @@ export function receiptList(ctx: Ctx, scope: ZScope): ReceiptListDocument {
   return {
     kind: 'receipt_list',
     header: printHeader(sqlite),
-    scope: shift === undefined ? 'day' : 'shift',
-    day: 'day' in scope ? scope.day : isoDay(new Date(shift!.opened_at)),
-    shiftId: shift?.id ?? null,
-    cashier: shift === undefined ? null : { code: shift.cashier_code, name: shift.cashier_name },
+    ...scopeHeading(scope, shift),
     generatedAt: ctx.clock().toISOString(),
     receipts,
     validCount: valid.length,

@@ -55,6 +55,16 @@ export function scopeShift(sqlite: Sqlite, scope: ZScope) {
   return shift;
 }
 
+/** What a shift's or a day's document says it covers: the day (a shift's: the day it opened), the shift and its cashier. */
+export function scopeHeading(scope: ZScope, shift: ReturnType<typeof scopeShift>) {
+  return {
+    scope: shift === undefined ? ('day' as const) : ('shift' as const),
+    day: 'day' in scope ? scope.day : isoDay(new Date(shift!.opened_at)),
+    shiftId: shift?.id ?? null,
+    cashier: shift === undefined ? null : { code: shift.cashier_code, name: shift.cashier_name },
+  };
+}
+
 export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   const { sqlite } = ctx;
   const shift = scopeShift(sqlite, scope);
@@ -124,10 +134,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   return {
     kind: 'z_report',
     header: printHeader(sqlite),
-    scope: shift === undefined ? 'day' : 'shift',
-    day: 'day' in scope ? scope.day : isoDay(new Date(shift!.opened_at)),
-    shiftId: shift?.id ?? null,
-    cashier: shift === undefined ? null : { code: shift.cashier_code, name: shift.cashier_name },
+    ...scopeHeading(scope, shift),
     openedAt: shift?.opened_at ?? null,
     closedAt: shift?.closed_at ?? null,
     generatedAt: now.toISOString(),

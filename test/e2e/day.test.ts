@@ -9,7 +9,7 @@ import { formatDate, isoDay } from '../../electron/core/local-time.ts';
 import { formatDong } from '../../electron/core/money.ts';
 import type { Locator } from 'playwright-core';
 import { nextDayFile } from '../helpers/next-day-file.ts';
-import { CASHIER, COUNTER_VIEWPORT, SUPERVISOR, count, login, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
+import { CASHIER, COUNTER_VIEWPORT, SUPERVISOR, count, login, startApp, stopSharedEnvironment, unlockAsSupervisor, type AppUnderTest } from './harness.ts';
 
 after(stopSharedEnvironment);
 
@@ -40,14 +40,7 @@ test("F7 the supervisor's day without a shift: two cashiers' closed shifts, a pa
     const [first, second] = twoClosedShifts(app);
     await login(app, SUPERVISOR);
     await page.getByLabel('Tiền lẻ đầu ca (đồng)').waitFor();
-    await page.keyboard.press('F7');
-    await page.getByLabel('Mã giám sát viên').fill(CASHIER.code);
-    await page.getByLabel('PIN giám sát viên').fill(CASHIER.pin);
-    await page.keyboard.press('Enter');
-    await page.getByRole('alert').getByText(/\(SUPERVISOR_REQUIRED\)$/).waitFor();
-    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
-    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
-    await page.keyboard.press('Enter');
+    await unlockAsSupervisor(app, 'F7');
 
     const today = formatDate(ctx.clock());
     await page.getByRole('heading', { name: `Số liệu ngày ${today}` }).waitFor();

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { getSetting } from '../../electron/store/settings.ts';
 import { findUser, verifyPin } from '../../electron/users/users.ts';
 import { resetPin } from '../../electron/users/user-admin.ts';
-import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
+import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, unlockAsSupervisor, waitForValue } from './harness.ts';
 
 after(stopSharedEnvironment);
 
@@ -13,15 +13,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
   try {
     const { page, ctx } = app;
     await loginAndOpenShift(app);
-    await page.keyboard.press('F9');
-    await page.getByLabel('Mã giám sát viên').fill(CASHIER.code);
-    await page.getByLabel('PIN giám sát viên').fill(CASHIER.pin);
-    await page.keyboard.press('Enter');
-    await page.getByRole('alert').getByText(/\(SUPERVISOR_REQUIRED\)$/).waitFor();
-
-    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
-    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
-    await page.keyboard.press('Enter');
+    await unlockAsSupervisor(app, 'F9');
     await page.getByLabel('Tên điểm thu').waitFor();
     await waitForValue(page.getByLabel('Phí đóng điện lại (đồng)'), '330.000');
     await app.shot('settings');

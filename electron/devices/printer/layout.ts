@@ -180,6 +180,12 @@ function refundSlipBlocks(doc: RefundSlipDocument): Block[] {
   return blocks;
 }
 
+/** The journal head a report names, so the paper can later be held against the journal (verify --anchor). */
+function chainHeadBlocks(doc: { chainHeadId: number; chainHead: string }): Block[] {
+  // four groups of 16 hex digits fit any paper width
+  return [text(`Mã kiểm tra nhật ký (dòng ${doc.chainHeadId}):`), ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part))];
+}
+
 /** yyyy-mm-dd as dd/mm/yyyy. */
 const dayText = (day: string) => day.split('-').reverse().join('/');
 const orDash = (value: number | null) => (value === null ? '-' : formatDong(value));
@@ -212,9 +218,7 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     pair('Tiền mặt đếm được:', orDash(doc.countedCash)),
     pair('Chênh lệch:', orDash(doc.variance), 'strong'),
     rule,
-    text(`Mã kiểm tra nhật ký (dòng ${doc.chainHeadId}):`),
-    // four groups of 16 hex digits fit any paper width
-    ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part)),
+    ...chainHeadBlocks(doc),
     feed,
     text('Thu ngân ký            Giám sát ký', 'center'),
     feed,
@@ -244,8 +248,7 @@ function receiptListBlocks(doc: ReceiptListDocument): Block[] {
     pair('Biên nhận hợp lệ:', String(doc.validCount), 'strong'),
     pair('Biên nhận hủy:', String(doc.voidedCount)),
     pair('TỔNG THU:', formatDong(doc.validTotal), 'title'),
-    text(`Mã kiểm tra nhật ký (dòng ${doc.chainHeadId}):`),
-    ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part)),
+    ...chainHeadBlocks(doc),
     feed,
     text('Người lập ký', 'center'),
     feed,
