@@ -10,7 +10,7 @@ import type { Migration } from '../electron/store/migration.ts';
  * Every shift is on exactly one slip: the slip is refused while a shift opened before the day's end is
  * still open (the service says so first), and once a day has its slip no shift opens or closes in it.
  *
- * print_jobs gets the kind 'deposit_slip' (rebuilt the SQLite way, as in 0008; nothing references it).
+ * print_jobs gets the kinds 'deposit_slip' and 'receipt_list' (the supervisor's printed list of a shift's or a day's receipts) (rebuilt the SQLite way, as in 0008; nothing references it).
  */
 export const migration0010: Migration = {
   version: 10,
@@ -18,7 +18,7 @@ export const migration0010: Migration = {
   sql: /* sql */ `
 CREATE TABLE print_jobs_new (
   id INTEGER PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('receipt', 'reprint', 'void_slip', 'z_report', 'test_page', 'reconnection_order', 'refund', 'deposit_slip')),
+  kind TEXT NOT NULL CHECK (kind IN ('receipt', 'reprint', 'void_slip', 'z_report', 'test_page', 'reconnection_order', 'refund', 'deposit_slip', 'receipt_list')),
   payment_id INTEGER REFERENCES payments(id),
   copy_no INTEGER NOT NULL DEFAULT 0,   -- 0 = original; n = "BẢN SAO lần n"
   document TEXT NOT NULL,

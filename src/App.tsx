@@ -14,14 +14,15 @@ import { Import } from './screens/Import.tsx';
 import { CloseShift } from './screens/CloseShift.tsx';
 import { Settings } from './screens/Settings.tsx';
 import { Results } from './screens/Results.tsx';
+import { Day } from './screens/Day.tsx';
 import { Setup } from './screens/Setup.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { Message } from './components/Message.tsx';
 import { dateTime, printTrouble } from './format.ts';
 
-export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'results' | 'settings';
+export type Screen = 'home' | 'search' | 'today' | 'import' | 'close' | 'day' | 'results' | 'settings';
 
-const SCREEN_KEYS: Record<string, Screen> = { F2: 'search', F3: 'today', F4: 'import', F6: 'close', F8: 'results', F9: 'settings' };
+const SCREEN_KEYS: Record<string, Screen> = { F2: 'search', F3: 'today', F4: 'import', F6: 'close', F7: 'day', F8: 'results', F9: 'settings' };
 const STATUS_POLL_MS = 5000;
 const NOTICE_MS = 4000;
 /** Use of the counter without a call (typing an amount, choosing bills) is told to main at most this often. */
@@ -204,6 +205,10 @@ export function App() {
       } else if (target !== undefined && onShift) {
         event.preventDefault();
         setScreen(target);
+      } else if (target === 'day' && session != null && !settingUp && screen !== 'close') {
+        // The supervisor's day needs no shift: a supervisor signs in to reprint a closed shift's Z report.
+        event.preventDefault();
+        setScreen(target);
       } else if (target !== undefined) {
         event.preventDefault(); // no shift open: the counter's screens are closed
       } else if (event.key === 'Escape' && screen !== 'home') {
@@ -216,7 +221,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [session, onShift, screen, counter, clear, lock]);
+  }, [session, onShift, settingUp, screen, counter, clear, lock]);
 
   const onSession = (next: SessionView | null) => {
     epoch.current += 1;
@@ -251,6 +256,7 @@ export function App() {
   else if (session === null) body = <Login onLogin={onSession} notice={locked === null ? null : locked === 'idle' ? vi.home.idleLocked : vi.home.locked} />;
   // The shift just closed: its report and export stay on screen, the counter's keys and scans are off.
   else if (session.shift === null && screen === 'close') body = <CloseShift onClosed={refreshStatus} onLogout={lock} />;
+  else if (screen === 'day') body = <Day onPrinted={refreshStatus} />;
   else if (session.shift === null) body = <OpenShift session={session} onOpened={onSession} />;
   else if (screen === 'search') body = <Search onOpen={open} />;
   else if (screen === 'today') body = <Today onChanged={refreshStatus} />;

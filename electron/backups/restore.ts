@@ -124,6 +124,7 @@ interface CurrentState {
   /** Rows (other than HARMLESS_KINDS) the current journal has after the backup's head; null: the backup's head is not in it. */
   backupBehindBy: number | null;
   counters: { point_code: string; year: number; last_seq: number }[];
+  orderCounters: { year: number; last_seq: number }[];
   batches: Record<string, unknown>[];
   exported: { receipt_no: string; idempotency_key: string; batch_id: number | null; void_batch_id: number | null }[];
 }
@@ -143,6 +144,7 @@ function readState(db: Sqlite, backupHead: Head): CurrentState | null {
       head: journalHead(db),
       pointCode: getSetting(db, 'point_code') ?? null,
       counters: all('SELECT point_code, year, last_seq FROM receipt_counters'),
+      orderCounters: all('SELECT year, last_seq FROM order_counters'),
       batches: all('SELECT * FROM clearing_batches ORDER BY id'),
       exported: all('SELECT receipt_no, idempotency_key, batch_id, void_batch_id FROM payments WHERE batch_id IS NOT NULL OR void_batch_id IS NOT NULL'),
       backupBehindBy: behindBy(db, backupHead),
@@ -244,6 +246,11 @@ function carryOver(sqlite: Sqlite, current: CurrentState): ForcedCarryOver {
     raise.run(c.point_code, c.year, c.last_seq);
     receiptCounters.push({ pointCode: c.point_code, year: c.year, from, to: c.last_seq });
   }
+  // Reconnection order numbers too are never issued twice (not journaled: verify does not count them).
+  const raiseOrders = sqlite.prepare(
+    'INSERT INTO order_counters (year, last_seq) VALUES (?, ?) ON CONFLICT (year) DO UPDATE SET last_seq = MAX(last_seq, excluded.last_seq)',
+  );
+  for (const c of current.orderCounters) raiseOrders.run(c.year, c.last_seq);
   const batchesCarried: number[] = [];
   for (const batch of current.batches) {
     const columns = Object.keys(batch);

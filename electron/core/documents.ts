@@ -8,6 +8,12 @@ export interface PrintHeader {
   companyAddress: string;
   pointCode: string;
   pointName: string;
+  /** Absent in documents stored before the receipt carried them (reprints print what was printed). */
+  companyTaxCode?: string;
+  companyHotline?: string;
+  pointAddress?: string;
+  /** Where the customer looks the e-invoice up; printed at the foot of a receipt. */
+  einvoiceLookup?: string;
 }
 
 export interface ReceiptLine {
@@ -147,9 +153,44 @@ export interface ReconnectionOrderDocument {
   kind: 'reconnection_order';
   header: PrintHeader;
   orderId: number;
+  /** `<point>-<yy>-<seq>`, unique in the company; absent in orders stored before (they print their id). */
+  orderNo?: string;
   receiptNo: string;
   requestedAt: string;
+  /** Who collected and issued it; absent in orders stored before. */
+  cashier?: { code: string; name: string };
   customer: { maKhang: string; tenKhang: string; dchiKhang: string; dthoaiSms: string | null; soCto: string | null };
+}
+
+/** One receipt of a printed list: a voided one is listed (its number was issued) and not counted. */
+export interface ReceiptListRow {
+  receiptNo: string;
+  paidAt: string;
+  cashierCode: string;
+  maKhang: string;
+  tenKhang: string;
+  total: number;
+  voided: boolean;
+}
+
+/**
+ * The supervisor's list of the receipts of a shift or a day, in number order. Journaled like a Z
+ * report (right after the head it names, with its SHA-256), so the printer and verify hold it to that.
+ */
+export interface ReceiptListDocument {
+  kind: 'receipt_list';
+  header: PrintHeader;
+  scope: 'shift' | 'day';
+  day: string; // yyyy-mm-dd local
+  shiftId: number | null;
+  cashier: { code: string; name: string } | null;
+  generatedAt: string;
+  receipts: ReceiptListRow[];
+  validCount: number;
+  validTotal: number;
+  voidedCount: number;
+  chainHeadId: number;
+  chainHead: string;
 }
 
 export interface TestPageDocument {
@@ -158,4 +199,12 @@ export interface TestPageDocument {
   printedAt: string;
 }
 
-export type PrintDocument = ReceiptDocument | VoidSlipDocument | RefundSlipDocument | DepositSlipDocument | ZReportDocument | ReconnectionOrderDocument | TestPageDocument;
+export type PrintDocument =
+  | ReceiptDocument
+  | VoidSlipDocument
+  | RefundSlipDocument
+  | DepositSlipDocument
+  | ZReportDocument
+  | ReceiptListDocument
+  | ReconnectionOrderDocument
+  | TestPageDocument;

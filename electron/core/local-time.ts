@@ -56,6 +56,8 @@ export function dayRange(day: string): { start: Date; end: Date } {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (m === null) throw new RangeError(`not a yyyy-mm-dd day: ${day}`);
   const start = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - OFFSET_MS);
+  // Date.UTC rolls 2026-13-01 over into 2027: only a day that reads back the same is a day.
+  if (isoDay(start) !== day) throw new RangeError(`not a real day: ${day}`);
   return { start, end: new Date(start.getTime() + 24 * 60 * 60 * 1000) };
 }
 

@@ -309,6 +309,47 @@ export const depositView = z.object({
   file: z.string().nullable(),
 });
 export type DepositView = z.infer<typeof depositView>;
+/** What the supervisor's day screen asks about: a shift, or a local day (yyyy-mm-dd). */
+export const dayScope = z.union([z.object({ shiftId: z.number().int().positive() }).strict(), z.object({ day: z.iso.date() }).strict()]);
+export type DayScope = z.infer<typeof dayScope>;
+
+const counted = z.object({ count: z.number().int(), total: dong });
+/** F7 "Trong ngày": the day of every cashier, the shifts closed that day, the "trùng thu" waiting for a refund. */
+export const dayView = z.object({
+  day: z.iso.date(),
+  receiptCount: z.number().int(),
+  // One row per figure that adds up to the total (bill types, then the fee charged here): a figure added later is one more row.
+  parts: z.array(z.object({ key: z.enum(['TD', 'VC', 'DC', 'fees']), count: z.number().int(), total: dong })),
+  grandTotal: dong,
+  voids: counted,
+  reprints: z.number().int(),
+  refunds: counted,
+  cashiers: z.array(
+    z.object({ code: z.string(), name: z.string(), receipts: z.number().int(), total: dong, voids: counted, reprints: z.number().int(), refunds: counted }),
+  ),
+  closings: z.array(
+    z.object({
+      shiftId: z.number().int(),
+      cashier: z.object({ code: z.string(), name: z.string() }),
+      openedAt: isoTime,
+      closedAt: isoTime,
+      receipts: z.number().int(),
+      total: dong,
+      countedCash: dong.nullable(),
+      variance: dong.nullable(),
+    }),
+  ),
+  conflicts: z.array(
+    z.object({
+      receiptNo: z.string(),
+      maKhang: z.string(),
+      tenKhang: z.string(),
+      bills: z.array(z.object({ idHdon: z.string(), loaiHdon: z.string(), ky: z.number().int(), thang: z.number().int(), nam: z.number().int(), tongTien: dong })),
+      amount: dong,
+    }),
+  ),
+});
+export type DayView = z.infer<typeof dayView>;
 
 /** The settings screen's part of the `printer` record (core/settings-records.ts owns its schema). */
 export const printerSettings = z.object({ transport: printerRecord.transport, port: printerRecord.port, width: printerRecord.width, mode: printerRecord.mode });
@@ -321,6 +362,7 @@ export const settingsView = z.object({
   companyHotline: z.string().max(40),
   einvoiceLookup: z.string().max(200),
   reconnectionFee: nonNegativeDong,
+  reconnectionFeeVatPercent: z.number().int().min(0).max(10),
   backupDir: z.string().nullable(),
   /** The backups land on the database's disk (warned: one failing disk takes both). Read only. */
   backupSameDisk: z.boolean(),
@@ -448,6 +490,10 @@ export const channels = {
       .strict(),
     depositView,
   ),
+  // The supervisor's day (F7): every call carries the supervisor's code + PIN, like the settings.
+  supervisorDay: ch(z.object({ supervisor: credentials, day: z.iso.date().optional() }).strict(), dayView),
+  zReprint: ch(z.object({ supervisor: credentials, scope: dayScope }).strict(), z.object({ copyNo: z.number().int() })),
+  receiptListPrint: ch(z.object({ supervisor: credentials, scope: dayScope }).strict(), z.object({ receipts: z.number().int(), validTotal: dong })),
 } as const;
 
 export type Channels = typeof channels;

@@ -15,13 +15,14 @@ import { cmisHandlers } from './handlers/cmis.ts';
 import { settingsHandlers } from './handlers/settings.ts';
 import { statusHandlers } from './handlers/status.ts';
 import { resultHandlers } from './handlers/results.ts';
+import { dayHandlers } from './handlers/day.ts';
 import { withIdleLock } from './idle-lock.ts';
 
 export type { HandlerDeps } from './handlers/deps.ts';
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const t = till(deps);
-  const [session, shifts, customers, payments, cmis, results, settings, status] = [
+  const [session, shifts, customers, payments, cmis, results, settings, status, day] = [
     sessionHandlers(t),
     shiftHandlers(t),
     customerHandlers(t),
@@ -30,12 +31,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     resultHandlers(t),
     settingsHandlers(t),
     statusHandlers(t),
+    dayHandlers(t),
   ] as const;
-  const channels = [session, shifts, customers, payments, cmis, results, settings, status].flatMap((h) => Object.keys(h));
+  const channels = [session, shifts, customers, payments, cmis, results, settings, status, day].flatMap((h) => Object.keys(h));
   // Two domains answering one channel would be a silent override: refused at start-up.
   const twice = channels.find((c, i) => channels.indexOf(c) !== i);
   if (twice !== undefined) throw new Error(`IPC channel ${twice} has two handlers.`);
   // The compiler checks every channel of the contract has its handler.
-  const all = { ...session, ...shifts, ...customers, ...payments, ...cmis, ...results, ...settings, ...status } satisfies Handlers;
+  const all = { ...session, ...shifts, ...customers, ...payments, ...cmis, ...results, ...settings, ...status, ...day } satisfies Handlers;
   return withIdleLock(all, t);
 }

@@ -21,6 +21,7 @@ export function readSettingsView(ctx: Ctx): SettingsView {
     companyHotline: getSetting(ctx.sqlite, 'company_hotline') ?? '',
     einvoiceLookup: getSetting(ctx.sqlite, 'einvoice_lookup') ?? '',
     reconnectionFee: getSetting(ctx.sqlite, 'reconnection_fee') ?? 0,
+    reconnectionFeeVatPercent: getSetting(ctx.sqlite, 'reconnection_fee_vat_percent') ?? 0,
     backupDir: getSetting(ctx.sqlite, 'backup_dir') ?? null,
     backupSameDisk: backupsOnSameDisk(ctx),
     autoCollect: getSetting(ctx.sqlite, 'auto_collect') ?? false,
@@ -47,6 +48,7 @@ export function writeSettingsView(ctx: Ctx, values: Partial<SettingsView>, actor
   if (values.companyHotline !== undefined) changes.company_hotline = values.companyHotline;
   if (values.einvoiceLookup !== undefined) changes.einvoice_lookup = values.einvoiceLookup;
   if (values.reconnectionFee !== undefined) changes.reconnection_fee = values.reconnectionFee;
+  if (values.reconnectionFeeVatPercent !== undefined) changes.reconnection_fee_vat_percent = values.reconnectionFeeVatPercent;
   if (values.backupDir !== undefined) changes.backup_dir = values.backupDir;
   if (values.autoCollect !== undefined) changes.auto_collect = values.autoCollect;
   if (values.idleLockMinutes !== undefined) changes.idle_lock_minutes = values.idleLockMinutes;

@@ -123,6 +123,8 @@ export const GATED_CHANNELS = [
   'settingsSet',
   'userAdd',
   'printerTestPage',
+  'zReprint',
+  'receiptListPrint',
 ] as const satisfies readonly ChannelName[];
 
 /** Wraps the writing handlers in the gate; `after` runs once a gated call succeeded (wake the printer). */

@@ -12,7 +12,8 @@ import type { ReimportSummary } from '../cmis/snapshots.ts';
 import type { Problem } from '../cmis/read-snapshot.ts';
 import { officePaidNotice } from '../sync/pulled.ts';
 import type { SyncStatus } from '../sync/loop.ts';
-import type { BillView, CustomerHitView, CustomerView, ImportPreview, ImportProblem, ImportView, ShiftView, SyncView, ZReportView } from './contract.ts';
+import type { BillView, CustomerHitView, CustomerView, DayView, ImportPreview, ImportProblem, ImportView, ShiftView, SyncView, ZReportView } from './contract.ts';
+import type { SupervisorDay } from '../shifts/day.ts';
 
 export function billView(b: BillRow): BillView {
   return {
@@ -162,5 +163,32 @@ export function importView(r: ImportResult): ImportView {
     billTotal: r.billTotal,
     skippedCount: r.skippedCount,
     rejectsFile: r.rejectsFile,
+  };
+}
+
+export function dayView(d: SupervisorDay): DayView {
+  const r = d.report;
+  return {
+    day: d.day,
+    receiptCount: r.receiptCount,
+    parts: [
+      ...(['TD', 'VC', 'DC'] as const).map((key) => ({ key, count: r.counts?.[key] ?? 0, total: r.totalsByType[key] })),
+      { key: 'fees' as const, count: r.counts?.fees ?? 0, total: r.feesCollected },
+    ],
+    grandTotal: r.grandTotal,
+    voids: { count: r.voids.count, total: r.voids.total },
+    reprints: r.reprints,
+    refunds: r.refunds ?? { count: 0, total: 0 },
+    cashiers: d.cashiers.map((c) => ({
+      code: c.code,
+      name: c.name,
+      receipts: c.receipts,
+      total: c.total,
+      voids: { count: c.voids, total: c.voidedTotal },
+      reprints: c.reprints,
+      refunds: { count: c.refunds, total: c.refundedTotal },
+    })),
+    closings: d.closings,
+    conflicts: d.conflicts,
   };
 }

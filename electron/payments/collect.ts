@@ -145,14 +145,16 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     insertLine.run(paymentId, billId, l.idHdon, l.loaiHdon, l.ky, l.thang, l.nam, l.dienTthu, l.soTien, l.tienGtgt, l.tongTien);
   }
 
-  let reconnectionOrderId: number | null = null;
+  let order: { id: number; no: string } | null = null;
   if (reconnection !== null) {
-    reconnectionOrderId = (
-      sqlite
-        .prepare('INSERT INTO reconnection_orders (payment_id, customer_id, requested_at, fee_source) VALUES (?, ?, ?, ?) RETURNING id')
-        .get(paymentId, customer.id, paidAt, reconnection.feeSource) as { id: number }
-    ).id;
+    // Numbered like receipts, from its own counter of the receipt's year: unique in the company because the point code is.
+    const no = formatReceiptNo({ pointCode, year, seq: nextOrderSeq(sqlite, year) });
+    const { id } = sqlite
+      .prepare('INSERT INTO reconnection_orders (payment_id, customer_id, requested_at, fee_source, order_no) VALUES (?, ?, ?, ?, ?) RETURNING id')
+      .get(paymentId, customer.id, paidAt, reconnection.feeSource, no) as { id: number };
+    order = { id, no };
   }
+  const reconnectionOrderId = order?.id ?? null;
 
   const header = printHeader(sqlite);
   const document: ReceiptDocument = {
@@ -176,7 +178,7 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
     reconnectionOrder: reconnectionOrderId !== null,
   };
   enqueuePrintJob(sqlite, { kind: 'receipt', paymentId, copyNo: 0, document, at });
-  if (reconnectionOrderId !== null) {
+  if (order !== null) {
     enqueuePrintJob(sqlite, {
       kind: 'reconnection_order',
       paymentId,
@@ -184,9 +186,11 @@ function collectInTransaction(ctx: Ctx, req: CollectRequest, key: string, hash: 
       document: {
         kind: 'reconnection_order',
         header,
-        orderId: reconnectionOrderId,
+        orderId: order.id,
+        orderNo: order.no,
         receiptNo,
         requestedAt: paidAt,
+        cashier: { code: cashier.code, name: cashier.name },
         customer: { maKhang: customer.maKhang, tenKhang: customer.tenKhang, dchiKhang: customer.dchiKhang, dthoaiSms: customer.dthoaiSms, soCto: customer.soCto },
       },
       at,
@@ -290,8 +294,20 @@ function nextReceiptSeq(sqlite: Sqlite, pointCode: string, year: number): number
        ON CONFLICT (point_code, year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq`,
     )
     .get(pointCode, year) as { last_seq: number };
-  if (seq > RECEIPT_SEQ_MAX) throw new AppError('RECEIPT_SEQUENCE_FULL', `Đã hết số biên nhận của năm ${year} (tối đa ${RECEIPT_SEQ_MAX}).`);
+  return withinYear(seq, 'biên nhận', year);
+}
+
+/** A sequence number of the year, or RECEIPT_SEQUENCE_FULL past the six digits of its number. */
+function withinYear(seq: number, what: string, year: number): number {
+  if (seq > RECEIPT_SEQ_MAX) throw new AppError('RECEIPT_SEQUENCE_FULL', `Đã hết số ${what} của năm ${year} (tối đa ${RECEIPT_SEQ_MAX}).`);
   return seq;
+}
+
+function nextOrderSeq(sqlite: Sqlite, year: number): number {
+  const { last_seq: seq } = sqlite
+    .prepare('INSERT INTO order_counters (year, last_seq) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq')
+    .get(year) as { last_seq: number };
+  return withinYear(seq, 'lệnh đóng điện', year);
 }
 
 /** The one quote for a selection, or the refusal a collect of it would give (the window asks it: IPC `quote`). */

@@ -15,7 +15,7 @@ export interface PaymentState {
   void: { voidedAt: string; voidedBy: number | null; supervisorCode: string | null; reason: string | null } | null;
   batchId: number | null;
   voidBatchId: number | null;
-  order: { id: number; requestedAt: string; cancelledAt: string | null } | null;
+  order: { id: number; no: string | null; requestedAt: string; cancelledAt: string | null } | null;
   /** The lines' own void flags, in line order (they must follow the payment's void). */
   linesVoided: boolean[];
 }
@@ -30,6 +30,7 @@ export type PaymentStateRow = Selectable<Tables['payments']> &
     cashier_code: string | null;
     supervisor_code: string | null;
     order_id: number | null;
+    order_no: string | null;
     order_requested_at: string | null;
     order_cancelled_at: string | null;
     line_id: number | null;
@@ -41,7 +42,7 @@ export function paymentStateSql(where: string): string {
   return `SELECT p.id, p.receipt_no, p.receipt_year, p.receipt_seq, p.idempotency_key, p.request_hash, p.customer_id, c.ma_khang,
                  p.shift_id, p.cashier_id, u.code AS cashier_code, p.paid_at, p.total, p.tendered, p.change_step, p.change_rounding,
                  p.voided_at, p.voided_by, s.code AS supervisor_code, p.void_reason, p.batch_id, p.void_batch_id,
-                 o.id AS order_id, o.requested_at AS order_requested_at, o.cancelled_at AS order_cancelled_at,
+                 o.id AS order_id, o.order_no, o.requested_at AS order_requested_at, o.cancelled_at AS order_cancelled_at,
                  l.id AS line_id, l.bill_id, l.id_hdon, l.loai_hdon, l.ky, l.thang, l.nam, l.dien_tthu, l.so_tien, l.tien_gtgt, l.tong_tien,
                  l.voided AS line_voided
             FROM payments p
@@ -94,7 +95,7 @@ export function stateOfRows(rows: PaymentStateRow[]): PaymentState {
     void: p.voided_at === null ? null : { voidedAt: p.voided_at, voidedBy: p.voided_by, supervisorCode: p.supervisor_code, reason: p.void_reason },
     batchId: p.batch_id,
     voidBatchId: p.void_batch_id,
-    order: p.order_id === null ? null : { id: p.order_id, requestedAt: p.order_requested_at!, cancelledAt: p.order_cancelled_at },
+    order: p.order_id === null ? null : { id: p.order_id, no: p.order_no, requestedAt: p.order_requested_at!, cancelledAt: p.order_cancelled_at },
     linesVoided: withLines.map((l) => l.line_voided === 1),
   };
 }

@@ -24,6 +24,8 @@ export interface QuoteFacts {
   settingsFee: number;
   /** Setting change_rounding: the screen shows the change at this step and the payment records it. */
   changeStep: ChangeStep;
+  /** Setting reconnection_fee_vat_percent: the VAT inside that amount. */
+  settingsFeeVatPercent: number;
 }
 
 export interface CutFacts {
@@ -74,7 +76,7 @@ export function quote(facts: QuoteFacts, billIds?: readonly string[]): Quote {
   });
   const lines = bills.map(billLine);
   const fee = reconnection?.feeLine ?? 0;
-  if (fee > 0) lines.push(feeLine(fee));
+  if (fee > 0) lines.push(feeLine(fee, facts.settingsFeeVatPercent));
   return { ok: true, bills, lines, billsTotal: sumDong(bills.map((b) => b.tong_tien)), fee, reconnection, total: sumDong(lines.map((l) => l.tongTien)), changeStep: facts.changeStep };
 }
 
@@ -91,9 +93,10 @@ export interface QuotedCustomer {
 export function quoteFacts(sqlite: Sqlite, customers: readonly QuotedCustomer[]): QuoteFacts[] {
   const settingsFee = getSetting(sqlite, 'reconnection_fee') ?? 0;
   const changeStep = getSetting(sqlite, 'change_rounding') ?? 0;
+  const settingsFeeVatPercent = getSetting(sqlite, 'reconnection_fee_vat_percent') ?? 0;
   const cutIds = customers.filter((c) => c.tthaiCat).map((c) => c.id);
   const cut = cutIds.length === 0 ? new Map<number, CutFacts>() : cutFacts(sqlite, cutIds);
-  return customers.map((c) => ({ bills: c.bills, officePaid: c.officePaid, cut: c.tthaiCat ? cut.get(c.id)! : null, settingsFee, changeStep }));
+  return customers.map((c) => ({ bills: c.bills, officePaid: c.officePaid, cut: c.tthaiCat ? cut.get(c.id)! : null, settingsFee, settingsFeeVatPercent, changeStep }));
 }
 
 /** The quote of one customer read from the database. */
@@ -130,7 +133,11 @@ function billLine(b: BillRow): ReceiptLine {
   };
 }
 
-/** A reconnection fee charged here: no bill, no period; the settings amount is taken as VAT-inclusive. */
-function feeLine(amount: number): ReceiptLine {
-  return { idHdon: null, loaiHdon: 'DC', ky: null, thang: null, nam: null, dienTthu: null, soTien: amount, tienGtgt: 0, tongTien: amount };
+/**
+ * A reconnection fee charged here: no bill, no period. The settings amount is what the customer pays,
+ * VAT included; its VAT at the settings rate is split out (rounded to the đồng) as a DC bill shows it.
+ */
+function feeLine(amount: number, vatPercent: number): ReceiptLine {
+  const soTien = Math.round((amount * 100) / (100 + vatPercent));
+  return { idHdon: null, loaiHdon: 'DC', ky: null, thang: null, nam: null, dienTthu: null, soTien, tienGtgt: amount - soTien, tongTien: amount };
 }

@@ -27,9 +27,9 @@ export function checkedDocument(sqlite: Sqlite, job: StoredJob, states?: Map<num
     throw new AppError('PRINT_DOCUMENT_MISMATCH', `Bản in ${job.id} (${job.kind})${of} không được in: ${what}.`, { jobId: job.id });
   };
   const doc = readJobDocument(sqlite, job);
-  if (doc.kind === 'test_page' || doc.kind === 'z_report' || doc.kind === 'deposit_slip') {
+  if (doc.kind === 'test_page' || doc.kind === 'z_report' || doc.kind === 'receipt_list' || doc.kind === 'deposit_slip') {
     if (job.payment_id !== null) return refuse('bản in gắn với một khoản thu');
-    if (doc.kind === 'z_report') checkZReport(sqlite, job, refuse);
+    if (doc.kind === 'z_report' || doc.kind === 'receipt_list') checkJournaled(sqlite, job, doc.kind, refuse);
     if (doc.kind === 'deposit_slip') {
       const differs = depositDiffers(sqlite, doc);
       if (differs.length > 0) refuse(`nội dung khác với bảng kê nộp tiền số ${doc.depositId} (${differs.join(', ')})`);
@@ -67,7 +67,7 @@ function depositDiffers(sqlite: Sqlite, doc: DepositSlipDocument): string[] {
 }
 
 /** The money facts a document prints, by kind. */
-function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' | 'refund' | 'deposit_slip' }>): Record<string, unknown> {
+function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_report' | 'receipt_list' | 'refund' | 'deposit_slip' }>): Record<string, unknown> {
   switch (doc.kind) {
     case 'receipt':
       return {
@@ -80,7 +80,7 @@ function printedFacts(doc: Exclude<PrintDocument, { kind: 'test_page' | 'z_repor
         voidedAt: doc.voidedAt, supervisor: doc.supervisor?.code, reason: doc.reason,
       };
     case 'reconnection_order':
-      return { receiptNo: doc.receiptNo, orderId: doc.orderId, requestedAt: doc.requestedAt, maKhang: doc.customer?.maKhang };
+      return { receiptNo: doc.receiptNo, orderId: doc.orderId, orderNo: doc.orderNo ?? null, requestedAt: doc.requestedAt, maKhang: doc.customer?.maKhang };
   }
 }
 
@@ -99,17 +99,17 @@ function expectedFacts(kind: 'receipt' | 'void_slip' | 'reconnection_order', p: 
         voidedAt: p.void?.voidedAt ?? null, supervisor: p.void?.supervisorCode ?? null, reason: p.void?.reason ?? null,
       };
     case 'reconnection_order':
-      return { receiptNo: f.receiptNo, orderId: p.order?.id ?? null, requestedAt: p.order?.requestedAt ?? null, maKhang: f.maKhang };
+      return { receiptNo: f.receiptNo, orderId: p.order?.id ?? null, orderNo: p.order?.no ?? null, requestedAt: p.order?.requestedAt ?? null, maKhang: f.maKhang };
   }
 }
 
-/** A Z report is journaled right after the head it names (reports.ts), with its document's SHA-256. */
-function checkZReport(sqlite: Sqlite, job: StoredJob, refuse: (what: string) => never): void {
+/** A Z report or a receipt list is journaled right after the head it names (shifts/), with its document's SHA-256. */
+function checkJournaled(sqlite: Sqlite, job: StoredJob, kind: 'z_report' | 'receipt_list', refuse: (what: string) => never): void {
   const doc = JSON.parse(job.document) as { chainHeadId?: unknown };
   const row = Number.isSafeInteger(doc.chainHeadId)
     ? selectFirst(sqlite, query.selectFrom('journal').where('id', '=', (doc.chainHeadId as number) + 1).select(['kind', 'payload']))
     : undefined;
-  if (row?.kind !== 'z_report') refuse('không có dòng nhật ký của báo cáo này');
+  if (row?.kind !== kind) refuse('không có dòng nhật ký của bản in này');
   const journaled = (JSON.parse(row!.payload) as { documentSha256?: unknown }).documentSha256;
-  if (journaled !== documentSha256(job.document)) refuse('nội dung khác với báo cáo đã ghi vào nhật ký');
+  if (journaled !== documentSha256(job.document)) refuse('nội dung khác với bản đã ghi vào nhật ký');
 }

@@ -21,7 +21,16 @@ const code = z.string().min(1).max(40);
 const time = z.iso.datetime();
 const person = z.object({ code, name: text });
 
-const header = z.object({ companyName: text, companyAddress: text, pointCode: code, pointName: text });
+const header = z.object({
+  companyName: text,
+  companyAddress: text,
+  pointCode: code,
+  pointName: text,
+  companyTaxCode: text.optional(),
+  companyHotline: text.optional(),
+  pointAddress: text.optional(),
+  einvoiceLookup: text.optional(),
+});
 
 /** What says which bill a line is (receipt and refund slip alike); idHdon null for the fee charged here. */
 const billOfLine = {
@@ -151,18 +160,38 @@ const zReport = z.object({
   chainHead: text,
 });
 
+const receiptList = z.object({
+  kind: z.literal('receipt_list'),
+  header,
+  scope: z.enum(['shift', 'day']),
+  day: z.iso.date(),
+  shiftId: z.number().int().nullable(),
+  cashier: person.nullable(),
+  generatedAt: time,
+  receipts: z
+    .array(z.object({ receiptNo: code, paidAt: time, cashierCode: code, maKhang: code, tenKhang: text, total: dong, voided: z.boolean() }))
+    .max(100_000),
+  validCount: count,
+  validTotal: dong,
+  voidedCount: count,
+  chainHeadId: z.number().int().nonnegative(),
+  chainHead: text,
+});
+
 const reconnectionOrder = z.object({
   kind: z.literal('reconnection_order'),
   header,
   orderId: z.number().int(),
+  orderNo: code.optional(),
   receiptNo: code,
   requestedAt: time,
+  cashier: person.optional(),
   customer: z.object({ maKhang: code, tenKhang: text, dchiKhang: text, dthoaiSms: text.nullable(), soCto: text.nullable() }),
 });
 
 const testPage = z.object({ kind: z.literal('test_page'), header, printedAt: time });
 
-const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, refundSlip, depositSlip, zReport, reconnectionOrder, testPage]);
+const documentSchema: z.ZodType<PrintDocument> = z.discriminatedUnion('kind', [receipt, voidSlip, refundSlip, depositSlip, zReport, receiptList, reconnectionOrder, testPage]);
 
 /** The document kind each job kind prints (a reprint is a receipt with a copy number). */
 const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
@@ -172,6 +201,7 @@ const DOCUMENT_OF_JOB: Record<string, PrintDocument['kind']> = {
   refund: 'refund',
   deposit_slip: 'deposit_slip',
   z_report: 'z_report',
+  receipt_list: 'receipt_list',
   test_page: 'test_page',
   reconnection_order: 'reconnection_order',
 };

@@ -7,7 +7,7 @@ import { query, selectFirst, selectOne } from '../store/typed-query.ts';
 import type { Tables } from '../store/tables.ts';
 import type { PrintDocument, PrintHeader, TestPageDocument } from '../core/documents.ts';
 
-export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'deposit_slip';
+export type PrintJobKind = 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'deposit_slip' | 'receipt_list';
 
 export interface NewPrintJob {
   kind: PrintJobKind;
@@ -35,6 +35,10 @@ export function printHeader(sqlite: Sqlite): PrintHeader {
     companyAddress: getSetting(sqlite, 'company_address') ?? '',
     pointCode: requireSetting(sqlite, 'point_code'),
     pointName: getSetting(sqlite, 'point_name') ?? '',
+    companyTaxCode: getSetting(sqlite, 'company_tax_code') ?? '',
+    companyHotline: getSetting(sqlite, 'company_hotline') ?? '',
+    pointAddress: getSetting(sqlite, 'point_address') ?? '',
+    einvoiceLookup: getSetting(sqlite, 'einvoice_lookup') ?? '',
   };
 }
 

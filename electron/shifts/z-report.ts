@@ -3,27 +3,33 @@ import type { Sqlite } from '../store/open.ts';
 import { query, selectAll, selectFirst, selectOne } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
 import { dayRange, isoDay } from '../core/local-time.ts';
-import type { ZReportDocument } from '../core/documents.ts';
+import type { ReceiptListDocument, ZReportDocument } from '../core/documents.ts';
+import { sql } from 'kysely';
 import { appendJournal, journalHead } from '../store/journal.ts';
 import { documentSha256, enqueuePrintJob, printHeader } from '../printing/print-jobs.ts';
 
 export type ZScope = { shiftId: number } | { day: string };
 
 /** The payments a report covers (those of the shift, or those paid in the local day), and the refunds (paid out of the shift's drawer, or in the local day). */
-function scopeFilter(scope: ZScope) {
+/** A local day's bounds as stored times (ISO UTC), or REPORT_DAY_INVALID. */
+export function dayBounds(day: string): { start: string; end: string } {
+  let range;
+  try {
+    range = dayRange(day);
+  } catch {
+    throw new AppError('REPORT_DAY_INVALID', `Ngày "${day}" không hợp lệ (cần yyyy-mm-dd).`);
+  }
+  return { start: range.start.toISOString(), end: range.end.toISOString() };
+}
+
+export function scopeFilter(scope: ZScope) {
   if ('shiftId' in scope) {
     return {
       payments: query.selectFrom('payments').select('id').where('shift_id', '=', scope.shiftId),
       refunds: query.selectFrom('refunds').select('id').where('shift_id', '=', scope.shiftId),
     };
   }
-  let range;
-  try {
-    range = dayRange(scope.day);
-  } catch {
-    throw new AppError('REPORT_DAY_INVALID', `Ngày "${scope.day}" không hợp lệ (cần yyyy-mm-dd).`);
-  }
-  const [start, end] = [range.start.toISOString(), range.end.toISOString()];
+  const { start, end } = dayBounds(scope.day);
   return {
     payments: query.selectFrom('payments').select('id').where('paid_at', '>=', start).where('paid_at', '<', end),
     refunds: query.selectFrom('refunds').select('id').where('refunded_at', '>=', start).where('refunded_at', '<', end),
@@ -34,20 +40,34 @@ function scopeFilter(scope: ZScope) {
  * The Z report of a shift or a day, as the document the printer prints. First/last receipt span
  * every number issued (voided ones keep theirs); amounts count valid payments only.
  */
+/** The shift a scope names (SHIFT_NOT_FOUND when there is none), undefined for a day. */
+export function scopeShift(sqlite: Sqlite, scope: ZScope) {
+  if (!('shiftId' in scope)) return undefined;
+  const shift = selectFirst(
+    sqlite,
+    query
+      .selectFrom('shifts as s')
+      .innerJoin('users as u', 'u.id', 's.cashier_id')
+      .select(['s.id', 's.opened_at', 's.closed_at', 's.opening_float', 's.expected_cash', 's.counted_cash', 's.variance', 'u.code as cashier_code', 'u.name as cashier_name'])
+      .where('s.id', '=', scope.shiftId),
+  );
+  if (shift === undefined) throw new AppError('SHIFT_NOT_FOUND', `Không có ca số ${scope.shiftId}.`);
+  return shift;
+}
+
+/** What a shift's or a day's document says it covers: the day (a shift's: the day it opened), the shift and its cashier. */
+export function scopeHeading(scope: ZScope, shift: ReturnType<typeof scopeShift>) {
+  return {
+    scope: shift === undefined ? ('day' as const) : ('shift' as const),
+    day: 'day' in scope ? scope.day : isoDay(new Date(shift!.opened_at)),
+    shiftId: shift?.id ?? null,
+    cashier: shift === undefined ? null : { code: shift.cashier_code, name: shift.cashier_name },
+  };
+}
+
 export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   const { sqlite } = ctx;
-  const shift =
-    'shiftId' in scope
-      ? selectFirst(
-          sqlite,
-          query
-            .selectFrom('shifts as s')
-            .innerJoin('users as u', 'u.id', 's.cashier_id')
-            .select(['s.id', 's.opened_at', 's.closed_at', 's.opening_float', 's.expected_cash', 's.counted_cash', 's.variance', 'u.code as cashier_code', 'u.name as cashier_name'])
-            .where('s.id', '=', scope.shiftId),
-        )
-      : undefined;
-  if ('shiftId' in scope && shift === undefined) throw new AppError('SHIFT_NOT_FOUND', `Không có ca số ${scope.shiftId}.`);
+  const shift = scopeShift(sqlite, scope);
   const inScope = scopeFilter(scope);
   const payments = query.selectFrom('payments as p').where('p.id', 'in', inScope.payments);
   const receipts = selectOne(
@@ -117,10 +137,7 @@ export function zReport(ctx: Ctx, scope: ZScope): ZReportDocument {
   return {
     kind: 'z_report',
     header: printHeader(sqlite),
-    scope: shift === undefined ? 'day' : 'shift',
-    day: 'day' in scope ? scope.day : isoDay(new Date(shift!.opened_at)),
-    shiftId: shift?.id ?? null,
-    cashier: shift === undefined ? null : { code: shift.cashier_code, name: shift.cashier_name },
+    ...scopeHeading(scope, shift),
     openedAt: shift?.opened_at ?? null,
     closedAt: shift?.closed_at ?? null,
     generatedAt: now.toISOString(),
@@ -160,13 +177,80 @@ export function printZReport(ctx: Ctx, scope: ZScope): { report: ZReportDocument
  * prints a Z report only while its document is the one journaled (electron/document-check.ts).
  */
 export function queueZReport(sqlite: Sqlite, report: ZReportDocument): number {
-  const at = new Date(report.generatedAt);
-  const printJobId = enqueuePrintJob(sqlite, { kind: 'z_report', paymentId: null, copyNo: 0, document: report, at });
+  return queueJournaled(sqlite, report, null, { grandTotal: report.grandTotal });
+}
+
+/**
+ * A document that names the journal head it was made at (a Z report, a receipt list): queued and
+ * journaled right after that head with its SHA-256, in the transaction that read the head.
+ */
+export function queueJournaled(sqlite: Sqlite, document: ZReportDocument | ReceiptListDocument, actorId: number | null, facts: Record<string, unknown>): number {
+  const at = new Date(document.generatedAt);
+  const printJobId = enqueuePrintJob(sqlite, { kind: document.kind, paymentId: null, copyNo: 0, document, at });
   appendJournal(sqlite, {
-    kind: 'z_report',
-    actorId: null,
-    payload: { jobId: printJobId, scope: report.scope, day: report.day, shiftId: report.shiftId, grandTotal: report.grandTotal, documentSha256: documentSha256(report) },
+    kind: document.kind,
+    actorId,
+    payload: { jobId: printJobId, scope: document.scope, day: document.day, shiftId: document.shiftId, ...facts, documentSha256: documentSha256(document) },
     at,
   });
   return printJobId;
+}
+
+export interface ZReprint {
+  printJobId: number;
+  /** 0 when no report of the scope was stored yet (or the day's was made before the day ended): a new report was made. */
+  copyNo: number;
+  report: ZReportDocument;
+}
+
+/**
+ * A supervisor reprints a Z report: the last one stored for the shift once it was closed (the day's:
+ * once the day was over), queued again with the next copy number ("BẢN SAO lần n"), journaled as a
+ * reprint. Without such a stored report, a new one is made and printed (it is final by then).
+ */
+export function reprintZReport(ctx: Ctx, scope: ZScope, actorId: number): ZReprint {
+  return ctx.sqlite
+    .transaction((): ZReprint => {
+      const { sqlite } = ctx;
+      const shift = scopeShift(sqlite, scope);
+      if (shift !== undefined && shift.closed_at === null) throw new AppError('SHIFT_STILL_OPEN', `Ca số ${shift.id} chưa đóng; báo cáo Z của ca chỉ in lại sau khi đóng ca.`);
+      const original = storedFinalReport(sqlite, scope, shift?.closed_at ?? null);
+      if (original === undefined) {
+        const report = zReport(ctx, scope);
+        return { report, printJobId: queueZReport(sqlite, report), copyNo: 0 };
+      }
+      const { last } = selectOne(
+        sqlite,
+        query.selectFrom('print_jobs').where('kind', '=', 'z_report').where('document', '=', original.document).select((eb) => eb.fn.max('copy_no').as('last')),
+      );
+      const copyNo = last + 1;
+      const at = ctx.clock();
+      const report = JSON.parse(original.document) as ZReportDocument;
+      const printJobId = enqueuePrintJob(sqlite, { kind: 'z_report', paymentId: null, copyNo, document: report, at });
+      appendJournal(sqlite, {
+        kind: 'reprint',
+        actorId,
+        payload: { document: 'z_report', jobId: printJobId, originalJobId: original.id, copyNo, scope: report.scope, day: report.day, shiftId: report.shiftId },
+        at,
+      });
+      return { report, printJobId, copyNo };
+    })
+    .immediate();
+}
+
+/** The newest original Z report of the scope made once its figures could no longer change. */
+function storedFinalReport(sqlite: Sqlite, scope: ZScope, closedAt: string | null) {
+  const reports = query
+    .selectFrom('print_jobs')
+    .select(['id', 'document'])
+    .where('kind', '=', 'z_report')
+    .where('copy_no', '=', 0)
+    .orderBy('id', 'desc')
+    .limit(1);
+  return selectFirst(
+    sqlite,
+    'shiftId' in scope
+      ? reports.where('created_at', '>=', closedAt!).where(sql`json_extract(document, '$.scope')`, '=', 'shift').where(sql`json_extract(document, '$.shiftId')`, '=', scope.shiftId)
+      : reports.where('created_at', '>=', dayBounds(scope.day).end).where(sql`json_extract(document, '$.scope')`, '=', 'day').where(sql`json_extract(document, '$.day')`, '=', scope.day),
+  );
 }

@@ -22,6 +22,7 @@ export type JournalKind =
   | 'export_complete'
   | 'export_again'
   | 'z_report'
+  | 'receipt_list'
   | 'login'
   | 'login_failed'
   | 'user_locked'

@@ -9,8 +9,11 @@ import { migration0007 } from '../../migrations/0007-sms.ts';
 import { migration0008 } from '../../migrations/0008-refunds.ts';
 import { migration0009 } from '../../migrations/0009-rounding.ts';
 import { migration0010 } from '../../migrations/0010-deposit.ts';
+import { migration0011 } from '../../migrations/0011-order-numbers.ts';
 
 /** Bundled statically (no directory scan: it must work inside an asar). Versions are 1, 2, 3, ... */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
+export const migrations: readonly Migration[] = [
+  migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011,
+];
 
 export const latestVersion: number = migrations.length;

@@ -31,6 +31,8 @@ export const settingSchemas = {
   /** Set up from the app's first-run screens and not finished: nothing but those screens opens. */
   setup_pending: z.boolean(),
   reconnection_fee: z.number().int().nonnegative().max(MAX_BILL_AMOUNT),
+  /** The VAT rate (%) inside the settings fee, which stays the amount charged: the receipt splits it like a DC bill. */
+  reconnection_fee_vat_percent: z.number().int().min(0).max(10),
   backup_dir: z.string().nullable(),
   backup_keep: z.number().int().min(1).max(1000),
   auto_collect: z.boolean(),
@@ -66,6 +68,8 @@ export const settingDefaults: { [K in SettingKey]: SettingValue<K> | undefined }
   einvoice_lookup: '',
   setup_pending: false,
   reconnection_fee: 0,
+  // CMIS's own DC bills carry 8 % (300.000 + 24.000 in the snapshots the company sent us).
+  reconnection_fee_vat_percent: 8,
   backup_dir: null,
   backup_keep: 30,
   auto_collect: false,

@@ -92,6 +92,7 @@ export interface Tables {
     state: 'paid_waiting_export' | 'exported_still_open' | 'cleared_elsewhere' | 'cleared' | 'conflict';
   };
   receipt_counters: { point_code: string; year: number; last_seq: number };
+  order_counters: { year: number; last_seq: number };
   clearing_batches: {
     id: Generated<number>;
     batch_day: string;
@@ -158,10 +159,11 @@ export interface Tables {
     fee_source: 'snapshot' | 'settings';
     cancelled_at: string | null;
     episode_end_snapshot_id: number | null;
+    order_no: string | null;
   };
   print_jobs: {
     id: Generated<number>;
-    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'deposit_slip';
+    kind: 'receipt' | 'reprint' | 'void_slip' | 'z_report' | 'test_page' | 'reconnection_order' | 'refund' | 'deposit_slip' | 'receipt_list';
     payment_id: number | null;
     copy_no: Generated<number>;
     document: string;

@@ -8,8 +8,8 @@ import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
 import { PrinterFields, ScannerModeField } from '../components/DeviceFields.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
+import { SupervisorUnlock, type Supervisor } from '../components/SupervisorUnlock.tsx';
 
-type Supervisor = { code: string; pin: string };
 type UserRow = UserView & { active: boolean };
 
 /** F9: supervisor only. Every save and every user added carries the supervisor's code + PIN. */
@@ -19,8 +19,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
   const [users, setUsers] = useState<UserRow[]>([]);
   const [error, setError] = useState<IpcError | null>(null);
 
-  const unlock = (event: FormEvent) => {
-    event.preventDefault();
+  const unlock = () => {
     Promise.all([call('usersList', { supervisor }), call('settingsGet', {})]).then(
       ([list, settings]) => {
         setUsers(list);
@@ -32,16 +31,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
   };
 
   const s = vi.settings;
-  if (values === null)
-    return (
-      <form className="panel narrow" onSubmit={unlock}>
-        <h1>{s.title}</h1>
-        <Field label={vi.today.supervisorCode} value={supervisor.code} onChange={(e) => setSupervisor({ ...supervisor, code: e.target.value })} autoFocus name="supervisor-code" autoComplete="off" />
-        <Field label={vi.today.supervisorPin} type="password" value={supervisor.pin} onChange={(e) => setSupervisor({ ...supervisor, pin: e.target.value })} name="supervisor-pin" />
-        <button type="submit">{s.unlock}</button>
-        <ErrorMessage error={error} />
-      </form>
-    );
+  if (values === null) return <SupervisorUnlock title={s.title} supervisor={supervisor} onChange={setSupervisor} onUnlock={unlock} submit={s.unlock} error={error} />;
   return (
     <section className="settings">
       <h1>{s.title}</h1>
@@ -55,6 +45,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
   const [v, setV] = useState(initial);
   const [fee, setFee] = useState(formatAmount(initial.reconnectionFee));
   const [idleLock, setIdleLock] = useState(String(initial.idleLockMinutes));
+  const [feeVat, setFeeVat] = useState(String(initial.reconnectionFeeVatPercent));
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   const s = vi.settings;
@@ -68,9 +59,11 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
     if (reconnectionFee === null) return setNotice(s.badFee);
     const idleLockMinutes = /^\d{1,3}$/.test(idleLock.trim()) ? Number(idleLock.trim()) : null;
     if (idleLockMinutes === null || idleLockMinutes > 240) return setNotice(s.badIdleLock);
+    const reconnectionFeeVatPercent = /^\d{1,2}$/.test(feeVat.trim()) ? Number(feeVat.trim()) : null;
+    if (reconnectionFeeVatPercent === null || reconnectionFeeVatPercent > 10) return setNotice(s.badFeeVat);
     if (v.backupDir !== null && !isAbsolutePath(v.backupDir)) return setError(vi.common.notAbsolute(s.backupDir));
     if (v.printer.transport === 'file' && v.printer.port !== '' && !isAbsolutePath(v.printer.port)) return setError(vi.common.notAbsolute(s.port));
-    call('settingsSet', { supervisor, values: { ...v, reconnectionFee, idleLockMinutes } }).then(
+    call('settingsSet', { supervisor, values: { ...v, reconnectionFee, reconnectionFeeVatPercent, idleLockMinutes } }).then(
       (saved) => {
         setV(saved);
         done(s.saved);
@@ -133,6 +126,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
       <fieldset>
         <legend>{s.feeAndBackup}</legend>
         <Field label={s.fee} value={fee} onChange={(e) => setFee(e.target.value)} inputMode="numeric" name="fee" />
+        <Field label={s.feeVat} value={feeVat} onChange={(e) => setFeeVat(e.target.value)} inputMode="numeric" name="fee-vat" />
         <Field label={s.backupDir} value={v.backupDir ?? ''} onChange={(e) => setV({ ...v, backupDir: e.target.value === '' ? null : e.target.value })} name="backup-dir" />
         {v.backupSameDisk && <Message kind="warn" text={s.backupSameDisk} />}
       </fieldset>

@@ -310,6 +310,18 @@ export async function scanAndCollect(app: AppUnderTest, code: string, name: stri
   return /(DT01-\d\d-\d{6})/.exec(text)?.[1] ?? '';
 }
 
+/** A supervisor-only screen (F7, F9) opened: a cashier's PIN is refused with SUPERVISOR_REQUIRED, then the supervisor's opens it. */
+export async function unlockAsSupervisor(app: AppUnderTest, key: 'F7' | 'F9'): Promise<void> {
+  const { page } = app;
+  await page.keyboard.press(key);
+  for (const [user, refused] of [[CASHIER, true], [SUPERVISOR, false]] as const) {
+    await page.getByLabel('Mã giám sát viên').fill(user.code);
+    await page.getByLabel('PIN giám sát viên').fill(user.pin);
+    await page.keyboard.press('Enter');
+    if (refused) await page.getByRole('alert').getByText(/\(SUPERVISOR_REQUIRED\)$/).waitFor();
+  }
+}
+
 /** One keydown as a device or an input method delivers it (code and key may disagree under Telex). */
 export interface KeyEvent {
   code: string;

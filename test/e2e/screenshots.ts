@@ -110,6 +110,16 @@ async function main(): Promise<void> {
     await page.getByTestId('exported').waitFor();
     await save(app, '12-ket-ca-bao-cao-z-xuat-tep');
 
+    // The supervisor's day, from the open-shift screen (no shift needed).
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Tiền lẻ đầu ca (đồng)').waitFor();
+    await page.keyboard.press('F7');
+    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('day-closings').locator('tbody tr').first().waitFor();
+    await save(app, '13-trong-ngay');
+
     // Next shift: CMIS answered the batch (one bill already paid at the bank, one amount differs).
     const lines = app.ctx.sqlite
       .prepare("SELECT p.receipt_no AS receiptNo, COALESCE(l.id_hdon, '') AS idHdon FROM payment_lines l JOIN payments p ON p.id = l.payment_id WHERE p.batch_id = 1 ORDER BY p.receipt_no, l.id")
@@ -126,7 +136,7 @@ async function main(): Promise<void> {
     await page.getByRole('button', { name: /^Chọn DT01-/ }).first().click();
     await page.getByTestId('decision-form').getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
     await page.getByTestId('decision-form').getByLabel('Lý do hoàn tiền').fill('Khách đã trả ở ngân hàng');
-    await save(app, '13-ket-qua-cmis');
+    await save(app, '14-ket-qua-cmis');
 
     // The end of the day: the supervisor counts the notes for the bank.
     await page.keyboard.press('F6');
@@ -143,7 +153,7 @@ async function main(): Promise<void> {
     await deposit.getByRole('button', { name: 'Lập và in bảng kê' }).click();
     await page.getByTestId('deposit-slip').waitFor();
     await deposit.scrollIntoViewIfNeeded();
-    await save(app, '14-bang-ke-nop-tien');
+    await save(app, '15-bang-ke-nop-tien');
   } finally {
     await app.close();
     await stopSharedEnvironment();

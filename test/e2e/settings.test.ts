@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { getSetting } from '../../electron/store/settings.ts';
 import { findUser, verifyPin } from '../../electron/users/users.ts';
 import { resetPin } from '../../electron/users/user-admin.ts';
-import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
+import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, unlockAsSupervisor, waitForValue } from './harness.ts';
 
 after(stopSharedEnvironment);
 
@@ -13,15 +13,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
   try {
     const { page, ctx } = app;
     await loginAndOpenShift(app);
-    await page.keyboard.press('F9');
-    await page.getByLabel('Mã giám sát viên').fill(CASHIER.code);
-    await page.getByLabel('PIN giám sát viên').fill(CASHIER.pin);
-    await page.keyboard.press('Enter');
-    await page.getByRole('alert').getByText(/\(SUPERVISOR_REQUIRED\)$/).waitFor();
-
-    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
-    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
-    await page.keyboard.press('Enter');
+    await unlockAsSupervisor(app, 'F9');
     await page.getByLabel('Tên điểm thu').waitFor();
     await waitForValue(page.getByLabel('Phí đóng điện lại (đồng)'), '330.000');
     await app.shot('settings');
@@ -34,6 +26,8 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     await page.getByLabel('Thư mục sao lưu', { exact: true }).fill(otherDisk);
     await page.getByLabel('Tên điểm thu').fill('Điểm thu Tân Lợi 2');
     await page.getByLabel('Phí đóng điện lại (đồng)').fill('350.000');
+    await waitForValue(page.getByLabel('Thuế GTGT trong phí đóng điện lại (%, 0-10)'), '8');
+    await page.getByLabel('Thuế GTGT trong phí đóng điện lại (%, 0-10)').fill('10');
     await page.getByLabel('Tự khóa quầy sau số phút không dùng (0: không tự khóa)').fill('15');
     await page.getByLabel('Khổ giấy').selectOption('384');
     await page.getByLabel('Tự động thu khi quét thẻ', { exact: false }).check();
@@ -41,6 +35,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     await page.getByText('Đã lưu cài đặt.').waitFor();
     assert.equal(getSetting(ctx.sqlite, 'point_name'), 'Điểm thu Tân Lợi 2');
     assert.equal(getSetting(ctx.sqlite, 'reconnection_fee'), 350000);
+    assert.equal(getSetting(ctx.sqlite, 'reconnection_fee_vat_percent'), 10);
     assert.equal(getSetting(ctx.sqlite, 'auto_collect'), true);
     assert.equal(getSetting(ctx.sqlite, 'idle_lock_minutes'), 15);
     assert.equal(getSetting(ctx.sqlite, 'backup_dir'), otherDisk);

@@ -248,11 +248,24 @@ test('a cut-off customer paying everything is charged the settings fee and gets 
   assert.equal(partial.total, 108_000);
   const rest = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
   assert.equal(rest.total, 108_000 + 150_000);
-  assert.deepEqual(rest.lines[1], { idHdon: null, loaiHdon: 'DC', ky: null, thang: null, nam: null, dienTthu: null, soTien: 150_000, tienGtgt: 0, tongTien: 150_000 });
+  // The settings amount is what is charged; its VAT at the default 8 % (as CMIS's DC bills) is split out.
+  assert.deepEqual(rest.lines[1], { idHdon: null, loaiHdon: 'DC', ky: null, thang: null, nam: null, dienTthu: null, soTien: 138_889, tienGtgt: 11_111, tongTien: 150_000 });
   assert.equal(count(w.ctx, 'payment_lines', `payment_id = ${rest.paymentId} AND bill_id IS NULL AND loai_hdon = 'DC'`), 1);
   assert.deepEqual(orderOf(w, rest.paymentId), { id: rest.reconnectionOrderId, fee_source: 'settings', cancelled_at: null });
   assert.equal(count(w.ctx, 'print_jobs', `payment_id = ${rest.paymentId} AND kind = 'reconnection_order'`), 1);
   w.ctx.close();
+});
+
+test('the settings fee carries the VAT rate of the settings (0-10 %), the amount charged unchanged; a rate out of range is refused', () => {
+  for (const [rate, soTien] of [[0, 330_000], [10, 300_000], [8, 305_556]] as const) {
+    const w = world([CUT]);
+    setSettings(w.ctx.sqlite, { reconnection_fee: 330_000, reconnection_fee_vat_percent: rate }, w.supervisor.id, w.ctx.clock());
+    const paid = collectPayment(w.ctx, req(w, { customer: CUT.maKhang }));
+    const fee = paid.lines.find((l) => l.idHdon === null)!;
+    assert.deepEqual([fee.soTien, fee.tienGtgt, fee.tongTien], [soTien, 330_000 - soTien, 330_000], `${rate} %`);
+    assert.throws(() => setSettings(w.ctx.sqlite, { reconnection_fee_vat_percent: 11 }, w.supervisor.id, w.ctx.clock()));
+    w.ctx.close();
+  }
 });
 
 test('a DC bill in the snapshot is the fee: it must be in the payment and no settings fee is added', () => {

@@ -54,6 +54,8 @@ test('migration 0010 adds the deposit slip: print_jobs rebuilt with its kind (ev
   const job = sqlite.prepare("INSERT INTO print_jobs (kind, payment_id, document, created_at) VALUES (?, ?, '{}', '2026-11-27T10:00:00.000Z') RETURNING id");
   assert.equal((job.get('deposit_slip', null) as { id: number }).id, 13, 'new ids carry on after the kept ones');
   assert.throws(() => job.get('deposit_slip', 1), /CHECK constraint failed/, 'a slip belongs to no payment');
+  assert.equal((job.get('receipt_list', null) as { id: number }).id, 14, "the supervisor's receipt list is a kind too");
+  assert.throws(() => job.get('receipt_lists', null), /CHECK constraint failed/);
   assert.throws(() => job.get('deposit', null), /CHECK constraint failed/);
 
   // The shift closed before the upgrade goes on the day's slip, with its own figures.

@@ -8,6 +8,7 @@ import type {
   PrintDocument,
   PrintHeader,
   ReceiptDocument,
+  ReceiptListDocument,
   ReconnectionOrderDocument,
   RefundSlipDocument,
   TestPageDocument,
@@ -15,7 +16,7 @@ import type {
   ZReportDocument,
 } from '../../core/documents.ts';
 import { formatAmount, formatDong } from '../../core/money.ts';
-import { dayRange, formatDate, formatDateTime } from '../../core/local-time.ts';
+import { formatDate, formatDateTime, localParts } from '../../core/local-time.ts';
 import { amountInWords } from './amount-words.ts';
 
 export type Align = 'left' | 'center' | 'right';
@@ -48,12 +49,61 @@ const LINE_KIND: Record<'TD' | 'VC' | 'DC', string> = {
 export function headerBlocks(header: PrintHeader): Block[] {
   const blocks = [text(header.companyName, 'center', 'strong')];
   if (header.companyAddress !== '') blocks.push(text(header.companyAddress, 'center'));
-  blocks.push(text(`Điểm thu ${header.pointCode}${header.pointName === '' ? '' : ` - ${header.pointName}`}`, 'center'), rule);
+  blocks.push(text(`Điểm thu ${header.pointCode}${header.pointName === '' ? '' : ` - ${header.pointName}`}`, 'center'));
+  if ((header.pointAddress ?? '') !== '') blocks.push(text(header.pointAddress!, 'center'));
+  if ((header.companyTaxCode ?? '') !== '') blocks.push(text(`Mã số thuế: ${header.companyTaxCode}`, 'center'));
+  if ((header.companyHotline ?? '') !== '') blocks.push(text(`Đường dây nóng: ${header.companyHotline}`, 'center'));
+  blocks.push(rule);
   return blocks;
 }
 
 function copyMark(copyNo: number): Block[] {
   return copyNo > 0 ? [text(`BẢN SAO lần ${copyNo}`, 'center', 'title')] : [];
+}
+
+const billLabel = (line: { idHdon: string | null; loaiHdon: 'TD' | 'VC' | 'DC'; ky: number | null; thang: number | null; nam: number | null }) =>
+  line.idHdon === null ? 'Phí đóng điện lại' : `${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`;
+
+/** More bills than this and the receipt prints one line a bill (five bills took ~22 cm of paper). */
+export const COMPACT_AFTER_BILLS = 3;
+
+const SHORT_KIND: Record<'TD' | 'VC' | 'DC', string> = { TD: 'Tiền điện', VC: 'Công suất PK', DC: 'Phí đóng cắt' };
+
+/** Each bill (and the fee charged here) with its energy, amount before VAT, VAT and total, as CMIS bills it. */
+function fullLines(lines: ReceiptDocument['lines']): Block[] {
+  return lines.flatMap((line) => [
+    text(billLabel(line), 'left', 'strong'),
+    ...(line.dienTthu === null ? [] : [pair('  Điện năng:', `${line.dienTthu} kWh`)]),
+    pair('  Tiền trước thuế:', formatDong(line.soTien)),
+    pair('  Thuế GTGT:', formatDong(line.tienGtgt)),
+    pair('  Cộng:', formatDong(line.tongTien), 'strong'),
+  ]);
+}
+
+/** One line a bill, then the amounts before VAT and the VAT of them all. */
+function compactLines(lines: ReceiptDocument['lines']): Block[] {
+  return [
+    ...lines.map((line) =>
+      pair(line.idHdon === null ? 'Phí đóng điện lại' : `${SHORT_KIND[line.loaiHdon]} T${line.thang ?? ''}/${line.nam ?? ''}${(line.ky ?? 1) > 1 ? ` k${line.ky}` : ''}`, formatDong(line.tongTien)),
+    ),
+    pair('Cộng trước thuế:', formatDong(lines.reduce((sum, l) => sum + l.soTien, 0))),
+    pair('Cộng thuế GTGT:', formatDong(lines.reduce((sum, l) => sum + l.tienGtgt, 0))),
+  ];
+}
+
+/** What the customer paid and got back: one pair a figure, so a further figure is one more line. */
+function receiptTotals(doc: ReceiptDocument): Block[] {
+  const blocks = [pair('TỔNG CỘNG:', formatDong(doc.total), 'title'), text(`Bằng chữ: ${amountInWords(doc.total)}`)];
+  if (doc.tendered !== null) blocks.push(...tenderBlocks(doc.total, doc.tendered, doc.changeRounding ?? 0));
+  return blocks;
+}
+
+/** A receipt is not the VAT invoice; documents stored before this was printed are reprinted without it. */
+function invoiceNote(header: PrintHeader): Block[] {
+  if (header.einvoiceLookup === undefined) return [];
+  const blocks = [text('Biên nhận này không thay thế hóa đơn GTGT.', 'center')];
+  if (header.einvoiceLookup !== '') blocks.push(text(`Tra cứu hóa đơn điện tử: ${header.einvoiceLookup}`, 'center'));
+  return blocks;
 }
 
 function receiptBlocks(doc: ReceiptDocument): Block[] {
@@ -69,22 +119,11 @@ function receiptBlocks(doc: ReceiptDocument): Block[] {
   ];
   if (c.maSogcs !== null) blocks.push(pair('Sổ GCS / STT:', `${c.maSogcs} / ${c.stt ?? ''}`));
   if (c.soCto !== null) blocks.push(pair('Số công tơ:', c.soCto));
-  blocks.push(rule);
-  for (const line of doc.lines) {
-    if (line.idHdon === null) {
-      blocks.push(pair('Phí đóng điện lại', formatDong(line.tongTien)));
-      continue;
-    }
-    blocks.push(text(`${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`, 'left', 'strong'));
-    if (line.dienTthu !== null) blocks.push(pair('  Điện năng:', `${line.dienTthu} kWh`));
-    blocks.push(pair('  Tiền trước thuế:', formatDong(line.soTien)), pair('  Thuế GTGT:', formatDong(line.tienGtgt)));
-    blocks.push(pair('  Cộng:', formatDong(line.tongTien), 'strong'));
-  }
-  blocks.push(rule, pair('TỔNG CỘNG:', formatDong(doc.total), 'title'), text(`Bằng chữ: ${amountInWords(doc.total)}`));
-  if (doc.tendered !== null) blocks.push(...tenderBlocks(doc.total, doc.tendered, doc.changeRounding ?? 0));
+  const bills = doc.lines.filter((line) => line.idHdon !== null).length;
+  blocks.push(rule, ...(bills > COMPACT_AFTER_BILLS ? compactLines(doc.lines) : fullLines(doc.lines)), rule, ...receiptTotals(doc));
   if (doc.reconnectionOrder) blocks.push(text('Đã lập lệnh đóng điện lại', 'center', 'strong'));
   blocks.push(feed, text('ĐÃ THANH TOÁN', 'center', 'title'), { type: 'barcode', value: doc.receiptNo });
-  blocks.push(text('Xin cảm ơn quý khách!', 'center'));
+  blocks.push(...invoiceNote(doc.header), text('Xin cảm ơn quý khách!', 'center'));
   return blocks;
 }
 
@@ -113,9 +152,6 @@ function voidSlipBlocks(doc: VoidSlipDocument): Block[] {
     { type: 'barcode', value: doc.receiptNo },
   ];
 }
-
-const billLabel = (line: { idHdon: string | null; loaiHdon: 'TD' | 'VC' | 'DC'; ky: number | null; thang: number | null; nam: number | null }) =>
-  line.idHdon === null ? 'Phí đóng điện lại' : `${LINE_KIND[line.loaiHdon]} kỳ ${line.ky ?? ''} tháng ${line.thang ?? ''}/${line.nam ?? ''}`;
 
 function refundSlipBlocks(doc: RefundSlipDocument): Block[] {
   const blocks: Block[] = [
@@ -152,8 +188,14 @@ function refundSlipBlocks(doc: RefundSlipDocument): Block[] {
   return blocks;
 }
 
-/** dd/MM/yyyy of a yyyy-mm-dd day. */
-const dayText = (day: string) => formatDate(dayRange(day).start);
+/** The journal head a report names, so the paper can later be held against the journal (verify --anchor). */
+function chainHeadBlocks(doc: { chainHeadId: number; chainHead: string }): Block[] {
+  // four groups of 16 hex digits fit any paper width
+  return [text(`Mã kiểm tra nhật ký (dòng ${doc.chainHeadId}):`), ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part))];
+}
+
+/** yyyy-mm-dd as dd/mm/yyyy. */
+const dayText = (day: string) => day.split('-').reverse().join('/');
 
 function depositSlipBlocks(doc: DepositSlipDocument): Block[] {
   const blocks: Block[] = [
@@ -221,11 +263,39 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
     pair('Tiền mặt đếm được:', orDash(doc.countedCash)),
     pair('Chênh lệch:', orDash(doc.variance), 'strong'),
     rule,
-    text(`Mã kiểm tra nhật ký (dòng ${doc.chainHeadId}):`),
-    // four groups of 16 hex digits fit any paper width
-    ...(doc.chainHead.match(/.{1,16}/g) ?? []).map((part) => text(part)),
+    ...chainHeadBlocks(doc),
     feed,
     text('Thu ngân ký            Giám sát ký', 'center'),
+    feed,
+    feed,
+  );
+  return blocks;
+}
+
+const hourMinute = (iso: string) => {
+  const p = localParts(new Date(iso));
+  return `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`;
+};
+
+/** Two lines a receipt: number and amount ("HỦY" for a voided one: its amount is not collected), then time and customer. */
+function receiptListBlocks(doc: ReceiptListDocument): Block[] {
+  const blocks: Block[] = [pair('Ngày:', dayText(doc.day))];
+  if (doc.shiftId !== null) blocks.push(pair('Ca:', String(doc.shiftId)));
+  if (doc.cashier !== null) blocks.push(pair('Thu ngân:', `${doc.cashier.code} - ${doc.cashier.name}`));
+  blocks.push(pair('Lập lúc:', at(doc.generatedAt)), rule);
+  for (const r of doc.receipts) {
+    blocks.push(pair(r.receiptNo, r.voided ? 'HỦY' : formatDong(r.total)));
+    blocks.push(text(`  ${hourMinute(r.paidAt)} ${r.maKhang} ${r.tenKhang}${doc.cashier === null ? ` (${r.cashierCode})` : ''}`));
+  }
+  if (doc.receipts.length === 0) blocks.push(text('Không có biên nhận nào.', 'center'));
+  blocks.push(
+    rule,
+    pair('Biên nhận hợp lệ:', String(doc.validCount), 'strong'),
+    pair('Biên nhận hủy:', String(doc.voidedCount)),
+    pair('TỔNG THU:', formatDong(doc.validTotal), 'title'),
+    ...chainHeadBlocks(doc),
+    feed,
+    text('Người lập ký', 'center'),
     feed,
     feed,
   );
@@ -235,9 +305,10 @@ function zReportBlocks(doc: ZReportDocument): Block[] {
 function reconnectionBlocks(doc: ReconnectionOrderDocument): Block[] {
   const c = doc.customer;
   const blocks: Block[] = [
-    pair('Số lệnh:', String(doc.orderId), 'strong'),
+    pair('Số lệnh:', doc.orderNo ?? String(doc.orderId), 'strong'),
     pair('Theo biên nhận:', doc.receiptNo),
     pair('Lập lúc:', at(doc.requestedAt)),
+    ...(doc.cashier === undefined ? [] : [pair('Thu ngân lập:', `${doc.cashier.code} - ${doc.cashier.name}`)]),
     rule,
     pair('Mã khách hàng:', c.maKhang, 'strong'),
     text(c.tenKhang, 'left', 'strong'),
@@ -246,6 +317,10 @@ function reconnectionBlocks(doc: ReconnectionOrderDocument): Block[] {
   if (c.dthoaiSms !== null) blocks.push(pair('Điện thoại:', c.dthoaiSms));
   if (c.soCto !== null) blocks.push(pair('Số công tơ:', c.soCto));
   blocks.push(rule, text('Khách hàng đã thanh toán đủ nợ. Đề nghị đóng điện lại.'), feed);
+  // Orders stored before carried no cashier: reprinted as they were printed.
+  if (doc.cashier !== undefined) {
+    blocks.push(text('Thu ngân ký        Khách hàng ký', 'center'), feed, feed, feed, text('Người đóng điện ký, ghi ngày giờ', 'center'), feed, feed, feed);
+  }
   return blocks;
 }
 
@@ -270,6 +345,7 @@ const TITLES: Record<PrintDocument['kind'], string> = {
   refund: 'PHIẾU HOÀN TIỀN',
   deposit_slip: 'BẢNG KÊ NỘP TIỀN',
   z_report: 'BÁO CÁO Z',
+  receipt_list: 'BẢNG KÊ BIÊN NHẬN',
   reconnection_order: 'LỆNH ĐÓNG ĐIỆN LẠI',
   test_page: 'TRANG IN THỬ',
 };
@@ -292,6 +368,8 @@ function bodyBlocks(doc: PrintDocument): Block[] {
       return depositSlipBlocks(doc);
     case 'z_report':
       return zReportBlocks(doc);
+    case 'receipt_list':
+      return receiptListBlocks(doc);
     case 'reconnection_order':
       return reconnectionBlocks(doc);
     case 'test_page':
