@@ -324,6 +324,8 @@ export const dayView = z.object({
   voids: counted,
   reprints: z.number().int(),
   refunds: counted,
+  // change rounded down and kept in the drawers (setting change_rounding): cash beside the total
+  changeRounding: counted,
   cashiers: z.array(
     z.object({ code: z.string(), name: z.string(), receipts: z.number().int(), total: dong, voids: counted, reprints: z.number().int(), refunds: counted }),
   ),

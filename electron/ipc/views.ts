@@ -179,6 +179,7 @@ export function dayView(d: SupervisorDay): DayView {
     voids: { count: r.voids.count, total: r.voids.total },
     reprints: r.reprints,
     refunds: r.refunds ?? { count: 0, total: 0 },
+    changeRounding: r.changeRounding ?? { count: 0, total: 0 },
     cashiers: d.cashiers.map((c) => ({
       code: c.code,
       name: c.name,

@@ -279,6 +279,7 @@ export const vi = {
     voids: 'Biên nhận hủy',
     reprints: 'Số lần in lại',
     refunds: 'Hoàn tiền',
+    changeRounding: 'Làm tròn tiền trả lại',
     byCashier: 'Theo thu ngân',
     cashier: 'Thu ngân',
     noneCollected: 'Ngày này chưa có biên nhận nào.',

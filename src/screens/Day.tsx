@@ -81,7 +81,7 @@ export function Day({ onPrinted }: { onPrinted: () => void }) {
   );
 }
 
-/** The parts that add up to TỔNG THU, then what was taken back out (voids, refunds) and the copies. */
+/** The parts that add up to TỔNG THU, then what was taken back out (voids, refunds), the change rounding kept, and the copies. */
 function ByType({ view }: { view: DayView }) {
   const t = vi.day;
   return (
@@ -116,6 +116,11 @@ function ByType({ view }: { view: DayView }) {
           <td>{t.refunds}</td>
           <td className="num">{view.refunds.count}</td>
           <td className="num">{money(view.refunds.total)}</td>
+        </tr>
+        <tr>
+          <td>{t.changeRounding}</td>
+          <td className="num">{view.changeRounding.count}</td>
+          <td className="num">{money(view.changeRounding.total)}</td>
         </tr>
         <tr>
           <td>{t.reprints}</td>

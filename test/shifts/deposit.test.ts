@@ -9,6 +9,8 @@ import { checkedDocument } from '../../electron/printing/document-check.ts';
 import type { StoredJob } from '../../electron/printing/job-document.ts';
 import { encodeDocument } from '../../electron/devices/printer/encode-escpos.ts';
 import { verifyStore } from '../../electron/verify/verify.ts';
+import { supervisorDay } from '../../electron/shifts/day.ts';
+import { dayView } from '../../electron/ipc/views.ts';
 import { decode } from '../escpos/decoder.ts';
 import { closedDay, EXACT } from '../helpers/answered-day.ts';
 import { count, refusedWith } from '../helpers/collect-fixture.ts';
@@ -94,6 +96,7 @@ test('the change rounding kept in a drawer goes to the bank with the receipts: o
   const file = writeDepositFile(w.ctx, { day: DAY, outDir: join(tempDir(), 'usb') });
   assert.match(readFileSync(file, 'utf8'), /THU_NGAN,TN02,Người dùng TN02,2,1,33000,500,0,0,,,33500,/);
   assert.deepEqual(verifyStore(w.ctx).problems, []);
+  assert.deepEqual(dayView(supervisorDay(w.ctx, DAY)).changeRounding, { count: 1, total: 500 }, "the supervisor's day (F7) shows it too");
 });
 
 test('deposit slip refused: a shift of the day still open, nothing closed, a count that differs without a reason, an unknown note, a cashier, a second slip; after it no shift opens or closes that day', (t) => {
