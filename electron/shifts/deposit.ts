@@ -5,10 +5,13 @@
  * drawer). One transaction writes the slip, its shifts, the print job and the journal row; the
  * database keeps it as made (migration 0009) except for the bank's reference, added once later.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Ctx } from '../store/context.ts';
 import type { Tables } from '../store/tables.ts';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll, selectFirst, selectOne, type RowOf } from '../store/typed-query.ts';
+
+const deposits = query.selectFrom('deposits');
 import { AppError } from '../core/errors.ts';
 import { CONTROL, startsLikeFormula } from '../core/cell-text.ts';
 import type { DepositCashierLine, DepositSlipDocument } from '../core/documents.ts';
@@ -80,26 +83,27 @@ export function noteCounts(notes: NoteCount[]): NoteCount[] {
   return NOTE_VALUES.map((value) => ({ value, count: byValue.get(value) ?? 0 }));
 }
 
-interface ShiftFigures {
-  shiftId: number;
-  cashierId: number;
-  cashierCode: string;
-  cashierName: string;
-  receipts: number;
-  receiptsTotal: number;
-  refunds: number;
-  refundsTotal: number;
-  roundingTotal: number;
-}
-
-const SHIFT_FIGURES = `
-  SELECT s.id AS shiftId, s.cashier_id AS cashierId, u.code AS cashierCode, u.name AS cashierName,
-         (SELECT COUNT(*) FROM payments WHERE shift_id = s.id AND voided_at IS NULL) AS receipts,
-         (SELECT COALESCE(SUM(total), 0) FROM payments WHERE shift_id = s.id AND voided_at IS NULL) AS receiptsTotal,
-         (SELECT COUNT(*) FROM refunds WHERE shift_id = s.id) AS refunds,
-         (SELECT COALESCE(SUM(x.amount), 0) FROM refunds r JOIN refund_lines x ON x.refund_id = r.id WHERE r.shift_id = s.id) AS refundsTotal,
-         (SELECT COALESCE(SUM(change_rounding), 0) FROM payments WHERE shift_id = s.id AND voided_at IS NULL) AS roundingTotal
-    FROM shifts s JOIN users u ON u.id = s.cashier_id`;
+/** Each shift's figures as a slip states them (the database checks the same when a slip lists it). */
+const shiftFigures = query
+  .selectFrom('shifts as s')
+  .innerJoin('users as u', 'u.id', 's.cashier_id')
+  .select((eb) => {
+    const valid = () => eb.selectFrom('payments as p').whereRef('p.shift_id', '=', 's.id').where('p.voided_at', 'is', null);
+    const refunds = () => eb.selectFrom('refunds as r').whereRef('r.shift_id', '=', 's.id');
+    const sum = (column: 'total' | 'change_rounding' | 'amount') => sql<number>`COALESCE(SUM(${sql.ref(column)}), 0)`.as('n');
+    return [
+      's.id as shiftId',
+      's.cashier_id as cashierId',
+      'u.code as cashierCode',
+      'u.name as cashierName',
+      valid().select(eb.fn.countAll<number>().as('n')).$asScalar().$notNull().as('receipts'),
+      valid().select(sum('total')).$asScalar().$notNull().as('receiptsTotal'),
+      refunds().select(eb.fn.countAll<number>().as('n')).$asScalar().$notNull().as('refunds'),
+      refunds().innerJoin('refund_lines as x', 'x.refund_id', 'r.id').select(sum('amount')).$asScalar().$notNull().as('refundsTotal'),
+      valid().select(sum('change_rounding')).$asScalar().$notNull().as('roundingTotal'),
+    ];
+  });
+type ShiftFigures = RowOf<typeof shiftFigures>;
 
 /** What goes to the bank: the receipts and the change rounding kept with them, less what was paid back. */
 export const handedOverOf = (f: { receiptsTotal: number; roundingTotal: number; refundsTotal: number }): number => f.receiptsTotal + f.roundingTotal - f.refundsTotal;
@@ -140,11 +144,19 @@ interface DayState {
 
 function dayState(ctx: Ctx, dayArg: string | undefined): DayState {
   const day = depositDay(ctx, dayArg);
-  const [start, end] = Object.values(dayRange(day)).map((d) => d.toISOString());
-  const shifts = ctx.sqlite.prepare(`${SHIFT_FIGURES} WHERE s.closed_at >= ? AND s.closed_at < ? ORDER BY s.id`).all(start, end) as ShiftFigures[];
-  const openShifts = ctx.sqlite
-    .prepare('SELECT s.id AS shiftId, u.code AS cashierCode FROM shifts s JOIN users u ON u.id = s.cashier_id WHERE s.closed_at IS NULL AND s.opened_at < ? ORDER BY s.id')
-    .all(end) as { shiftId: number; cashierCode: string }[];
+  const { start, end } = dayRange(day);
+  const [from, to] = [start.toISOString(), end.toISOString()];
+  const shifts = selectAll(ctx.sqlite, shiftFigures.where('s.closed_at', '>=', from).where('s.closed_at', '<', to).orderBy('s.id'));
+  const openShifts = selectAll(
+    ctx.sqlite,
+    query
+      .selectFrom('shifts as s')
+      .innerJoin('users as u', 'u.id', 's.cashier_id')
+      .where('s.closed_at', 'is', null)
+      .where('s.opened_at', '<', to)
+      .select(['s.id as shiftId', 'u.code as cashierCode'])
+      .orderBy('s.id'),
+  );
   return { day, shifts, openShifts };
 }
 
@@ -163,8 +175,8 @@ export interface DepositPreview {
 export function depositPreview(ctx: Ctx, dayArg?: string): DepositPreview {
   const { day, shifts, openShifts } = dayState(ctx, dayArg);
   const cashiers = byCashier(shifts);
-  const made = ctx.sqlite.prepare('SELECT id FROM deposits WHERE day = ?').pluck().get(day) as number | undefined;
-  return { day, cashiers, expected: handedOver(cashiers), openShifts, depositId: made ?? null };
+  const made = selectFirst(ctx.sqlite, deposits.where('day', '=', day).select('id'));
+  return { day, cashiers, expected: handedOver(cashiers), openShifts, depositId: made?.id ?? null };
 }
 
 export function makeDeposit(ctx: Ctx, args: DepositRequest): DepositResult {
@@ -234,7 +246,7 @@ export function addDepositReference(ctx: Ctx, args: { day?: string; reference: s
   return ctx.sqlite
     .transaction(() => {
       const { sqlite } = ctx;
-      const row = sqlite.prepare('SELECT id, bank_ref FROM deposits WHERE day = ?').get(day) as { id: number; bank_ref: string | null } | undefined;
+      const row = selectFirst(sqlite, deposits.where('day', '=', day).select(['id', 'bank_ref']));
       if (row === undefined) throw new AppError('DEPOSIT_NOT_FOUND', `Ngày ${day} chưa có bảng kê nộp tiền.`);
       if (row.bank_ref !== null) {
         throw new AppError('DEPOSIT_REFERENCE_EXISTS', `Bảng kê ngày ${day} đã có số tham chiếu ngân hàng ${row.bank_ref}: số này ghi một lần, không sửa.`, { bankRef: row.bank_ref });
@@ -274,16 +286,18 @@ const toFacts = (sqlite: Sqlite, d: DepositRow): DepositFacts => ({
   counted: d.counted,
   expected: d.expected,
   reason: d.reason,
-  shifts: (
-    sqlite
-      .prepare('SELECT shift_id, cashier_id, receipts, receipts_total, refunds, refunds_total, rounding_total FROM deposit_shifts WHERE deposit_id = ? ORDER BY shift_id')
-      .raw()
-      .all(d.id) as DepositFacts['shifts']
-  ),
+  shifts: selectAll(
+    sqlite,
+    query
+      .selectFrom('deposit_shifts')
+      .where('deposit_id', '=', d.id)
+      .select(['shift_id', 'cashier_id', 'receipts', 'receipts_total', 'refunds', 'refunds_total', 'rounding_total'])
+      .orderBy('shift_id'),
+  ).map((s): DepositFacts['shifts'][number] => [s.shift_id, s.cashier_id, s.receipts, s.receipts_total, s.refunds, s.refunds_total, s.rounding_total]),
 });
 
 export function depositFacts(sqlite: Sqlite, depositId: number): DepositFacts | undefined {
-  const row = sqlite.prepare('SELECT * FROM deposits WHERE id = ?').get(depositId) as DepositRow | undefined;
+  const row = selectFirst(sqlite, deposits.where('id', '=', depositId).selectAll());
   return row === undefined ? undefined : toFacts(sqlite, row);
 }
 
@@ -295,13 +309,13 @@ export type DepositReferenceFacts = {
 };
 
 export function depositReferenceFacts(sqlite: Sqlite, depositId: number): DepositReferenceFacts | undefined {
-  const row = sqlite.prepare('SELECT id, bank_ref, bank_ref_at, bank_ref_by FROM deposits WHERE id = ? AND bank_ref IS NOT NULL').get(depositId) as DepositRow | undefined;
+  const row = selectFirst(sqlite, deposits.where('id', '=', depositId).where('bank_ref', 'is not', null).select(['id', 'bank_ref', 'bank_ref_at', 'bank_ref_by']));
   return row === undefined ? undefined : { depositId: row.id, bankRef: row.bank_ref!, bankRefAt: row.bank_ref_at!, bankRefBy: row.bank_ref_by! };
 }
 
 /** Every slip's facts and reference, in id order (verify). */
 export function allDeposits(sqlite: Sqlite): { facts: DepositFacts; reference: DepositReferenceFacts | null }[] {
-  return (sqlite.prepare('SELECT * FROM deposits ORDER BY id').all() as DepositRow[]).map((d) => ({
+  return selectAll(sqlite, deposits.selectAll().orderBy('id')).map((d) => ({
     facts: toFacts(sqlite, d),
     reference: d.bank_ref === null ? null : { depositId: d.id, bankRef: d.bank_ref, bankRefAt: d.bank_ref_at!, bankRefBy: d.bank_ref_by! },
   }));
@@ -311,13 +325,13 @@ export function allDeposits(sqlite: Sqlite): { facts: DepositFacts; reference: D
 export function depositSlip(sqlite: Sqlite, depositId: number): DepositSlipDocument | undefined {
   const facts = depositFacts(sqlite, depositId);
   if (facts === undefined) return undefined;
-  const person = (id: number) => sqlite.prepare('SELECT code, name FROM users WHERE id = ?').get(id) as { code: string; name: string };
-  const shifts = sqlite.prepare(`${SHIFT_FIGURES} JOIN deposit_shifts d ON d.shift_id = s.id WHERE d.deposit_id = ? ORDER BY s.id`);
+  const person = (id: number) => selectOne(sqlite, query.selectFrom('users').where('id', '=', id).select(['code', 'name']));
+  const listed = selectAll(sqlite, shiftFigures.innerJoin('deposit_shifts as d', 'd.shift_id', 's.id').where('d.deposit_id', '=', depositId).orderBy('s.id'));
   // The slip's figures are the stored ones (a later void cannot happen in a closed shift, but the slip says what it said).
   const stored = new Map(
     facts.shifts.map(([shiftId, , receipts, receiptsTotal, refunds, refundsTotal, roundingTotal]) => [shiftId, { receipts, receiptsTotal, refunds, refundsTotal, roundingTotal }]),
   );
-  const figures = (shifts.all(depositId) as ShiftFigures[]).map((s) => ({ ...s, ...stored.get(s.shiftId)! }));
+  const figures = listed.map((s) => ({ ...s, ...stored.get(s.shiftId)! }));
   return {
     kind: 'deposit_slip',
     header: printHeader(sqlite),
@@ -337,7 +351,7 @@ export function depositSlip(sqlite: Sqlite, depositId: number): DepositSlipDocum
 /** A day's slip and its bank reference, or DEPOSIT_NOT_FOUND. */
 export function showDeposit(ctx: Ctx, dayArg?: string): { slip: DepositSlipDocument; bankRef: string | null; bankRefAt: string | null } {
   const day = depositDay(ctx, dayArg);
-  const row = ctx.sqlite.prepare('SELECT id, bank_ref, bank_ref_at FROM deposits WHERE day = ?').get(day) as { id: number; bank_ref: string | null; bank_ref_at: string | null } | undefined;
+  const row = selectFirst(ctx.sqlite, deposits.where('day', '=', day).select(['id', 'bank_ref', 'bank_ref_at']));
   if (row === undefined) throw new AppError('DEPOSIT_NOT_FOUND', `Ngày ${day} chưa có bảng kê nộp tiền.`);
   return { slip: depositSlip(ctx.sqlite, row.id)!, bankRef: row.bank_ref, bankRefAt: row.bank_ref_at };
 }
