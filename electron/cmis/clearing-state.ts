@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
-import { query, selectAll, selectOne, type RowOf } from '../store/typed-query.ts';
+import { query, selectAll, selectFirst, selectOne, type RowOf } from '../store/typed-query.ts';
 
 /**
  * Where a clearing batch stands in the round trip with CMIS (contract section 5): `pending` while its
@@ -126,5 +126,6 @@ export function describeBatch(s: BatchState): string {
 
 /** The folder the last clearing files were written to (the USB stick), or null before any export. */
 export function lastExportDir(sqlite: Sqlite): string | null {
-  return (sqlite.prepare("SELECT out_dir FROM clearing_batches WHERE status = 'complete' AND out_dir IS NOT NULL ORDER BY id DESC LIMIT 1").pluck().get() as string | undefined) ?? null;
+  const last = query.selectFrom('clearing_batches').where('status', '=', 'complete').where('out_dir', 'is not', null).select('out_dir').orderBy('id', 'desc').limit(1);
+  return selectFirst(sqlite, last)?.out_dir ?? null;
 }

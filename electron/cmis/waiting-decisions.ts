@@ -4,7 +4,9 @@
  * exported again is decided), and each open "trùng thu" conflict. The rules of what may be decided are
  * line-decisions.ts's and the database's; this only lists.
  */
+import { sql } from 'kysely';
 import type { Sqlite } from '../store/open.ts';
+import { query, selectAll } from '../store/typed-query.ts';
 import { openConflicts } from './snapshots.ts';
 
 export interface WaitingLine {
@@ -24,20 +26,37 @@ export interface WaitingLine {
   canResend: boolean;
 }
 
-const REJECTED = `
-  SELECT p.receipt_no AS receiptNo, COALESCE(l.id_hdon, '') AS idHdon, c.ma_khang AS maKhang, c.ten_khang AS tenKhang, l.tong_tien AS tongTien,
-         r.ket_qua AS ketQua, r.ghi_chu AS ghiChu, b.csv_name AS csvFile, (x.payment_line_id IS NULL) AS canResend
-    FROM payment_lines l JOIN payments p ON p.id = l.payment_id JOIN customers c ON c.id = p.customer_id
-    LEFT JOIN resend_lines x ON x.payment_line_id = l.id LEFT JOIN resends s ON s.id = x.resend_id
-    JOIN clearing_result_lines r ON r.payment_line_id = l.id AND r.batch_id = CASE WHEN x.payment_line_id IS NULL THEN p.batch_id ELSE s.batch_id END
-    JOIN clearing_batches b ON b.id = r.batch_id
-   WHERE r.ket_qua <> 'OK' AND NOT EXISTS (SELECT 1 FROM refund_lines WHERE payment_line_id = l.id)
-   ORDER BY p.receipt_year, p.receipt_seq, l.id`;
-
 export function waitingDecisions(sqlite: Sqlite): WaitingLine[] {
-  const rejected = (sqlite.prepare(REJECTED).all() as (Omit<WaitingLine, 'why' | 'canResend'> & { canResend: number })[]).map(
-    (r): WaitingLine => ({ ...r, why: 'rejected', canResend: r.canResend === 1 }),
-  );
+  const rejected = selectAll(
+    sqlite,
+    query
+      .selectFrom('payment_lines as l')
+      .innerJoin('payments as p', 'p.id', 'l.payment_id')
+      .innerJoin('customers as c', 'c.id', 'p.customer_id')
+      .leftJoin('resend_lines as x', 'x.payment_line_id', 'l.id')
+      .leftJoin('resends as s', 's.id', 'x.resend_id')
+      // the answer of the last batch that carried the line: its own, or the one it was resent in
+      .innerJoin('clearing_result_lines as r', (j) =>
+        j.onRef('r.payment_line_id', '=', 'l.id').on(sql<boolean>`r.batch_id = CASE WHEN x.payment_line_id IS NULL THEN p.batch_id ELSE s.batch_id END`),
+      )
+      .innerJoin('clearing_batches as b', 'b.id', 'r.batch_id')
+      .where('r.ket_qua', '<>', 'OK')
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('refund_lines as f').whereRef('f.payment_line_id', '=', 'l.id').select('f.refund_id'))))
+      .select((eb) => [
+        'p.receipt_no as receiptNo',
+        eb.fn.coalesce('l.id_hdon', sql.lit('')).as('idHdon'),
+        'c.ma_khang as maKhang',
+        'c.ten_khang as tenKhang',
+        'l.tong_tien as tongTien',
+        'r.ket_qua as ketQua',
+        'r.ghi_chu as ghiChu',
+        'b.csv_name as csvFile',
+        eb('x.payment_line_id', 'is', null).as('canResend'),
+      ])
+      .orderBy('p.receipt_year')
+      .orderBy('p.receipt_seq')
+      .orderBy('l.id'),
+  ).map((r): WaitingLine => ({ ...r, why: 'rejected', canResend: Number(r.canResend) === 1 }));
   const conflicts = openConflicts(sqlite).map(
     (c): WaitingLine => ({
       receiptNo: c.receiptNo ?? '', idHdon: c.idHdon, maKhang: c.maKhang, tenKhang: c.tenKhang, tongTien: c.tongTien,
