@@ -116,7 +116,7 @@ test('F8 Kết quả CMIS: a result file with rejected lines read from the picke
     const bangke = join(app.exportDir, 'BANGKE_DT01_20261127.csv');
     await slip.getByText(`Tệp bảng kê: ${bangke}`).waitFor();
     assert.ok(existsSync(bangke));
-    assert.match(readFileSync(bangke, 'utf8'), /,TONG,,,,2,660150,1,270000,,,390000,-150,150 đồng tiền xu để lại két,GS01,\r\n$/);
+    assert.match(readFileSync(bangke, 'utf8'), /,TONG,,,,2,660150,0,1,270000,,,390000,-150,150 đồng tiền xu để lại két,GS01,\r\n$/);
     await app.shot('deposit-slip');
     await app.printing.idle();
     assert.ok(app.printing.files().some((f) => f.endsWith('-deposit_slip.bin')), 'deposit slip printed');
