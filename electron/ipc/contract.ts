@@ -234,6 +234,8 @@ export type ZReportView = z.infer<typeof zReportView>;
 
 /** The settings screen's part of the `printer` record (core/settings-records.ts owns its schema). */
 export const printerSettings = z.object({ transport: printerRecord.transport, port: printerRecord.port, width: printerRecord.width, mode: printerRecord.mode });
+/** The `scanner` record as the screens show and write it (the serial fields kept while another mode is chosen). */
+export const scannerSettings = z.object(scannerRecord).strict();
 export const settingsView = z.object({
   pointName: z.string().max(120),
   companyName: z.string().max(120),
@@ -250,7 +252,7 @@ export const settingsView = z.object({
   idleLockMinutes,
   changeRounding: changeStep,
   printer: printerSettings,
-  scannerMode: scannerRecord.mode,
+  scanner: scannerSettings,
 });
 export type SettingsView = z.infer<typeof settingsView>;
 // What the settings screen may write: folders absolute (the view above shows whatever is stored, so a bad

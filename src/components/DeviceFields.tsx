@@ -1,16 +1,20 @@
 import type { SettingsView } from '../../electron/ipc/contract.ts';
+import { SCANNER_BAUD_RATES } from '../../electron/core/settings-records.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from './Field.tsx';
 
 type Printer = SettingsView['printer'];
+type Scanner = SettingsView['scanner'];
 
-/** A labelled list of choices, values to their Vietnamese words. */
-function Choice<V extends string>({ label, value, words, onChange, autoFocus }: { label: string; value: V; words: Record<string, string>; onChange: (value: V) => void; autoFocus?: boolean }) {
+const BAUD_WORDS = Object.fromEntries(SCANNER_BAUD_RATES.map((rate) => [String(rate), rate.toLocaleString('vi-VN')]));
+
+/** A labelled list of choices, values to their Vietnamese words (a value without its word does not compile). */
+function Choice<V extends string>({ label, value, words, onChange, autoFocus }: { label: string; value: V; words: Record<V, string>; onChange: (value: V) => void; autoFocus?: boolean }) {
   return (
     <label className="field">
       <span>{label}</span>
       <select value={value} autoFocus={autoFocus} onChange={(e) => onChange(e.target.value as V)}>
-        {Object.entries(words).map(([option, word]) => (
+        {Object.entries<string>(words).map(([option, word]) => (
           <option key={option} value={option}>
             {word}
           </option>
@@ -33,6 +37,25 @@ export function PrinterFields({ printer, onChange, portLabel, autoFocus }: { pri
   );
 }
 
-export function ScannerModeField({ mode, onChange, autoFocus }: { mode: SettingsView['scannerMode']; onChange: (mode: SettingsView['scannerMode']) => void; autoFocus?: boolean }) {
-  return <Choice label={vi.settings.scannerMode} value={mode} words={vi.status.scannerModes} onChange={onChange} autoFocus={autoFocus} />;
+/** The scanner's settings: its kind, and for a serial scanner the port, the rate and what it adds around a code. */
+export function ScannerFields({ scanner, onChange, autoFocus }: { scanner: Scanner; onChange: (scanner: Scanner) => void; autoFocus?: boolean }) {
+  const s = vi.settings;
+  return (
+    <>
+      <Choice label={s.scannerMode} value={scanner.mode} words={s.scannerModes} onChange={(mode) => onChange({ ...scanner, mode })} autoFocus={autoFocus} />
+      {scanner.mode === 'serial' && (
+        <>
+          <Field label={s.scannerPort} value={scanner.path} onChange={(e) => onChange({ ...scanner, path: e.target.value })} name="scanner-port" autoComplete="off" />
+          <Choice
+            label={s.baudRate}
+            value={String(scanner.baudRate)}
+            words={BAUD_WORDS}
+            onChange={(rate) => onChange({ ...scanner, baudRate: SCANNER_BAUD_RATES.find((r) => String(r) === rate) ?? scanner.baudRate })}
+          />
+          <Field label={s.scannerPrefix} value={scanner.prefix} onChange={(e) => onChange({ ...scanner, prefix: e.target.value })} name="scanner-prefix" autoComplete="off" title={s.scannerAffixHint} />
+          <Field label={s.scannerSuffix} value={scanner.suffix} onChange={(e) => onChange({ ...scanner, suffix: e.target.value })} name="scanner-suffix" autoComplete="off" title={s.scannerAffixHint} />
+        </>
+      )}
+    </>
+  );
 }

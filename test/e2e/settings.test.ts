@@ -37,6 +37,16 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     await page.getByLabel('Tự khóa quầy sau số phút không dùng (0: không tự khóa)').fill('15');
     await page.getByLabel('Khổ giấy').selectOption('384');
     await page.getByLabel('Tự động thu khi quét thẻ', { exact: false }).check();
+    // [#11] Every option in Vietnamese, none of the stored values (file/usb/serial/tcp/spooler, wedge/hid, raster) shown.
+    const optionTexts = await page.locator('.settings-form select option').allTextContents();
+    assert.ok(optionTexts.includes('Lưu ra tệp (chưa có máy in)') && optionTexts.includes('Máy in Windows (spooler)'), optionTexts.join(' | '));
+    const raw = ['file', 'usb', 'serial', 'tcp', 'spooler', 'wedge', 'hid', 'raster', 'ascii', 'utf8', 'tcvn3-epson'];
+    assert.deepEqual(optionTexts.filter((o) => raw.includes(o.trim())), []);
+    // The serial scanner: port, rate from the list, the prefix it adds.
+    await page.getByLabel('Kiểu máy quét').selectOption({ label: 'Máy quét cổng COM (serial)' });
+    await page.getByLabel('Cổng COM của máy quét', { exact: false }).fill('/dev/ttyACM0');
+    await page.getByLabel('Tốc độ cổng (baud)').selectOption({ label: '115.200' });
+    await page.getByLabel('Ký tự máy quét thêm vào đầu mã (nếu có)').fill(']C0');
     await page.keyboard.press('Control+s');
     await page.getByText('Đã lưu cài đặt.').waitFor();
     assert.equal(getSetting(ctx.sqlite, 'point_name'), 'Điểm thu Tân Lợi 2');
@@ -46,6 +56,7 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     assert.equal(getSetting(ctx.sqlite, 'backup_dir'), otherDisk);
     await sameDisk.waitFor({ state: 'detached' });
     assert.equal(getSetting(ctx.sqlite, 'printer')?.width, 384);
+    assert.deepEqual(getSetting(ctx.sqlite, 'scanner'), { mode: 'serial', path: '/dev/ttyACM0', baudRate: 115200, prefix: ']C0', suffix: '' });
     assert.equal(count(ctx, "SELECT COUNT(*) AS n FROM journal WHERE kind = 'settings' AND actor_id = (SELECT id FROM users WHERE code = ?)", SUPERVISOR.code), 1);
 
     await page.getByRole('button', { name: 'In trang thử' }).click();

@@ -22,7 +22,8 @@ export interface HandlerDeps {
   dialogs: { chooseSnapshotFile(): Promise<string | null>; chooseFolder(): Promise<string | null> };
   /** Printing: kick() drains the outbox after a job is committed; status() is the last known state. */
   printing: { kick(): void; status(): PrinterView };
-  scanner: { stream: ScanStream; status(): ScannerStatus };
+  /** restart: the scanner setting was saved (the runtime reopens the scanner if it changed). */
+  scanner: { stream: ScanStream; status(): ScannerStatus; restart?(): void };
   /** Events to the window. */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   /** Closed when quitting starts: no new payment is admitted, those in flight finish. */

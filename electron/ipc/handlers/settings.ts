@@ -15,6 +15,7 @@ export function settingsHandlers(t: Till): DomainHandlers<'settingsGet' | 'setti
     settingsSet: ({ supervisor: credentials, values }) => {
       const who = t.supervisor(credentials);
       writeSettingsView(ctx, values, who.id);
+      if (values.scanner !== undefined) t.scanner.restart?.();
       t.changed();
       return readSettingsView(ctx);
     },
