@@ -56,6 +56,7 @@ const api = {
   usersList: invoker('usersList'),
   userAdd: invoker('userAdd'),
   printerTestPage: invoker('printerTestPage'),
+  deviceList: invoker('deviceList'),
   onScan: subscriber('scan'),
   onPrinterStatus: subscriber('printerStatus'),
   onImportProgress: subscriber('importProgress'),

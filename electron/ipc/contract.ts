@@ -262,6 +262,14 @@ const settingsChange = settingsView.omit({ backupSameDisk: true }).partial().ext
   printer: printerSettings.refine((p) => p.transport !== 'file' || p.port === '' || isAbsolutePath(p.port), { path: ['port'] }).optional(),
 });
 
+/** What is plugged in (devices/device-list.ts): a list to choose from, or why there is none (manual entry stays). */
+const deviceListing = z.union([
+  z.object({ ok: z.literal(true), devices: z.array(z.object({ port: z.string(), label: z.string() })) }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export const devicesView = z.object({ serialPorts: deviceListing, usbPrinters: deviceListing });
+export type DevicesView = z.infer<typeof devicesView>;
+
 export const hourlyView = z.object({
   // Totals null while the cashier's shift is open: the blind count sees receipts, not money.
   hours: z.array(z.object({ hour: z.number().int().min(0).max(23), count: z.number().int(), total: dong.nullable() })),
@@ -353,6 +361,7 @@ export const channels = {
     userView,
   ),
   printerTestPage: ch(empty, z.null()),
+  deviceList: ch(empty, devicesView),
 } as const;
 
 export type Channels = typeof channels;
