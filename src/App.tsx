@@ -15,6 +15,7 @@ import { CloseShift } from './screens/CloseShift.tsx';
 import { Settings } from './screens/Settings.tsx';
 import { Setup } from './screens/Setup.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
+import { About } from './components/About.tsx';
 import { Message } from './components/Message.tsx';
 import { dateTime, printTrouble } from './format.ts';
 
@@ -37,6 +38,8 @@ export function App() {
   // Collect outcomes so far: one that arrives while a scan is being looked up stays on screen with it.
   const outcomes = useRef(0);
   const [notice, setNotice] = useState<string | null>(null);
+  /** F1: the About box, over any screen (the login too). */
+  const [about, setAbout] = useState(false);
   /** Why the login screen is shown during a shift: Ctrl+L, or main's idle lock. */
   const [locked, setLocked] = useState<'key' | 'idle' | null>(null);
   // Bumped at each sign-in and sign-out: a status answer asked for before it says nothing about this session.
@@ -196,7 +199,10 @@ export function App() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = SCREEN_KEYS[event.key];
-      if (event.ctrlKey && event.key.toLowerCase() === 'l' && session != null) {
+      if (event.key === 'F1' || (event.key === 'Escape' && about)) {
+        event.preventDefault();
+        setAbout(event.key === 'F1' && !about);
+      } else if (event.ctrlKey && event.key.toLowerCase() === 'l' && session != null) {
         // Lock at any time: the session ends in main, the shift stays open for the cashier's return.
         event.preventDefault();
         lock();
@@ -215,7 +221,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [session, onShift, screen, counter, clear, lock]);
+  }, [session, onShift, screen, counter, clear, lock, about]);
 
   const onSession = (next: SessionView | null) => {
     epoch.current += 1;
@@ -308,6 +314,7 @@ export function App() {
         )}
       </main>
       <StatusBar status={status} />
+      {about && <About onClose={() => setAbout(false)} />}
     </div>
   );
 }

@@ -57,6 +57,7 @@ const api = {
   userAdd: invoker('userAdd'),
   printerTestPage: invoker('printerTestPage'),
   deviceList: invoker('deviceList'),
+  about: invoker('about'),
   onScan: subscriber('scan'),
   onPrinterStatus: subscriber('printerStatus'),
   onImportProgress: subscriber('importProgress'),

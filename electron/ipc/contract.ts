@@ -262,6 +262,18 @@ const settingsChange = settingsView.omit({ backupSameDisk: true }).partial().ext
   printer: printerSettings.refine((p) => p.transport !== 'file' || p.port === '' || isAbsolutePath(p.port), { path: ['port'] }).optional(),
 });
 
+/** The About box (F1): what IT and the support line ask for. */
+export const aboutView = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  logDir: z.string(),
+  databaseBytes: z.number().int().nonnegative(),
+  point: z.object({ code: z.string(), name: z.string(), unitCodes: z.array(z.string()) }).nullable(),
+  snapshot: z.object({ fileName: z.string(), importedAt: z.string() }).nullable(),
+  hotline: z.string(),
+});
+export type AboutView = z.infer<typeof aboutView>;
+
 /** What is plugged in (devices/device-list.ts): a list to choose from, or why there is none (manual entry stays). */
 const deviceListing = z.union([
   z.object({ ok: z.literal(true), devices: z.array(z.object({ port: z.string(), label: z.string() })) }),
@@ -362,6 +374,8 @@ export const channels = {
   ),
   printerTestPage: ch(empty, z.null()),
   deviceList: ch(empty, devicesView),
+  // Asked before anyone signs in too: paths and versions, no secret.
+  about: ch(empty, aboutView),
 } as const;
 
 export type Channels = typeof channels;

@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { count } from '../helpers/collect-fixture.ts';
@@ -157,6 +157,23 @@ test('[#11] the serial scanner\'s settings: port, baud rate from the list, prefi
     const refused = await w.call('settingsSet', { supervisor, values: { scanner: bad } });
     assert.equal(refused.ok, false, JSON.stringify(bad));
   }
+});
+
+test('[#11] the About box: version, data and log folders, database size, point and units, the snapshot in force, the support line; asked before anyone signs in', async () => {
+  const w = world();
+  setSettings(w.ctx.sqlite, { company_hotline: '1900 1909' }, null, w.ctx.clock());
+  const about = (await w.call('about')).value as Record<string, unknown>;
+  const bytes = statSync(join(w.ctx.dataDir, 'diemthu.sqlite')).size + (existsSync(join(w.ctx.dataDir, 'diemthu.sqlite-wal')) ? statSync(join(w.ctx.dataDir, 'diemthu.sqlite-wal')).size : 0);
+  assert.deepEqual(about, {
+    version: JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version,
+    dataDir: w.ctx.dataDir,
+    logDir: join(w.ctx.dataDir, 'logs'),
+    databaseBytes: bytes,
+    point: { code: 'DT0001', name: 'Điểm thu số 1', unitCodes: ['PC12AA'] },
+    snapshot: { fileName: 'morning-good.csv', importedAt: (about.snapshot as { importedAt: string } | null)?.importedAt },
+    hotline: '1900 1909',
+  });
+  assert.ok(bytes > 0);
 });
 
 test('[#6] the import preview of a damaged UTF-8 file lists its lines like any other refusal', async () => {
