@@ -5,10 +5,18 @@ import { getSetting } from '../../electron/store/settings.ts';
 import { findUser, verifyPin } from '../../electron/users/users.ts';
 import { resetPin } from '../../electron/users/user-admin.ts';
 import { SerialPortMock } from 'serialport';
+import type { Page } from 'playwright-core';
 import { CASHIER, HEAD, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
 import type { UsbDeviceLike } from '../../electron/devices/device-list.ts';
 
 after(stopSharedEnvironment);
+
+/** The settings screen's lock: someone's code and PIN. */
+async function unlockSettings(page: Page, who: { code: string; pin: string }): Promise<void> {
+  await page.getByLabel('Mã giám sát viên').fill(who.code);
+  await page.getByLabel('PIN giám sát viên').fill(who.pin);
+  await page.keyboard.press('Enter');
+}
 
 test('settings need a supervisor: a cashier PIN is refused; the supervisor saves, prints a test page and adds users (a supervisor with a second supervisor)', async (t) => {
   const app = await startApp({ scenario: 'settings', imported: true });
@@ -16,14 +24,10 @@ test('settings need a supervisor: a cashier PIN is refused; the supervisor saves
     const { page, ctx } = app;
     await loginAndOpenShift(app);
     await page.keyboard.press('F9');
-    await page.getByLabel('Mã giám sát viên').fill(CASHIER.code);
-    await page.getByLabel('PIN giám sát viên').fill(CASHIER.pin);
-    await page.keyboard.press('Enter');
+    await unlockSettings(page, CASHIER);
     await page.getByRole('alert').getByText(/\(SUPERVISOR_REQUIRED\)$/).waitFor();
 
-    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
-    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
-    await page.keyboard.press('Enter');
+    await unlockSettings(page, SUPERVISOR);
     await page.getByLabel('Tên điểm thu').waitFor();
     await waitForValue(page.getByLabel('Phí đóng điện lại (đồng)'), '330.000');
     await app.shot('settings');
@@ -129,9 +133,7 @@ test('[#11] the settings list what is plugged in: a USB printer and a serial por
     const { page, ctx } = app;
     await loginAndOpenShift(app);
     await page.keyboard.press('F9');
-    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
-    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
-    await page.keyboard.press('Enter');
+    await unlockSettings(page, SUPERVISOR);
     await page.getByLabel('Kết nối').selectOption({ label: 'Máy in USB' });
     await page.getByLabel('Máy in USB tìm thấy').selectOption({ label: 'Xprinter XP-80C (0416:5011)' });
     await waitForValue(page.getByLabel('Cổng / địa chỉ / tệp'), '0416:5011');
