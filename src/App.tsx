@@ -17,6 +17,7 @@ import { Results } from './screens/Results.tsx';
 import { Day } from './screens/Day.tsx';
 import { Setup } from './screens/Setup.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
+import { About } from './components/About.tsx';
 import { Message } from './components/Message.tsx';
 import { dateTime, printTrouble } from './format.ts';
 
@@ -39,6 +40,8 @@ export function App() {
   // Collect outcomes so far: one that arrives while a scan is being looked up stays on screen with it.
   const outcomes = useRef(0);
   const [notice, setNotice] = useState<string | null>(null);
+  /** F1: the About box, over any screen (the login too). */
+  const [about, setAbout] = useState(false);
   /** Why the login screen is shown during a shift: Ctrl+L, or main's idle lock. */
   const [locked, setLocked] = useState<'key' | 'idle' | null>(null);
   // Bumped at each sign-in and sign-out: a status answer asked for before it says nothing about this session.
@@ -198,7 +201,10 @@ export function App() {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = SCREEN_KEYS[event.key];
-      if (event.ctrlKey && event.key.toLowerCase() === 'l' && session != null) {
+      if (event.key === 'F1' || (event.key === 'Escape' && about)) {
+        event.preventDefault();
+        setAbout(event.key === 'F1' && !about);
+      } else if (event.ctrlKey && event.key.toLowerCase() === 'l' && session != null) {
         // Lock at any time: the session ends in main, the shift stays open for the cashier's return.
         event.preventDefault();
         lock();
@@ -221,7 +227,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [session, onShift, settingUp, screen, counter, clear, lock]);
+  }, [session, onShift, settingUp, screen, counter, clear, lock, about]);
 
   const onSession = (next: SessionView | null) => {
     epoch.current += 1;
@@ -316,6 +322,7 @@ export function App() {
         )}
       </main>
       <StatusBar status={status} />
+      {about && <About onClose={() => setAbout(false)} />}
     </div>
   );
 }

@@ -6,6 +6,7 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../core/clock.ts';
+import { logsDir } from '../store/data-dir.ts';
 
 export type Log = (message: string, error?: unknown) => void;
 
@@ -20,7 +21,7 @@ function describe(error: unknown): string {
 }
 
 export function fileLog(dataDir: string, clock: Clock, maxBytes = 5 * 1024 * 1024, echo: Log = () => {}): Log {
-  const dir = join(dataDir, 'logs');
+  const dir = logsDir(dataDir);
   const file = join(dir, 'main.log');
   return (message, error) => {
     echo(message, error);

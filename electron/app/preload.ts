@@ -66,6 +66,8 @@ const api = {
   supervisorDay: invoker('supervisorDay'),
   zReprint: invoker('zReprint'),
   receiptListPrint: invoker('receiptListPrint'),
+  deviceList: invoker('deviceList'),
+  about: invoker('about'),
   onScan: subscriber('scan'),
   onPrinterStatus: subscriber('printerStatus'),
   onImportProgress: subscriber('importProgress'),

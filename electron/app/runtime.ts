@@ -59,7 +59,7 @@ export function startScanners(
   onChange: () => void,
   devices: RuntimeOptions['devices'] = {},
 ): Scanners {
-  const { mode = 'wedge', path, baudRate } = recordFields(scannerRecord, setting);
+  const { mode = 'wedge', path = '', baudRate, prefix, suffix } = recordFields(scannerRecord, setting);
   let state: ScannerStatus['state'] = mode === 'wedge' ? 'ready' : 'unknown';
   const update = (next: ScannerStatus['state']) => {
     if (next === state) return;
@@ -70,10 +70,12 @@ export function startScanners(
   if (mode === 'hid') {
     const scanner = (devices.startHid ?? startHidScanner)({ stream, onStatus: (s) => update(s.state === 'open' ? 'ready' : 'offline') });
     close = async () => scanner.close();
-  } else if (mode === 'serial' && path !== undefined) {
+  } else if (mode === 'serial' && path !== '') {
     const scanner = (devices.startSerial ?? startSerialScanner)({
       path,
       baudRate,
+      prefix,
+      suffix,
       stream,
       onStatus: (s) => update(s.state === 'open' ? 'ready' : 'offline'),
     });
@@ -95,7 +97,21 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
   });
   stream.onReject((rejection) => options.log(`scan refused (${rejection.reason}): ${rejection.raw}`));
 
-  const scanners = startScanners(getSetting(ctx.sqlite, 'scanner'), stream, statusChanged, options.devices);
+  const scannerSetting = () => getSetting(ctx.sqlite, 'scanner');
+  let scannerStarted = JSON.stringify(scannerSetting() ?? null);
+  let scanners = startScanners(scannerSetting(), stream, statusChanged, options.devices);
+  // A changed setting closes the scanner (its port) before the new one opens; restarts run one after another.
+  let restarting = Promise.resolve();
+  const restartScanner = () => {
+    restarting = restarting.then(async () => {
+      const setting = scannerSetting();
+      if (JSON.stringify(setting ?? null) === scannerStarted) return;
+      await scanners.close();
+      scannerStarted = JSON.stringify(setting ?? null);
+      scanners = startScanners(setting, stream, statusChanged, options.devices);
+      statusChanged();
+    });
+  };
   const printing = startPrinting((options.devices?.printer ?? settingsPrinterPort)(ctx), {
     onStatus: (status) => {
       emit('printerStatus', status);
@@ -111,7 +127,7 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     session: createSession(ctx.clock),
     dialogs: options.dialogs,
     printing,
-    scanner: { stream, status: scanners.status },
+    scanner: { stream, status: () => scanners.status(), restart: restartScanner },
     emit,
     gate,
   });
@@ -122,7 +138,7 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     stream,
     sync,
     async stop() {
-      await Promise.allSettled([scanners.close(), printing.stop(), sync.stop()]);
+      await Promise.allSettled([restarting.then(() => scanners.close()), printing.stop(), sync.stop()]);
     },
   };
 }

@@ -12,6 +12,7 @@ import { writeFilesAtomically } from '../store/atomic-write.ts';
 import { getSetting } from '../store/settings.ts';
 import { query, selectAll } from '../store/typed-query.ts';
 import { VERSION } from '../core/version.ts';
+import { logsDir } from '../store/data-dir.ts';
 
 export interface SupportBundle {
   file: string;
@@ -22,7 +23,7 @@ const json = (value: unknown) => Buffer.from(`${JSON.stringify(value, null, 2)}\
 
 export function writeSupportBundle(ctx: Ctx, args: { outDir: string; status: unknown; verify: unknown }): SupportBundle {
   const at = ctx.clock();
-  const logs = join(ctx.dataDir, 'logs');
+  const logs = logsDir(ctx.dataDir);
   const logEntries: ZipEntry[] = existsSync(logs)
     ? readdirSync(logs)
         .filter((name) => name.endsWith('.log'))

@@ -10,6 +10,11 @@ import { z } from 'zod';
 export const PRINTER_TRANSPORTS = ['file', 'usb', 'serial', 'tcp', 'spooler'] as const;
 export const PRINT_MODES = ['raster', 'tcvn3-epson', 'tcvn3-xprinter', 'ascii'] as const;
 export const SCANNER_MODES = ['wedge', 'hid', 'serial'] as const;
+/** The rates serial barcode scanners are set to (9600 out of the box). */
+export const SCANNER_BAUD_RATES = [9600, 19200, 38400, 57600, 115200] as const;
+
+/** What a scanner may be set to add around a code: a few printable characters (it still ends each code with CR/LF). */
+const scannerAffix = z.string().max(16).regex(/^[\x21-\x7e]*$/);
 
 /** Settings key `printer`. */
 export const printerRecord = {
@@ -25,12 +30,17 @@ export const printerRecord = {
   writeTimeoutMs: z.number().int().min(100).max(600_000),
 };
 
-/** Settings key `scanner`. */
+/** Settings key `scanner`. path, baudRate, prefix and suffix are the serial scanner's. */
 export const scannerRecord = {
   mode: z.enum(SCANNER_MODES),
-  path: z.string().min(1),
-  baudRate: z.number().int().positive(),
+  /** COM3, /dev/ttyACM0; '' = not chosen yet. */
+  path: z.string().max(200),
+  baudRate: z.literal(SCANNER_BAUD_RATES),
+  prefix: scannerAffix,
+  suffix: scannerAffix,
 };
+
+export const SCANNER_DEFAULTS = { mode: 'wedge', path: '', baudRate: 9600, prefix: '', suffix: '' } as const;
 
 export const PRINTER_DEFAULTS = { transport: 'file', port: '', width: 576, mode: 'raster' } as const;
 

@@ -355,6 +355,8 @@ export type DayView = z.infer<typeof dayView>;
 
 /** The settings screen's part of the `printer` record (core/settings-records.ts owns its schema). */
 export const printerSettings = z.object({ transport: printerRecord.transport, port: printerRecord.port, width: printerRecord.width, mode: printerRecord.mode });
+/** The `scanner` record as the screens show and write it (the serial fields kept while another mode is chosen). */
+export const scannerSettings = z.object(scannerRecord).strict();
 export const settingsView = z.object({
   pointName: z.string().max(120),
   companyName: z.string().max(120),
@@ -372,7 +374,7 @@ export const settingsView = z.object({
   idleLockMinutes,
   changeRounding: changeStep,
   printer: printerSettings,
-  scannerMode: scannerRecord.mode,
+  scanner: scannerSettings,
 });
 export type SettingsView = z.infer<typeof settingsView>;
 // What the settings screen may write: folders absolute (the view above shows whatever is stored, so a bad
@@ -381,6 +383,26 @@ const settingsChange = settingsView.omit({ backupSameDisk: true }).partial().ext
   backupDir: absolutePath.nullable().optional(),
   printer: printerSettings.refine((p) => p.transport !== 'file' || p.port === '' || isAbsolutePath(p.port), { path: ['port'] }).optional(),
 });
+
+/** The About box (F1): what IT and the support line ask for. */
+export const aboutView = z.object({
+  version: z.string(),
+  dataDir: z.string(),
+  logDir: z.string(),
+  databaseBytes: z.number().int().nonnegative(),
+  point: z.object({ code: z.string(), name: z.string(), unitCodes: z.array(z.string()) }).nullable(),
+  snapshot: z.object({ fileName: z.string(), importedAt: z.string() }).nullable(),
+  hotline: z.string(),
+});
+export type AboutView = z.infer<typeof aboutView>;
+
+/** What is plugged in (devices/device-list.ts): a list to choose from, or why there is none (manual entry stays). */
+const deviceListing = z.union([
+  z.object({ ok: z.literal(true), devices: z.array(z.object({ port: z.string(), label: z.string() })) }),
+  z.object({ ok: z.literal(false), message: z.string() }),
+]);
+export const devicesView = z.object({ serialPorts: deviceListing, usbPrinters: deviceListing });
+export type DevicesView = z.infer<typeof devicesView>;
 
 export const hourlyView = z.object({
   // Totals null while the cashier's shift is open: the blind count sees receipts, not money.
@@ -496,6 +518,9 @@ export const channels = {
   supervisorDay: ch(z.object({ supervisor: credentials, day: z.iso.date().optional() }).strict(), dayView),
   zReprint: ch(z.object({ supervisor: credentials, scope: dayScope }).strict(), z.object({ copyNo: z.number().int() })),
   receiptListPrint: ch(z.object({ supervisor: credentials, scope: dayScope }).strict(), z.object({ receipts: z.number().int(), validTotal: dong })),
+  deviceList: ch(empty, devicesView),
+  // Asked before anyone signs in too: paths and versions, no secret.
+  about: ch(empty, aboutView),
 } as const;
 
 export type Channels = typeof channels;

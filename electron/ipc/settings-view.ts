@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../store/context.ts';
 import { getSetting, setSettings, type SettingKey, type SettingValue } from '../store/settings.ts';
-import { PRINTER_DEFAULTS, printerRecord, recordFields, scannerRecord } from '../core/settings-records.ts';
+import { PRINTER_DEFAULTS, printerRecord, recordFields, SCANNER_DEFAULTS, scannerRecord } from '../core/settings-records.ts';
 import type { SettingsView } from './contract.ts';
 import { backupsOnSameDisk } from '../backups/backups.ts';
 
@@ -34,7 +34,7 @@ export function readSettingsView(ctx: Ctx): SettingsView {
       width: printer.width ?? PRINTER_DEFAULTS.width,
       mode: printer.mode ?? PRINTER_DEFAULTS.mode,
     },
-    scannerMode: scanner.mode ?? 'wedge',
+    scanner: { ...SCANNER_DEFAULTS, ...scanner },
   };
 }
 
@@ -54,6 +54,6 @@ export function writeSettingsView(ctx: Ctx, values: Partial<SettingsView>, actor
   if (values.idleLockMinutes !== undefined) changes.idle_lock_minutes = values.idleLockMinutes;
   if (values.changeRounding !== undefined) changes.change_rounding = values.changeRounding;
   if (values.printer !== undefined) changes.printer = { ...(getSetting(ctx.sqlite, 'printer') ?? {}), ...values.printer };
-  if (values.scannerMode !== undefined) changes.scanner = { ...(getSetting(ctx.sqlite, 'scanner') ?? {}), mode: values.scannerMode };
+  if (values.scanner !== undefined) changes.scanner = { ...(getSetting(ctx.sqlite, 'scanner') ?? {}), ...values.scanner };
   if (Object.keys(changes).length > 0) setSettings(ctx.sqlite, changes, actorId, ctx.clock());
 }

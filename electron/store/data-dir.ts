@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
 import { AppError } from '../core/errors.ts';
@@ -50,6 +50,17 @@ export function adoptLegacyData(dir: string, legacy: string | null): { from: str
 }
 
 export const DATABASE_FILE = 'diemthu.sqlite';
+/** <dataDir>/logs: main.log and its rotations (app/main-log.ts), zipped by the support bundle. */
+export const LOGS_FOLDER = 'logs';
+
+export const logsDir = (dataDir: string): string => join(dataDir, LOGS_FOLDER);
+
+/** The database's size on disk: the file and its WAL (commits not yet folded into the file). */
+export function databaseBytes(dataDir: string): number {
+  const size = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+  const file = join(dataDir, DATABASE_FILE);
+  return size(file) + size(`${file}-wal`);
+}
 /** <dataDir>/backups: where backups go unless the backup_dir setting names another folder. */
 export const BACKUPS_FOLDER = 'backups';
 /** <dataDir>/safety/<time>/: the database as it was before each restore. */

@@ -6,7 +6,7 @@ import { CHANGE_STEPS } from '../../electron/core/change-rounding.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
-import { PrinterFields, ScannerModeField } from '../components/DeviceFields.tsx';
+import { PrinterFields, ScannerFields } from '../components/DeviceFields.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 import { SupervisorUnlock, type Supervisor } from '../components/SupervisorUnlock.tsx';
 
@@ -106,7 +106,7 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
       </fieldset>
       <fieldset>
         <legend>{s.scanner}</legend>
-        <ScannerModeField mode={v.scannerMode} onChange={(scannerMode) => setV({ ...v, scannerMode })} />
+        <ScannerFields scanner={v.scanner} onChange={(scanner) => setV({ ...v, scanner })} />
         <label className="check">
           <input type="checkbox" checked={v.autoCollect} onChange={(e) => setV({ ...v, autoCollect: e.target.checked })} name="auto-collect" />
           <span>{s.autoCollect}</span>

@@ -4,7 +4,7 @@ import { formatAmount, parseAmount } from '../../electron/core/money.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
-import { PrinterFields, ScannerModeField } from '../components/DeviceFields.tsx';
+import { PrinterFields, ScannerFields } from '../components/DeviceFields.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 
 type Step = 'printer' | 'scanner' | 'fee';
@@ -151,8 +151,8 @@ function DeviceSteps({ supervisor, onPin, lastScan, onDone }: { supervisor: { co
   }
   if (step === 'scanner') {
     return (
-      <Panel title={s.scannerTitle} step={s.stepOf(3)} onSubmit={(e) => (e.preventDefault(), save({ scannerMode: settings.scannerMode }, () => setStep('fee')))}>
-        <ScannerModeField mode={settings.scannerMode} onChange={(scannerMode) => setSettings({ ...settings, scannerMode })} autoFocus />
+      <Panel title={s.scannerTitle} step={s.stepOf(3)} onSubmit={(e) => (e.preventDefault(), save({ scanner: settings.scanner }, () => setStep('fee')))}>
+        <ScannerFields scanner={settings.scanner} onChange={(scanner) => setSettings({ ...settings, scanner })} autoFocus />
         <p>{s.scanHint}</p>
         {lastScan === null ? <Message kind="warn" text={s.noScanYet} /> : <Message kind="ok" text={s.scanned(lastScan)} />}
         <button type="submit">{s.next}</button>

@@ -129,3 +129,33 @@ test('the runtime end to end without Electron: collect prints on the file printe
   assert.equal(after.sqlite.prepare('SELECT COUNT(*) FROM payments').pluck().get(), 1, 'exactly the one payment');
   after.close();
 });
+
+test('[#11] the scanner saved on the settings screen takes over at once: the old one closed first, the serial one opened with its port, rate, prefix and suffix; an unchanged save reopens nothing', async () => {
+  const ctx = context();
+  initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Chợ Mới' });
+  addUser(ctx, { code: 'GS01', name: 'Giám Sát', role: 'supervisor', pin: '246800', approvedBy: [] });
+  setSettings(ctx.sqlite, { scanner: { mode: 'hid' } }, null, ctx.clock());
+  const log: string[] = [];
+  let serial: SerialScannerOptions | undefined;
+  const runtime = startRuntime(ctx, {
+    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null },
+    send: () => {},
+    log: () => {},
+    devices: {
+      startHid: () => (log.push('hid'), { close: () => void log.push('hid closed') }),
+      startSerial: (o) => ((serial = o), log.push(`serial ${o.path}`), { close: async () => void log.push('serial closed') }),
+    },
+  });
+  const call = (channel: string, payload: unknown) =>
+    dispatch(runtime.handlers, channel, payload, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
+  assert.equal((await call('login', { code: 'GS01', pin: '246800' })).ok, true);
+  const scanner = { mode: 'serial', path: '/dev/ttyACM0', baudRate: 38400, prefix: ']C0', suffix: '#' };
+  const supervisor = { code: 'GS01', pin: '246800' };
+  assert.equal((await call('settingsSet', { supervisor, values: { scanner } })).ok, true);
+  await until(() => serial !== undefined, 'the serial scanner opened');
+  assert.deepEqual({ path: serial?.path, baudRate: serial?.baudRate, prefix: serial?.prefix, suffix: serial?.suffix }, { path: '/dev/ttyACM0', baudRate: 38400, prefix: ']C0', suffix: '#' });
+  assert.equal((await call('settingsSet', { supervisor, values: { scanner, reconnectionFee: 1000 } })).ok, true);
+  await runtime.stop();
+  assert.deepEqual(log, ['hid', 'hid closed', 'serial /dev/ttyACM0', 'serial closed']);
+  ctx.close();
+});

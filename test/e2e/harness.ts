@@ -21,6 +21,7 @@ import { channels, events, eventApiName, type EventName, type EventPayload } fro
 import { dispatch, type Handlers } from '../../electron/ipc/register.ts';
 import { createHandlers } from '../../electron/ipc/handlers.ts';
 import { createSession } from '../../electron/ipc/session.ts';
+import type { DeviceSources } from '../../electron/devices/device-list.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { filePrinting, jammedPrinting, type FilePrinting } from './file-printing.ts';
 
@@ -179,6 +180,8 @@ export interface StartOptions {
    * commit) or run something first (another process at the worst moment).
    */
   around?: (channel: string, run: () => Promise<unknown>) => Promise<unknown>;
+  /** What the device listing finds (default: this machine's serial ports and USB bus). */
+  deviceSources?: DeviceSources;
 }
 
 let shared: Promise<{ browser: Browser; origin: string; server: Server }> | null = null;
@@ -237,6 +240,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
     printing,
     scanner: { stream: createScanStream({ clock: ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
     emit,
+    deviceSources: options.deviceSources,
   });
   const counted = new Proxy(handlers, {
     get: (target, name: string) => {

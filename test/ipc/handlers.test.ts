@@ -1,5 +1,5 @@
 import { test } from 'node:test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { count } from '../helpers/collect-fixture.ts';
@@ -127,8 +127,8 @@ test('import preview of a broken file lists every problem and writes nothing; cl
 test('settings: read with defaults, written only with a supervisor, unknown printer fields kept', async () => {
   const w = world();
   await w.call('login', { code: 'TN01', pin: '123456' });
-  const before = (await w.call('settingsGet')).value as { printer: { width: number; mode: string }; scannerMode: string };
-  assert.deepEqual([before.printer.width, before.printer.mode, before.scannerMode], [576, 'raster', 'wedge']);
+  const before = (await w.call('settingsGet')).value as { printer: { width: number; mode: string }; scanner: { mode: string } };
+  assert.deepEqual([before.printer.width, before.printer.mode, before.scanner], [576, 'raster', { mode: 'wedge', path: '', baudRate: 9600, prefix: '', suffix: '' }]);
   const refused = await w.call('settingsSet', { supervisor: { code: 'TN01', pin: '123456' }, values: { reconnectionFee: 1 } });
   assert.equal(refused.error?.code, 'SUPERVISOR_REQUIRED');
   const saved = await w.call('settingsSet', {
@@ -139,6 +139,41 @@ test('settings: read with defaults, written only with a supervisor, unknown prin
   assert.equal((saved.value as { reconnectionFee: number }).reconnectionFee, 350_000);
   const stored = JSON.parse((w.ctx.sqlite.prepare("SELECT value FROM settings WHERE key = 'printer'").get() as { value: string }).value) as Record<string, unknown>;
   assert.deepEqual(stored, { transport: 'tcp', width: 384, mode: 'ascii', port: '192.168.1.50:9100' });
+});
+
+test('[#11] the serial scanner\'s settings: port, baud rate from the list, prefix and suffix; fields stored by another version kept', async () => {
+  const w = world();
+  await w.call('login', { code: 'TN01', pin: '123456' });
+  w.ctx.sqlite.prepare("INSERT INTO settings (key, value) VALUES ('scanner', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(JSON.stringify({ mode: 'hid', later: 'kept', baudRate: 4800 }));
+  // A baud rate the list does not hold reads as the default: the screen never shows a value it cannot save.
+  assert.deepEqual(((await w.call('settingsGet')).value as { scanner: unknown }).scanner, { mode: 'hid', path: '', baudRate: 9600, prefix: '', suffix: '' });
+  const supervisor = { code: 'GS01', pin: '987654' };
+  const scanner = { mode: 'serial', path: 'COM4', baudRate: 115200, prefix: ']C0', suffix: '' } as const;
+  const saved = await w.call('settingsSet', { supervisor, values: { scanner } });
+  assert.deepEqual((saved.value as { scanner: unknown }).scanner, scanner);
+  const stored = JSON.parse((w.ctx.sqlite.prepare("SELECT value FROM settings WHERE key = 'scanner'").get() as { value: string }).value) as Record<string, unknown>;
+  assert.deepEqual(stored, { ...scanner, later: 'kept' });
+  for (const bad of [{ ...scanner, baudRate: 4800 }, { ...scanner, prefix: 'a\r' }, { ...scanner, suffix: '12345678901234567' }]) {
+    const refused = await w.call('settingsSet', { supervisor, values: { scanner: bad } });
+    assert.equal(refused.ok, false, JSON.stringify(bad));
+  }
+});
+
+test('[#11] the About box: version, data and log folders, database size, point and units, the snapshot in force, the support line; asked before anyone signs in', async () => {
+  const w = world();
+  setSettings(w.ctx.sqlite, { company_hotline: '1900 1909' }, null, w.ctx.clock());
+  const about = (await w.call('about')).value as Record<string, unknown>;
+  const bytes = statSync(join(w.ctx.dataDir, 'diemthu.sqlite')).size + (existsSync(join(w.ctx.dataDir, 'diemthu.sqlite-wal')) ? statSync(join(w.ctx.dataDir, 'diemthu.sqlite-wal')).size : 0);
+  assert.deepEqual(about, {
+    version: JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')).version,
+    dataDir: w.ctx.dataDir,
+    logDir: join(w.ctx.dataDir, 'logs'),
+    databaseBytes: bytes,
+    point: { code: 'DT0001', name: 'Điểm thu số 1', unitCodes: ['PC12AA'] },
+    snapshot: { fileName: 'morning-good.csv', importedAt: (about.snapshot as { importedAt: string } | null)?.importedAt },
+    hotline: '1900 1909',
+  });
+  assert.ok(bytes > 0);
 });
 
 test('[#6] the import preview of a damaged UTF-8 file lists its lines like any other refusal', async () => {

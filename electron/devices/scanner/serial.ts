@@ -3,6 +3,8 @@
  * followed by CR, LF or CRLF depending on their setup, so lines are split on any of the three (a CRLF split across
  * two reads yields no empty code). When the scanner is unplugged the port closes with a disconnect error; the
  * scanner then retries opening the same path every `reopenMs` until it is back, so replugging needs no restart.
+ * A scanner set to add a prefix or suffix (an AIM identifier such as `]C0`, a marker) keeps ending each code with
+ * CR/LF; one prefix at the start and one suffix at the end are taken off, a line without them is read as it is.
  */
 import { RegexParser, SerialPort, type SerialPortMock } from 'serialport';
 import type { ScanStream } from './stream.ts';
@@ -17,6 +19,8 @@ export interface SerialScannerOptions {
   /** Makes the port (not opened); tests pass a SerialPortMock. */
   createPort?: (path: string, baudRate: number) => SerialScannerPort;
   reopenMs?: number;
+  prefix?: string;
+  suffix?: string;
   onStatus?: (status: SerialScannerStatus) => void;
 }
 
@@ -27,6 +31,13 @@ export interface SerialScanner {
 }
 
 const LINE_END = /\r\n|\r|\n/;
+
+/** The code inside one line: the scanner's own prefix and suffix taken off once. */
+export function lineCode(line: string, prefix = '', suffix = ''): string {
+  const start = prefix !== '' && line.startsWith(prefix) ? prefix.length : 0;
+  const end = suffix !== '' && line.length - start >= suffix.length && line.endsWith(suffix) ? line.length - suffix.length : line.length;
+  return line.slice(start, end);
+}
 
 const systemPort = (path: string, baudRate: number): SerialScannerPort => new SerialPort({ path, baudRate, autoOpen: false });
 
@@ -59,7 +70,7 @@ export function startSerialScanner(options: SerialScannerOptions): SerialScanner
     }
     const lines = candidate.pipe(new RegexParser({ regex: LINE_END }));
     lines.on('data', (line: string) => {
-      if (line.trim() !== '') stream.submit(line, 'serial');
+      if (line.trim() !== '') stream.submit(lineCode(line, options.prefix, options.suffix), 'serial');
     });
     // Without an 'error' listener a driver error would crash the main process; an unplug also arrives as
     // 'close', which is what reopens, and open failures come through open()'s callback.

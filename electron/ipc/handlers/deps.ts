@@ -8,6 +8,7 @@ import { currentShift } from '../../shifts/shifts.ts';
 import { requireSupervisor, type User } from '../../users/users.ts';
 import { backupAfter } from '../../backups/backups.ts';
 import type { ScanStream } from '../../devices/scanner/stream.ts';
+import type { DeviceSources } from '../../devices/device-list.ts';
 import type { PaymentGate } from '../shutdown.ts';
 import type { BackupView, ChannelName, EventName, EventPayload, ScannerStatus, SessionView } from '../contract.ts';
 import type { Handlers } from '../register.ts';
@@ -22,7 +23,10 @@ export interface HandlerDeps {
   dialogs: { chooseSnapshotFile(): Promise<string | null>; chooseResultFile(): Promise<string | null>; chooseFolder(): Promise<string | null> };
   /** Printing: kick() drains the outbox after a job is committed; status() is the last known state. */
   printing: { kick(): void; status(): PrinterView };
-  scanner: { stream: ScanStream; status(): ScannerStatus };
+  /** restart: the scanner setting was saved (the runtime reopens the scanner if it changed). */
+  scanner: { stream: ScanStream; status(): ScannerStatus; restart?(): void };
+  /** Where the device listing looks (default: serialport's list and libusb); tests give doubles at the hardware edge. */
+  deviceSources?: DeviceSources;
   /** Events to the window. */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
   /** Closed when quitting starts: no new payment is admitted, those in flight finish. */

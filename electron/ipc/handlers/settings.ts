@@ -1,10 +1,11 @@
 import { addUser, listUsers } from '../../users/users.ts';
 import { queueTestPage } from '../../printing/print-jobs.ts';
 import { readSettingsView, writeSettingsView } from '../settings-view.ts';
+import { listDevices } from '../../devices/device-list.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
-/** The settings screen: the settings, the users, the printer's test page. */
-export function settingsHandlers(t: Till): DomainHandlers<'settingsGet' | 'settingsSet' | 'usersList' | 'userAdd' | 'printerTestPage'> {
+/** The settings screen: the settings, the users, the printer's test page, the devices plugged in. */
+export function settingsHandlers(t: Till): DomainHandlers<'settingsGet' | 'settingsSet' | 'usersList' | 'userAdd' | 'printerTestPage' | 'deviceList'> {
   const { ctx, session } = t;
   return {
     settingsGet: () => {
@@ -15,6 +16,7 @@ export function settingsHandlers(t: Till): DomainHandlers<'settingsGet' | 'setti
     settingsSet: ({ supervisor: credentials, values }) => {
       const who = t.supervisor(credentials);
       writeSettingsView(ctx, values, who.id);
+      if (values.scanner !== undefined) t.scanner.restart?.();
       t.changed();
       return readSettingsView(ctx);
     },
@@ -37,6 +39,11 @@ export function settingsHandlers(t: Till): DomainHandlers<'settingsGet' | 'setti
       queueTestPage(ctx);
       t.printed();
       return null;
+    },
+
+    deviceList: () => {
+      session.requireUser();
+      return listDevices(t.deviceSources);
     },
   };
 }

@@ -4,7 +4,8 @@ import { countSetAside, countWaiting } from '../../printing/print-jobs.ts';
 import { pointIdentity } from '../../store/point.ts';
 import { getSetting } from '../../store/settings.ts';
 import { VERSION } from '../../core/version.ts';
-import type { StatusView } from '../contract.ts';
+import type { AboutView, StatusView } from '../contract.ts';
+import { databaseBytes, logsDir } from '../../store/data-dir.ts';
 import { readSettingsView } from '../settings-view.ts';
 import { syncStatus } from '../../sync/loop.ts';
 import { syncView } from '../views.ts';
@@ -13,7 +14,7 @@ import type { DomainHandlers, Till } from './deps.ts';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The status bar: point, snapshot and its age, what waits for export, for the printer and for the sync server, devices, session. */
-export function statusHandlers(t: Till): DomainHandlers<'status'> {
+export function statusHandlers(t: Till): DomainHandlers<'status' | 'about'> {
   const { ctx } = t;
   return {
     status: (): StatusView => {
@@ -44,6 +45,20 @@ export function statusHandlers(t: Till): DomainHandlers<'status'> {
         setupPending: getSetting(ctx.sqlite, 'setup_pending') ?? false,
         session: t.sessionView(),
         sync: syncView(syncStatus(ctx.sqlite, ctx.clock())),
+      };
+    },
+
+    about: (): AboutView => {
+      const point = pointIdentity(ctx);
+      const snapshot = currentSnapshot(ctx.sqlite);
+      return {
+        version: VERSION,
+        dataDir: ctx.dataDir,
+        logDir: logsDir(ctx.dataDir),
+        databaseBytes: databaseBytes(ctx.dataDir),
+        point: point === undefined ? null : { code: point.pointCode, name: point.pointName, unitCodes: point.unitCodes ?? [point.unitCode] },
+        snapshot: snapshot === null ? null : { fileName: snapshot.fileName, importedAt: snapshot.importedAt },
+        hotline: getSetting(ctx.sqlite, 'company_hotline') ?? '',
       };
     },
   };

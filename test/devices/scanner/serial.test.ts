@@ -10,7 +10,7 @@ const PATH = '/dev/ttyMOCK0';
 const binding = SerialPortMock.binding;
 
 /** A serial scanner on the mock binding, with every port it made and every status it reported. */
-function setup() {
+function setup(affixes: { prefix?: string; suffix?: string } = {}) {
   // Five seconds between scans: no repeat falls in the 2 s dedupe window.
   const stream = createScanStream({ clock: steppingClock(new Date('2026-11-27T01:00:00Z'), 5000) });
   const codes: string[] = [];
@@ -22,6 +22,7 @@ function setup() {
     path: PATH,
     stream,
     reopenMs: 5,
+    ...affixes,
     createPort: (path, baudRate) => {
       const port = new SerialPortMock({ path, baudRate, autoOpen: false });
       ports.push(port);
@@ -64,6 +65,16 @@ describe('serial scanner', () => {
     await s.send('PC12AA0012345\r', 'pc12dd0000001\n', 'PC12EE0000002\r\n');
     await s.send('PC12AA00', '99999\r', '\nPC12DD0', '088888\r\nPC12EE0077777\r\n');
     assert.deepEqual(s.codes, ['PC12AA0012345', 'PC12DD0000001', 'PC12EE0000002', 'PC12AA0099999', 'PC12DD0088888', 'PC12EE0077777']);
+  });
+
+  it('[#11] strips the prefix and suffix the scanner is set to add, and reads a code sent without them as it is', async () => {
+    binding.createPort(PATH, { echo: false, record: true });
+    const s = setup({ prefix: ']C0', suffix: '#' });
+    scanner = s.scanner;
+    await s.next('open');
+    await s.send(']C0PC12AA0012345#\r\n', ']C0pc12dd0000001#', '\r', 'PC12EE0000002\r\n', ']C0]C0PC12EE0000003##\r');
+    // Only one prefix and one suffix are the scanner's: a doubled one is part of what was read (refused as garbage).
+    assert.deepEqual(s.codes, ['PC12AA0012345', 'PC12DD0000001', 'PC12EE0000002']);
   });
 
   it('gives a garbage line to the stream as a rejection, and keeps reading', async () => {
