@@ -171,6 +171,8 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   /** An initialised data dir to use (e.g. the province bench data); default: a fresh point DT01. */
   dataDir?: string;
+  /** Where the fresh point DT01 lives and where the folder picker points (default: a temp folder and its usb/). */
+  folders?: { data: string; export: string };
   /** The printer is out of paper: nothing prints (default: the file printer). */
   jammed?: boolean;
   /** The services' clock (default: the real one). */
@@ -208,8 +210,8 @@ export async function stopSharedEnvironment(): Promise<void> {
 /** A fresh point (initialised, three users), its handlers and a page of the app logged out. */
 export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const { browser, origin } = await sharedEnvironment();
-  const dataDir = options.dataDir ?? tempDir('diemthu-e2e-');
-  const exportDir = join(dataDir, 'usb');
+  const dataDir = options.dataDir ?? options.folders?.data ?? tempDir('diemthu-e2e-');
+  const exportDir = options.folders?.export ?? join(dataDir, 'usb');
   const ctx = openContext(dataDir, { pinCost: TEST_PIN_COST, ...(options.clock === undefined ? {} : { clock: options.clock }) });
   if (options.empty !== true) {
     if (options.dataDir === undefined) initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Tân Lợi' });

@@ -2,8 +2,7 @@
  * Regenerates the screenshots of the operator guide (docs/huong-dan-thu-ngan.md) by driving the real
  * app in Chromium through a cashier's day:  npx tsx test/e2e/screenshots.ts
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { steppingClock } from '../../electron/core/clock.ts';
 import { BROKEN_SNAPSHOT, COUNTER_VIEWPORT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
@@ -23,19 +22,36 @@ async function collect(app: AppUnderTest, code: string, name: string): Promise<v
   await app.page.getByTestId('collected').waitFor();
 }
 
+/**
+ * The data folder and the USB stick as a point's PC has them, so no developer's temp path shows in the
+ * guides. Made fresh each run; a folder this script did not make is never touched.
+ */
+function pointFolders(): { data: string; export: string } {
+  const [data, stick] = ['/opt/DiemThu', '/media/USB'];
+  for (const folder of [data, stick]) {
+    const marker = join(folder, '.diemthu-screenshots');
+    if (existsSync(folder) && !existsSync(marker)) throw new Error(`${folder} exists and was not made by this script: not touched.`);
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(marker, '');
+  }
+  return { data: join(data, 'data'), export: stick };
+}
+
 async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   // A morning at the point (09:05 in Việt Nam), time moving a few seconds per service call.
   const clock = steppingClock(new Date('2026-11-27T02:05:00Z'), 4000);
   // The files as a point gets them (a USB stick's CMIS folder), never the checkout's paths.
-  const usb = join(tmpdir(), 'USB', 'CMIS');
+  const folders = pointFolders();
+  const usb = join(folders.export, 'CMIS');
   mkdirSync(usb, { recursive: true });
   const [broken, good] = [join(usb, 'NO_PC12AA_20261126.csv'), join(usb, 'NO_PC12AA_20261127.csv')];
   copyFileSync(BROKEN_SNAPSHOT, broken);
   copyFileSync(GOOD_SNAPSHOT, good);
   // CMIS's answer to the evening's clearing file, brought back on the stick (written once the batch exists).
   const answer = join(usb, 'KQGACHNO_DT01_20261127_01.csv');
-  const app = await startApp({ scenario: 'screenshots', chosenFile: broken, chosenResultFile: answer, viewport: COUNTER_VIEWPORT, clock });
+  const app = await startApp({ scenario: 'screenshots', chosenFile: broken, chosenResultFile: answer, viewport: COUNTER_VIEWPORT, clock, folders });
   try {
     const { page } = app;
     await page.getByLabel('Mã thu ngân').waitFor();
