@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provinceSnapshot } from './province.ts';
 import { GENERATED_UNITS } from '../fixtures/generate-snapshot.ts';
+import { buildElectron } from '../scripts/build-electron.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'bin', 'diemthu.mjs');
@@ -41,11 +42,15 @@ function importFigures(file: string): Figures {
   }
 }
 
-/** `diemthu init` then `diemthu import <file>`: the import command's wall time, start-up included. */
-function commandMs(file: string): number {
+/**
+ * `diemthu init` then `diemthu import <file>` through `launcher`: the checkout's command (TypeScript
+ * through tsx) or the built main bundle with --cli, as the installed app runs it. Wall time, start-up included.
+ */
+function commandMs(file: string, launcher: string[] = [CLI]): number {
   const dir = mkdtempSync(join(tmpdir(), 'diemthu-bench-cli-'));
+  const env = { ...process.env, NODE_PATH: join(here, '..', 'node_modules') };
   try {
-    const cli = (...args: string[]) => execFileSync(process.execPath, [CLI, ...args, '--data-dir', dir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const cli = (...args: string[]) => execFileSync(process.execPath, [...launcher, ...args, '--data-dir', dir], { stdio: ['ignore', 'ignore', 'inherit'], env });
     cli('init', '--point', 'DT0001', '--unit', GENERATED_UNITS.join(','));
     const started = performance.now();
     cli('import', file);
@@ -98,11 +103,15 @@ export async function run(): Promise<void> {
   const realFloor = floorMs(file, false);
   const ours = importFigures(file);
   const command = commandMs(file);
+  const outDir = mkdtempSync(join(tmpdir(), 'diemthu-bench-bundle-'));
+  const installed = commandMs(file, [(await buildElectron({ outDir })).main, '--cli']);
+  rmSync(outDir, { recursive: true, force: true });
   console.log(`province snapshot: ${ours.rows} rows, ${ours.bills} bills (${file}); load average ${load} at start, ${loadavg()[0]?.toFixed(1)} at end`);
   console.log(`sqlite3 .import, MA_KHANG index made first:   ${s(indexFirst)}`);
   console.log(`sqlite3 .import, then the MA_KHANG index:     ${s(realFloor)}  (the real floor)`);
   console.log(`import (in a child process):                  ${s(ours.ms)}  = ${verdict(ours.ms / realFloor)} the real floor, ${(ours.ms / indexFirst).toFixed(2)}x the index-first floor (budget <= ${RATIO_BUDGET}x the real floor)`);
   console.log(`  of which the swap (write lock held):        ${s(ours.swapMs)}`);
   console.log(`diemthu import command, wall time:            ${s(command)}  = ${verdict(command / realFloor)} the real floor, ${(command / indexFirst).toFixed(2)}x the index-first floor`);
+  console.log(`  as installed (built bundle, --cli):         ${s(installed)}  = ${verdict(installed / realFloor)} the real floor, ${(installed / indexFirst).toFixed(2)}x the index-first floor`);
   console.log(`import peak RSS:                              ${ours.maxRssMb} MB (budget <= ${RSS_BUDGET_MB} MB) ${ours.maxRssMb <= RSS_BUDGET_MB ? 'OK' : 'OVER'}`);
 }
