@@ -29,3 +29,9 @@ export function printTrouble(status: StatusView | null): 'printing' | 'failed' |
   if (status === null || status.printJobsWaiting === 0) return null;
   return ['offline', 'paper_out', 'error'].includes(status.printer.state) ? 'failed' : 'printing';
 }
+
+/** The reconnection fee's VAT rate as typed (whole per cent, 0-10 as the settings record allows), or null. */
+export function parseVatPercent(text: string): number | null {
+  const t = text.trim();
+  return /^\d{1,2}$/.test(t) && Number(t) <= 10 ? Number(t) : null;
+}

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { IpcError, SettingsView, UserView } from '../../electron/ipc/contract.ts';
 import { formatAmount, parseAmount } from '../../electron/core/money.ts';
+import { parseVatPercent } from '../format.ts';
 import { isAbsolutePath } from '../../electron/core/paths.ts';
 import { CHANGE_STEPS } from '../../electron/core/change-rounding.ts';
 import { call, failureOf } from '../api.ts';
@@ -59,8 +60,8 @@ function SettingsForm({ initial, supervisor, onSaved }: { initial: SettingsView;
     if (reconnectionFee === null) return setNotice(s.badFee);
     const idleLockMinutes = /^\d{1,3}$/.test(idleLock.trim()) ? Number(idleLock.trim()) : null;
     if (idleLockMinutes === null || idleLockMinutes > 240) return setNotice(s.badIdleLock);
-    const reconnectionFeeVatPercent = /^\d{1,2}$/.test(feeVat.trim()) ? Number(feeVat.trim()) : null;
-    if (reconnectionFeeVatPercent === null || reconnectionFeeVatPercent > 10) return setNotice(s.badFeeVat);
+    const reconnectionFeeVatPercent = parseVatPercent(feeVat);
+    if (reconnectionFeeVatPercent === null) return setNotice(s.badFeeVat);
     if (v.backupDir !== null && !isAbsolutePath(v.backupDir)) return setError(vi.common.notAbsolute(s.backupDir));
     if (v.printer.transport === 'file' && v.printer.port !== '' && !isAbsolutePath(v.printer.port)) return setError(vi.common.notAbsolute(s.port));
     call('settingsSet', { supervisor, values: { ...v, reconnectionFee, reconnectionFeeVatPercent, idleLockMinutes } }).then(

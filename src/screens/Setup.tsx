@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { IpcError, SessionView, SettingsView, StatusView } from '../../electron/ipc/contract.ts';
 import { formatAmount, parseAmount } from '../../electron/core/money.ts';
+import { parseVatPercent } from '../format.ts';
 import { call, failureOf } from '../api.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
@@ -113,6 +114,7 @@ function DeviceSteps({ supervisor, onPin, lastScan, onDone }: { supervisor: { co
   const [step, setStep] = useState<Step>('printer');
   const [settings, setSettings] = useState<SettingsView | null>(null);
   const [fee, setFee] = useState<string | null>(null);
+  const [feeVat, setFeeVat] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [error, setError] = useState<IpcError | null>(null);
   useEffect(() => {
@@ -161,15 +163,19 @@ function DeviceSteps({ supervisor, onPin, lastScan, onDone }: { supervisor: { co
     );
   }
   const feeText = fee ?? formatAmount(settings.reconnectionFee);
+  const feeVatText = feeVat ?? String(settings.reconnectionFeeVatPercent);
   const finish = (event: FormEvent) => {
     event.preventDefault();
     const reconnectionFee = parseAmount(feeText);
     if (reconnectionFee === null) return setError({ code: 'SETTING_INVALID', message: vi.settings.badFee });
-    save({ reconnectionFee }, () => call('setupFinish', { supervisor }).then(onDone, (e) => setError(failureOf(e))));
+    const reconnectionFeeVatPercent = parseVatPercent(feeVatText);
+    if (reconnectionFeeVatPercent === null) return setError({ code: 'SETTING_INVALID', message: vi.settings.badFeeVat });
+    save({ reconnectionFee, reconnectionFeeVatPercent }, () => call('setupFinish', { supervisor }).then(onDone, (e) => setError(failureOf(e))));
   };
   return (
     <Panel title={s.feeTitle} step={s.stepOf(4)} onSubmit={finish}>
       <Field label={vi.settings.fee} value={feeText} onChange={(e) => setFee(e.target.value)} inputMode="numeric" name="fee" autoFocus />
+      <Field label={vi.settings.feeVat} value={feeVatText} onChange={(e) => setFeeVat(e.target.value)} inputMode="numeric" name="fee-vat" />
       <p className="small">{s.feeHint}</p>
       <button type="submit">{s.finish}</button>
       <ErrorMessage error={error} />

@@ -52,6 +52,11 @@ test('[#11] first run: an empty data folder, the setup screens only, then the mo
 
     await page.getByText('Cài đặt lần đầu – bước 4/4').waitFor();
     await page.getByLabel('Phí đóng điện lại (đồng)').fill('330.000');
+    const vat = page.getByLabel('Thuế GTGT trong phí đóng điện lại (%, 0-10)');
+    await vat.fill('11');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText(/Thuế suất không hợp lệ/).waitFor();
+    await vat.fill('10');
     await page.keyboard.press('Enter');
 
     // The supervisor opens the first shift, imports the morning snapshot and collects.
@@ -60,6 +65,7 @@ test('[#11] first run: an empty data folder, the setup screens only, then the mo
     await page.getByText('Sẵn sàng quét thẻ').waitFor();
     assert.equal(getSetting(ctx.sqlite, 'setup_pending'), false);
     assert.equal(getSetting(ctx.sqlite, 'reconnection_fee'), 330000);
+    assert.equal(getSetting(ctx.sqlite, 'reconnection_fee_vat_percent'), 10, 'the fee and its VAT rate set on the first run');
     await page.keyboard.press('F4');
     await page.getByRole('button', { name: 'Chọn tệp…' }).click();
     await page.getByTestId('import-preview').getByText('Không có lỗi.').waitFor();
