@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { collectPayment } from '../../electron/payments/collect.ts';
 import { backupNow } from '../../electron/backups/backups.ts';
 import { restore } from '../../electron/backups/restore.ts';
@@ -18,6 +17,7 @@ import { Problems } from '../../electron/verify/problems.ts';
 import { collectWorld } from '../helpers/collect-fixture.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { oldDatabase } from '../helpers/old-database.ts';
 import { decode } from '../escpos/decoder.ts';
 
 const cutCustomers = (n: number) =>
@@ -84,21 +84,13 @@ test('migration order-numbers: orders made before keep no number (printed by the
   const at = migrations.findIndex((m) => m.name === 'order-numbers');
   assert.ok(at > 0);
   const path = join(tempDir(), 'before.sqlite');
-  const db = new Database(path);
-  for (const m of migrations.slice(0, at)) db.exec(m.sql);
-  db.pragma(`user_version = ${at}`);
-  db.exec(`
-    INSERT INTO users (id, code, name, role, pin_hash, created_at) VALUES (1, 'GS00', 'Trưởng', 'supervisor', 'x', '2026-11-27T00:00:00.000Z');
-    INSERT INTO shifts (id, cashier_id, opened_at, opening_float) VALUES (1, 1, '2026-11-27T01:00:00.000Z', 0);
-    INSERT INTO snapshots (id, file_name, sha256, encoding, delimiter, imported_at, row_count, customer_count, bill_count, bill_total)
-      VALUES (1, 'NO.csv', 'x', 'utf8', ',', '2026-11-27T00:30:00.000Z', 1, 1, 0, 0);
-    INSERT INTO customers (id, ma_khang, ma_dviqly, ten_khang, dchi_khang, name_fold, addr_fold, last_snapshot_id)
-      VALUES (1, 'PC12AA0000001', 'PC12AA', 'An', 'x', 'an', 'x', 1);
-    INSERT INTO payments (id, idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total)
+  oldDatabase(
+    path,
+    at,
+    `INSERT INTO payments (id, idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total)
       VALUES (1, 'k', 'h', 'DT0001-26-000001', 26, 1, 1, 1, 1, '2026-11-27T02:00:00.000Z', 1000);
-    INSERT INTO reconnection_orders (id, payment_id, customer_id, requested_at, fee_source) VALUES (17, 1, 1, '2026-11-27T02:00:00.000Z', 'settings');
-  `);
-  db.close();
+    INSERT INTO reconnection_orders (id, payment_id, customer_id, requested_at, fee_source) VALUES (17, 1, 1, '2026-11-27T02:00:00.000Z', 'settings');`,
+  );
   const store = openStore(path);
   t.after(() => store.close());
   assert.deepEqual(store.sqlite.prepare('SELECT id, order_no FROM reconnection_orders').all(), [{ id: 17, order_no: null }]);
