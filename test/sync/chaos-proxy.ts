@@ -29,14 +29,17 @@ export async function chaosProxy(random: () => number, target: () => number): Pr
   const server = createServer((client) => {
     track(client);
     stats.connections += 1;
-    if (chaos && random() < 0.08) {
+    // On a fixed schedule every 12th connection is dropped, another is cut at the server's first byte
+    // (mid-handshake) and every 3rd gets a random cut budget, so a run always has drops and cuts however
+    // the seeded draws fall between the points' interleaved connections.
+    if (chaos && stats.connections % 12 === 5) {
       stats.dropped += 1;
       client.destroy();
       return;
     }
     const delay = chaos && random() < 0.3 ? Math.floor(random() * 200) : 0;
     if (delay > 0) stats.delayed += 1;
-    const budget = chaos && random() < 0.35 ? 1_000 + Math.floor(random() * 8_000) : Number.POSITIVE_INFINITY;
+    const budget = !chaos ? Number.POSITIVE_INFINITY : stats.connections % 12 === 9 ? 0 : stats.connections % 3 === 1 ? 1_000 + Math.floor(random() * 8_000) : Number.POSITIVE_INFINITY;
     client.pause();
     setTimeout(() => {
       const upstream = connect(target(), '127.0.0.1');
