@@ -8,23 +8,17 @@ import { checkSchema } from '../../electron/verify/schema.ts';
 import { Problems } from '../../electron/verify/problems.ts';
 import { depositFacts, depositSlip } from '../../electron/shifts/deposit.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
-import { databaseAt } from '../helpers/old-database.ts';
+import { oldDatabase } from '../helpers/old-database.ts';
 
 const DEPOSITS = 'SELECT * FROM deposits ORDER BY id';
 
 /** A version-11 database with the slip of 27/11 (one shift, 1.000 ₫, the bank's reference added). */
 function versionEleven(path: string): void {
-  databaseAt(path, 11, `
+  oldDatabase(path, 11, `
     INSERT INTO settings (key, value) VALUES ('point_code', '"DT0001"');
-    INSERT INTO users (id, code, name, role, pin_hash, created_at) VALUES (1, 'GS00', 'Trưởng', 'supervisor', 'x', '2026-11-27T00:00:00.000Z');
-    INSERT INTO shifts (id, cashier_id, opened_at, opening_float, closed_at, counted_cash, expected_cash, variance, closed_by)
-      VALUES (1, 1, '2026-11-27T01:00:00.000Z', 0, '2026-11-27T09:00:00.000Z', 1000, 1000, 0, 1);
-    INSERT INTO snapshots (id, file_name, sha256, encoding, delimiter, imported_at, row_count, customer_count, bill_count, bill_total)
-      VALUES (1, 'NO.csv', 'x', 'utf8', ',', '2026-11-27T00:30:00.000Z', 1, 1, 0, 0);
-    INSERT INTO customers (id, ma_khang, ma_dviqly, ten_khang, dchi_khang, name_fold, addr_fold, last_snapshot_id)
-      VALUES (1, 'PC12AA0000001', 'PC12AA', 'An', 'x', 'an', 'x', 1);
     INSERT INTO payments (id, idempotency_key, request_hash, receipt_no, receipt_year, receipt_seq, customer_id, shift_id, cashier_id, paid_at, total)
       VALUES (1, 'k', 'h', 'DT0001-26-000001', 26, 1, 1, 1, 1, '2026-11-27T02:00:00.000Z', 1000);
+    UPDATE shifts SET closed_at = '2026-11-27T09:00:00.000Z', counted_cash = 1000, expected_cash = 1000, variance = 0, closed_by = 1 WHERE id = 1;
     INSERT INTO deposits (id, day, supervisor_id, made_at, n500000, n200000, n100000, n50000, n20000, n10000, n5000, n2000, n1000, counted, expected, reason)
       VALUES (4, '2026-11-27', 1, '2026-11-27T10:00:00.000Z', 0, 0, 0, 0, 0, 0, 0, 0, 1, 1000, 1000, NULL);
     INSERT INTO deposit_shifts VALUES (4, 1, 1, 1, 1000, 0, 0, 0);
