@@ -12,7 +12,8 @@ const PIECE = 1 << 20;
 
 export function csvCell(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
+  if (typeof value === 'number') return String(value); // digits, a sign, a point: never quoted
+  const text = value;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

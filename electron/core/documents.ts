@@ -106,8 +106,10 @@ export interface DepositSlipDocument {
   madeAt: string;
   supervisor: { code: string; name: string };
   cashiers: DepositCashierLine[];
-  /** Notes counted, from 500.000 down to 1.000 đồng, every value listed (0 when none). */
+  /** Notes counted, from 500.000 down to 200 đồng (down to 1.000 on a slip made before the 500 and 200), every value listed (0 when none). */
   notes: { value: number; count: number }[];
+  /** Đồng under 200 handed over besides the notes; absent on a slip made before it was counted. */
+  looseChange?: number;
   expected: number;
   counted: number;
   /** counted - expected */

@@ -298,6 +298,8 @@ export const depositView = z.object({
       supervisor: z.object({ code: z.string(), name: z.string() }),
       cashiers: z.array(depositCashier),
       notes: z.array(z.object({ value: dong, count: z.number().int() })),
+      /** null on a slip made before the loose change was counted */
+      looseChange: dong.nullable(),
       expected: dong,
       counted: dong,
       difference: dong,
@@ -503,12 +505,13 @@ export const channels = {
   decideRefund: ch(z.object({ ...decision, reason: z.string().trim().min(1).max(200) }).strict(), z.object({ receiptNo: z.string(), total: dong, shiftId: z.number().int() })),
   decideResend: ch(z.object(decision).strict(), z.object({ receiptNo: z.string() })),
   depositState: ch(empty, depositView),
-  // Notes counted by value (đồng); the slip prints and its file is written beside the last clearing files.
+  // Notes counted by value (đồng) and the loose change under 200 ₫; the slip prints and its file is written beside the last clearing files.
   depositMake: ch(
     z
       .object({
         supervisor: credentials,
-        notes: z.array(z.object({ value: z.number().int(), count: z.number().int().min(0).max(10_000_000) }).strict()).max(9),
+        notes: z.array(z.object({ value: z.number().int(), count: z.number().int().min(0).max(10_000_000) }).strict()).max(11),
+        looseChange: z.number().int().min(0).max(199).optional(),
         reason: z.string().max(500).optional(),
       })
       .strict(),

@@ -124,7 +124,9 @@ const depositSlip = z.object({
     )
     .min(1)
     .max(1000),
-  notes: z.array(z.object({ value: dong, count })).length(9),
+  // nine values on a slip made before the 500 and 200 ₫ notes and the loose change were counted
+  notes: z.array(z.object({ value: dong, count })).refine((notes) => notes.length === 9 || notes.length === 11),
+  looseChange: z.number().int().min(0).max(199).optional(),
   expected: dong,
   counted: dong,
   difference: dong,

@@ -2,7 +2,8 @@
  * `BANGKE_<point>_<yyyyMMdd>.csv`: the day's deposit slip beside the clearing files, as the clearing
  * files are written (UTF-8 with BOM, CRLF, comma, header row; atomically). One file per day, its rows
  * typed by LOAI_DONG (README "Decisions on the contract"): one THU_NGAN row per cashier, one MENH_GIA
- * row per note value, one TONG row. Written again when the bank's reference is added: same name,
+ * row per note value, one TIEN_LE row (the loose change under 200 ₫; not on a slip made before it was
+ * counted), one TONG row. Written again when the bank's reference is added: same name,
  * the reference filled in.
  */
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ export function depositCsv(slip: DepositSlipDocument, bankRef: string | null): U
       }),
     ),
     ...slip.notes.map((n) => row({ LOAI_DONG: 'MENH_GIA', MENH_GIA: n.value, SO_TO: n.count, SO_TIEN: n.value * n.count })),
+    ...(slip.looseChange === undefined ? [] : [row({ LOAI_DONG: 'TIEN_LE', SO_TIEN: slip.looseChange })]),
     row({
       LOAI_DONG: 'TONG', SO_BIENNHAN: sum((c) => c.receipts), TIEN_THU: sum((c) => c.receiptsTotal), TIEN_LAM_TRON: sum((c) => c.roundingTotal), SO_PHIEU_HOAN: sum((c) => c.refunds),
       TIEN_HOAN: sum((c) => c.refundsTotal), SO_TIEN: slip.counted, CHENH_LECH: slip.difference, LY_DO: slip.reason, MA_GSAT: slip.supervisor.code,

@@ -21,11 +21,14 @@ import { appendJournal } from '../store/journal.ts';
 import { enqueuePrintJob, printHeader } from '../printing/print-jobs.ts';
 import { userById } from '../users/users.ts';
 
-/** The notes a slip counts, largest first (đồng). */
-export const NOTE_VALUES = [500000, 200000, 100000, 50000, 20000, 10000, 5000, 2000, 1000] as const;
+/** The notes a slip counts, largest first (đồng). 500 and 200 since migration 0012: a slip made before has the first nine. */
+export const NOTE_VALUES = [500000, 200000, 100000, 50000, 20000, 10000, 5000, 2000, 1000, 500, 200] as const;
 export type NoteValue = (typeof NOTE_VALUES)[number];
+const SMALL_NOTES = [500, 200] as const;
 /** At most this many notes of one value (the CHECK of deposits says the same). */
 export const MAX_NOTES = 10_000_000;
+/** The loose change (100 ₫ notes, coins) is typed, not counted: under the smallest note, so it never stands in for notes (CHECK too). */
+export const MAX_LOOSE_CHANGE = 199;
 
 export interface NoteCount {
   value: number;
@@ -37,6 +40,8 @@ export interface DepositRequest {
   day?: string;
   supervisorId: number;
   notes: NoteCount[];
+  /** Đồng under 200 ₫ handed over besides the notes; 0 when absent. */
+  looseChange?: number;
   /** Required when the count differs from the day's expected cash. */
   reason?: string | null;
 }
@@ -65,6 +70,14 @@ export function depositDay(ctx: Ctx, day: string | undefined): string {
   }
   if (isoDay(new Date(`${day}T12:00:00+07:00`)) !== day) throw new AppError('DATE_INVALID', `Ngày "${day}" không có thật.`);
   return day;
+}
+
+export function looseChangeOf(amount: number | undefined): number {
+  const loose = amount ?? 0;
+  if (!Number.isSafeInteger(loose) || loose < 0 || loose > MAX_LOOSE_CHANGE) {
+    throw new AppError('DEPOSIT_COUNT_INVALID', `Tiền lẻ dưới 200 ₫ phải là số đồng nguyên từ 0 đến ${MAX_LOOSE_CHANGE}; từ 200 ₫ trở lên đếm theo tờ.`);
+  }
+  return loose;
 }
 
 /** Each note value once, each a known note, each count a whole number in bounds; every value listed, 0 when not given. */
@@ -183,7 +196,8 @@ export function makeDeposit(ctx: Ctx, args: DepositRequest): DepositResult {
   const supervisor = userById(ctx, args.supervisorId);
   if (supervisor?.role !== 'supervisor' ) throw new AppError('SUPERVISOR_REQUIRED', 'Chỉ người giám sát được lập bảng kê nộp tiền.');
   const notes = noteCounts(args.notes);
-  const counted = notes.reduce((sum, n) => sum + n.value * n.count, 0);
+  const looseChange = looseChangeOf(args.looseChange);
+  const counted = notes.reduce((sum, n) => sum + n.value * n.count, looseChange);
   return ctx.sqlite
     .transaction((): DepositResult => {
       const { sqlite } = ctx;
@@ -219,10 +233,10 @@ export function makeDeposit(ctx: Ctx, args: DepositRequest): DepositResult {
       const depositId = Number(
         sqlite
           .prepare(
-            `INSERT INTO deposits (day, supervisor_id, made_at, n500000, n200000, n100000, n50000, n20000, n10000, n5000, n2000, n1000, counted, expected, reason)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO deposits (day, supervisor_id, made_at, n500000, n200000, n100000, n50000, n20000, n10000, n5000, n2000, n1000, n500, n200, loose_change, counted, expected, reason)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(day, supervisor.id, madeAt, ...NOTE_VALUES.map((v) => n.get(v)!), counted, preview.expected, reason).lastInsertRowid,
+          .run(day, supervisor.id, madeAt, ...NOTE_VALUES.map((v) => n.get(v)!), looseChange, counted, preview.expected, reason).lastInsertRowid,
       );
       const { shifts } = dayState(ctx, day);
       const insertShift = sqlite.prepare(
@@ -266,8 +280,10 @@ export interface DepositFacts {
   day: string;
   supervisorId: number;
   madeAt: string;
-  /** [note value, count], largest first */
+  /** [note value, count], largest first: eleven values, nine on a slip made before migration 0012 */
   notes: [number, number][];
+  /** absent on a slip made before migration 0012 (its journal row has none) */
+  looseChange?: number;
   counted: number;
   expected: number;
   reason: string | null;
@@ -277,12 +293,16 @@ export interface DepositFacts {
 
 type DepositRow = Selectable<Tables['deposits']>;
 
+/** A slip made before migration 0012 has NULL in n500, n200 and loose_change (the three together, CHECK). */
+const countedSmall = (d: DepositRow): d is DepositRow & { n500: number; n200: number; loose_change: number } => d.loose_change !== null;
+
 const toFacts = (sqlite: Sqlite, d: DepositRow): DepositFacts => ({
   depositId: d.id,
   day: d.day,
   supervisorId: d.supervisor_id,
   madeAt: d.made_at,
-  notes: NOTE_VALUES.map((v): [number, number] => [v, d[`n${v}`]]),
+  notes: NOTE_VALUES.filter((v) => countedSmall(d) || !(SMALL_NOTES as readonly number[]).includes(v)).map((v): [number, number] => [v, d[`n${v}`]!]),
+  ...(countedSmall(d) ? { looseChange: d.loose_change } : {}),
   counted: d.counted,
   expected: d.expected,
   reason: d.reason,
@@ -341,6 +361,7 @@ export function depositSlip(sqlite: Sqlite, depositId: number): DepositSlipDocum
     supervisor: person(facts.supervisorId),
     cashiers: byCashier(figures),
     notes: facts.notes.map(([value, count]) => ({ value, count })),
+    ...(facts.looseChange === undefined ? {} : { looseChange: facts.looseChange }),
     expected: facts.expected,
     counted: facts.counted,
     difference: facts.counted - facts.expected,

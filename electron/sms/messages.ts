@@ -165,6 +165,11 @@ function row(profile: SmsProfile, m: Message, msisdn: string, window: { guiTu: s
  * gets none (null: not a skip either).
  */
 export function paymentConfirmation(profile: SmsProfile, payment: SmsPayment, options: SmsOptions): SmsOutcome | null {
+  return confirmation(profile, payment, options, sendWindow(options.madeAt));
+}
+
+/** paymentConfirmation with the batch's send window worked out once (it is the same for every message of a batch). */
+function confirmation(profile: SmsProfile, payment: SmsPayment, options: SmsOptions, window: { guiTu: string; hetHan: string }): SmsOutcome | null {
   if (payment.voided) return null;
   const skip = (reason: SkipReason): SmsOutcome => ({ ok: false, type: 'XNTT', maKhang: payment.ma_khang, reason });
   const receipt = parseReceiptNo(payment.receipt_no);
@@ -189,14 +194,15 @@ export function paymentConfirmation(profile: SmsProfile, payment: SmsPayment, op
     period: periodText(periods),
   };
   const message = { type: 'XNTT' as const, maTin: `${payment.receipt_no}-XNTT`, maDviqly: payment.ma_dviqly, maKhang: payment.ma_khang, values };
-  return { ok: true, row: row(profile, message, to.msisdn, sendWindow(options.madeAt)) };
+  return { ok: true, row: row(profile, message, to.msisdn, window) };
 }
 
 /** Confirmations of a batch's payments, voided ones left out. */
 export function paymentConfirmations(profile: SmsProfile, payments: Iterable<SmsPayment>, options: SmsOptions): SmsOutcome[] {
   const out: SmsOutcome[] = [];
+  const window = sendWindow(options.madeAt);
   for (const p of payments) {
-    const outcome = paymentConfirmation(profile, p, options);
+    const outcome = confirmation(profile, p, options, window);
     if (outcome !== null) out.push(outcome);
   }
   return out;

@@ -218,6 +218,10 @@ export interface Tables {
     n5000: number;
     n2000: number;
     n1000: number;
+    /** NULL (the three together) on a slip made before migration 0012 */
+    n500: number | null;
+    n200: number | null;
+    loose_change: number | null;
     counted: number;
     expected: number;
     reason: string | null;

@@ -86,7 +86,7 @@ const MONEY_KINDS = new Set(['payment', 'void', 'refund', 'resend', 'deposit', '
 export const REFUND_FACTS = ['refundId', 'paymentId', 'receiptNo', 'shiftId', 'cashierId', 'cashierCode', 'supervisorId', 'supervisorCode', 'reason', 'refundedAt', 'lines'] as const;
 export const RESEND_FACTS = ['resendId', 'paymentId', 'supervisorId', 'decidedAt', 'lineIds'] as const;
 /** A deposit slip's facts (shifts/deposit.ts DepositFacts), and its bank reference, journaled on its own. */
-export const DEPOSIT_FACTS = ['depositId', 'day', 'supervisorId', 'madeAt', 'notes', 'counted', 'expected', 'reason', 'shifts'] as const;
+export const DEPOSIT_FACTS = ['depositId', 'day', 'supervisorId', 'madeAt', 'notes', 'looseChange', 'counted', 'expected', 'reason', 'shifts'] as const;
 export const DEPOSIT_REFERENCE_FACTS = ['depositId', 'bankRef', 'bankRefAt', 'bankRefBy'] as const;
 
 /** Canonical JSON of `keys` of a record (a payload or a row's facts). */

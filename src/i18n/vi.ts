@@ -68,6 +68,7 @@ export const vi = {
     expected: 'Tiền phải nộp',
     notes: 'Số tờ theo mệnh giá',
     note: (value: string) => `Số tờ ${value}`,
+    looseChange: 'Tiền lẻ dưới 200 ₫ (đồng)',
     reason: 'Lý do chênh lệch (nếu có)',
     make: 'Lập và in bảng kê',
     counted: 'Tiền nộp ngân hàng',

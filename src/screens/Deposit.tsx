@@ -9,7 +9,7 @@ import { ErrorMessage, Message } from '../components/Message.tsx';
 
 const t = vi.deposit;
 /** The notes a supervisor counts, largest first (shifts/deposit.ts NOTE_VALUES; the service refuses any other). */
-const NOTES = [500000, 200000, 100000, 50000, 20000, 10000, 5000, 2000, 1000];
+const NOTES = [500000, 200000, 100000, 50000, 20000, 10000, 5000, 2000, 1000, 500, 200];
 
 /**
  * The close of the day: once every shift is closed, a supervisor counts the notes going to the bank;
@@ -19,6 +19,7 @@ export function DepositPanel() {
   const [state, setState] = useState<DepositView | null>(null);
   const [counts, setCounts] = useState<Record<number, string>>({});
   const [supervisor, setSupervisor] = useState({ code: '', pin: '' });
+  const [loose, setLoose] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<IpcError | null>(null);
 
@@ -29,7 +30,8 @@ export function DepositPanel() {
   const make = (event: FormEvent) => {
     event.preventDefault();
     const notes = NOTES.map((value) => ({ value, count: parseAmount(counts[value] ?? '') ?? 0 }));
-    call('depositMake', { supervisor, notes, ...(reason.trim() === '' ? {} : { reason }) }).then(
+    const looseChange = parseAmount(loose) ?? 0;
+    call('depositMake', { supervisor, notes, looseChange, ...(reason.trim() === '' ? {} : { reason }) }).then(
       (r) => {
         setState(r);
         setError(null);
@@ -90,6 +92,7 @@ export function DepositPanel() {
               {NOTES.map((value) => (
                 <Field key={value} label={t.note(money(value))} value={counts[value] ?? ''} onChange={(e) => setCounts({ ...counts, [value]: e.target.value })} inputMode="numeric" autoComplete="off" />
               ))}
+              <Field label={t.looseChange} value={loose} onChange={(e) => setLoose(e.target.value)} inputMode="numeric" autoComplete="off" />
             </div>
           </fieldset>
           <Field label={t.reason} value={reason} onChange={(e) => setReason(e.target.value)} autoComplete="off" />

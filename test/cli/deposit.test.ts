@@ -6,6 +6,7 @@ import { main } from '../../electron/cli/diemthu.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { closedDay } from '../helpers/answered-day.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { hundredsDay } from '../helpers/hundreds-day.ts';
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const io = captureIo(env);
@@ -56,6 +57,21 @@ test('diemthu deposit: a supervisor with their PIN counts the notes; the slip sh
   const exported = await cli(['deposit', '--export', '--out', again, ...d]);
   assert.equal(exported.code, 0, exported.err);
   assert.deepEqual(readFileSync(join(again, 'BANGKE_DT0001_20261127.csv')), readFileSync(value.file), 'written again byte for byte');
+  const verified = await cli(['verify', '--data-dir', w.ctx.dataDir]);
+  assert.equal(verified.code, 0, verified.out + verified.err);
+});
+
+test('diemthu deposit --count …,500=n,200=n --loose <đồng>: a day ending in hundreds matches to the đồng without a reason; without the loose change it is a difference; 200 ₫ and more is not loose change', async () => {
+  const w = hundredsDay();
+  w.ctx.close();
+  const pin = { DIEMTHU_SUPERVISOR_PIN: '987654' };
+  const make = ['deposit', '--supervisor', 'GS01', '--out', tempDir(), '--data-dir', w.ctx.dataDir, '--date', '2026-11-27', '--count', '200000=1,5000=1,500=1,200=1'];
+  assert.match((await cli(make, pin)).err, /^\[DEPOSIT_REASON_REQUIRED\] Tiền đếm được 205\.700 ₫ khác tiền phải nộp 205\.853 ₫ \(chênh lệch -153 ₫\)/);
+  assert.match((await cli([...make, '--loose', '200'], pin)).err, /^\[DEPOSIT_COUNT_INVALID\] Tiền lẻ dưới 200 ₫/);
+  assert.match((await cli([...make, '--loose', '1,5'], pin)).err, /^\[CLI_BAD_ARGS\] --loose/);
+  const made = await cli([...make, '--loose', '153'], pin);
+  assert.equal(made.code, 0, made.err);
+  assert.match(made.out, /Loại tiền: 200\.000 ₫ x 1, 5\.000 ₫ x 1, 500 ₫ x 1, 200 ₫ x 1, tiền lẻ 153 ₫\n  Tiền phải nộp: 205\.853 ₫; nộp ngân hàng: 205\.853 ₫; chênh lệch: 0 ₫\n/);
   const verified = await cli(['verify', '--data-dir', w.ctx.dataDir]);
   assert.equal(verified.code, 0, verified.out + verified.err);
 });

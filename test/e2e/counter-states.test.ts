@@ -208,8 +208,11 @@ test('[#10] F3: R asks before printing a copy; V on an exported receipt says why
 });
 
 test('[#10] the counter locks itself after the idle minutes: the sign-in says why, the shift stays open; typing on the card keeps it open', async () => {
+  // The services' clock moves only when the test moves it: the idle minutes then never depend on how long
+  // the browser took on a loaded machine (a real-time part made "50 s since the typing" 50 s plus that).
+  const start = Date.now();
   let skipped = 0; // how far the services' clock has been moved ahead
-  const app = await startApp({ scenario: 'idle-lock', imported: true, viewport: COUNTER_VIEWPORT, clock: () => new Date(Date.now() + skipped) });
+  const app = await startApp({ scenario: 'idle-lock', imported: true, viewport: COUNTER_VIEWPORT, clock: () => new Date(start + skipped) });
   try {
     const { page, ctx } = app;
     setSettings(ctx.sqlite, { idle_lock_minutes: 1 }, null, ctx.clock());

@@ -57,16 +57,17 @@ test('IPC: the deposit slip from the close of the day: refused while a shift is 
   const notes = [{ value: 200_000, count: 1 }, { value: 50_000, count: 1 }, { value: 5_000, count: 1 }, { value: 2_000, count: 2 }, { value: 200, count: 1 }];
   assert.equal((await w.call('depositMake', { supervisor: GS01, notes: notes.slice(0, 4) })).error?.code, 'DEPOSIT_SHIFT_OPEN');
   value(await w.call('closeShift', { countedCash: 759_200 }));
-  assert.equal((await w.call('depositMake', { supervisor: GS01, notes })).error?.code, 'DEPOSIT_COUNT_INVALID');
+  assert.equal((await w.call('depositMake', { supervisor: GS01, notes: [...notes, { value: 100, count: 2 }] })).error?.code, 'DEPOSIT_COUNT_INVALID', '100 ₫ goes in the loose change');
+  assert.equal((await w.call('depositMake', { supervisor: GS01, notes, looseChange: 200 })).error?.code, 'BAD_REQUEST', '200 ₫ and more is counted by note');
   assert.equal((await w.call('depositMake', { supervisor: { code: 'TN01', pin: '123456' }, notes: notes.slice(0, 4) })).error?.code, 'SUPERVISOR_REQUIRED');
   assert.equal((await w.call('depositMake', { supervisor: GS01, notes: notes.slice(0, 4) })).error?.code, 'DEPOSIT_REASON_REQUIRED', 'short by 200 đồng');
   const kicks = w.kicks();
-  const made = value<{ slip: { counted: number; difference: number; reason: string; cashiers: { handedOver: number }[] }; file: string }>(
-    await w.call('depositMake', { supervisor: GS01, notes: notes.slice(0, 4), reason: 'Thiếu 200 đồng tiền lẻ' }),
+  const made = value<{ slip: { counted: number; difference: number; reason: string | null; looseChange: number | null; cashiers: { handedOver: number }[] }; file: string }>(
+    await w.call('depositMake', { supervisor: GS01, notes, looseChange: 0 }),
   );
-  assert.deepEqual([made.slip.counted, made.slip.difference, made.slip.reason, made.slip.cashiers.map((c) => c.handedOver)], [259_000, -200, 'Thiếu 200 đồng tiền lẻ', [259_200]]);
+  assert.deepEqual([made.slip.counted, made.slip.difference, made.slip.reason, made.slip.looseChange, made.slip.cashiers.map((c) => c.handedOver)], [259_200, 0, null, 0, [259_200]], 'the 200 ₫ note counted: to the đồng, no reason');
   assert.equal(made.file, join(day.dir, 'usb1', 'BANGKE_DT0001_20261127.csv'), 'beside the clearing files of the last export');
-  assert.match(readFileSync(made.file, 'utf8'), /,TONG,,,,2,259200,0,0,0,,,259000,-200,Thiếu 200 đồng tiền lẻ,GS01,\r\n$/);
+  assert.match(readFileSync(made.file, 'utf8'), /,MENH_GIA,,,,,,,,,200,1,200,,,,\r\n.*,TIEN_LE,,,,,,,,,,,0,,,,\r\n.*,TONG,,,,2,259200,0,0,0,,,259200,0,,GS01,\r\n$/);
   assert.equal(w.kicks(), kicks + 1);
   assert.equal(count(w.ctx, 'print_jobs', "kind = 'deposit_slip'"), 1);
   assert.equal(value<{ slip: { depositId: number } }>(await w.call('depositState')).slip.depositId, 1);

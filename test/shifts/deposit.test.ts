@@ -16,6 +16,7 @@ import { closedDay, EXACT } from '../helpers/answered-day.ts';
 import { count, refusedWith } from '../helpers/collect-fixture.ts';
 import { verifyCodes, withoutTriggers } from '../helpers/tamper.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { hundredsDay, TO_THE_DONG } from '../helpers/hundreds-day.ts';
 
 const DAY = '2026-11-27';
 const slipText = (ctx: ReturnType<typeof closedDay>['ctx'], jobId: number) => {
@@ -37,7 +38,8 @@ test('deposit slip: per cashier the shifts closed, receipts, refunds and what th
     [['TN01', [1], 2, 259_200, 1, 97_200, 162_000], ['TN02', [2], 1, 33_000, 0, 0, 33_000]],
   );
   assert.deepEqual([s.expected, s.counted, s.difference, s.reason], [195_000, 195_000, 0, null]);
-  assert.deepEqual(s.notes.map((n) => n.value), [500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000], 'every note value, largest first');
+  assert.deepEqual(s.notes.map((n) => n.value), [500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200], 'every note value, largest first');
+  assert.equal(s.looseChange, 0);
 
   const paper = slipText(w.ctx, made.printJobId);
   for (const want of [/BANG KE NOP TIEN/, /27\/11\/2026/, /TN01 - Nguyen Thi Thu/, /Thu \(2 bien nhan\):\s+259\.200/, /Hoan tien \(1 phieu\):\s+97\.200/, /Nop:\s+162\.000/, /TN02/, /20\.000 x 2:\s+40\.000/, /TIEN NOP NGAN HANG:\s+195\.000/, /Chenh lech:\s+0/, /Giam sat ky/, /GS01/]) {
@@ -70,6 +72,9 @@ test('deposit slip: per cashier the shifts closed, receipts, refunds and what th
     'DT0001,27/11/2026,MENH_GIA,,,,,,,,,5000,1,5000,,,,',
     'DT0001,27/11/2026,MENH_GIA,,,,,,,,,2000,0,0,,,,',
     'DT0001,27/11/2026,MENH_GIA,,,,,,,,,1000,0,0,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,500,0,0,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,200,0,0,,,,',
+    'DT0001,27/11/2026,TIEN_LE,,,,,,,,,,,0,,,,',
     'DT0001,27/11/2026,TONG,,,,3,292200,0,1,97200,,,195000,0,,GS01,',
   ]);
 
@@ -206,4 +211,42 @@ test('verify finds a deposit slip edited, added or deleted by SQL behind the tri
      VALUES (7, '2026-11-20', ?, 'x', 0, 0, 0, 0, 0, 0, 0, 0, 1, 1000, 1000, NULL)`,
   ).run(w.supervisor.id);
   assert.ok(verifyCodes(w.ctx).includes('DEPOSIT_NOT_JOURNALED'));
+});
+
+test('a day whose cash ends in hundreds matches to the đồng with the 500 and 200 ₫ notes and the loose change under 200 ₫: no reason asked; printed, journaled, in its file, verified; a real difference still needs a reason', (t) => {
+  const w = hundredsDay();
+  t.after(() => w.ctx.close());
+  assert.equal(depositPreview(w.ctx, DAY).expected, 205_853);
+  const make = (over: Partial<Parameters<typeof makeDeposit>[1]> = {}) => makeDeposit(w.ctx, { day: DAY, supervisorId: w.supervisor.id, ...TO_THE_DONG, ...over });
+  for (const looseChange of [200, -1, 1.5, 1e20]) assert.throws(() => make({ looseChange }), refusedWith('DEPOSIT_COUNT_INVALID'), `loose change ${looseChange}`);
+  // A 200 ₫ note short is a real difference.
+  assert.throws(
+    () => make({ notes: TO_THE_DONG.notes.filter((n) => n.value !== 200) }),
+    (e: Error & { code?: string }) => e.code === 'DEPOSIT_REASON_REQUIRED' && /chênh lệch -200 ₫/.test(e.message),
+  );
+  assert.equal(count(w.ctx, 'deposits'), 0);
+
+  const made = make();
+  const s = made.slip;
+  assert.deepEqual([s.expected, s.counted, s.difference, s.reason, s.looseChange], [205_853, 205_853, 0, null, 153]);
+  assert.deepEqual(s.notes.map((n) => n.value), [500_000, 200_000, 100_000, 50_000, 20_000, 10_000, 5_000, 2_000, 1_000, 500, 200]);
+  const paper = slipText(w.ctx, made.printJobId);
+  for (const want of [/500 x 1:\s+500 d/, /200 x 1:\s+200 d/, /Tien le duoi 200 d:\s+153 d/, /TIEN NOP NGAN HANG:\s+205\.853/, /Chenh lech:\s+0/]) assert.match(paper, want);
+  assert.doesNotMatch(paper, /Ly do/);
+  const journaled = JSON.parse(w.ctx.sqlite.prepare("SELECT payload FROM journal WHERE kind = 'deposit'").pluck().get() as string) as { notes: [number, number][]; looseChange: number };
+  assert.deepEqual([journaled.notes.slice(-2), journaled.looseChange], [[[500, 1], [200, 1]], 153]);
+  assert.deepEqual(verifyStore(w.ctx).problems, []);
+
+  const rows = readFileSync(writeDepositFile(w.ctx, { day: DAY, outDir: tempDir() }), 'utf8').split('\r\n');
+  assert.deepEqual(rows.slice(-5), [
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,500,1,500,,,,',
+    'DT0001,27/11/2026,MENH_GIA,,,,,,,,,200,1,200,,,,',
+    'DT0001,27/11/2026,TIEN_LE,,,,,,,,,,,153,,,,',
+    'DT0001,27/11/2026,TONG,,,,2,205753,100,0,0,,,205853,0,,GS01,',
+    '',
+  ]);
+
+  // Behind the triggers: a 200 ₫ note taken, the loose change raised and the figures lowered to match: the journal says otherwise.
+  withoutTriggers(w.ctx, ['deposits_fixed'], () => w.ctx.sqlite.prepare('UPDATE deposits SET loose_change = 199, n200 = 0, counted = counted - 154, expected = expected - 154').run());
+  assert.deepEqual(verifyCodes(w.ctx), ['DEPOSIT_CHANGED', 'DOCUMENT_MISMATCH']);
 });

@@ -27,7 +27,7 @@ const columns: { [T in keyof Tables]: { [C in keyof Tables[T]]-?: true } } = {
   clearing_result_lines: { batch_id: true, payment_line_id: true, result_id: true, ket_qua: true, ghi_chu: true },
   refunds: { id: true, payment_id: true, shift_id: true, cashier_id: true, supervisor_id: true, reason: true, refunded_at: true },
   refund_lines: { refund_id: true, payment_line_id: true, amount: true },
-  deposits: { id: true, day: true, supervisor_id: true, made_at: true, n500000: true, n200000: true, n100000: true, n50000: true, n20000: true, n10000: true, n5000: true, n2000: true, n1000: true, counted: true, expected: true, reason: true, bank_ref: true, bank_ref_at: true, bank_ref_by: true },
+  deposits: { id: true, day: true, supervisor_id: true, made_at: true, n500000: true, n200000: true, n100000: true, n50000: true, n20000: true, n10000: true, n5000: true, n2000: true, n1000: true, n500: true, n200: true, loose_change: true, counted: true, expected: true, reason: true, bank_ref: true, bank_ref_at: true, bank_ref_by: true },
   deposit_shifts: { deposit_id: true, shift_id: true, cashier_id: true, receipts: true, receipts_total: true, refunds: true, refunds_total: true, rounding_total: true },
   resends: { id: true, payment_id: true, supervisor_id: true, decided_at: true, batch_id: true },
   resend_lines: { resend_id: true, payment_line_id: true },

@@ -23,6 +23,13 @@ export function parseNoteCounts(text: string): NoteCount[] {
     });
 }
 
+/** `--loose 153`: the đồng under 200 ₫ handed over besides the notes (the service holds the bound). */
+function parseLooseChange(text: unknown): number {
+  if (typeof text !== 'string') return 0;
+  if (!/^\d+$/.test(text.trim())) throw new AppError('CLI_BAD_ARGS', `--loose: "${text}" phải là số đồng nguyên, ví dụ 150.`);
+  return Number(text.trim());
+}
+
 const optionalDay = (values: CommandInput['values']) => (typeof values.date === 'string' ? values.date : undefined);
 
 async function supervisorOf(input: CommandInput) {
@@ -40,6 +47,7 @@ function slipText(slip: DepositSlipDocument, bankRef: string | null): string {
     );
   }
   const notes = slip.notes.filter((n) => n.count > 0).map((n) => `${formatDong(n.value)} x ${n.count}`);
+  if ((slip.looseChange ?? 0) > 0) notes.push(`tiền lẻ ${formatDong(slip.looseChange!)}`);
   lines.push(
     `  Loại tiền: ${notes.length === 0 ? '(không có)' : notes.join(', ')}`,
     `  Tiền phải nộp: ${formatDong(slip.expected)}; nộp ngân hàng: ${formatDong(slip.counted)}; chênh lệch: ${formatDong(slip.difference)}${slip.reason === null ? '' : ` (lý do: ${slip.reason})`}`,
@@ -55,9 +63,9 @@ function slipText(slip: DepositSlipDocument, bankRef: string | null): string {
 export const depositCommand: Command = {
   name: 'deposit',
   usage:
-    'deposit --supervisor <mã giám sát> --count 500000=<số tờ>,200000=<số tờ>,... [--reason "<lý do chênh lệch>"] [--date yyyy-mm-dd] [--out <thư mục>] | deposit --reference <số tham chiếu ngân hàng> --supervisor <mã> [--date] | deposit --show [--date] | deposit --export [--date] [--out]   (bảng kê nộp tiền cuối ngày; tệp BANGKE_... ghi vào --out, mặc định <data-dir>/exports)',
+    'deposit --supervisor <mã giám sát> --count 500000=<số tờ>,200000=<số tờ>,...,500=<số tờ>,200=<số tờ> [--loose <tiền lẻ dưới 200 đồng>] [--reason "<lý do chênh lệch>"] [--date yyyy-mm-dd] [--out <thư mục>] | deposit --reference <số tham chiếu ngân hàng> --supervisor <mã> [--date] | deposit --show [--date] | deposit --export [--date] [--out]   (bảng kê nộp tiền cuối ngày; tệp BANGKE_... ghi vào --out, mặc định <data-dir>/exports)',
   options: {
-    supervisor: { type: 'string' }, count: { type: 'string' }, reason: { type: 'string' }, date: { type: 'string' }, out: { type: 'string' },
+    supervisor: { type: 'string' }, count: { type: 'string' }, loose: { type: 'string' }, reason: { type: 'string' }, date: { type: 'string' }, out: { type: 'string' },
     reference: { type: 'string' }, show: { type: 'boolean' }, export: { type: 'boolean' },
   },
   async run(input) {
@@ -80,9 +88,10 @@ export const depositCommand: Command = {
       return { json: { ...added, file }, text: `Đã ghi số tham chiếu ngân hàng ${added.bankRef} vào bảng kê ngày ${added.day}.\n  ${file}` };
     }
     const notes = parseNoteCounts(requireOption(values, 'count', '500000=<số tờ>,200000=<số tờ>,...'));
+    const looseChange = parseLooseChange(values.loose);
     const { ctx, supervisor } = await supervisorOf(input);
     const reason = typeof values.reason === 'string' ? values.reason : null;
-    const made = makeDeposit(ctx, { day, supervisorId: supervisor.id, notes, reason });
+    const made = makeDeposit(ctx, { day, supervisorId: supervisor.id, notes, looseChange, reason });
     const file = writeDepositFile(ctx, { day: made.slip.day, outDir });
     return {
       json: { ...made, file },

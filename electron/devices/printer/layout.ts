@@ -217,6 +217,7 @@ function depositSlipBlocks(doc: DepositSlipDocument): Block[] {
   }
   blocks.push(rule, text('Bảng kê loại tiền', 'left', 'strong'));
   for (const n of doc.notes) if (n.count > 0) blocks.push(pair(`  ${formatAmount(n.value)} x ${n.count}:`, formatDong(n.value * n.count)));
+  if ((doc.looseChange ?? 0) > 0) blocks.push(pair('  Tiền lẻ dưới 200 đ:', formatDong(doc.looseChange!)));
   blocks.push(
     rule,
     pair('Tiền phải nộp:', formatDong(doc.expected)),

@@ -18,7 +18,7 @@ export function shiftHandlers(t: Till): DomainHandlers<'openShift' | 'closeShift
     const { day, cashiers, expected, openShifts, depositId } = depositPreview(ctx);
     if (depositId === null) return { day, cashiers, expected, openShifts, slip: null, file };
     const { slip: s, bankRef } = showDeposit(ctx, day);
-    const slip = { depositId: s.depositId, madeAt: s.madeAt, supervisor: s.supervisor, cashiers: s.cashiers, notes: s.notes, expected: s.expected, counted: s.counted, difference: s.difference, reason: s.reason, bankRef };
+    const slip = { depositId: s.depositId, madeAt: s.madeAt, supervisor: s.supervisor, cashiers: s.cashiers, notes: s.notes, looseChange: s.looseChange ?? null, expected: s.expected, counted: s.counted, difference: s.difference, reason: s.reason, bankRef };
     return { day, cashiers, expected, openShifts, slip, file };
   };
   return {
@@ -44,9 +44,9 @@ export function shiftHandlers(t: Till): DomainHandlers<'openShift' | 'closeShift
     },
 
     // Written beside the clearing files (the last export's folder, else the data folder's exports).
-    depositMake: ({ supervisor, notes, reason }) => {
+    depositMake: ({ supervisor, notes, looseChange, reason }) => {
       session.requireUser();
-      const made = makeDeposit(ctx, { supervisorId: t.supervisor(supervisor).id, notes, reason: reason ?? null });
+      const made = makeDeposit(ctx, { supervisorId: t.supervisor(supervisor).id, notes, looseChange, reason: reason ?? null });
       t.printed();
       const file = writeDepositFile(ctx, { day: made.slip.day, outDir: lastExportDir(ctx.sqlite) ?? join(ctx.dataDir, 'exports') });
       return depositState(file);
