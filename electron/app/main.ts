@@ -74,6 +74,17 @@ function dialogs(window: BrowserWindow): Dialogs {
       });
       return answer.canceled ? null : (answer.filePaths[0] ?? null);
     },
+    async chooseBackupFile() {
+      const answer = await dialog.showOpenDialog(window, {
+        title: 'Chọn tệp sao lưu Điểm Thu (diemthu-….sqlite)',
+        properties: ['openFile'],
+        filters: [
+          { name: 'Bản sao lưu (SQLite)', extensions: ['sqlite'] },
+          { name: 'Mọi tệp', extensions: ['*'] },
+        ],
+      });
+      return answer.canceled ? null : (answer.filePaths[0] ?? null);
+    },
     async chooseFolder() {
       const answer = await dialog.showOpenDialog(window, {
         title: 'Chọn thư mục (USB) để xuất tệp gạch nợ',
@@ -116,6 +127,11 @@ async function start(): Promise<void> {
       if (!window.isDestroyed()) window.webContents.send(channel, payload);
     },
     log,
+    // After a restore from the settings (everything already closed): a new process opens the restored database.
+    relaunch: () => {
+      app.relaunch();
+      app.exit(0);
+    },
   });
   registerIpc(ipcMain, runtime.handlers, trustedOrigins(entry), {
     validateResponses: !app.isPackaged,

@@ -125,6 +125,7 @@ export const GATED_CHANNELS = [
   'printerTestPage',
   'zReprint',
   'receiptListPrint',
+  'restoreConfirm',
 ] as const satisfies readonly ChannelName[];
 
 /** Wraps the writing handlers in the gate; `after` runs once a gated call succeeded (wake the printer). */

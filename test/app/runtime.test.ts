@@ -94,7 +94,7 @@ test('the runtime end to end without Electron: collect prints on the file printe
   let hid: HidScannerOptions | undefined;
   setSettings(ctx.sqlite, { scanner: { mode: 'hid' } }, null, ctx.clock());
   const runtime = startRuntime(ctx, {
-    dialogs: { chooseSnapshotFile: async () => '/tmp/x.csv', chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => '/tmp/x.csv', chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     send: (channel, payload) => sent.push([channel, payload]),
     log: () => {},
     devices: { startHid: (o) => ((hid = o), { close: () => {} }) },
@@ -138,7 +138,7 @@ test('[#11] the scanner saved on the settings screen takes over at once: the old
   const log: string[] = [];
   let serial: SerialScannerOptions | undefined;
   const runtime = startRuntime(ctx, {
-    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     send: () => {},
     log: () => {},
     devices: {
