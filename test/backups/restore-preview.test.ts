@@ -13,6 +13,8 @@ import { collectWorld, type CollectWorld } from '../helpers/collect-fixture.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { listing, readOnlyView } from '../helpers/files.ts';
+import { captureIo } from '../helpers/capture-io.ts';
+import { main } from '../../electron/cli/diemthu.ts';
 
 function world(t: { after(fn: () => void): void }): CollectWorld & { root: string } {
   const w = collectWorld();
@@ -100,4 +102,24 @@ test('preview from a write-protected stick reads the backup and writes nothing b
   const preview = previewRestore(w.ctx.dataDir, join(stick, backup.file.split('/').pop()!));
   assert.equal(preview.pointCode, 'DT0001');
   assert.deepEqual(listing(stick), before);
+});
+
+test('CLI: restore --check describes the backup and restores nothing, while the app keeps the database open (exit 0); a damaged file exits 2', async (t) => {
+  const w = world(t);
+  collect(w, 'PC12AA0000001', 'k1');
+  const { file } = await backupNow(w.ctx, { outDir: join(w.root, 'b') });
+  collect(w, 'PC12AA0000002', 'k2');
+  const head = journalHead(w.ctx.sqlite);
+  const io = captureIo();
+  assert.equal(await main(['restore', file, '--check', '--json', '--data-dir', w.ctx.dataDir], io), 0, io.err());
+  const shown = (JSON.parse(io.out()) as { value: { older: boolean; receipts: number; pointCode: string } }).value;
+  assert.deepEqual({ older: shown.older, receipts: shown.receipts, pointCode: shown.pointCode }, { older: true, receipts: 1, pointCode: 'DT0001' });
+  assert.deepEqual(journalHead(w.ctx.sqlite), head, 'nothing restored, nothing written');
+  const both = captureIo();
+  assert.equal(await main(['restore', file, '--check', '--force', '--supervisor', 'GS01', '--data-dir', w.ctx.dataDir], both), 2);
+  const empty = join(w.root, 'empty.sqlite');
+  fs.writeFileSync(empty, '');
+  const bad = captureIo();
+  assert.equal(await main(['restore', empty, '--check', '--data-dir', w.ctx.dataDir], bad), 2);
+  assert.match(bad.err(), /BACKUP_INVALID/);
 });
