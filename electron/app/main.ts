@@ -128,6 +128,7 @@ async function start(): Promise<void> {
     },
     log,
     // After a restore from the settings (everything already closed): a new process opens the restored database.
+    // Electron's relauncher starts the new process once this one has exited (the single-instance lock is free then).
     relaunch: () => {
       app.relaunch();
       app.exit(0);
