@@ -211,8 +211,9 @@ export function App() {
       } else if (target !== undefined && onShift) {
         event.preventDefault();
         setScreen(target);
-      } else if (target === 'day' && session != null && !settingUp && screen !== 'close') {
-        // The supervisor's day needs no shift: a supervisor signs in to reprint a closed shift's Z report.
+      } else if ((target === 'day' || target === 'settings') && session != null && !settingUp && screen !== 'close') {
+        // The supervisor's day and the settings need no shift: a supervisor signs in to reprint a closed
+        // shift's Z report, or to restore a backup after the day's deposit closed it to new shifts.
         event.preventDefault();
         setScreen(target);
       } else if (target !== undefined) {
@@ -263,13 +264,13 @@ export function App() {
   // The shift just closed: its report and export stay on screen, the counter's keys and scans are off.
   else if (session.shift === null && screen === 'close') body = <CloseShift onClosed={refreshStatus} onLogout={lock} />;
   else if (screen === 'day') body = <Day onPrinted={refreshStatus} />;
+  else if (screen === 'settings') body = <Settings onSaved={refreshStatus} />;
   else if (session.shift === null) body = <OpenShift session={session} onOpened={onSession} />;
   else if (screen === 'search') body = <Search onOpen={open} />;
   else if (screen === 'today') body = <Today onChanged={refreshStatus} />;
   else if (screen === 'import') body = null;
   else if (screen === 'close') body = <CloseShift onClosed={shiftClosed} onLogout={lock} />;
   else if (screen === 'results') body = <Results onChanged={refreshStatus} />;
-  else if (screen === 'settings') body = <Settings onSaved={refreshStatus} />;
   else
     body = (
       <Home

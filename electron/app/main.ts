@@ -51,36 +51,17 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function dialogs(window: BrowserWindow): Dialogs {
+  const pick = async (options: Electron.OpenDialogOptions) => {
+    const answer = await dialog.showOpenDialog(window, options);
+    return answer.canceled ? null : (answer.filePaths[0] ?? null);
+  };
+  /** One file of `kind`, any file allowed too (a stick may carry a renamed copy). */
+  const pickFile = (title: string, kind: Electron.FileFilter) => pick({ title, properties: ['openFile'], filters: [kind, { name: 'Mọi tệp', extensions: ['*'] }] });
   return {
-    async chooseSnapshotFile() {
-      const answer = await dialog.showOpenDialog(window, {
-        title: 'Chọn tệp bảng nợ CMIS',
-        properties: ['openFile'],
-        filters: [
-          { name: 'Tệp CMIS (CSV, TXT)', extensions: ['csv', 'txt'] },
-          { name: 'Mọi tệp', extensions: ['*'] },
-        ],
-      });
-      return answer.canceled ? null : (answer.filePaths[0] ?? null);
-    },
-    async chooseResultFile() {
-      const answer = await dialog.showOpenDialog(window, {
-        title: 'Chọn tệp kết quả gạch nợ CMIS (KQGACHNO_…)',
-        properties: ['openFile'],
-        filters: [
-          { name: 'Kết quả gạch nợ (CSV)', extensions: ['csv'] },
-          { name: 'Mọi tệp', extensions: ['*'] },
-        ],
-      });
-      return answer.canceled ? null : (answer.filePaths[0] ?? null);
-    },
-    async chooseFolder() {
-      const answer = await dialog.showOpenDialog(window, {
-        title: 'Chọn thư mục (USB) để xuất tệp gạch nợ',
-        properties: ['openDirectory', 'createDirectory'],
-      });
-      return answer.canceled ? null : (answer.filePaths[0] ?? null);
-    },
+    chooseSnapshotFile: () => pickFile('Chọn tệp bảng nợ CMIS', { name: 'Tệp CMIS (CSV, TXT)', extensions: ['csv', 'txt'] }),
+    chooseResultFile: () => pickFile('Chọn tệp kết quả gạch nợ CMIS (KQGACHNO_…)', { name: 'Kết quả gạch nợ (CSV)', extensions: ['csv'] }),
+    chooseBackupFile: () => pickFile('Chọn tệp sao lưu Điểm Thu (diemthu-….sqlite)', { name: 'Bản sao lưu (SQLite)', extensions: ['sqlite'] }),
+    chooseFolder: () => pick({ title: 'Chọn thư mục (USB) để xuất tệp gạch nợ', properties: ['openDirectory', 'createDirectory'] }),
   };
 }
 
@@ -116,6 +97,12 @@ async function start(): Promise<void> {
       if (!window.isDestroyed()) window.webContents.send(channel, payload);
     },
     log,
+    // After a restore from the settings (everything already closed): a new process opens the restored database.
+    // Electron's relauncher starts the new process once this one has exited (the single-instance lock is free then).
+    relaunch: () => {
+      app.relaunch();
+      app.exit(0);
+    },
   });
   registerIpc(ipcMain, runtime.handlers, trustedOrigins(entry), {
     validateResponses: !app.isPackaged,

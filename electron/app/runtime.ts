@@ -14,6 +14,7 @@ import { createScanStream, type ScanStream } from '../devices/scanner/stream.ts'
 import { startHidScanner, type HidScannerOptions } from '../devices/scanner/hid.ts';
 import { startSerialScanner, type SerialScannerOptions } from '../devices/scanner/serial.ts';
 import { createPaymentGate, gateHandlers, type PaymentGate } from '../ipc/shutdown.ts';
+import { inAppRestorer } from '../ipc/restore-in-app.ts';
 import { startPrinting, type PrinterPort } from '../printing/printing.ts';
 import { settingsPrinterPort } from '../printing/settings-printer.ts';
 import { startSyncLoop, type SyncLoop } from '../sync/loop.ts';
@@ -22,6 +23,7 @@ export interface Dialogs {
   chooseSnapshotFile(): Promise<string | null>;
   chooseResultFile(): Promise<string | null>;
   chooseFolder(): Promise<string | null>;
+  chooseBackupFile(): Promise<string | null>;
 }
 
 export interface RuntimeOptions {
@@ -29,6 +31,11 @@ export interface RuntimeOptions {
   /** Sends on an Electron channel to the window (webContents.send). */
   send(channel: string, payload: unknown): void;
   log(message: string, error?: unknown): void;
+  /**
+   * Starts the app again on the same data folder (Electron: app.relaunch() then app.exit(0)), after a
+   * restore from the settings has closed everything; without it the settings cannot restore.
+   */
+  relaunch?: () => void | Promise<void>;
   /** Device edges, replaced in tests. */
   devices?: {
     printer?: (ctx: Ctx) => PrinterPort;
@@ -121,6 +128,10 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
   });
 
   const sync = startSyncLoop(ctx, { log: options.log, onStatus: statusChanged });
+  const stop = async () => {
+    await Promise.allSettled([restarting.then(() => scanners.close()), printing.stop(), sync.stop()]);
+  };
+  const { relaunch } = options;
 
   const handlers = createHandlers({
     ctx,
@@ -130,6 +141,7 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     scanner: { stream, status: () => scanners.status(), restart: restartScanner },
     emit,
     gate,
+    ...(relaunch === undefined ? {} : { restoreApp: inAppRestorer({ gate, ctx, dataDir: ctx.dataDir, clock: ctx.clock, stopDevices: stop, log: options.log, relaunch }) }),
   });
 
   return {
@@ -137,8 +149,6 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     gate,
     stream,
     sync,
-    async stop() {
-      await Promise.allSettled([restarting.then(() => scanners.close()), printing.stop(), sync.stop()]);
-    },
+    stop,
   };
 }

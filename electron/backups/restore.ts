@@ -39,12 +39,20 @@ export interface RestoreOptions {
 
 type Head = { id: number; hash: string };
 
-/** A backup copied into the data folder and checked there: what is checked is what gets restored. */
-interface Staged {
-  path: string;
+/** What a backup holds, as the app's preview shows it before a supervisor confirms. */
+interface BackupFacts {
   journalRows: number;
   head: Head;
   pointCode: string | null;
+  /** When its journal's last row was written: what the backup holds up to (null: an empty journal). */
+  lastEntryAt: string | null;
+  receipts: number;
+  lastReceiptNo: string | null;
+}
+
+/** A backup copied into the data folder and checked there: what is checked is what gets restored. */
+interface Staged extends BackupFacts {
+  path: string;
 }
 
 /** Tables every Điểm Thu database has had since migration 1 (what restore and verify read). */
@@ -79,7 +87,7 @@ function stageBackup(file: string, dataDir: string): Staged {
 const notABackup = (file: string) =>
   new AppError('BACKUP_INVALID', `Tệp ${file} không phải bản sao lưu của Điểm Thu (không phải cơ sở dữ liệu SQLite): không khôi phục.`);
 
-function checkStaged(path: string, file: string): Omit<Staged, 'path'> {
+function checkStaged(path: string, file: string): BackupFacts {
   const db = new Database(path, { fileMustExist: true });
   try {
     let integrity: unknown;
@@ -101,7 +109,15 @@ function checkStaged(path: string, file: string): Omit<Staged, 'path'> {
     try {
       const chain = verifyJournal(db);
       if (!chain.ok) throw new AppError('RESTORE_JOURNAL_BROKEN', `Nhật ký trong tệp sao lưu ${file} bị sửa (dòng ${chain.firstBadId}): không khôi phục.`, chain);
-      return { journalRows: chain.rows, head: journalHead(db), pointCode: getSetting(db, 'point_code') ?? null };
+      const last = db.prepare('SELECT at FROM journal ORDER BY id DESC LIMIT 1').pluck().get() as string | undefined;
+      return {
+        journalRows: chain.rows,
+        head: journalHead(db),
+        pointCode: getSetting(db, 'point_code') ?? null,
+        lastEntryAt: last ?? null,
+        receipts: db.prepare('SELECT COUNT(*) FROM payments').pluck().get() as number,
+        lastReceiptNo: (db.prepare('SELECT receipt_no FROM payments ORDER BY receipt_year DESC, receipt_seq DESC LIMIT 1').pluck().get() as string | undefined) ?? null,
+      };
     } catch (error) {
       // Tables with our names but not our columns or values: not a Điểm Thu database either.
       throw isAppError(error) ? error : notDiemthu;
@@ -228,6 +244,17 @@ function backupIsCurrent(staged: Staged, current: CurrentState): boolean {
   }
 }
 
+/** Refused (BACKUP_OTHER_POINT) when the backup is another point's than the data folder's. */
+function refuseOtherPoint(staged: Staged, state: CurrentState | null, dataDir: string, file: string): void {
+  const currentPoint = state?.pointCode ?? heldPoint(dataDir)?.pointCode ?? null;
+  if (staged.pointCode !== null && currentPoint !== null && staged.pointCode !== currentPoint) {
+    throw new AppError('BACKUP_OTHER_POINT', `Tệp sao lưu ${file} là của điểm thu ${staged.pointCode}, không phải của điểm thu ${currentPoint} dùng thư mục dữ liệu này: không khôi phục.`);
+  }
+}
+
+/** Restoring it would roll back work of the current (readable) database: only a supervisor may force it. */
+const isOlder = (staged: Staged, state: CurrentState | null): boolean => state !== null && !backupIsCurrent(staged, state);
+
 /**
  * After a forced restore of an older backup, in the backup before it goes in: receipt numbers and
  * clearing batches already issued by the replaced database are never issued again. Counters are
@@ -290,11 +317,8 @@ interface Taken {
  */
 function takeCurrent(current: Current, dbPath: string, dataDir: string, staged: Staged, file: string, supervisor: User | null, at: Date): Taken {
   const decide = (state: CurrentState | null): CurrentState | null => {
-    const currentPoint = state?.pointCode ?? heldPoint(dataDir)?.pointCode ?? null;
-    if (staged.pointCode !== null && currentPoint !== null && staged.pointCode !== currentPoint) {
-      throw new AppError('BACKUP_OTHER_POINT', `Tệp sao lưu ${file} là của điểm thu ${staged.pointCode}, không phải của điểm thu ${currentPoint} dùng thư mục dữ liệu này: không khôi phục.`);
-    }
-    if (state === null || backupIsCurrent(staged, state)) return null;
+    refuseOtherPoint(staged, state, dataDir, file);
+    if (!isOlder(staged, state)) return null;
     if (supervisor === null) {
       throw new AppError(
         'RESTORE_OLDER_THAN_CURRENT',
@@ -454,11 +478,7 @@ export async function restore(dataDir: string, file: string, options: RestoreOpt
     confirm(dbPath, dataDir, head);
     return { restored: file, safetyCopy: taken.safetyCopy, journalRows: staged.journalRows, forced };
   } catch (error) {
-    if (isAppError(error) || !isDiskFull(error)) throw error;
-    throw diskFullError(
-      error,
-      `Ổ đĩa chứa dữ liệu (${dataDir}) đã đầy: chưa khôi phục gì, dữ liệu hiện tại vẫn nguyên vẹn. Hãy giải phóng chỗ trống trên ổ đĩa (cần chừng hai lần kích thước tệp sao lưu) rồi khôi phục lại.`,
-    );
+    throw diskFullAsNothingDone(error, dataDir);
   } finally {
     if (current?.kind === 'watched') current.watcher.close();
     if (staged !== undefined) removeStaged(staged.path);
@@ -471,5 +491,62 @@ function verifiedSupervisor(dataDir: string, force: { supervisorCode: string; pi
     return requireSupervisor(ctx, force.supervisorCode, force.pin);
   } finally {
     ctx.close();
+  }
+}
+
+function diskFullAsNothingDone(error: unknown, dataDir: string): unknown {
+  if (isAppError(error) || !isDiskFull(error)) return error;
+  return diskFullError(
+    error,
+    `Ổ đĩa chứa dữ liệu (${dataDir}) đã đầy: chưa khôi phục gì, dữ liệu hiện tại vẫn nguyên vẹn. Hãy giải phóng chỗ trống trên ổ đĩa (cần chừng hai lần kích thước tệp sao lưu) rồi khôi phục lại.`,
+  );
+}
+
+/** What a supervisor sees before confirming a restore in the app (or `diemthu restore --check`). */
+export interface RestorePreview extends Omit<BackupFacts, 'head'> {
+  file: string;
+  /** The current database's journal rows (its head), null when there is none or it cannot be read. */
+  currentJournalRows: number | null;
+  /** Journal rows (other than backups and logins) the current database has after the backup: the work a restore would undo. Null: the backup is not from this database's history (or there is no current one). */
+  behindBy: number | null;
+  /** The backup is older than the current database: restoring it needs a supervisor's force. */
+  older: boolean;
+}
+
+/**
+ * The checks `restore` makes before it replaces anything, and what the backup holds, without touching
+ * the current database (read through a read-only connection while the app keeps it open): refused
+ * with the same codes as `restore` (damaged, not Điểm Thu's, too new, another point's). The backup is
+ * copied into the data folder and checked there, as `restore` does, then the copy is removed.
+ */
+export function previewRestore(dataDir: string, file: string): RestorePreview {
+  const dbPath = join(dataDir, DATABASE_FILE);
+  let staged: Staged | undefined;
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    staged = stageBackup(file, dataDir);
+    const state = readCurrent(dbPath, staged.head);
+    refuseOtherPoint(staged, state, dataDir, file);
+    const { path: _path, head: _head, ...facts } = staged;
+    return { file, ...facts, currentJournalRows: state?.head.id ?? null, behindBy: state?.backupBehindBy ?? null, older: isOlder(staged, state) };
+  } catch (error) {
+    throw diskFullAsNothingDone(error, dataDir);
+  } finally {
+    if (staged !== undefined) removeStaged(staged.path);
+  }
+}
+
+function readCurrent(dbPath: string, backupHead: Head): CurrentState | null {
+  if (sqliteFileState(dbPath) !== 'sqlite') return null;
+  let db: Database.Database;
+  try {
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  } catch {
+    return null;
+  }
+  try {
+    return readState(db, backupHead);
+  } finally {
+    db.close();
   }
 }

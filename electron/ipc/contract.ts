@@ -12,6 +12,7 @@ import { PRINTER_STATES, type PrinterView } from '../core/printer-view.ts';
 import type { ErrorCode } from '../core/errors.ts';
 import { idleLockMinutes, printerRecord, scannerRecord } from '../core/settings-records.ts';
 import { changeStep } from '../core/change-rounding.ts';
+import { restoreOutcome } from '../core/restore-outcome.ts';
 
 const dong = z.number().int();
 const nonNegativeDong = dong.nonnegative();
@@ -386,6 +387,21 @@ const settingsChange = settingsView.omit({ backupSameDisk: true }).partial().ext
   printer: printerSettings.refine((p) => p.transport !== 'file' || p.port === '' || isAbsolutePath(p.port), { path: ['port'] }).optional(),
 });
 
+/** A backup as the settings' restore shows it before the supervisor confirms (backups/restore.ts previewRestore). */
+export const restorePreviewView = z.object({
+  file: z.string(),
+  pointCode: z.string().nullable(),
+  lastEntryAt: isoTime.nullable(),
+  journalRows: z.number().int(),
+  receipts: z.number().int(),
+  lastReceiptNo: z.string().nullable(),
+  currentJournalRows: z.number().int().nullable(),
+  behindBy: z.number().int().nullable(),
+  older: z.boolean(),
+});
+export type RestorePreviewView = z.infer<typeof restorePreviewView>;
+export type RestoreNoticeView = z.infer<typeof restoreOutcome>;
+
 /** The About box (F1): what IT and the support line ask for. */
 export const aboutView = z.object({
   version: z.string(),
@@ -522,6 +538,13 @@ export const channels = {
   zReprint: ch(z.object({ supervisor: credentials, scope: dayScope }).strict(), z.object({ copyNo: z.number().int() })),
   receiptListPrint: ch(z.object({ supervisor: credentials, scope: dayScope }).strict(), z.object({ receipts: z.number().int(), validTotal: dong })),
   deviceList: ch(empty, devicesView),
+  // Restore from a backup (settings, supervisor): the same checks as `diemthu restore`; the app closes, restores and relaunches.
+  chooseBackupFile: ch(empty, z.object({ path: z.string().nullable() })),
+  restorePreview: ch(z.object({ supervisor: credentials, path: absolutePath }).strict(), restorePreviewView),
+  // force: the backup is older than the current database (the CLI's --force --supervisor).
+  restoreConfirm: ch(z.object({ supervisor: credentials, path: absolutePath, force: z.boolean() }).strict(), z.object({ restarting: z.literal(true) })),
+  // Asked by the login screen: how the restore before this start went (once per start).
+  restoreNotice: ch(empty, restoreOutcome.nullable()),
   // Asked before anyone signs in too: paths and versions, no secret.
   about: ch(empty, aboutView),
 } as const;

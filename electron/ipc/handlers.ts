@@ -16,13 +16,14 @@ import { settingsHandlers } from './handlers/settings.ts';
 import { statusHandlers } from './handlers/status.ts';
 import { resultHandlers } from './handlers/results.ts';
 import { dayHandlers } from './handlers/day.ts';
+import { restoreHandlers } from './handlers/restore.ts';
 import { withIdleLock } from './idle-lock.ts';
 
 export type { HandlerDeps } from './handlers/deps.ts';
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const t = till(deps);
-  const [session, shifts, customers, payments, cmis, results, settings, status, day] = [
+  const [session, shifts, customers, payments, cmis, results, settings, status, day, restore] = [
     sessionHandlers(t),
     shiftHandlers(t),
     customerHandlers(t),
@@ -32,12 +33,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     settingsHandlers(t),
     statusHandlers(t),
     dayHandlers(t),
+    restoreHandlers(t),
   ] as const;
-  const channels = [session, shifts, customers, payments, cmis, results, settings, status, day].flatMap((h) => Object.keys(h));
+  const channels = [session, shifts, customers, payments, cmis, results, settings, status, day, restore].flatMap((h) => Object.keys(h));
   // Two domains answering one channel would be a silent override: refused at start-up.
   const twice = channels.find((c, i) => channels.indexOf(c) !== i);
   if (twice !== undefined) throw new Error(`IPC channel ${twice} has two handlers.`);
   // The compiler checks every channel of the contract has its handler.
-  const all = { ...session, ...shifts, ...customers, ...payments, ...cmis, ...results, ...settings, ...status, ...day } satisfies Handlers;
+  const all = { ...session, ...shifts, ...customers, ...payments, ...cmis, ...results, ...settings, ...status, ...day, ...restore } satisfies Handlers;
   return withIdleLock(all, t);
 }

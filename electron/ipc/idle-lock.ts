@@ -11,7 +11,7 @@ import type { Handlers } from './register.ts';
 import type { Till } from './handlers/deps.ts';
 
 /** What the window calls by itself (status polls, refreshes): never use of the counter. */
-const PASSIVE: ReadonlySet<ChannelName> = new Set<ChannelName>(['session', 'status', 'hourlyCollections']);
+const PASSIVE: ReadonlySet<ChannelName> = new Set<ChannelName>(['session', 'status', 'hourlyCollections', 'restoreNotice']);
 /** Calls that still make sense once locked: the window learns it, or signs in again. */
 const AFTER_LOCK: ReadonlySet<ChannelName> = new Set<ChannelName>([...PASSIVE, 'login', 'logout', 'changePin', 'setupPoint']);
 

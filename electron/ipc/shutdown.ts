@@ -125,6 +125,9 @@ export const GATED_CHANNELS = [
   'printerTestPage',
   'zReprint',
   'receiptListPrint',
+  'restoreConfirm',
+  // Stages its copy where a restore under way stages its own: refused once closing.
+  'restorePreview',
 ] as const satisfies readonly ChannelName[];
 
 /** Wraps the writing handlers in the gate; `after` runs once a gated call succeeded (wake the printer). */

@@ -380,6 +380,32 @@ export const vi = {
     badFee: 'Phí không hợp lệ.',
     backupSameDisk: 'Bản sao lưu đang nằm cùng ổ đĩa với dữ liệu: hỏng ổ là mất cả hai. Hãy chọn thư mục trên ổ khác hoặc trên USB, rồi lưu.',
   },
+  restore: {
+    title: 'Khôi phục từ bản sao lưu',
+    hint: 'Thay toàn bộ dữ liệu của điểm thu bằng một bản sao lưu (diemthu-….sqlite). Chương trình sẽ đóng lại, khôi phục rồi tự mở lại; dữ liệu hiện tại được giữ một bản an toàn trong thư mục dữ liệu.',
+    choose: 'Chọn tệp sao lưu…',
+    file: 'Tệp sao lưu',
+    point: 'Điểm thu',
+    upTo: 'Dữ liệu đến',
+    receipts: 'Số biên nhận trong bản sao lưu',
+    lastReceipt: (no: string) => `biên nhận cuối ${no}`,
+    journal: 'Dòng nhật ký',
+    current: (rows: number) => `hiện tại ${rows.toLocaleString('vi-VN')}`,
+    notOlder: 'Bản sao lưu này không cũ hơn dữ liệu hiện tại: khôi phục không làm mất khoản thu nào.',
+    older: (behind: number | null) =>
+      behind === null
+        ? 'Bản sao lưu này CŨ HƠN dữ liệu hiện tại và không cùng lịch sử với nó: khôi phục sẽ làm mất các khoản thu, số biên nhận đã có sau đó.'
+        : `Bản sao lưu này CŨ HƠN dữ liệu hiện tại: khôi phục sẽ làm mất ${behind.toLocaleString('vi-VN')} thay đổi (khoản thu, hủy, nhập dữ liệu…) đã có sau lần sao lưu đó. Số biên nhận và số lần xuất vẫn tiếp tục từ mức cao nhất, không cấp lại.`,
+    force: 'Tôi hiểu: khôi phục bản cũ hơn (bắt buộc)',
+    confirmCode: 'Mã giám sát viên xác nhận',
+    confirmPin: 'PIN giám sát viên xác nhận',
+    confirm: 'Khôi phục và mở lại chương trình',
+    restarting: 'Đang đóng chương trình để khôi phục… chương trình sẽ tự mở lại.',
+    done: (file: string, at: string) => `Đã khôi phục dữ liệu từ ${file} lúc ${at}.`,
+    doneForced: 'Đây là bản cũ hơn, khôi phục bắt buộc: số biên nhận tiếp tục từ mức cao nhất đã cấp.',
+    safetyCopy: (path: string) => `Bản an toàn của dữ liệu trước khi khôi phục: ${path}`,
+    failed: (file: string) => `Khôi phục từ ${file} KHÔNG thành công, dữ liệu hiện tại vẫn nguyên vẹn:`,
+  },
   about: {
     title: 'Giới thiệu',
     version: 'Phiên bản',

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
-import type { IpcError, SessionView } from '../../electron/ipc/contract.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { IpcError, RestoreNoticeView, SessionView } from '../../electron/ipc/contract.ts';
 import { call, failureOf } from '../api.ts';
+import { dateTime, errorText } from '../format.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
@@ -15,6 +16,10 @@ export function Login({ onLogin, notice }: { onLogin: (session: SessionView) => 
   const [changing, setChanging] = useState(false);
   const [newPin, setNewPin] = useState({ first: '', again: '' });
   const [error, setError] = useState<IpcError | null>(null);
+  const [restored, setRestored] = useState<RestoreNoticeView | null>(null);
+  useEffect(() => {
+    call('restoreNotice', {}).then(setRestored, () => setRestored(null));
+  }, []);
   const l = vi.login;
   const refused = (e: unknown) => {
     const failure = failureOf(e);
@@ -34,6 +39,7 @@ export function Login({ onLogin, notice }: { onLogin: (session: SessionView) => 
     <form className="panel narrow" onSubmit={submit}>
       <h1>{changing ? l.changeTitle : l.title}</h1>
       {notice !== null && <Message kind="warn" text={notice} />}
+      <RestoreNotice outcome={restored} />
       {changing && <p className="small">{l.changeHint}</p>}
       <Field label={l.code} value={code} onChange={(e) => setCode(e.target.value)} autoFocus autoComplete="off" name="code" />
       <Field label={l.pin} value={pin} onChange={(e) => setPin(e.target.value)} type="password" inputMode="numeric" name="pin" />
@@ -51,5 +57,19 @@ export function Login({ onLogin, notice }: { onLogin: (session: SessionView) => 
       </div>
       <ErrorMessage error={error} />
     </form>
+  );
+}
+
+/** How the restore started from the settings went, shown after the app opened again. */
+function RestoreNotice({ outcome }: { outcome: RestoreNoticeView | null }) {
+  const r = vi.restore;
+  if (outcome === null) return null;
+  if (!outcome.ok) return <Message kind="error" text={`${r.failed(outcome.file)} ${errorText(outcome)}`} />;
+  return (
+    <div data-testid="restore-notice">
+      <Message kind="ok" text={r.done(outcome.file, dateTime(outcome.at))} />
+      {outcome.forced && <Message kind="warn" text={r.doneForced} />}
+      {outcome.safetyCopy !== null && <p className="small">{r.safetyCopy(outcome.safetyCopy)}</p>}
+    </div>
   );
 }

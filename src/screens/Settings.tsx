@@ -10,6 +10,7 @@ import { Field } from '../components/Field.tsx';
 import { PrinterFields, ScannerFields } from '../components/DeviceFields.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
 import { SupervisorUnlock, type Supervisor } from '../components/SupervisorUnlock.tsx';
+import { RestoreBackup } from '../components/RestoreBackup.tsx';
 
 type UserRow = UserView & { active: boolean };
 
@@ -38,6 +39,7 @@ export function Settings({ onSaved }: { onSaved: () => void }) {
       <h1>{s.title}</h1>
       <SettingsForm initial={values} supervisor={supervisor} onSaved={onSaved} />
       <Users users={users} supervisor={supervisor} onAdded={(u) => setUsers([...users, { ...u, active: true }])} />
+      <RestoreBackup supervisor={supervisor} />
     </section>
   );
 }

@@ -46,20 +46,78 @@ test('targets: NSIS x64 per-machine for Windows, AppImage and deb x64 for Linux'
   );
 });
 
-test('Windows: the diemthu-cli launcher is installed beside the executable and runs it with --cli, passing every argument and the exit code', () => {
-  assert.deepEqual(config.win.extraFiles, [{ from: 'build/diemthu-cli.cmd', to: 'diemthu-cli.cmd' }]);
-  const launcher = readFileSync(new URL('../../build/diemthu-cli.cmd', import.meta.url), 'utf8');
-  assert.match(launcher, new RegExp(`"%~dp0${config.executableName}\\.exe" --cli %\\*\r\n`));
-  assert.match(launcher, /exit \/b %ERRORLEVEL%/);
-  assert.ok(launcher.split('\n').every((line) => line === '' || line.endsWith('\r')), 'CRLF lines, as cmd.exe reads them');
+test('Windows: the launchers run the executable with --cli, passing every argument and the exit code: diemthu-cli beside it, diemthu in bin/ (on PATH)', () => {
+  assert.deepEqual(config.win.extraFiles, [
+    { from: 'build/diemthu-cli.cmd', to: 'diemthu-cli.cmd' },
+    // Not beside diemthu.exe: PATHEXT tries .EXE before .CMD, so `diemthu` there would open the window.
+    { from: 'build/diemthu.cmd', to: 'bin/diemthu.cmd' },
+  ]);
+  for (const [file, exe] of [['diemthu-cli.cmd', '%~dp0'], ['diemthu.cmd', '%~dp0..\\\\']] as const) {
+    const launcher = readFileSync(new URL(`../../build/${file}`, import.meta.url), 'utf8');
+    assert.match(launcher, new RegExp(`"${exe}${config.executableName}\\.exe" --cli %\\*\r\n`), file);
+    assert.match(launcher, /exit \/b %ERRORLEVEL%/);
+    assert.ok(launcher.split('\n').every((line) => line === '' || line.endsWith('\r')), `${file}: CRLF lines, as cmd.exe reads them`);
+    assert.ok(!/^rem .*[<>|&]/im.test(launcher), `${file}: no redirection or pipe characters in a rem line`);
+  }
 });
 
 test("Windows: the installer makes the PC's data folder (the one the app opens) writable by every user of the PC", () => {
   const script = readFileSync(new URL('../../build/installer.nsh', import.meta.url), 'utf8');
-  const folder = defaultDataDir({ PROGRAMDATA: '$COMMONAPPDATA' }, 'win32');
-  assert.ok(script.includes(`CreateDirectory "${folder}"`), folder);
-  assert.ok(script.includes(`icacls "${folder}" /grant *S-1-5-32-545:(OI)(CI)M`), 'the Users group, by SID');
-  assert.match(script, /!macro customInstall[\s\S]*!macroend/);
+  // $APPDATA is %PROGRAMDATA% once the shell context is "all".
+  const folder = defaultDataDir({ PROGRAMDATA: '$APPDATA' }, 'win32');
+  const install = macro(script, 'customInstall');
+  assert.ok(install.indexOf('SetShellVarContext all') >= 0 && install.indexOf('SetShellVarContext all') < install.indexOf(`CreateDirectory "${folder}"`), install);
+  assert.ok(install.includes(`icacls "${folder}" /grant *S-1-5-32-545:(OI)(CI)M`), 'the Users group, by SID');
+});
+
+/** The body of `!macro name` … `!macroend` in an NSIS script. */
+function macro(script: string, name: string): string {
+  const body = new RegExp(`^!macro ${name}\\b[^\\n]*\\n([\\s\\S]*?)^!macroend`, 'm').exec(script)?.[1];
+  assert.ok(body !== undefined, `!macro ${name}`);
+  return body;
+}
+
+/** NSIS's own constants (makensis -WX, as electron-builder runs it, stops on any other $NAME). */
+const NSIS_CONSTANTS = new Set(
+  (
+    'PROGRAMFILES PROGRAMFILES32 PROGRAMFILES64 COMMONFILES COMMONFILES32 COMMONFILES64 DESKTOP EXEDIR EXEFILE EXEPATH ' +
+    'WINDIR SYSDIR TEMP STARTMENU SMPROGRAMS SMSTARTUP QUICKLAUNCH DOCUMENTS SENDTO RECENT FAVORITES MUSIC PICTURES ' +
+    'VIDEOS NETHOOD FONTS TEMPLATES APPDATA LOCALAPPDATA PRINTHOOD INTERNET_CACHE COOKIES HISTORY PROFILE ADMINTOOLS ' +
+    'RESOURCES RESOURCES_LOCALIZED CDBURN_AREA HWNDPARENT PLUGINSDIR INSTDIR OUTDIR CMDLINE LANGUAGE'
+  ).split(' '),
+);
+
+test('Windows installer script: every $NAME it uses is one NSIS knows, a register or a LogicLib/define expansion', () => {
+  const script = readFileSync(new URL('../../build/installer.nsh', import.meta.url), 'utf8').replace(/^\s*;.*$/gm, '');
+  const names = [...script.matchAll(/\$(?![{\\(])([A-Za-z_]\w*)/g)].map((m) => m[1]!);
+  const unknown = names.filter((n) => !NSIS_CONSTANTS.has(n) && !/^R?\d$/.test(n));
+  assert.deepEqual(unknown, []);
+});
+
+test('Windows installer: bin/ goes on the machine PATH only when the PATH was read whole with room to spare; uninstall takes out exactly that entry, with the same guard', () => {
+  const script = readFileSync(new URL('../../build/installer.nsh', import.meta.url), 'utf8');
+  const read = macro(script, 'diemthuReadPath');
+  // ReadRegStr sets the error flag (and gives "") for a value longer than an NSIS string; a value of exactly that length comes back cut.
+  assert.match(read, /ClearErrors\s+ReadRegStr \$R0 HKLM "\$\{DIEMTHU_ENV_KEY\}" "Path"/);
+  assert.match(read, /\$\{If\} \$\{Errors\}\s+\$\{OrIf\} \$R0 == ""\s+StrCpy \$R1 "unreadable"/);
+  assert.match(read, /StrLen \$R2 \$R0\s+StrLen \$R3 "\$\{DIEMTHU_BIN\}"\s+IntOp \$R2 \$R2 \+ \$R3\s+IntOp \$R2 \$R2 \+ \$\{DIEMTHU_PATH_ROOM\}\s+\$\{If\} \$R2 >= \$\{NSIS_MAX_STRLEN\}\s+StrCpy \$R1 "too-long"/);
+  assert.match(script, /!define DIEMTHU_ENV_KEY "SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Environment"/);
+  assert.match(script, /!define DIEMTHU_BIN "\$INSTDIR\\bin"/);
+  for (const [name, write] of [['diemthuAddToPath', /\$\{If\} \$R4 == 0[\s\S]*WriteRegExpandStr/], ['diemthuRemoveFromPath', /\$\{If\} \$R4 > 0\s+WriteRegExpandStr HKLM "\$\{DIEMTHU_ENV_KEY\}" "Path" \$R3/]] as const) {
+    const body = macro(script, name);
+    // The only writes of the PATH, and only on the "ok" branch after the read.
+    const guard = body.indexOf('${If} $R1 != "ok"');
+    const elseAt = body.indexOf('${Else}', guard);
+    assert.ok(body.indexOf('!insertmacro diemthuReadPath') < guard && guard >= 0 && elseAt > guard, `${name}: guarded`);
+    assert.ok([...body.matchAll(/WriteRegExpandStr/g)].every((m) => m.index > elseAt), `${name}: writes only after the guard's else`);
+    assert.match(body, write);
+    assert.match(body, /SendMessage \$\{HWND_BROADCAST\} \$\{WM_SETTINGCHANGE\} 0 "STR:Environment" \/TIMEOUT=5000/);
+    assert.match(body, /!insertmacro diemthuSaveRegisters[\s\S]*!insertmacro diemthuRestoreRegisters\s*$/);
+  }
+  assert.equal([...script.matchAll(/WriteReg\w+ HKLM/g)].length, 3, 'no other registry write');
+  assert.match(macro(script, 'customInstall'), /!insertmacro diemthuAddToPath/);
+  assert.match(macro(script, 'customUnInstall'), /!insertmacro diemthuRemoveFromPath/);
+  assert.match(macro(script, 'diemthuPathWithout'), /\$\{If\} \$R6 == "\$\{DIEMTHU_BIN\}"\s+\$\{OrIf\} \$R6 == "\$\{DIEMTHU_BIN\}\\"/);
 });
 
 test('asar on, no native rebuild (Node-API prebuilds), every native module unpacked, fuses in afterPack', () => {

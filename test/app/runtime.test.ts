@@ -18,6 +18,8 @@ import { settingsPrinterPort } from '../../electron/printing/settings-printer.ts
 import type { PrinterPort } from '../../electron/printing/printing.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { backupNow } from '../../electron/backups/backups.ts';
+import { takeRestoreOutcome } from '../../electron/backups/restore-outcome.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 async function until(done: () => boolean, what: string): Promise<void> {
@@ -94,7 +96,7 @@ test('the runtime end to end without Electron: collect prints on the file printe
   let hid: HidScannerOptions | undefined;
   setSettings(ctx.sqlite, { scanner: { mode: 'hid' } }, null, ctx.clock());
   const runtime = startRuntime(ctx, {
-    dialogs: { chooseSnapshotFile: async () => '/tmp/x.csv', chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => '/tmp/x.csv', chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     send: (channel, payload) => sent.push([channel, payload]),
     log: () => {},
     devices: { startHid: (o) => ((hid = o), { close: () => {} }) },
@@ -138,7 +140,7 @@ test('[#11] the scanner saved on the settings screen takes over at once: the old
   const log: string[] = [];
   let serial: SerialScannerOptions | undefined;
   const runtime = startRuntime(ctx, {
-    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     send: () => {},
     log: () => {},
     devices: {
@@ -158,4 +160,31 @@ test('[#11] the scanner saved on the settings screen takes over at once: the old
   await runtime.stop();
   assert.deepEqual(log, ['hid', 'hid closed', 'serial /dev/ttyACM0', 'serial closed']);
   ctx.close();
+});
+
+test('the runtime restores from the settings only with the shell\'s relaunch: it closes the database, restores, then relaunches once; without a relaunch the confirm is refused', async (t) => {
+  const ctx = context();
+  t.after(() => {
+    if (ctx.sqlite.open) ctx.close();
+  });
+  initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Chợ Mới' });
+  addUser(ctx, { code: 'GS01', name: 'Giám Sát', role: 'supervisor', pin: '246800', approvedBy: [] });
+  const { file } = await backupNow(ctx, { outDir: join(tempDir(), 'usb') });
+  const dialogs = { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => file };
+  const request = { supervisor: { code: 'GS01', pin: '246800' }, path: file, force: false };
+  const call = (runtime: { handlers: Parameters<typeof dispatch>[0] }, channel: string, payload: unknown) =>
+    dispatch(runtime.handlers, channel, payload, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
+
+  const without = startRuntime(ctx, { dialogs, send: () => {}, log: () => {} });
+  const refused = await call(without, 'restoreConfirm', request);
+  assert.equal(refused.ok ? null : refused.error.code, 'RESTORE_UNAVAILABLE');
+  await without.stop();
+
+  let relaunched = 0;
+  const runtime = startRuntime(ctx, { dialogs, send: () => {}, log: () => {}, relaunch: () => void (relaunched += 1) });
+  t.after(() => runtime.stop());
+  assert.deepEqual(await call(runtime, 'restoreConfirm', request), { ok: true, value: { restarting: true } });
+  await until(() => relaunched === 1, 'relaunched');
+  assert.equal(ctx.sqlite.open, false, 'closed as on quit');
+  assert.equal(takeRestoreOutcome(ctx.dataDir)?.ok, true);
 });

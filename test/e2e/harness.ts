@@ -19,6 +19,8 @@ import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
 import { createScanStream } from '../../electron/devices/scanner/stream.ts';
 import { channels, events, eventApiName, type EventName, type EventPayload } from '../../electron/ipc/contract.ts';
 import { dispatch, type Handlers } from '../../electron/ipc/register.ts';
+import { createPaymentGate, gateHandlers } from '../../electron/ipc/shutdown.ts';
+import { inAppRestorer } from '../../electron/ipc/restore-in-app.ts';
 import { createHandlers } from '../../electron/ipc/handlers.ts';
 import { createSession } from '../../electron/ipc/session.ts';
 import type { DeviceSources } from '../../electron/devices/device-list.ts';
@@ -150,6 +152,10 @@ export interface AppUnderTest {
   /** Calls counted by the bridge, per channel (tests on refused calls check that nothing ran). */
   calls: string[];
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  /** What the shell's file dialog for a backup returns from now on. */
+  chooseBackupFile(path: string | null): void;
+  /** How many times the app "relaunched" (after a restore from the settings). */
+  relaunches(): number;
   shot(name: string): Promise<void>;
   cdp(): Promise<CDPSession>;
   close(): Promise<void>;
@@ -231,22 +237,46 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000); // generous: the test machine is shared
   const calls: string[] = [];
-  const printing = options.jammed === true ? jammedPrinting() : filePrinting(ctx);
   const emit = <E extends EventName>(name: E, payload: EventPayload<E>) => {
     page.evaluate(([n, p]) => (window as unknown as { __diemthuEmit?: (n: string, p: unknown) => void }).__diemthuEmit?.(n, p), [name, payload] as const).catch(() => undefined);
   };
-  const handlers = createHandlers({
-    ctx,
-    session: createSession(options.clock),
-    dialogs: { chooseSnapshotFile: async () => options.chosenFile ?? null, chooseResultFile: async () => options.chosenResultFile ?? null, chooseFolder: async () => exportDir },
-    printing,
-    scanner: { stream: createScanStream({ clock: ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
-    emit,
-    deviceSources: options.deviceSources,
-  });
-  const counted = new Proxy(handlers, {
-    get: (target, name: string) => {
-      const fn = target[name as keyof Handlers] as ((r: unknown) => unknown) | undefined;
+  const dialogAnswers: { backupFile: string | null } = { backupFile: null };
+  let relaunches = 0;
+  /**
+   * The services as the runtime wires them (payments through the shutdown gate). A restore from the
+   * settings ends in `relaunch`: the stand-in for app.relaunch() opens them again on the same data
+   * folder and reloads the page, as a new process would.
+   */
+  const openServices = (ctx: Ctx) => {
+    const printing = options.jammed === true ? jammedPrinting() : filePrinting(ctx);
+    const gate = createPaymentGate();
+    const relaunch = async () => {
+      services = openServices(openContext(dataDir, { pinCost: TEST_PIN_COST, ...(options.clock === undefined ? {} : { clock: options.clock }) }));
+      relaunches += 1;
+      await page.reload();
+    };
+    const handlers = createHandlers({
+      ctx,
+      session: createSession(options.clock),
+      dialogs: {
+        chooseSnapshotFile: async () => options.chosenFile ?? null,
+        chooseResultFile: async () => options.chosenResultFile ?? null,
+        chooseFolder: async () => exportDir,
+        chooseBackupFile: async () => dialogAnswers.backupFile,
+      },
+      printing,
+      scanner: { stream: createScanStream({ clock: ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
+      emit,
+      deviceSources: options.deviceSources,
+      gate,
+      restoreApp: inAppRestorer({ gate, ctx, dataDir, clock: ctx.clock, stopDevices: () => printing.stop(), relaunch }),
+    });
+    return { ctx, printing, handlers: gateHandlers(handlers, gate) };
+  };
+  let services = openServices(ctx);
+  const counted = new Proxy({} as Handlers, {
+    get: (_target, name: string) => {
+      const fn = services.handlers[name as keyof Handlers] as ((r: unknown) => unknown) | undefined;
       if (fn === undefined) return undefined;
       return (request: unknown) => {
         calls.push(name);
@@ -268,14 +298,24 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
   let shotNo = 0;
   return {
     page,
-    ctx,
+    get ctx() {
+      return services.ctx;
+    },
     dataDir,
     exportDir,
-    handlers,
-    printing,
+    get handlers() {
+      return services.handlers;
+    },
+    get printing() {
+      return services.printing;
+    },
     origin,
     calls,
     emit,
+    chooseBackupFile: (path) => {
+      dialogAnswers.backupFile = path;
+    },
+    relaunches: () => relaunches,
     shot: async (name) => {
       shotNo += 1;
       await page.screenshot({ path: join(shotsDir, `${String(shotNo).padStart(2, '0')}-${name}.png`), fullPage: true });
@@ -283,8 +323,8 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
     cdp: () => context.newCDPSession(page),
     close: async () => {
       await context.close();
-      await printing.stop();
-      ctx.close();
+      await services.printing.stop();
+      services.ctx.close();
     },
   };
 }

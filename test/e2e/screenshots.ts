@@ -4,14 +4,17 @@
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
 import { steppingClock } from '../../electron/core/clock.ts';
+import { backupNow } from '../../electron/backups/backups.ts';
 import { BROKEN_SNAPSHOT, COUNTER_VIEWPORT, GOOD_SNAPSHOT, ROOT, SUPERVISOR, login, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
 
 const OUT = join(ROOT, 'docs', 'screenshots');
 
-async function save(app: AppUnderTest, name: string): Promise<void> {
+/** The whole page, or only `part` of it (a section at the bottom of a long screen). */
+async function save(app: AppUnderTest, name: string, part?: Locator): Promise<void> {
   await app.page.waitForTimeout(150); // let the status bar's poll and the chart settle
-  await app.page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  await (part ?? app.page).screenshot({ path: join(OUT, `${name}.png`), ...(part === undefined ? { fullPage: true } : {}) });
   console.log(`docs/screenshots/${name}.png`);
 }
 
@@ -87,6 +90,8 @@ async function main(): Promise<void> {
     await page.keyboard.press('Enter');
     await page.getByTestId('collected').waitFor();
     await save(app, '07-da-thu');
+    // A backup on the stick in the morning: restored (forced, it is older by then) at the end of the day.
+    const morningBackup = await backupNow(app.ctx, { outDir: join(folders.export, 'SaoLuu') });
 
     await page.keyboard.press('F2');
     await page.getByLabel('Gõ mã, tên hoặc địa chỉ (không cần dấu)').fill('tran thi hoa');
@@ -170,6 +175,24 @@ async function main(): Promise<void> {
     await page.getByTestId('deposit-slip').waitFor();
     await deposit.scrollIntoViewIfNeeded();
     await save(app, '15-bang-ke-nop-tien');
+
+    // IT's guide: restore from the settings (the morning's backup, older by now: forced by the supervisor).
+    await page.keyboard.press('Escape');
+    app.chooseBackupFile(morningBackup.file);
+    await page.getByLabel('Tiền lẻ đầu ca (đồng)').waitFor(); // the day is closed to new shifts: the settings open without one
+    await page.keyboard.press('F9');
+    await page.getByLabel('Mã giám sát viên').fill(SUPERVISOR.code);
+    await page.getByLabel('PIN giám sát viên').fill(SUPERVISOR.pin);
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Chọn tệp sao lưu…' }).click();
+    await page.getByTestId('restore-preview').waitFor();
+    await page.getByLabel('Tôi hiểu: khôi phục bản cũ hơn (bắt buộc)').check();
+    await page.getByLabel('Mã giám sát viên xác nhận').fill(SUPERVISOR.code);
+    await save(app, '16-khoi-phuc-xem-truoc', page.getByRole('form', { name: 'Khôi phục từ bản sao lưu' }));
+    await page.getByLabel('PIN giám sát viên xác nhận').fill(SUPERVISOR.pin);
+    await page.getByRole('button', { name: 'Khôi phục và mở lại chương trình' }).click();
+    await page.getByTestId('restore-notice').waitFor({ timeout: 30_000 });
+    await save(app, '17-khoi-phuc-xong');
   } finally {
     await app.close();
     await stopSharedEnvironment();

@@ -34,7 +34,7 @@ export function withHandlers(w: CollectWorld, sessionClock?: () => Date): IpcWor
   const handlers = createHandlers({
     ctx: w.ctx,
     session: createSession(sessionClock),
-    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     printing: { kick: () => void (state.kicks += 1), status: () => ({ state: 'ready', message: null }) },
     scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
     emit: (name, payload) => {

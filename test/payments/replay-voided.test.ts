@@ -68,7 +68,7 @@ test("[#5] the collect channel answers PAYMENT_VOIDED for a voided payment's key
   const handlers = createHandlers({
     ctx: w.ctx,
     session: createSession(),
-    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     printing: { kick: () => void (kicks += 1), status: () => ({ state: 'ready', message: null }) },
     scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
     emit: () => undefined,

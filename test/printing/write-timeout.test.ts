@@ -263,7 +263,7 @@ test('[#17] the cashier sees the printer error, and receipts taken meanwhile pri
 
   const sent: Array<[string, { state?: string; message?: string | null }]> = [];
   const runtime = startRuntime(ctx, {
-    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     send: (channel, payload) => sent.push([channel, payload as { state?: string }]),
     log: () => {},
   });

@@ -40,7 +40,7 @@ test('[#12] a payment refused by a full database (SQLITE_FULL) is DISK_FULL at t
   const handlers = createHandlers({
     ctx: w.ctx,
     session: createSession(),
-    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null },
+    dialogs: { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => null },
     printing: { kick: () => undefined, status: () => ({ state: 'ready', message: null }) },
     scanner: { stream: createScanStream({ clock: w.ctx.clock }), status: () => ({ mode: 'wedge', state: 'ready' }) },
     emit: () => undefined,

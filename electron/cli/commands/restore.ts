@@ -1,15 +1,21 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { restore } from '../../backups/restore.ts';
+import { previewRestore, restore, type RestorePreview } from '../../backups/restore.ts';
 import { readPin } from '../cli-input.ts';
 
 export const restoreCommand: Command = {
   name: 'restore',
-  usage: 'restore <tệp sao lưu> [--force --supervisor <mã giám sát>]   (đóng chương trình Điểm Thu trước; --force: tệp cũ hơn dữ liệu hiện tại, PIN từ DIEMTHU_PIN hoặc nhập)',
-  options: { force: { type: 'boolean' }, supervisor: { type: 'string' } },
+  usage:
+    'restore <tệp sao lưu> [--force --supervisor <mã giám sát>] | --check   (đóng chương trình Điểm Thu trước; --force: tệp cũ hơn dữ liệu hiện tại, PIN từ DIEMTHU_PIN hoặc nhập; --check: chỉ kiểm tra và mô tả tệp, không khôi phục, chạy được khi chương trình đang mở)',
+  options: { force: { type: 'boolean' }, supervisor: { type: 'string' }, check: { type: 'boolean' } },
   async run({ positionals, values, io, dataDir }) {
     const file = positionals[0];
     if (file === undefined) throw new AppError('CLI_BAD_ARGS', 'Cần tên tệp sao lưu: diemthu restore <tệp>.');
+    if (values.check === true) {
+      if (values.force === true || values.supervisor !== undefined) throw new AppError('CLI_BAD_ARGS', '--check chỉ kiểm tra tệp: không dùng cùng --force hay --supervisor.');
+      const preview = previewRestore(dataDir, file);
+      return { json: preview, text: previewText(preview) };
+    }
     if ((values.force === true) !== (typeof values.supervisor === 'string')) {
       throw new AppError('CLI_BAD_ARGS', '--force cần --supervisor <mã người giám sát> (và ngược lại).');
     }
@@ -25,3 +31,13 @@ export const restoreCommand: Command = {
     return { json: result, text: `Đã khôi phục từ ${result.restored} (${result.journalRows} dòng nhật ký đã kiểm tra).${safety}${carried}` };
   },
 };
+
+function previewText(p: RestorePreview): string {
+  const older = !p.older
+    ? 'Không cũ hơn dữ liệu hiện tại: khôi phục được không cần --force.'
+    : `CŨ HƠN dữ liệu hiện tại (${p.behindBy === null ? 'không cùng lịch sử' : `mất ${p.behindBy} thay đổi`}): cần --force --supervisor <mã>.`;
+  return [
+    `Tệp sao lưu ${p.file} hợp lệ: điểm thu ${p.pointCode ?? '(chưa đặt)'}, dữ liệu đến ${p.lastEntryAt ?? '(trống)'}, ${p.receipts} biên nhận${p.lastReceiptNo === null ? '' : ` (cuối ${p.lastReceiptNo})`}, ${p.journalRows} dòng nhật ký.`,
+    older,
+  ].join('\n');
+}

@@ -15,12 +15,13 @@ import type { Handlers } from '../register.ts';
 import type { Session } from '../session.ts';
 import { shiftView } from '../views.ts';
 import { importJobs, type ImportJobs } from '../../cmis/import-job.ts';
+import type { RestoreRequest } from '../restore-in-app.ts';
 
 export interface HandlerDeps {
   ctx: Ctx;
   session: Session;
   /** The shell's native dialogs; null when the user cancels. */
-  dialogs: { chooseSnapshotFile(): Promise<string | null>; chooseResultFile(): Promise<string | null>; chooseFolder(): Promise<string | null> };
+  dialogs: { chooseSnapshotFile(): Promise<string | null>; chooseResultFile(): Promise<string | null>; chooseFolder(): Promise<string | null>; chooseBackupFile(): Promise<string | null> };
   /** Printing: kick() drains the outbox after a job is committed; status() is the last known state. */
   printing: { kick(): void; status(): PrinterView };
   /** restart: the scanner setting was saved (the runtime reopens the scanner if it changed). */
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   gate?: PaymentGate;
   /** The morning import's worker (default: the real one on ctx's data folder). */
   imports?: ImportJobs;
+  /** Closes the app, restores the backup and relaunches (ipc/restore-in-app.ts); absent where nothing can relaunch. */
+  restoreApp?(request: RestoreRequest): void;
 }
 
 /** The deps with the small helpers every domain's handlers use. */

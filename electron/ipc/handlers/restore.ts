@@ -1,0 +1,42 @@
+import { AppError } from '../../core/errors.ts';
+import { previewRestore } from '../../backups/restore.ts';
+import { takeRestoreOutcome } from '../../backups/restore-outcome.ts';
+import type { DomainHandlers, Till } from './deps.ts';
+
+/**
+ * Restore from a backup in the settings (a supervisor): the preview and the confirm run restore's own
+ * checks first, so a wrong file is refused while the app keeps running; the confirmed restore closes
+ * the app, restores and relaunches (ipc/restore-in-app.ts). The outcome the last restore left is read
+ * once when the handlers are made (at start) and shown by the login screen.
+ */
+export function restoreHandlers(t: Till): DomainHandlers<'chooseBackupFile' | 'restorePreview' | 'restoreConfirm' | 'restoreNotice'> {
+  const { ctx } = t;
+  const notice = takeRestoreOutcome(ctx.dataDir);
+  return {
+    chooseBackupFile: async () => {
+      t.session.requireUser();
+      return { path: await t.dialogs.chooseBackupFile() };
+    },
+
+    restorePreview: ({ supervisor, path }) => {
+      t.supervisor(supervisor);
+      return previewRestore(ctx.dataDir, path);
+    },
+
+    restoreConfirm: ({ supervisor: credentials, path, force }) => {
+      const who = t.supervisor(credentials);
+      if (t.restoreApp === undefined) throw new AppError('RESTORE_UNAVAILABLE', 'Chương trình này không tự khởi động lại được: hãy đóng Điểm Thu rồi khôi phục bằng lệnh diemthu restore.');
+      const preview = previewRestore(ctx.dataDir, path);
+      if (preview.older && !force) {
+        throw new AppError(
+          'RESTORE_OLDER_THAN_CURRENT',
+          `Tệp sao lưu ${path} cũ hơn dữ liệu hiện tại: khôi phục sẽ làm mất ${preview.behindBy ?? 'các'} thay đổi (khoản thu, số biên nhận...) đã có sau lần sao lưu đó. Chỉ khôi phục khi người giám sát chọn "khôi phục bản cũ hơn".`,
+        );
+      }
+      t.restoreApp({ file: path, ...(force ? { force: { supervisorCode: who.code, pin: credentials.pin } } : {}) });
+      return { restarting: true as const };
+    },
+
+    restoreNotice: () => notice,
+  };
+}
