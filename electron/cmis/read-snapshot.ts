@@ -252,7 +252,7 @@ const SUSPECT = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
 const SUSPECT_UNLESS_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
 
 /**
- * Streams the file: bytes -> text (StringDecoder, or iconv-lite for other encodings) -> records
+ * Streams the file: bytes -> text (cut at line feeds, or iconv-lite for other encodings) -> records
  * (csv-records.ts, any line ending, blank lines skipped) -> one validated row at a time to `onRow`
  * (with the record's length in characters), and after each chunk the bytes read so far to `onBytes`
  * (the import's progress). Synchronous, so an import can run inside one
