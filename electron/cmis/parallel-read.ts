@@ -23,7 +23,7 @@ const BATCH_CHARS = 1 << 20;
 const MAX_IN_FLIGHT = 4;
 /** Last resort for a reader alive but stuck (a read that never returns from a network drive): no batch for this long. */
 const STALL_MS = 60_000;
-/** The reader's live data is one batch and a fold memo; a small old generation keeps the import's RSS down. */
+/** The reader's live data is one batch; a small old generation keeps the import's RSS down. */
 const READER_LIMITS = { maxOldGenerationSizeMb: 96 };
 // Slots of the shared Int32Array.
 const PRODUCED = 0;

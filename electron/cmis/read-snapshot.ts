@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
 import iconv from 'iconv-lite';
 import type { Selectable } from 'kysely';
 import type { BillRow } from '../customers/bills.ts';
@@ -202,19 +201,33 @@ export interface SnapshotHeader {
   extractedAt: string | null;
 }
 
-/** Text of the file as it streams: UTF-8 passed to a StringDecoder (BOM dropped), other encodings through iconv-lite. */
+/**
+ * Text of the file as it streams. UTF-8 is decoded up to the last line feed of the bytes at hand (a
+ * line feed is never part of a multi-byte sequence), the rest carried as bytes: each piece of text
+ * then usually starts a record, so the reader parses it as it is instead of joining it to the end
+ * of the previous one (flattening that joined string cost about as much as decoding it). The BOM is
+ * dropped. Other encodings go through iconv-lite.
+ */
 function textDecoder(encoding: SnapshotEncoding): { write(bytes: Buffer): string; end(): string } {
   if (encoding === 'utf8') {
-    const decoder = new StringDecoder('utf8');
+    let carry: Buffer = Buffer.alloc(0);
     let first = true;
+    const decode = (bytes: Buffer, end: number): string => {
+      const text = bytes.toString('utf8', 0, end);
+      if (!first || text === '') return text;
+      first = false;
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    };
     return {
       write(bytes: Buffer): string {
-        const text = decoder.write(bytes);
-        if (!first || text === '') return text;
-        first = false;
-        return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+        const joined = carry.length === 0 ? bytes : Buffer.concat([carry, bytes]);
+        const lf = joined.lastIndexOf(0x0a);
+        // No line feed (a file of CR line ends, or a record longer than the chunk): up to the last whole character.
+        const end = lf === -1 ? completeUtf8(joined) : lf + 1;
+        carry = Buffer.from(joined.subarray(end)); // a copy: the chunk's buffer is reused
+        return decode(joined, end);
       },
-      end: (): string => decoder.end(),
+      end: (): string => decode(carry, carry.length),
     };
   }
   // cp1258 writes tone marks as combining characters; NFC of whole chunks would split a letter
@@ -239,7 +252,7 @@ const SUSPECT = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
 const SUSPECT_UNLESS_TAB = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/;
 
 /**
- * Streams the file: bytes -> text (StringDecoder, or iconv-lite for other encodings) -> records
+ * Streams the file: bytes -> text (cut at line feeds, or iconv-lite for other encodings) -> records
  * (csv-records.ts, any line ending, blank lines skipped) -> one validated row at a time to `onRow`
  * (with the record's length in characters), and after each chunk the bytes read so far to `onBytes`
  * (the import's progress). Synchronous, so an import can run inside one
@@ -340,7 +353,6 @@ class RowValidator {
   private record: string[] = [];
   private line = 0;
   private problems: Problem[] = [];
-  private readonly folds = new Map<string, string>();
   // Plain fields, not parameter properties: this module also runs in the reader worker under Node's type stripping.
   private readonly index: Partial<Record<SnapshotColumn, number>>;
   private readonly width: number;
@@ -371,7 +383,7 @@ class RowValidator {
     const bill = this.bill();
     this.extractTime();
     if (this.problems.length > 0) return { ok: false, line, problems: this.problems, raw };
-    return { ok: true, line, customer, nameFold: this.fold(customer.ten_khang), addrFold: this.fold(customer.dchi_khang), bill, raw };
+    return { ok: true, line, customer, nameFold: fastFold(customer.ten_khang), addrFold: fastFold(customer.dchi_khang), bill, raw };
   }
 
   /**
@@ -410,17 +422,6 @@ class RowValidator {
     else if (this.extract.at !== at) {
       this.bad('NGAY_TRICH', text, `khác với dòng ${this.extract.line} ("${this.extract.text}"): mọi dòng của một bảng nợ có cùng thời điểm trích`);
     }
-  }
-
-  /** fold() (fastFold) with a bounded memo: names and village addresses repeat a lot across a province. */
-  private fold(text: string): string {
-    let folded = this.folds.get(text);
-    if (folded === undefined) {
-      if (this.folds.size >= 20_000) this.folds.clear();
-      folded = fastFold(text);
-      this.folds.set(text, folded);
-    }
-    return folded;
   }
 
   private get(c: SnapshotColumn): string {

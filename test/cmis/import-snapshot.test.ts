@@ -61,6 +61,13 @@ test('a good snapshot fills customers, bills, the search index, the snapshot row
   ctx.close();
 });
 
+test('an import stages in its connection\'s temp database in 64 KB pages and leaves no staging table behind', () => {
+  const ctx = freshPoint();
+  importSnapshot(ctx, { file: corpus('good-utf8.csv') });
+  assert.equal(ctx.sqlite.pragma('temp.page_size', { simple: true }), 65536);
+  assert.deepEqual(ctx.sqlite.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'table'").all(), []);
+});
+
 test('every encoding and delimiter variant leaves the same customers and bills', () => {
   const contents = (file: string) => {
     const ctx = freshPoint();

@@ -222,6 +222,16 @@ test('UTF-8 detection holds when multi-byte letters straddle read chunks', () =>
   assert.ok(read.every((r) => r.ok && r.customer.dchi_khang === long));
 });
 
+test('a CR-only file (no line feed to cut the text at) reads the same when multi-byte letters straddle read chunks; a BOM is dropped', () => {
+  const long = 'Thôn ' + 'ễ'.repeat(20_000);
+  const rows = Array.from({ length: 40 }, (_, i) => `PC12AA,PC12AA${String(i).padStart(7, '0')},A,"${long}",${i},1,11,2026,100,8,108`);
+  const path = join(tempDir(), 'cr-only.csv');
+  writeFileSync(path, '\uFEFF' + [HEADER, ...rows].join('\r') + '\r');
+  const read = readAll(path).rows;
+  assert.deepEqual(read.map((r) => r.line), rows.map((_, i) => 2 + i));
+  assert.ok(read.every((r) => r.ok && r.customer.dchi_khang === long && r.customer.ma_dviqly === 'PC12AA'));
+});
+
 /** The message of an AppError thrown by fn, with its code. */
 function refusal(fn: () => unknown): { code: string; message: string; details: unknown } {
   try {
