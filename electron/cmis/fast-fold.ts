@@ -4,7 +4,8 @@ import { fold } from '../core/fold.ts';
  * fold() (core/fold.ts) as one pass over a per-character table: the import folds every name and
  * address of a province, and NFD + two regex passes cost three times as much. The table holds only
  * characters whose fold is context-free, so folding char by char equals folding the whole text:
- * below U+2000 (Latin, Vietnamese), not Σ (its lower case depends on the next letter), no combining
+ * below U+2000 (Latin, Vietnamese), nothing that decomposes to Σ (Σ, and Ϲ under NFKD: its lower case
+ * depends on the letters around it), no combining
  * mark but U+0300-U+036F (fold removes those, so canonical reordering cannot show), and no
  * character whose own fold keeps a mark. Any other character sends the whole text to fold().
  */
@@ -12,7 +13,7 @@ const LIMIT = 0x2000;
 const TABLE: (string | undefined)[] = [];
 for (let c = 0; c < LIMIT; c++) {
   const ch = String.fromCharCode(c);
-  if (c === 0x3a3 || (/\p{M}/u.test(ch) && (c < 0x300 || c > 0x36f))) continue;
+  if (ch.normalize('NFKD').includes('\u03a3') || (/\p{M}/u.test(ch) && (c < 0x300 || c > 0x36f))) continue;
   const folded = fold(ch);
   if (!/\p{M}/u.test(folded)) TABLE[c] = folded;
 }
