@@ -15,16 +15,25 @@ export function writeRestoreOutcome(dataDir: string, outcome: RestoreOutcome): v
   writeFilesAtomically([{ path: join(dataDir, RESTORE_OUTCOME_FILE), bytes: Buffer.from(JSON.stringify(outcome)) }]);
 }
 
-/** The outcome a restore left for this start, removed as it is read; null when none (or unreadable: removed too, it says nothing). */
+/**
+ * The outcome a restore left for this start, removed as it is read; null when none (or unreadable:
+ * removed too, it says nothing). Never throws: the app starts whatever is at that path (a folder of
+ * that name, a file an antivirus holds open).
+ */
 export function takeRestoreOutcome(dataDir: string): RestoreOutcome | null {
   const path = join(dataDir, RESTORE_OUTCOME_FILE);
   if (!existsSync(path)) return null;
+  let outcome: RestoreOutcome | null = null;
   try {
     const parsed = restoreOutcome.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? parsed.data : null;
+    if (parsed.success) outcome = parsed.data;
   } catch {
-    return null;
-  } finally {
-    rmSync(path, { force: true });
+    // unreadable: it says nothing
   }
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // left for the next start to show again, rather than not starting now
+  }
+  return outcome;
 }

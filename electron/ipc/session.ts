@@ -9,6 +9,8 @@ import type { User } from '../users/users.ts';
 export interface Session {
   readonly user: User | null;
   readonly lastClosedShiftId: number | null;
+  /** Someone logged in since the app started (a message for the first login screen only). */
+  readonly everLoggedIn: boolean;
   login(user: User): void;
   logout(): void;
   shiftClosed(shiftId: number): void;
@@ -25,6 +27,7 @@ export function createSession(now: () => Date = () => new Date()): Session {
   let user: User | null = null;
   let lastClosedShiftId: number | null = null;
   let lastActive: number | null = null;
+  let everLoggedIn = false;
   const logout = () => {
     user = null;
     lastClosedShiftId = null;
@@ -36,8 +39,12 @@ export function createSession(now: () => Date = () => new Date()): Session {
     get lastClosedShiftId() {
       return lastClosedShiftId;
     },
+    get everLoggedIn() {
+      return everLoggedIn;
+    },
     login(next) {
       user = next;
+      everLoggedIn = true;
       lastClosedShiftId = null;
     },
     logout,

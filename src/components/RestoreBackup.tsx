@@ -23,6 +23,9 @@ export function RestoreBackup({ supervisor }: { supervisor: Supervisor }) {
 
   const choose = () => {
     setError(null);
+    // A new pick forgets the last preview and its force: a refused file must not leave the previous one confirmable.
+    setPreview(null);
+    setForce(false);
     call('chooseBackupFile', {})
       .then(({ path }) => (path === null ? null : call('restorePreview', { supervisor, path })))
       .then((shown) => {

@@ -7,7 +7,8 @@ import type { DomainHandlers, Till } from './deps.ts';
  * Restore from a backup in the settings (a supervisor): the preview and the confirm run restore's own
  * checks first, so a wrong file is refused while the app keeps running; the confirmed restore closes
  * the app, restores and relaunches (ipc/restore-in-app.ts). The outcome the last restore left is read
- * once when the handlers are made (at start) and shown by the login screen.
+ * once when the handlers are made (at start) and shown by the login screens until someone logs in:
+ * a later logout or idle lock does not say it again.
  */
 export function restoreHandlers(t: Till): DomainHandlers<'chooseBackupFile' | 'restorePreview' | 'restoreConfirm' | 'restoreNotice'> {
   const { ctx } = t;
@@ -37,6 +38,6 @@ export function restoreHandlers(t: Till): DomainHandlers<'chooseBackupFile' | 'r
       return { restarting: true as const };
     },
 
-    restoreNotice: () => notice,
+    restoreNotice: () => (t.session.everLoggedIn ? null : notice),
   };
 }
