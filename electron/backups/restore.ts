@@ -33,6 +33,11 @@ export interface RestoreOptions {
   clock?: Clock;
   /** Restore a backup older than the current database: a supervisor's code and PIN. */
   force?: { supervisorCode: string; pin: string };
+  /**
+   * The journal head hash of the backup the supervisor previewed (RestorePreview.journalHead): a file
+   * that no longer holds it (swapped at the same path since) is refused before anything is checked or replaced.
+   */
+  expect?: string;
   /** Test seam: runs after the checks and the safety copy, just before the database is replaced (the race window). */
   beforeReplace?: () => void;
 }
@@ -465,6 +470,7 @@ export async function restore(dataDir: string, file: string, options: RestoreOpt
   try {
     mkdirSync(dataDir, { recursive: true });
     staged = stageBackup(file, dataDir);
+    if (options.expect !== undefined && staged.head.hash !== options.expect) throw backupChanged(file);
     // Checked before the current database is looked at: checking the PIN writes to it (login, failed tries).
     const supervisor = options.force !== undefined && sqliteFileState(dbPath) === 'sqlite' ? verifiedSupervisor(dataDir, options.force, clock) : null;
     refuseIfOpenElsewhere(dbPath);
@@ -484,6 +490,9 @@ export async function restore(dataDir: string, file: string, options: RestoreOpt
     if (staged !== undefined) removeStaged(staged.path);
   }
 }
+
+export const backupChanged = (file: string) =>
+  new AppError('RESTORE_BACKUP_CHANGED', `Tệp sao lưu ${file} đã thay đổi từ lúc xem trước (không còn là bản đã xem): không khôi phục gì. Hãy chọn lại tệp và xem trước lần nữa.`);
 
 function verifiedSupervisor(dataDir: string, force: { supervisorCode: string; pin: string }, clock: Clock): User {
   const ctx = openContext(dataDir, { clock });
@@ -505,6 +514,8 @@ function diskFullAsNothingDone(error: unknown, dataDir: string): unknown {
 /** What a supervisor sees before confirming a restore in the app (or `diemthu restore --check`). */
 export interface RestorePreview extends Omit<BackupFacts, 'head'> {
   file: string;
+  /** What was read: the backup's journal head hash, given back as `expect` so that the restore is of this backup and no other. */
+  journalHead: string;
   /** The current database's journal rows (its head), null when there is none or it cannot be read. */
   currentJournalRows: number | null;
   /** Journal rows (other than backups and logins) the current database has after the backup: the work a restore would undo. Null: the backup is not from this database's history (or there is no current one). */
@@ -527,8 +538,8 @@ export function previewRestore(dataDir: string, file: string): RestorePreview {
     staged = stageBackup(file, dataDir);
     const state = readCurrent(dbPath, staged.head);
     refuseOtherPoint(staged, state, dataDir, file);
-    const { path: _path, head: _head, ...facts } = staged;
-    return { file, ...facts, currentJournalRows: state?.head.id ?? null, behindBy: state?.backupBehindBy ?? null, older: isOlder(staged, state) };
+    const { path: _path, head, ...facts } = staged;
+    return { file, journalHead: head.hash, ...facts, currentJournalRows: state?.head.id ?? null, behindBy: state?.backupBehindBy ?? null, older: isOlder(staged, state) };
   } catch (error) {
     throw diskFullAsNothingDone(error, dataDir);
   } finally {
