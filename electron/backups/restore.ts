@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, diskFullError, isAppError, isDiskFull } from '../core/errors.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { DATABASE_FILE, SAFETY_FOLDER } from '../store/data-dir.ts';
+import { DATABASE_FILE, removeStaleRestoreCopies, SAFETY_FOLDER, stagedRestorePath } from '../store/data-dir.ts';
 import { openStore, sqliteFileState, type Sqlite } from '../store/open.ts';
 import { latestVersion } from '../store/migrations.ts';
 import { appendJournal, journalHead, verifyJournal } from '../store/journal.ts';
@@ -72,14 +72,15 @@ const sqliteCode = (error: unknown) => String((error as { code?: unknown }).code
  * Copies the backup into the data folder and checks the copy. The file itself is only read: SQLite
  * cannot open a WAL-mode backup on a write-protected stick (it needs a -shm beside it), and opening
  * it in place leaves -wal/-shm there. Empty files, other files and other programs' databases are
- * told apart from damaged backups.
+ * told apart from damaged backups. Copies left by killed restores are removed first (and at every open).
  */
 function stageBackup(file: string, dataDir: string): Staged {
   const state = sqliteFileState(file);
   if (state === 'absent') throw new AppError('RESTORE_FILE_MISSING', `Không tìm thấy tệp sao lưu ${file}.`);
   if (state === 'empty') throw new AppError('BACKUP_INVALID', `Tệp ${file} rỗng (0 byte), không phải bản sao lưu của Điểm Thu: không khôi phục.`);
   if (state === 'not-sqlite') throw notABackup(file);
-  const path = join(dataDir, `restore-${process.pid}.sqlite`);
+  removeStaleRestoreCopies(dataDir);
+  const path = stagedRestorePath(dataDir, process.pid);
   try {
     copyFileSync(file, path);
     return { path, ...checkStaged(path, file) };
