@@ -14,6 +14,7 @@ import { getSetting } from '../store/settings.ts';
 import { fsyncDir, realFs } from '../store/atomic-write.ts';
 import { heldPoint, rememberPointOf } from '../store/held-point.ts';
 import { stamp } from './backups.ts';
+import type { DroppedPayment } from '../core/restore-outcome.ts';
 
 export interface RestoreResult {
   restored: string;
@@ -23,10 +24,18 @@ export interface RestoreResult {
   forced: ForcedCarryOver | null;
 }
 
-export interface ForcedCarryOver {
+export interface ForcedCarryOver extends Dropped {
   receiptCounters: { pointCode: string; year: number; from: number; to: number }[];
   batchesCarried: number[];
   paymentsMarkedExported: string[];
+}
+
+/** What a forced restore drops from the replaced database, named in its journal row: no money leaves without a trace. */
+export interface Dropped {
+  droppedPayments: DroppedPayment[];
+  /** Voids of payments the backup has, not voided there: those receipts count as collected again. */
+  droppedVoids: { receiptNo: string; maKhang: string | null; total: number; voidedBy: string | null; voidedAt: string }[];
+  droppedRefunds: { receiptNo: string; maKhang: string | null; total: number; cashierCode: string | null; supervisorCode: string | null; refundedAt: string }[];
 }
 
 export interface RestoreOptions {
@@ -267,7 +276,7 @@ const isOlder = (staged: Staged, state: CurrentState | null): boolean => state !
  * raised to the highest number issued, its clearing batches are copied (the next NN follows them),
  * and payments of the backup that it had already exported stay exported (not cleared a second time).
  */
-function carryOver(sqlite: Sqlite, current: CurrentState): ForcedCarryOver {
+function carryOver(sqlite: Sqlite, current: CurrentState): Omit<ForcedCarryOver, keyof Dropped> {
   const receiptCounters: ForcedCarryOver['receiptCounters'] = [];
   const counterOf = sqlite.prepare('SELECT last_seq FROM receipt_counters WHERE point_code = ? AND year = ?');
   const raise = sqlite.prepare(
@@ -309,10 +318,54 @@ function carryOver(sqlite: Sqlite, current: CurrentState): ForcedCarryOver {
   return { receiptCounters, batchesCarried, paymentsMarkedExported };
 }
 
+interface CurrentMoney {
+  payments: (DroppedPayment & { voidedAt: string | null; voidedBy: string | null })[];
+  refunds: Dropped['droppedRefunds'];
+}
+
+function readMoney(db: Sqlite): CurrentMoney {
+  return {
+    payments: db
+      .prepare(
+        `SELECT p.receipt_no AS receiptNo, c.ma_khang AS maKhang, p.total, u.code AS cashierCode, p.paid_at AS paidAt, p.voided_at AS voidedAt, v.code AS voidedBy
+           FROM payments p LEFT JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = p.cashier_id LEFT JOIN users v ON v.id = p.voided_by ORDER BY p.id`,
+      )
+      .all() as CurrentMoney['payments'],
+    refunds: db
+      .prepare(
+        `SELECT p.receipt_no AS receiptNo, c.ma_khang AS maKhang, (SELECT COALESCE(SUM(amount), 0) FROM refund_lines WHERE refund_id = r.id) AS total,
+                u.code AS cashierCode, s.code AS supervisorCode, r.refunded_at AS refundedAt
+           FROM refunds r JOIN payments p ON p.id = r.payment_id LEFT JOIN customers c ON c.id = p.customer_id
+           LEFT JOIN users u ON u.id = r.cashier_id LEFT JOIN users s ON s.id = r.supervisor_id ORDER BY r.id`,
+      )
+      .all() as CurrentMoney['refunds'],
+  };
+}
+
+/** The replaced database's payments, voids and refunds the backup (migrated) does not hold. A refund is known by its receipt and time. */
+function droppedFrom(backup: Sqlite, money: CurrentMoney | null): Dropped {
+  if (money === null) return { droppedPayments: [], droppedVoids: [], droppedRefunds: [] };
+  const voided = new Map(
+    (backup.prepare('SELECT receipt_no AS no, voided_at IS NOT NULL AS voided FROM payments').all() as { no: string; voided: 0 | 1 }[]).map((p) => [p.no, p.voided === 1]),
+  );
+  const refunds = new Set(backup.prepare("SELECT p.receipt_no || ' ' || r.refunded_at FROM refunds r JOIN payments p ON p.id = r.payment_id").pluck().all() as string[]);
+  return {
+    droppedPayments: money.payments
+      .filter((p) => !voided.has(p.receiptNo))
+      .map(({ receiptNo, maKhang, total, cashierCode, paidAt }) => ({ receiptNo, maKhang, total, cashierCode, paidAt })),
+    droppedVoids: money.payments
+      .filter((p) => p.voidedAt !== null && voided.get(p.receiptNo) === false)
+      .map(({ receiptNo, maKhang, total, voidedBy, voidedAt }) => ({ receiptNo, maKhang, total, voidedBy, voidedAt: voidedAt! })),
+    droppedRefunds: money.refunds.filter((r) => !refunds.has(`${r.receiptNo} ${r.refundedAt}`)),
+  };
+}
+
 /** The current database as the restore found it, under its write lock: nothing else committed in between. */
 interface Taken {
   dataVersion: number | null;
   forcedOver: CurrentState | null;
+  /** The replaced database's payments and refunds, read when forced: what the backup lacks is named. */
+  money: CurrentMoney | null;
   safetyCopy: string | null;
 }
 
@@ -335,7 +388,7 @@ function takeCurrent(current: Current, dbPath: string, dataDir: string, staged: 
   };
   if (current.kind !== 'watched') {
     const forcedOver = decide(null);
-    return { dataVersion: null, forcedOver, safetyCopy: existsSync(dbPath) ? safetyCopy(dbPath, dataDir, at) : null };
+    return { dataVersion: null, forcedOver, money: null, safetyCopy: existsSync(dbPath) ? safetyCopy(dbPath, dataDir, at) : null };
   }
   const { watcher } = current;
   try {
@@ -347,7 +400,7 @@ function takeCurrent(current: Current, dbPath: string, dataDir: string, staged: 
   try {
     const dataVersion = watcher.pragma('data_version', { simple: true }) as number;
     const forcedOver = decide(readState(watcher, staged.head));
-    return { dataVersion, forcedOver, safetyCopy: safetyCopy(dbPath, dataDir, at) };
+    return { dataVersion, forcedOver, money: forcedOver === null ? null : readMoney(watcher), safetyCopy: safetyCopy(dbPath, dataDir, at) };
   } finally {
     watcher.exec('ROLLBACK');
   }
@@ -367,7 +420,7 @@ function finishStaged(staged: Staged, args: { file: string; taken: Taken; superv
     const { forcedOver, safetyCopy } = args.taken;
     const forced = store.sqlite
       .transaction(() => {
-        const carried = forcedOver === null ? null : carryOver(store.sqlite, forcedOver);
+        const carried = forcedOver === null ? null : { ...droppedFrom(store.sqlite, args.taken.money), ...carryOver(store.sqlite, forcedOver) };
         const supervisor = carried === null ? null : args.supervisor!;
         const payload = { from: args.file, safetyCopy, forced: carried !== null, forcedBy: supervisor?.code ?? null, replacedHead: forcedOver?.head ?? null, ...carried };
         // The supervisor is the actor when the backup knows them (a supervisor added after it is named in the payload).

@@ -35,7 +35,7 @@ export async function restoreAndRelaunch(deps: InAppRestoreDeps, request: Restor
   try {
     await drainAndClose(deps);
     const result = await restore(deps.dataDir, request.file, { clock: deps.clock, expect: request.expect, ...(request.force === undefined ? {} : { force: request.force }) });
-    outcome = { ok: true, file: request.file, at: at(), safetyCopy: result.safetyCopy, forced: result.forced !== null };
+    outcome = { ok: true, file: request.file, at: at(), safetyCopy: result.safetyCopy, forced: result.forced !== null, dropped: result.forced?.droppedPayments ?? [] };
   } catch (error) {
     deps.log?.(`restore from the app failed: ${String(error)}`);
     const { code, message } = toErrorShape(error);
