@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, diskFullError, isAppError, isDiskFull } from '../core/errors.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
-import { DATABASE_FILE, SAFETY_FOLDER } from '../store/data-dir.ts';
+import { DATABASE_FILE, removeStaleRestoreCopies, SAFETY_FOLDER, stagedRestorePath } from '../store/data-dir.ts';
 import { openStore, sqliteFileState, type Sqlite } from '../store/open.ts';
 import { latestVersion } from '../store/migrations.ts';
 import { appendJournal, journalHead, verifyJournal } from '../store/journal.ts';
@@ -14,6 +14,7 @@ import { getSetting } from '../store/settings.ts';
 import { fsyncDir, realFs } from '../store/atomic-write.ts';
 import { heldPoint, rememberPointOf } from '../store/held-point.ts';
 import { stamp } from './backups.ts';
+import type { DroppedPayment } from '../core/restore-outcome.ts';
 
 export interface RestoreResult {
   restored: string;
@@ -23,16 +24,29 @@ export interface RestoreResult {
   forced: ForcedCarryOver | null;
 }
 
-export interface ForcedCarryOver {
+export interface ForcedCarryOver extends Dropped {
   receiptCounters: { pointCode: string; year: number; from: number; to: number }[];
   batchesCarried: number[];
   paymentsMarkedExported: string[];
+}
+
+/** What a forced restore drops from the replaced database, named in its journal row: no money leaves without a trace. */
+export interface Dropped {
+  droppedPayments: DroppedPayment[];
+  /** Voids of payments the backup has, not voided there: those receipts count as collected again. */
+  droppedVoids: { receiptNo: string; maKhang: string | null; total: number; voidedBy: string | null; voidedAt: string }[];
+  droppedRefunds: { receiptNo: string; maKhang: string | null; total: number; cashierCode: string | null; supervisorCode: string | null; refundedAt: string }[];
 }
 
 export interface RestoreOptions {
   clock?: Clock;
   /** Restore a backup older than the current database: a supervisor's code and PIN. */
   force?: { supervisorCode: string; pin: string };
+  /**
+   * The journal head hash of the backup the supervisor previewed (RestorePreview.journalHead): a file
+   * that no longer holds it (swapped at the same path since) is refused before anything is checked or replaced.
+   */
+  expect?: string;
   /** Test seam: runs after the checks and the safety copy, just before the database is replaced (the race window). */
   beforeReplace?: () => void;
 }
@@ -67,14 +81,15 @@ const sqliteCode = (error: unknown) => String((error as { code?: unknown }).code
  * Copies the backup into the data folder and checks the copy. The file itself is only read: SQLite
  * cannot open a WAL-mode backup on a write-protected stick (it needs a -shm beside it), and opening
  * it in place leaves -wal/-shm there. Empty files, other files and other programs' databases are
- * told apart from damaged backups.
+ * told apart from damaged backups. Copies left by killed restores are removed first (and at every open).
  */
 function stageBackup(file: string, dataDir: string): Staged {
   const state = sqliteFileState(file);
   if (state === 'absent') throw new AppError('RESTORE_FILE_MISSING', `Không tìm thấy tệp sao lưu ${file}.`);
   if (state === 'empty') throw new AppError('BACKUP_INVALID', `Tệp ${file} rỗng (0 byte), không phải bản sao lưu của Điểm Thu: không khôi phục.`);
   if (state === 'not-sqlite') throw notABackup(file);
-  const path = join(dataDir, `restore-${process.pid}.sqlite`);
+  removeStaleRestoreCopies(dataDir);
+  const path = stagedRestorePath(dataDir, process.pid);
   try {
     copyFileSync(file, path);
     return { path, ...checkStaged(path, file) };
@@ -261,7 +276,7 @@ const isOlder = (staged: Staged, state: CurrentState | null): boolean => state !
  * raised to the highest number issued, its clearing batches are copied (the next NN follows them),
  * and payments of the backup that it had already exported stay exported (not cleared a second time).
  */
-function carryOver(sqlite: Sqlite, current: CurrentState): ForcedCarryOver {
+function carryOver(sqlite: Sqlite, current: CurrentState): Omit<ForcedCarryOver, keyof Dropped> {
   const receiptCounters: ForcedCarryOver['receiptCounters'] = [];
   const counterOf = sqlite.prepare('SELECT last_seq FROM receipt_counters WHERE point_code = ? AND year = ?');
   const raise = sqlite.prepare(
@@ -303,10 +318,54 @@ function carryOver(sqlite: Sqlite, current: CurrentState): ForcedCarryOver {
   return { receiptCounters, batchesCarried, paymentsMarkedExported };
 }
 
+interface CurrentMoney {
+  payments: (DroppedPayment & { voidedAt: string | null; voidedBy: string | null })[];
+  refunds: Dropped['droppedRefunds'];
+}
+
+function readMoney(db: Sqlite): CurrentMoney {
+  return {
+    payments: db
+      .prepare(
+        `SELECT p.receipt_no AS receiptNo, c.ma_khang AS maKhang, p.total, u.code AS cashierCode, p.paid_at AS paidAt, p.voided_at AS voidedAt, v.code AS voidedBy
+           FROM payments p LEFT JOIN customers c ON c.id = p.customer_id LEFT JOIN users u ON u.id = p.cashier_id LEFT JOIN users v ON v.id = p.voided_by ORDER BY p.id`,
+      )
+      .all() as CurrentMoney['payments'],
+    refunds: db
+      .prepare(
+        `SELECT p.receipt_no AS receiptNo, c.ma_khang AS maKhang, (SELECT COALESCE(SUM(amount), 0) FROM refund_lines WHERE refund_id = r.id) AS total,
+                u.code AS cashierCode, s.code AS supervisorCode, r.refunded_at AS refundedAt
+           FROM refunds r JOIN payments p ON p.id = r.payment_id LEFT JOIN customers c ON c.id = p.customer_id
+           LEFT JOIN users u ON u.id = r.cashier_id LEFT JOIN users s ON s.id = r.supervisor_id ORDER BY r.id`,
+      )
+      .all() as CurrentMoney['refunds'],
+  };
+}
+
+/** The replaced database's payments, voids and refunds the backup (migrated) does not hold. A refund is known by its receipt and time. */
+function droppedFrom(backup: Sqlite, money: CurrentMoney | null): Dropped {
+  if (money === null) return { droppedPayments: [], droppedVoids: [], droppedRefunds: [] };
+  const voided = new Map(
+    (backup.prepare('SELECT receipt_no AS no, voided_at IS NOT NULL AS voided FROM payments').all() as { no: string; voided: 0 | 1 }[]).map((p) => [p.no, p.voided === 1]),
+  );
+  const refunds = new Set(backup.prepare("SELECT p.receipt_no || ' ' || r.refunded_at FROM refunds r JOIN payments p ON p.id = r.payment_id").pluck().all() as string[]);
+  return {
+    droppedPayments: money.payments
+      .filter((p) => !voided.has(p.receiptNo))
+      .map(({ receiptNo, maKhang, total, cashierCode, paidAt }) => ({ receiptNo, maKhang, total, cashierCode, paidAt })),
+    droppedVoids: money.payments
+      .filter((p) => p.voidedAt !== null && voided.get(p.receiptNo) === false)
+      .map(({ receiptNo, maKhang, total, voidedBy, voidedAt }) => ({ receiptNo, maKhang, total, voidedBy, voidedAt: voidedAt! })),
+    droppedRefunds: money.refunds.filter((r) => !refunds.has(`${r.receiptNo} ${r.refundedAt}`)),
+  };
+}
+
 /** The current database as the restore found it, under its write lock: nothing else committed in between. */
 interface Taken {
   dataVersion: number | null;
   forcedOver: CurrentState | null;
+  /** The replaced database's payments and refunds, read when forced: what the backup lacks is named. */
+  money: CurrentMoney | null;
   safetyCopy: string | null;
 }
 
@@ -329,7 +388,7 @@ function takeCurrent(current: Current, dbPath: string, dataDir: string, staged: 
   };
   if (current.kind !== 'watched') {
     const forcedOver = decide(null);
-    return { dataVersion: null, forcedOver, safetyCopy: existsSync(dbPath) ? safetyCopy(dbPath, dataDir, at) : null };
+    return { dataVersion: null, forcedOver, money: null, safetyCopy: existsSync(dbPath) ? safetyCopy(dbPath, dataDir, at) : null };
   }
   const { watcher } = current;
   try {
@@ -341,7 +400,7 @@ function takeCurrent(current: Current, dbPath: string, dataDir: string, staged: 
   try {
     const dataVersion = watcher.pragma('data_version', { simple: true }) as number;
     const forcedOver = decide(readState(watcher, staged.head));
-    return { dataVersion, forcedOver, safetyCopy: safetyCopy(dbPath, dataDir, at) };
+    return { dataVersion, forcedOver, money: forcedOver === null ? null : readMoney(watcher), safetyCopy: safetyCopy(dbPath, dataDir, at) };
   } finally {
     watcher.exec('ROLLBACK');
   }
@@ -361,7 +420,7 @@ function finishStaged(staged: Staged, args: { file: string; taken: Taken; superv
     const { forcedOver, safetyCopy } = args.taken;
     const forced = store.sqlite
       .transaction(() => {
-        const carried = forcedOver === null ? null : carryOver(store.sqlite, forcedOver);
+        const carried = forcedOver === null ? null : { ...droppedFrom(store.sqlite, args.taken.money), ...carryOver(store.sqlite, forcedOver) };
         const supervisor = carried === null ? null : args.supervisor!;
         const payload = { from: args.file, safetyCopy, forced: carried !== null, forcedBy: supervisor?.code ?? null, replacedHead: forcedOver?.head ?? null, ...carried };
         // The supervisor is the actor when the backup knows them (a supervisor added after it is named in the payload).
@@ -465,6 +524,7 @@ export async function restore(dataDir: string, file: string, options: RestoreOpt
   try {
     mkdirSync(dataDir, { recursive: true });
     staged = stageBackup(file, dataDir);
+    if (options.expect !== undefined && staged.head.hash !== options.expect) throw backupChanged(file);
     // Checked before the current database is looked at: checking the PIN writes to it (login, failed tries).
     const supervisor = options.force !== undefined && sqliteFileState(dbPath) === 'sqlite' ? verifiedSupervisor(dataDir, options.force, clock) : null;
     refuseIfOpenElsewhere(dbPath);
@@ -484,6 +544,9 @@ export async function restore(dataDir: string, file: string, options: RestoreOpt
     if (staged !== undefined) removeStaged(staged.path);
   }
 }
+
+export const backupChanged = (file: string) =>
+  new AppError('RESTORE_BACKUP_CHANGED', `Tệp sao lưu ${file} đã thay đổi từ lúc xem trước (không còn là bản đã xem): không khôi phục gì. Hãy chọn lại tệp và xem trước lần nữa.`);
 
 function verifiedSupervisor(dataDir: string, force: { supervisorCode: string; pin: string }, clock: Clock): User {
   const ctx = openContext(dataDir, { clock });
@@ -505,6 +568,8 @@ function diskFullAsNothingDone(error: unknown, dataDir: string): unknown {
 /** What a supervisor sees before confirming a restore in the app (or `diemthu restore --check`). */
 export interface RestorePreview extends Omit<BackupFacts, 'head'> {
   file: string;
+  /** What was read: the backup's journal head hash, given back as `expect` so that the restore is of this backup and no other. */
+  journalHead: string;
   /** The current database's journal rows (its head), null when there is none or it cannot be read. */
   currentJournalRows: number | null;
   /** Journal rows (other than backups and logins) the current database has after the backup: the work a restore would undo. Null: the backup is not from this database's history (or there is no current one). */
@@ -527,8 +592,8 @@ export function previewRestore(dataDir: string, file: string): RestorePreview {
     staged = stageBackup(file, dataDir);
     const state = readCurrent(dbPath, staged.head);
     refuseOtherPoint(staged, state, dataDir, file);
-    const { path: _path, head: _head, ...facts } = staged;
-    return { file, ...facts, currentJournalRows: state?.head.id ?? null, behindBy: state?.backupBehindBy ?? null, older: isOlder(staged, state) };
+    const { path: _path, head, ...facts } = staged;
+    return { file, journalHead: head.hash, ...facts, currentJournalRows: state?.head.id ?? null, behindBy: state?.backupBehindBy ?? null, older: isOlder(staged, state) };
   } catch (error) {
     throw diskFullAsNothingDone(error, dataDir);
   } finally {

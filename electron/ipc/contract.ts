@@ -390,6 +390,8 @@ const settingsChange = settingsView.omit({ backupSameDisk: true }).partial().ext
 /** A backup as the settings' restore shows it before the supervisor confirms (backups/restore.ts previewRestore). */
 export const restorePreviewView = z.object({
   file: z.string(),
+  /** The backup's journal head hash: the confirm sends it back (restore refuses a file that changed since). */
+  journalHead: z.string(),
   pointCode: z.string().nullable(),
   lastEntryAt: isoTime.nullable(),
   journalRows: z.number().int(),
@@ -542,7 +544,7 @@ export const channels = {
   chooseBackupFile: ch(empty, z.object({ path: z.string().nullable() })),
   restorePreview: ch(z.object({ supervisor: credentials, path: absolutePath }).strict(), restorePreviewView),
   // force: the backup is older than the current database (the CLI's --force --supervisor).
-  restoreConfirm: ch(z.object({ supervisor: credentials, path: absolutePath, force: z.boolean() }).strict(), z.object({ restarting: z.literal(true) })),
+  restoreConfirm: ch(z.object({ supervisor: credentials, path: absolutePath, force: z.boolean(), expect: z.string().min(1).max(128) }).strict(), z.object({ restarting: z.literal(true) })),
   // Asked by the login screen: how the restore before this start went (once per start).
   restoreNotice: ch(empty, restoreOutcome.nullable()),
   // Asked before anyone signs in too: paths and versions, no secret.

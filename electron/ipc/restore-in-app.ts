@@ -15,6 +15,8 @@ import { drainAndClose, type ShutdownStep } from './shutdown.ts';
 
 export interface RestoreRequest {
   file: string;
+  /** The previewed backup's journal head hash: restore refuses a file that no longer holds it. */
+  expect: string;
   /** An older backup: the supervisor's code and PIN, checked again by restore on the closed database. */
   force?: { supervisorCode: string; pin: string };
 }
@@ -32,8 +34,8 @@ export async function restoreAndRelaunch(deps: InAppRestoreDeps, request: Restor
   let outcome: RestoreOutcome;
   try {
     await drainAndClose(deps);
-    const result = await restore(deps.dataDir, request.file, request.force === undefined ? { clock: deps.clock } : { clock: deps.clock, force: request.force });
-    outcome = { ok: true, file: request.file, at: at(), safetyCopy: result.safetyCopy, forced: result.forced !== null };
+    const result = await restore(deps.dataDir, request.file, { clock: deps.clock, expect: request.expect, ...(request.force === undefined ? {} : { force: request.force }) });
+    outcome = { ok: true, file: request.file, at: at(), safetyCopy: result.safetyCopy, forced: result.forced !== null, dropped: result.forced?.droppedPayments ?? [] };
   } catch (error) {
     deps.log?.(`restore from the app failed: ${String(error)}`);
     const { code, message } = toErrorShape(error);

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openStore, type OpenOptions, type Sqlite, type Store } from './open.ts';
 import { systemClock, type Clock, type IdSource } from '../core/clock.ts';
-import { adoptLegacyData, DATABASE_FILE } from './data-dir.ts';
+import { adoptLegacyData, DATABASE_FILE, removeStaleRestoreCopies } from './data-dir.ts';
 import { appendJournal } from './journal.ts';
 import { refuseLostDatabase, rememberPointOf } from './held-point.ts';
 import { isDiskFull } from '../core/errors.ts';
@@ -35,6 +35,7 @@ export function openContext(folder: string, options: ContextOptions = {}): Ctx {
   const moved = options.readonly === true ? null : adoptLegacyData(dataDir, options.adoptFrom ?? null);
   mkdirSync(dataDir, { recursive: true });
   refuseLostDatabase(dataDir);
+  if (options.readonly !== true) removeStaleRestoreCopies(dataDir);
   const store: Store = openStore(join(dataDir, DATABASE_FILE), options);
   if (options.readonly !== true) {
     try {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
 import { AppError } from '../core/errors.ts';
@@ -69,3 +69,36 @@ export const SAFETY_FOLDER = 'safety';
 export const BACKUP_FILE = /^diemthu-\d{8}-\d{6}(-\d+)?\.sqlite$/;
 /** The PIN key (pepper): next to the database, never inside it or its backups (electron/pin-key.ts). */
 export const PIN_KEY_FILE = 'pin.key';
+
+/** <dataDir>/restore-<pid>.sqlite: a backup copied in and checked by a restore or its preview (backups/restore.ts), removed when it ends. */
+export const stagedRestorePath = (dataDir: string, pid: number): string => join(dataDir, `restore-${pid}.sqlite`);
+const STAGED_RESTORE = /^restore-(\d+)\.sqlite(-wal|-shm|-journal)?$/;
+
+/**
+ * Removes staged restore copies (each a full copy of a backup) whose process has ended: a restore or
+ * preview killed, or the machine switched off, before its own cleanup. A live process's copy stays (a
+ * restore running elsewhere). Run wherever the folder is opened and wherever a restore stages.
+ */
+export function removeStaleRestoreCopies(dataDir: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dataDir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = STAGED_RESTORE.exec(entry)?.[1];
+    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dataDir, entry), { force: true });
+  }
+}
+
+/** Signal 0 checks without signalling: EPERM is a live process of another user. */
+function processAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

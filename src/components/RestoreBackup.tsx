@@ -37,7 +37,7 @@ export function RestoreBackup({ supervisor }: { supervisor: Supervisor }) {
   const confirm = (event: FormEvent) => {
     event.preventDefault();
     if (preview === null) return;
-    call('restoreConfirm', { supervisor: confirmer, path: preview.file, force }).then(() => {
+    call('restoreConfirm', { supervisor: confirmer, path: preview.file, force, expect: preview.journalHead }).then(() => {
       setError(null);
       setRestarting(true);
     }, (e) => {

@@ -403,6 +403,8 @@ export const vi = {
     restarting: 'Đang đóng chương trình để khôi phục… chương trình sẽ tự mở lại.',
     done: (file: string, at: string) => `Đã khôi phục dữ liệu từ ${file} lúc ${at}.`,
     doneForced: 'Đây là bản cũ hơn, khôi phục bắt buộc: số biên nhận tiếp tục từ mức cao nhất đã cấp.',
+    dropped: (receipts: string[]) =>
+      `${receipts.length.toLocaleString('vi-VN')} biên nhận bị bỏ (không có trong bản sao lưu, đã ghi tên trong nhật ký khôi phục; bản an toàn còn giữ): ${receipts.join('; ')}.`,
     safetyCopy: (path: string) => `Bản an toàn của dữ liệu trước khi khôi phục: ${path}`,
     failed: (file: string) => `Khôi phục từ ${file} KHÔNG thành công, dữ liệu hiện tại vẫn nguyên vẹn:`,
   },

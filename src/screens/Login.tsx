@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { IpcError, RestoreNoticeView, SessionView } from '../../electron/ipc/contract.ts';
 import { call, failureOf } from '../api.ts';
-import { dateTime, errorText } from '../format.ts';
+import { dateTime, errorText, money } from '../format.ts';
 import { vi } from '../i18n/vi.ts';
 import { Field } from '../components/Field.tsx';
 import { ErrorMessage, Message } from '../components/Message.tsx';
@@ -69,6 +69,9 @@ function RestoreNotice({ outcome }: { outcome: RestoreNoticeView | null }) {
     <div data-testid="restore-notice">
       <Message kind="ok" text={r.done(outcome.file, dateTime(outcome.at))} />
       {outcome.forced && <Message kind="warn" text={r.doneForced} />}
+      {outcome.dropped.length > 0 && (
+        <Message kind="warn" text={r.dropped(outcome.dropped.map((p) => `${p.receiptNo} (${p.maKhang ?? '?'}, ${money(p.total)}, ${p.cashierCode ?? '?'}, ${dateTime(p.paidAt)})`))} />
+      )}
       {outcome.safetyCopy !== null && <p className="small">{r.safetyCopy(outcome.safetyCopy)}</p>}
     </div>
   );

@@ -19,6 +19,7 @@ import type { PrinterPort } from '../../electron/printing/printing.ts';
 import { seedSnapshot } from '../helpers/seed.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { backupNow } from '../../electron/backups/backups.ts';
+import { previewRestore } from '../../electron/backups/restore.ts';
 import { takeRestoreOutcome } from '../../electron/backups/restore-outcome.ts';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
@@ -171,7 +172,7 @@ test('the runtime restores from the settings only with the shell\'s relaunch: it
   addUser(ctx, { code: 'GS01', name: 'Giám Sát', role: 'supervisor', pin: '246800', approvedBy: [] });
   const { file } = await backupNow(ctx, { outDir: join(tempDir(), 'usb') });
   const dialogs = { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => file };
-  const request = { supervisor: { code: 'GS01', pin: '246800' }, path: file, force: false };
+  const request = { supervisor: { code: 'GS01', pin: '246800' }, path: file, force: false, expect: previewRestore(ctx.dataDir, file).journalHead };
   const call = (runtime: { handlers: Parameters<typeof dispatch>[0] }, channel: string, payload: unknown) =>
     dispatch(runtime.handlers, channel, payload, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
 

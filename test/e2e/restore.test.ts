@@ -62,6 +62,7 @@ test('restore from the settings: preview, force and PIN, the app relaunches to t
     const text = await notice.innerText();
     assert.ok(text.includes(`Đã khôi phục dữ liệu từ ${file}`), text);
     assert.match(text, /khôi phục bắt buộc/);
+    assert.ok(text.includes(`1 biên nhận bị bỏ`) && text.includes(`${second} (PC12AA0000002, `), `the dropped receipt is named: ${text}`);
     const safety = /Bản an toàn của dữ liệu trước khi khôi phục: (\S+)/.exec(text)?.[1] ?? '';
     assert.ok(safety.startsWith(join(app.dataDir, 'safety')) && existsSync(safety), text);
     await app.shot('restored-login');

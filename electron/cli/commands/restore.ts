@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { AppError } from '../../core/errors.ts';
-import { previewRestore, restore, type RestorePreview } from '../../backups/restore.ts';
+import { previewRestore, restore, type Dropped, type RestorePreview } from '../../backups/restore.ts';
+import { formatDong } from '../../core/money.ts';
 import { readPin } from '../cli-input.ts';
 
 export const restoreCommand: Command = {
@@ -27,10 +28,21 @@ export const restoreCommand: Command = {
       result.forced === null
         ? ''
         : `\nKhôi phục bắt buộc: số biên nhận tiếp tục từ ${result.forced.receiptCounters.map((c) => `${c.pointCode}-${c.year}: ${c.to}`).join(', ') || 'mức cũ'}; ` +
-          `${result.forced.batchesCarried.length} lần xuất và ${result.forced.paymentsMarkedExported.length} khoản thu đã xuất được giữ nguyên.`;
+          `${result.forced.batchesCarried.length} lần xuất và ${result.forced.paymentsMarkedExported.length} khoản thu đã xuất được giữ nguyên.` +
+          droppedText(result.forced);
     return { json: result, text: `Đã khôi phục từ ${result.restored} (${result.journalRows} dòng nhật ký đã kiểm tra).${safety}${carried}` };
   },
 };
+
+/** Each payment, void and refund the forced restore dropped, as its journal row names them. */
+function droppedText({ droppedPayments, droppedVoids, droppedRefunds }: Dropped): string {
+  const lines = [
+    [droppedPayments.length, 'biên nhận bị bỏ', droppedPayments.map((p) => `${p.receiptNo} (${p.maKhang ?? '?'}, ${formatDong(p.total)}, thu ngân ${p.cashierCode ?? '?'}, ${p.paidAt})`)],
+    [droppedVoids.length, 'lần hủy bị bỏ (biên nhận tính là đã thu lại)', droppedVoids.map((v) => `${v.receiptNo} (${formatDong(v.total)}, hủy bởi ${v.voidedBy ?? '?'}, ${v.voidedAt})`)],
+    [droppedRefunds.length, 'lần hoàn tiền bị bỏ', droppedRefunds.map((r) => `${r.receiptNo} (${formatDong(r.total)}, thu ngân ${r.cashierCode ?? '?'}, giám sát ${r.supervisorCode ?? '?'}, ${r.refundedAt})`)],
+  ] as const;
+  return lines.filter(([n]) => n > 0).map(([n, what, items]) => `\n${n} ${what}: ${items.join('; ')}.`).join('');
+}
 
 function previewText(p: RestorePreview): string {
   const older = !p.older

@@ -1,5 +1,5 @@
 import { AppError } from '../../core/errors.ts';
-import { previewRestore } from '../../backups/restore.ts';
+import { backupChanged, previewRestore } from '../../backups/restore.ts';
 import { takeRestoreOutcome } from '../../backups/restore-outcome.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
@@ -24,17 +24,19 @@ export function restoreHandlers(t: Till): DomainHandlers<'chooseBackupFile' | 'r
       return previewRestore(ctx.dataDir, path);
     },
 
-    restoreConfirm: ({ supervisor: credentials, path, force }) => {
+    restoreConfirm: ({ supervisor: credentials, path, force, expect }) => {
       const who = t.supervisor(credentials);
       if (t.restoreApp === undefined) throw new AppError('RESTORE_UNAVAILABLE', 'Chương trình này không tự khởi động lại được: hãy đóng Điểm Thu rồi khôi phục bằng lệnh diemthu restore.');
       const preview = previewRestore(ctx.dataDir, path);
+      // Confirmed is what was previewed: the file at the path is checked again here (refused while the app runs) and by restore once it has closed.
+      if (preview.journalHead !== expect) throw backupChanged(path);
       if (preview.older && !force) {
         throw new AppError(
           'RESTORE_OLDER_THAN_CURRENT',
           `Tệp sao lưu ${path} cũ hơn dữ liệu hiện tại: khôi phục sẽ làm mất ${preview.behindBy ?? 'các'} thay đổi (khoản thu, số biên nhận...) đã có sau lần sao lưu đó. Chỉ khôi phục khi người giám sát chọn "khôi phục bản cũ hơn".`,
         );
       }
-      t.restoreApp({ file: path, ...(force ? { force: { supervisorCode: who.code, pin: credentials.pin } } : {}) });
+      t.restoreApp({ file: path, expect, ...(force ? { force: { supervisorCode: who.code, pin: credentials.pin } } : {}) });
       return { restarting: true as const };
     },
 
