@@ -49,6 +49,8 @@ export interface RestoreOptions {
   expect?: string;
   /** Test seam: runs after the checks and the safety copy, just before the database is replaced (the race window). */
   beforeReplace?: () => void;
+  /** Test seam: runs once the backup has replaced the database, before that is confirmed (fsync, reopen, point marker). */
+  afterReplace?: () => void;
 }
 
 type Head = { id: number; hash: string };
@@ -535,7 +537,17 @@ export async function restore(dataDir: string, file: string, options: RestoreOpt
     const { forced, head } = finishStaged(staged, { file, taken, supervisor, at, pageSize });
     options.beforeReplace?.();
     await copyInto(staged.path, dbPath, current, taken.dataVersion);
-    confirm(dbPath, dataDir, head);
+    try {
+      options.afterReplace?.();
+      confirm(dbPath, dataDir, head);
+    } catch (error) {
+      // Past the replacement nothing is "untouched" any more: say what is in place and where the old data is.
+      throw new AppError(
+        'RESTORE_NOT_CONFIRMED',
+        `Đã chép bản sao lưu ${file} vào thay dữ liệu hiện tại nhưng chưa xác nhận được (${error instanceof Error ? error.message : String(error)}): dữ liệu đang dùng có thể đã là bản sao lưu. Hãy chạy "diemthu verify" trước khi thu tiếp; dữ liệu cũ còn trong bản an toàn ${taken.safetyCopy ?? '(không có)'}.`,
+        { safetyCopy: taken.safetyCopy },
+      );
+    }
     return { restored: file, safetyCopy: taken.safetyCopy, journalRows: staged.journalRows, forced };
   } catch (error) {
     throw diskFullAsNothingDone(error, dataDir);

@@ -407,6 +407,7 @@ export const vi = {
       `${receipts.length.toLocaleString('vi-VN')} biên nhận bị bỏ (không có trong bản sao lưu, đã ghi tên trong nhật ký khôi phục; bản an toàn còn giữ): ${receipts.join('; ')}.`,
     safetyCopy: (path: string) => `Bản an toàn của dữ liệu trước khi khôi phục: ${path}`,
     failed: (file: string) => `Khôi phục từ ${file} KHÔNG thành công, dữ liệu hiện tại vẫn nguyên vẹn:`,
+    unconfirmed: (file: string) => `Khôi phục từ ${file} CHƯA XÁC NHẬN ĐƯỢC sau khi đã thay dữ liệu:`,
   },
   about: {
     title: 'Giới thiệu',

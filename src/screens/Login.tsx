@@ -64,7 +64,10 @@ export function Login({ onLogin, notice }: { onLogin: (session: SessionView) => 
 function RestoreNotice({ outcome }: { outcome: RestoreNoticeView | null }) {
   const r = vi.restore;
   if (outcome === null) return null;
-  if (!outcome.ok) return <Message kind="error" text={`${r.failed(outcome.file)} ${errorText(outcome)}`} />;
+  if (!outcome.ok) {
+    const said = outcome.code === 'RESTORE_NOT_CONFIRMED' ? r.unconfirmed(outcome.file) : r.failed(outcome.file);
+    return <Message kind="error" text={`${said} ${errorText(outcome)}`} />;
+  }
   return (
     <div data-testid="restore-notice">
       <Message kind="ok" text={r.done(outcome.file, dateTime(outcome.at))} />

@@ -338,3 +338,20 @@ test('restore over a damaged database (pages scribbled, quick_check fails) puts 
   assert.equal(restored.sqlite.pragma('integrity_check', { simple: true }), 'ok');
   restored.close();
 });
+
+test('a restore that replaced the database but could not confirm it says so (RESTORE_NOT_CONFIRMED, the safety copy named), never "nothing changed"', async () => {
+  const { ctx, root, dataDir } = setup();
+  const { file } = await backupNow(ctx, { outDir: join(root, 'b') });
+  ctx.close();
+  await assert.rejects(
+    async () =>
+      restore(dataDir, file, {
+        clock: steppingClock(START),
+        afterReplace: () => {
+          throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+        },
+      }),
+    (e: { code?: string; message?: string; details?: { safetyCopy?: string } }) =>
+      e.code === 'RESTORE_NOT_CONFIRMED' && /chưa xác nhận được \(EIO: i\/o error, fsync\)/.test(e.message ?? '') && !/nguyên vẹn/.test(e.message ?? '') && fs.existsSync(e.details?.safetyCopy ?? ''),
+  );
+});
