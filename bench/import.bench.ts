@@ -3,7 +3,7 @@
 // WAL database with synchronous=FULL: with the MA_KHANG index made before the load (each row then
 // updates it), and the real floor, the load first and then the index (one sort). Also the wall time of
 // the `diemthu import` command (Node and tsx start-up included) and the import's write transaction
-// (the swap: the only time the counter's collects wait). Budgets: <= 3x the real floor, <= 300 MB.
+// (the swap: the only time the counter's collects wait), in interleaved rounds (medians). Budgets: <= 3x the real floor, <= 300 MB.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -94,24 +94,60 @@ function floorMs(file: string, indexFirst: boolean): number {
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const verdict = (ratio: number) => `${ratio.toFixed(2)}x${ratio <= RATIO_BUDGET ? '' : ` (OVER ${RATIO_BUDGET}x)`}`;
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+/** The median and the range of a measure over the rounds. */
+const spread = (values: number[]) => `${s(median(values))} (${values.map(s).join(', ')})`;
+
+/**
+ * Rounds of every measure, one after the other: this machine's speed drifts by a third within minutes
+ * (other tenants), so a floor and an import measured minutes apart compare badly. Each measure starts
+ * after `sync`, so the last one's writes are not flushed on its time. The figures are the medians.
+ */
+const ROUNDS = Number(process.env.IMPORT_BENCH_ROUNDS ?? 3);
 
 export async function run(): Promise<void> {
   ensureSqlite3();
   const file = await provinceSnapshot();
   const load = loadavg()[0]?.toFixed(1);
-  const indexFirst = floorMs(file, true);
-  const realFloor = floorMs(file, false);
-  const ours = importFigures(file);
-  const command = commandMs(file);
   const outDir = mkdtempSync(join(tmpdir(), 'diemthu-bench-bundle-'));
-  const installed = commandMs(file, [(await buildElectron({ outDir })).main, '--cli']);
-  rmSync(outDir, { recursive: true, force: true });
-  console.log(`province snapshot: ${ours.rows} rows, ${ours.bills} bills (${file}); load average ${load} at start, ${loadavg()[0]?.toFixed(1)} at end`);
-  console.log(`sqlite3 .import, MA_KHANG index made first:   ${s(indexFirst)}`);
-  console.log(`sqlite3 .import, then the MA_KHANG index:     ${s(realFloor)}  (the real floor)`);
-  console.log(`import (in a child process):                  ${s(ours.ms)}  = ${verdict(ours.ms / realFloor)} the real floor, ${(ours.ms / indexFirst).toFixed(2)}x the index-first floor (budget <= ${RATIO_BUDGET}x the real floor)`);
-  console.log(`  of which the swap (write lock held):        ${s(ours.swapMs)}`);
-  console.log(`diemthu import command, wall time:            ${s(command)}  = ${verdict(command / realFloor)} the real floor, ${(command / indexFirst).toFixed(2)}x the index-first floor`);
-  console.log(`  as installed (built bundle, --cli):         ${s(installed)}  = ${verdict(installed / realFloor)} the real floor, ${(installed / indexFirst).toFixed(2)}x the index-first floor`);
-  console.log(`import peak RSS:                              ${ours.maxRssMb} MB (budget <= ${RSS_BUDGET_MB} MB) ${ours.maxRssMb <= RSS_BUDGET_MB ? 'OK' : 'OVER'}`);
+  const bundle = (await buildElectron({ outDir })).main;
+  const settled = <T>(measure: () => T): T => {
+    execFileSync('sync');
+    return measure();
+  };
+  const rounds: { indexFirst: number; realFloor: number; ours: Figures; command: number; installed: number }[] = [];
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      rounds.push({
+        indexFirst: settled(() => floorMs(file, true)),
+        realFloor: settled(() => floorMs(file, false)),
+        ours: settled(() => importFigures(file)),
+        command: settled(() => commandMs(file)),
+        installed: settled(() => commandMs(file, [bundle, '--cli'])),
+      });
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  const indexFirst = median(rounds.map((r) => r.indexFirst));
+  const realFloor = median(rounds.map((r) => r.realFloor));
+  const ours = median(rounds.map((r) => r.ours.ms));
+  const command = median(rounds.map((r) => r.command));
+  const installed = median(rounds.map((r) => r.installed));
+  const first = rounds[0] as (typeof rounds)[number];
+  console.log(`province snapshot: ${first.ours.rows} rows, ${first.ours.bills} bills (${file}); load average ${load} at start, ${loadavg()[0]?.toFixed(1)} at end`);
+  console.log(`${ROUNDS} rounds, each measure after the other; medians, each round's figure in brackets:`);
+  console.log(`sqlite3 .import, MA_KHANG index made first:   ${spread(rounds.map((r) => r.indexFirst))}`);
+  console.log(`sqlite3 .import, then the MA_KHANG index:     ${spread(rounds.map((r) => r.realFloor))}  (the real floor)`);
+  console.log(`import (in a child process):                  ${spread(rounds.map((r) => r.ours.ms))}  = ${verdict(ours / realFloor)} the real floor, ${(ours / indexFirst).toFixed(2)}x the index-first floor (budget <= ${RATIO_BUDGET}x the real floor)`);
+  console.log(`  each round against its own floor:           ${rounds.map((r) => `${(r.ours.ms / r.realFloor).toFixed(2)}x`).join(', ')}`);
+  console.log(`  of which the swap (write lock held):        ${spread(rounds.map((r) => r.ours.swapMs))}`);
+  console.log(`diemthu import command, wall time:            ${spread(rounds.map((r) => r.command))}  = ${verdict(command / realFloor)} the real floor, ${(command / indexFirst).toFixed(2)}x the index-first floor`);
+  console.log(`  as installed (built bundle, --cli):         ${spread(rounds.map((r) => r.installed))}  = ${verdict(installed / realFloor)} the real floor, ${(installed / indexFirst).toFixed(2)}x the index-first floor`);
+  const rss = Math.max(...rounds.map((r) => r.ours.maxRssMb));
+  console.log(`import peak RSS (highest round):              ${rss} MB (budget <= ${RSS_BUDGET_MB} MB) ${rss <= RSS_BUDGET_MB ? 'OK' : 'OVER'}`);
 }
