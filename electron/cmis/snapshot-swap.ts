@@ -22,6 +22,8 @@ export function swapStaged(sqlite: Sqlite, sid: number): void {
          tthai_cat = excluded.tthai_cat, name_fold = excluded.name_fold, addr_fold = excluded.addr_fold, last_snapshot_id = excluded.last_snapshot_id`,
     )
     .run({ sid });
+  // A bill paid here keeps everything but its presence: the upsert leaves it alone (one probe of its
+  // payment lines per listed bill, where a guard per column made ten), and only its snapshot is moved.
   sqlite
     .prepare(
       `INSERT INTO bills (id_hdon, customer_id, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien, han_ttoan, first_snapshot_id, last_snapshot_id)
@@ -29,17 +31,16 @@ export function swapStaged(sqlite: Sqlite, sid: number): void {
          FROM temp.stage_bills s JOIN temp.stage_customers sc ON sc.n = s.customer_n JOIN customers c ON c.ma_khang = sc.ma_khang
         WHERE true ORDER BY s.rowid
        ON CONFLICT (id_hdon) DO UPDATE SET
-         customer_id = iif(paid, customer_id, excluded.customer_id),
-         loai_hdon = iif(paid, loai_hdon, excluded.loai_hdon),
-         ky = iif(paid, ky, excluded.ky),
-         thang = iif(paid, thang, excluded.thang),
-         nam = iif(paid, nam, excluded.nam),
-         dien_tthu = iif(paid, dien_tthu, excluded.dien_tthu),
-         so_tien = iif(paid, so_tien, excluded.so_tien),
-         tien_gtgt = iif(paid, tien_gtgt, excluded.tien_gtgt),
-         tong_tien = iif(paid, tong_tien, excluded.tong_tien),
-         han_ttoan = iif(paid, han_ttoan, excluded.han_ttoan),
-         last_snapshot_id = excluded.last_snapshot_id`.replaceAll('paid', 'EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = bills.id AND l.voided = 0)'),
+         customer_id = excluded.customer_id, loai_hdon = excluded.loai_hdon, ky = excluded.ky, thang = excluded.thang, nam = excluded.nam,
+         dien_tthu = excluded.dien_tthu, so_tien = excluded.so_tien, tien_gtgt = excluded.tien_gtgt, tong_tien = excluded.tong_tien,
+         han_ttoan = excluded.han_ttoan, last_snapshot_id = excluded.last_snapshot_id
+       WHERE NOT EXISTS (SELECT 1 FROM payment_lines l WHERE l.bill_id = bills.id AND l.voided = 0)`,
+    )
+    .run({ sid });
+  sqlite
+    .prepare(
+      `UPDATE bills SET last_snapshot_id = @sid
+        WHERE id IN (SELECT bill_id FROM payment_lines WHERE voided = 0) AND id_hdon IN (SELECT id_hdon FROM temp.stage_bills)`,
     )
     .run({ sid });
   search.apply();
