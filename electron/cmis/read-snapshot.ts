@@ -191,6 +191,11 @@ export interface ReadOptions {
   profile?: MappingProfile;
   /** Keep each row's original text (for a rejects file). */
   keepRaw?: boolean;
+  /**
+   * false: rows come without their search folds ('' in nameFold and addrFold). The reader's worker
+   * leaves them to the thread that stages the rows, which has time to spare (parallel-read.ts).
+   */
+  folds?: boolean;
 }
 
 export interface SnapshotHeader {
@@ -299,7 +304,7 @@ export function readSnapshot(
       }
       if (nfc) for (let i = 0; i < fields.length; i++) fields[i] = (fields[i] ?? '').normalize('NFC');
       const raw = options.keepRaw === true || suspectText ? text.slice(start, end) : null;
-      onRow(header.validator.validate(fields, at, options.keepRaw === true ? raw : null, breaks > 0 || (raw !== null && suspectText && suspect.test(raw))), end - start);
+      onRow(header.validator.validate(fields, at, options.keepRaw === true ? raw : null, breaks > 0 || (raw !== null && suspectText && suspect.test(raw)), options.folds !== false), end - start);
     });
     if (parsed.unclosedQuote) {
       throw new AppError('SNAPSHOT_UNREADABLE', `Tệp không đọc được như CSV: dấu ngoặc kép mở ở dòng ${parsed.line} không được đóng đến cuối tệp.`, { line: parsed.line });
@@ -370,7 +375,7 @@ class RowValidator {
   }
 
   /** `suspect`: the record holds a control character or U+FFFD somewhere (one test per record, not per field). */
-  validate(record: string[], line: number, raw: string | null, suspect: boolean): SnapshotRow {
+  validate(record: string[], line: number, raw: string | null, suspect: boolean, folds: boolean): SnapshotRow {
     this.record = record;
     this.line = line;
     this.problems = [];
@@ -383,7 +388,7 @@ class RowValidator {
     const bill = this.bill();
     this.extractTime();
     if (this.problems.length > 0) return { ok: false, line, problems: this.problems, raw };
-    return { ok: true, line, customer, nameFold: fastFold(customer.ten_khang), addrFold: fastFold(customer.dchi_khang), bill, raw };
+    return { ok: true, line, customer, nameFold: folds ? fastFold(customer.ten_khang) : '', addrFold: folds ? fastFold(customer.dchi_khang) : '', bill, raw };
   }
 
   /**
