@@ -61,14 +61,20 @@ export function dayRange(day: string): { start: Date; end: Date } {
   return { start, end: new Date(start.getTime() + 24 * 60 * 60 * 1000) };
 }
 
-/** Parses dd/MM/yyyy; null when it is not a real date. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/**
+ * Parses dd/MM/yyyy; null when it is not a real date, or its year is below 100 (which Date.UTC reads
+ * as 19xx). Checked by arithmetic, not a Date: a snapshot parses one per bill, 600,000 a province.
+ */
 export function parseDate(text: string): { day: number; month: number; year: number } | null {
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
   if (m === null) return null;
   const day = Number(m[1]);
   const month = Number(m[2]);
   const year = Number(m[3]);
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) return null;
+  if (year < 100 || month < 1 || month > 12 || day < 1) return null;
+  if (day > (month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number))) return null;
   return { day, month, year };
 }
