@@ -17,7 +17,7 @@ import {
   installContentsGuards,
   installSessionGuards,
 } from './security.ts';
-import { drainAndClose, installQuitDrain } from '../ipc/shutdown.ts';
+import { installQuitDrain } from '../ipc/shutdown.ts';
 import { entryUrl, trustedOrigins, windowOptions } from './window.ts';
 import { startRuntime, type Dialogs } from './runtime.ts';
 import { fileLog } from './main-log.ts';
@@ -108,7 +108,7 @@ async function start(): Promise<void> {
     validateResponses: !app.isPackaged,
     onInternalError: (channel, error) => log(`IPC ${channel} failed`, error),
   });
-  installQuitDrain(app, () => drainAndClose({ gate: runtime.gate, ctx, stopDevices: runtime.stop, log }), log);
+  installQuitDrain(app, runtime.shutdown, log);
 
   window.once('ready-to-show', () => window.show());
   await window.loadURL(entry);

@@ -13,7 +13,7 @@ import { createSession } from '../ipc/session.ts';
 import { createScanStream, type ScanStream } from '../devices/scanner/stream.ts';
 import { startHidScanner, type HidScannerOptions } from '../devices/scanner/hid.ts';
 import { startSerialScanner, type SerialScannerOptions } from '../devices/scanner/serial.ts';
-import { createPaymentGate, gateHandlers, type PaymentGate } from '../ipc/shutdown.ts';
+import { createPaymentGate, drainAndClose, gateHandlers, type PaymentGate } from '../ipc/shutdown.ts';
 import { inAppRestorer } from '../ipc/restore-in-app.ts';
 import { startPrinting, type PrinterPort } from '../printing/printing.ts';
 import { settingsPrinterPort } from '../printing/settings-printer.ts';
@@ -52,6 +52,12 @@ export interface Runtime {
   sync: SyncLoop;
   /** Stops the scanners and the printer loop (waiting for the job being printed). */
   stop(): Promise<void>;
+  /**
+   * What quitting runs: the ordered close (gate drained, devices stopped, database checkpointed and
+   * closed); or, while a restore from the settings runs, that restore, which closes everything itself
+   * and ends in the relaunch.
+   */
+  shutdown(): Promise<void>;
 }
 
 interface Scanners {
@@ -132,6 +138,7 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     await Promise.allSettled([restarting.then(() => scanners.close()), printing.stop(), sync.stop()]);
   };
   const { relaunch } = options;
+  const restorer = relaunch === undefined ? null : inAppRestorer({ gate, ctx, dataDir: ctx.dataDir, clock: ctx.clock, stopDevices: stop, log: options.log, relaunch });
 
   const handlers = createHandlers({
     ctx,
@@ -141,7 +148,7 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     scanner: { stream, status: () => scanners.status(), restart: restartScanner },
     emit,
     gate,
-    ...(relaunch === undefined ? {} : { restoreApp: inAppRestorer({ gate, ctx, dataDir: ctx.dataDir, clock: ctx.clock, stopDevices: stop, log: options.log, relaunch }) }),
+    ...(restorer === null ? {} : { restoreApp: restorer.start }),
   });
 
   return {
@@ -150,5 +157,6 @@ export function startRuntime(ctx: Ctx, options: RuntimeOptions): Runtime {
     stream,
     sync,
     stop,
+    shutdown: () => restorer?.running() ?? drainAndClose({ gate, ctx, stopDevices: stop, log: options.log }),
   };
 }

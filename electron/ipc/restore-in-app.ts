@@ -50,17 +50,28 @@ export async function restoreAndRelaunch(deps: InAppRestoreDeps, request: Restor
   await deps.relaunch();
 }
 
-/**
- * What the `restoreConfirm` handler calls: starts the restore once the answer has gone to the window
- * (the window shows "restarting"), and only once per start (a second confirm is refused as quitting).
- */
-export function inAppRestorer(deps: InAppRestoreDeps): (request: RestoreRequest) => void {
-  let started = false;
-  return (request) => {
-    if (started || deps.gate.closing) throw new AppError('APP_QUITTING', 'Chương trình đang đóng để khôi phục hoặc thoát: không nhận thêm yêu cầu.');
-    started = true;
-    setImmediate(() => {
-      restoreAndRelaunch(deps, request).catch((error: unknown) => deps.log?.(`restore relaunch failed: ${String(error)}`));
-    });
+export interface InAppRestorer {
+  /**
+   * What the `restoreConfirm` handler calls: starts the restore once the answer has gone to the window
+   * (the window shows "restarting"), and only once per start (a second confirm is refused as quitting).
+   */
+  start(request: RestoreRequest): void;
+  /**
+   * The restore under way, or null. Quitting while it runs waits for it (it ends in the relaunch): a
+   * second close of the database, or an exit halfway through the restore, would lose its outcome.
+   */
+  running(): Promise<void> | null;
+}
+
+export function inAppRestorer(deps: InAppRestoreDeps): InAppRestorer {
+  let running: Promise<void> | null = null;
+  return {
+    start: (request) => {
+      if (running !== null || deps.gate.closing) throw new AppError('APP_QUITTING', 'Chương trình đang đóng để khôi phục hoặc thoát: không nhận thêm yêu cầu.');
+      running = new Promise<void>((answered) => setImmediate(answered))
+        .then(() => restoreAndRelaunch(deps, request))
+        .catch((error: unknown) => deps.log?.(`restore relaunch failed: ${String(error)}`));
+    },
+    running: () => running,
   };
 }

@@ -189,3 +189,27 @@ test('the runtime restores from the settings only with the shell\'s relaunch: it
   assert.equal(ctx.sqlite.open, false, 'closed as on quit');
   assert.equal(takeRestoreOutcome(ctx.dataDir)?.ok, true);
 });
+
+test('quitting while a restore from the settings runs waits for it: the database is closed once, the restore finishes and relaunches, its outcome is kept', async (t) => {
+  const ctx = context();
+  t.after(() => {
+    if (ctx.sqlite.open) ctx.close();
+  });
+  initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Chợ Mới' });
+  addUser(ctx, { code: 'GS01', name: 'Giám Sát', role: 'supervisor', pin: '246800', approvedBy: [] });
+  const { file } = await backupNow(ctx, { outDir: join(tempDir(), 'usb') });
+  const dialogs = { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => file };
+  const logged: string[] = [];
+  let relaunched = 0;
+  const runtime = startRuntime(ctx, { dialogs, send: () => {}, log: (message: string) => void logged.push(message), relaunch: () => void (relaunched += 1) });
+  t.after(() => runtime.stop());
+  const request = { supervisor: { code: 'GS01', pin: '246800' }, path: file, force: false, expect: previewRestore(ctx.dataDir, file).journalHead };
+  const confirmed = await dispatch(runtime.handlers, 'restoreConfirm', request, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
+  assert.deepEqual(confirmed, { ok: true, value: { restarting: true } });
+  // The window is closed at once, before the restore has even begun (the quit handler calls shutdown()).
+  await runtime.shutdown();
+  assert.equal(relaunched, 1, 'the quit waited for the restore, which relaunched');
+  assert.equal(ctx.sqlite.open, false);
+  assert.deepEqual(logged, [], 'nothing failed: no second close of the database');
+  assert.equal(takeRestoreOutcome(ctx.dataDir)?.ok, true, 'the outcome is there for the next start');
+});

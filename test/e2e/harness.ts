@@ -269,7 +269,7 @@ export async function startApp(options: StartOptions): Promise<AppUnderTest> {
       emit,
       deviceSources: options.deviceSources,
       gate,
-      restoreApp: inAppRestorer({ gate, ctx, dataDir, clock: ctx.clock, stopDevices: () => printing.stop(), relaunch }),
+      restoreApp: inAppRestorer({ gate, ctx, dataDir, clock: ctx.clock, stopDevices: () => printing.stop(), relaunch }).start,
     });
     return { ctx, printing, handlers: gateHandlers(handlers, gate) };
   };

@@ -54,7 +54,7 @@ test('a payment admitted just before the restore starts commits first; the resto
     await sleep(50);
     return collect(w.ctx, w, 'PC12AA0000002', 'k2');
   });
-  inAppRestorer(deps)({ file, expect: previewRestore(w.ctx.dataDir, file).journalHead });
+  inAppRestorer(deps).start({ file, expect: previewRestore(w.ctx.dataDir, file).journalHead });
   const late = new Promise((resolve) => setImmediate(() => resolve(gate.run(() => collect(w.ctx, w, 'PC12AA0000003', 'k3')).then(() => 'collected', (e: { code?: string }) => e.code))));
   const receipt = await inFlight;
   assert.equal(await late, 'APP_QUITTING');
@@ -107,7 +107,7 @@ test('a second confirm while the first restore is under way is refused (APP_QUIT
   const { file } = await backupNow(w.ctx, { outDir: join(tempDir(), 'usb') });
   const { deps, relaunched } = wiring(w);
   let relaunches = 0;
-  const restoreApp = inAppRestorer({ ...deps, relaunch: () => void (relaunches += 1, deps.relaunch()) });
+  const restoreApp = inAppRestorer({ ...deps, relaunch: () => void (relaunches += 1, deps.relaunch()) }).start;
   const request = { file, expect: previewRestore(w.ctx.dataDir, file).journalHead };
   restoreApp(request);
   assert.throws(() => restoreApp(request), { code: 'APP_QUITTING' });
