@@ -9,7 +9,7 @@ import { steppingClock } from '../../electron/core/clock.ts';
 import { initPoint } from '../../electron/store/point.ts';
 import { setSettings } from '../../electron/store/settings.ts';
 import { backupAfter, backupNow } from '../../electron/backups/backups.ts';
-import { restore } from '../../electron/backups/restore.ts';
+import { previewRestore, restore } from '../../electron/backups/restore.ts';
 import { verifyJournal } from '../../electron/store/journal.ts';
 import { DATABASE_FILE } from '../../electron/store/data-dir.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
@@ -213,9 +213,37 @@ test('CLI: restore of an older backup exits 2 without --force, and 0 with --forc
   const refused = captureIo();
   assert.equal(await main(['restore', file, '--data-dir', dataDir], refused), 2);
   assert.match(refused.err(), /\[RESTORE_OLDER_THAN_CURRENT\]/);
+  const unbound = captureIo({ DIEMTHU_PIN: '987654' });
+  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', dataDir], unbound), 2, 'forced without --expect');
+  assert.match(unbound.err(), /\[CLI_BAD_ARGS\] --force cần --expect/);
+  const checked = captureIo();
+  assert.equal(await main(['restore', file, '--check', '--data-dir', dataDir], checked), 0, checked.err());
+  const expect = /Mã bản sao lưu \(cho --expect\): ([0-9a-f]{64})/.exec(checked.out())?.[1];
+  assert.ok(expect !== undefined, checked.out());
   const forced = captureIo({ DIEMTHU_PIN: '987654' });
-  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', dataDir], forced), 0, forced.err());
+  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--expect', expect, '--data-dir', dataDir], forced), 0, forced.err());
   assert.match(forced.out(), /Khôi phục bắt buộc/);
+});
+
+test('CLI: a forced restore is bound to the file --check described: a backup swapped in at that path since is refused, nothing replaced', async () => {
+  const { ctx, root, dataDir } = setup();
+  addUser(ctx, { code: 'GS01', name: 'Giám sát', role: 'supervisor', pin: '987654', approvedBy: [] }, TEST_PIN_COST);
+  const older = await backupNow(ctx, { outDir: join(root, 'older') });
+  setSettings(ctx.sqlite, { point_name: 'giữa' }, null, START);
+  const checkedBackup = await backupNow(ctx, { outDir: join(root, 'checked') });
+  setSettings(ctx.sqlite, { point_name: 'sau' }, null, START);
+  ctx.close();
+  const checked = captureIo();
+  assert.equal(await main(['restore', checkedBackup.file, '--check', '--json', '--data-dir', dataDir], checked), 0, checked.err());
+  const expect = (JSON.parse(checked.out()) as { value: { journalHead: string } }).value.journalHead;
+  // The older backup takes the checked one's place on the stick.
+  fs.copyFileSync(older.file, checkedBackup.file);
+  const forced = captureIo({ DIEMTHU_PIN: '987654' });
+  assert.equal(await main(['restore', checkedBackup.file, '--force', '--supervisor', 'GS01', '--expect', expect, '--data-dir', dataDir], forced), 2);
+  assert.match(forced.err(), /\[RESTORE_BACKUP_CHANGED\]/);
+  const after = openContext(dataDir);
+  assert.equal(pointName(after), 'sau', 'nothing replaced');
+  after.close();
 });
 
 test('[#13] restore from read-only media (a write-protected USB stick) works and leaves nothing beside the backup', async (t) => {
@@ -231,7 +259,8 @@ test('[#13] restore from read-only media (a write-protected USB stick) works and
   // The backup is older now: checking it against the current database reads it twice.
   await assert.rejects(async () => restore(dataDir, file), { code: 'RESTORE_OLDER_THAN_CURRENT' });
   const forced = captureIo({ DIEMTHU_PIN: '987654' });
-  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', dataDir], forced), 0, forced.err());
+  const expect = previewRestore(dataDir, file).journalHead;
+  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--expect', expect, '--data-dir', dataDir], forced), 0, forced.err());
   const again = captureIo();
   assert.equal(await main(['restore', file, '--data-dir', dataDir], again), 2, 'the restored database has journaled the restore: the backup is older than it');
   assert.deepEqual(listing(stick), before, 'no -wal, -shm or anything else written beside the backup');

@@ -81,10 +81,11 @@ test('CLI: a forced restore lists the receipts it dropped, with customer, amount
   collectPayment(w.ctx, { customer: 'PC12AA0000002', cashierId: w.cashier.id, idempotencyKey: 'k2' });
   w.ctx.close();
   const io = captureIo({ DIEMTHU_PIN: '987654' });
-  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', w.ctx.dataDir], io), 0, io.err());
+  const expect = previewRestore(w.ctx.dataDir, file).journalHead;
+  assert.equal(await main(['restore', file, '--force', '--supervisor', 'GS01', '--expect', expect, '--data-dir', w.ctx.dataDir], io), 0, io.err());
   assert.match(io.out(), /1 biên nhận bị bỏ: DT0001-26-000002 \(PC12AA0000002, 11\.001 ₫, thu ngân TN01, /);
   const json = captureIo({ DIEMTHU_PIN: '987654' });
-  const again = await main(['restore', file, '--force', '--supervisor', 'GS01', '--data-dir', w.ctx.dataDir, '--json'], json);
+  const again = await main(['restore', file, '--force', '--supervisor', 'GS01', '--expect', expect, '--data-dir', w.ctx.dataDir, '--json'], json);
   assert.equal(again, 0, json.err());
   assert.deepEqual((JSON.parse(json.out()) as { value: { forced: { droppedPayments: unknown[] } } }).value.forced.droppedPayments, [], 'the second restore of the same backup drops nothing more');
 });
