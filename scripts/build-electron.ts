@@ -35,6 +35,7 @@ export interface BuildElectronResult {
   preload: string;
   readWorker: string;
   importWorker: string;
+  previewWorker: string;
   metafiles: { main: Metafile; preload: Metafile };
 }
 
@@ -53,6 +54,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
   const preload = join(outDir, 'preload.cjs');
   const readWorker = join(outDir, 'read-worker.mjs');
   const importWorker = join(outDir, 'import-worker.mjs');
+  const previewWorker = join(outDir, 'preview-worker.mjs');
   const [mainResult, preloadResult] = await Promise.all([
     build({
       ...common,
@@ -74,13 +76,14 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       target: 'chrome140',
       external: ['electron'],
     }),
-    // The snapshot reader's worker thread (cmis/parallel-read.ts) and the morning import's (cmis/import-job.ts,
-    // its own connection) are found beside main.cjs. ESM for the reader's top-level await; bundled
+    // The snapshot reader's worker thread (cmis/parallel-read.ts), the morning import's (cmis/import-job.ts,
+    // its own connection) and the restore preview's (backups/preview-job.ts) are found beside main.cjs. ESM for the reader's top-level await; bundled
     // CommonJS dependencies get a real `require` for Node's built-ins.
     ...(
       [
         ['electron/cmis/read-worker.ts', readWorker],
         ['electron/cmis/import-worker.ts', importWorker],
+        ['electron/backups/preview-worker.ts', previewWorker],
       ] as const
     ).map(([entry, outfile]) =>
       build({
@@ -96,7 +99,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
     ),
   ]);
   cpSync(join(root, 'electron/devices/printer/fonts'), join(outDir, 'fonts'), { recursive: true });
-  return { main, preload, readWorker, importWorker, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
+  return { main, preload, readWorker, importWorker, previewWorker, metafiles: { main: mainResult.metafile, preload: preloadResult.metafile } };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -13,6 +13,9 @@ import { VERSION } from '../../electron/core/version.ts';
 import { openSnapshotReader } from '../../electron/cmis/parallel-read.ts';
 import { readSnapshot } from '../../electron/cmis/read-snapshot.ts';
 import { importJobs } from '../../electron/cmis/import-job.ts';
+import { previewInWorker } from '../../electron/backups/preview-job.ts';
+import { previewRestore } from '../../electron/backups/restore.ts';
+import { backupNow } from '../../electron/backups/backups.ts';
 import { corpus, freshPoint } from '../cmis/helpers.ts';
 import { APP_ENTRY_URL, APP_SCHEME_PRIVILEGES, contentSecurityPolicy } from '../../electron/app/security.ts';
 
@@ -205,4 +208,17 @@ test('the bundled import worker imports a snapshot on its own connection, with p
   assert.equal(result.status, 'imported');
   assert.equal(ctx.sqlite.prepare('SELECT COUNT(*) FROM bills').pluck().get(), result.billCount);
   assert.deepEqual([...new Set(phases)], ['reading', 'checking', 'writing']);
+});
+
+test('the bundled restore preview worker checks a backup as previewRestore does, and refuses what it refuses, no TypeScript loader needed', async (t) => {
+  const ctx = freshPoint();
+  t.after(() => ctx.close());
+  const beside = join(dirname(outDir), 'node_modules');
+  if (!existsSync(beside)) symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), beside);
+  const worker = { url: pathToFileURL(built.previewWorker), execArgv: [] };
+  const { file } = await backupNow(ctx, { outDir: join(tempDir(), 'usb') });
+  assert.deepEqual(await previewInWorker(ctx.dataDir, file, worker), previewRestore(ctx.dataDir, file));
+  const empty = join(tempDir(), 'empty.sqlite');
+  writeFileSync(empty, '');
+  await assert.rejects(previewInWorker(ctx.dataDir, empty, worker), { code: 'BACKUP_INVALID' });
 });

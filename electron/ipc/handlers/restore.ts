@@ -1,5 +1,6 @@
 import { AppError } from '../../core/errors.ts';
-import { backupChanged, previewRestore } from '../../backups/restore.ts';
+import { backupChanged } from '../../backups/restore.ts';
+import { previewInWorker } from '../../backups/preview-job.ts';
 import { takeRestoreOutcome } from '../../backups/restore-outcome.ts';
 import type { DomainHandlers, Till } from './deps.ts';
 
@@ -19,15 +20,17 @@ export function restoreHandlers(t: Till): DomainHandlers<'chooseBackupFile' | 'r
       return { path: await t.dialogs.chooseBackupFile() };
     },
 
+    // The checks of a backup take seconds on a large database: they run in a worker, the window's thread keeps serving the counter.
     restorePreview: ({ supervisor, path }) => {
       t.supervisor(supervisor);
-      return previewRestore(ctx.dataDir, path);
+      return previewInWorker(ctx.dataDir, path);
     },
 
-    restoreConfirm: ({ supervisor: credentials, path, force, expect }) => {
+    restoreConfirm: async ({ supervisor: credentials, path, force, expect }) => {
       const who = t.supervisor(credentials);
-      if (t.restoreApp === undefined) throw new AppError('RESTORE_UNAVAILABLE', 'Chương trình này không tự khởi động lại được: hãy đóng Điểm Thu rồi khôi phục bằng lệnh diemthu restore.');
-      const preview = previewRestore(ctx.dataDir, path);
+      const restoreApp = t.restoreApp;
+      if (restoreApp === undefined) throw new AppError('RESTORE_UNAVAILABLE', 'Chương trình này không tự khởi động lại được: hãy đóng Điểm Thu rồi khôi phục bằng lệnh diemthu restore.');
+      const preview = await previewInWorker(ctx.dataDir, path);
       // Confirmed is what was previewed: the file at the path is checked again here (refused while the app runs) and by restore once it has closed.
       if (preview.journalHead !== expect) throw backupChanged(path);
       if (preview.older && !force) {
@@ -36,7 +39,7 @@ export function restoreHandlers(t: Till): DomainHandlers<'chooseBackupFile' | 'r
           `Tệp sao lưu ${path} cũ hơn dữ liệu hiện tại: khôi phục sẽ làm mất ${preview.behindBy ?? 'các'} thay đổi (khoản thu, số biên nhận...) đã có sau lần sao lưu đó. Chỉ khôi phục khi người giám sát chọn "khôi phục bản cũ hơn".`,
         );
       }
-      t.restoreApp({ file: path, expect, ...(force ? { force: { supervisorCode: who.code, pin: credentials.pin } } : {}) });
+      restoreApp({ file: path, expect, ...(force ? { force: { supervisorCode: who.code, pin: credentials.pin } } : {}) });
       return { restarting: true as const };
     },
 

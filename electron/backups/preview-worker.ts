@@ -1,0 +1,16 @@
+// Worker thread entry of previewInWorker (preview-job.ts): restore's checks of a backup (a copy, an
+// integrity check, the journal chain: seconds for a large database) off the window's thread, which
+// keeps answering scans and collects meanwhile.
+import { parentPort, workerData } from 'node:worker_threads';
+import { toErrorShape } from '../core/errors.ts';
+import { previewRestore } from './restore.ts';
+import type { PreviewWorkerInput, PreviewWorkerMessage } from './preview-job.ts';
+
+const { dataDir, file } = workerData as PreviewWorkerInput;
+const post = (message: PreviewWorkerMessage): void => parentPort?.postMessage(message);
+try {
+  post({ kind: 'done', preview: previewRestore(dataDir, file) });
+} catch (error) {
+  const shape = toErrorShape(error);
+  post({ kind: 'error', error: shape, internal: shape.code === 'INTERNAL' ? String(error) : null });
+}
