@@ -163,7 +163,8 @@ test('[#11] the scanner saved on the settings screen takes over at once: the old
   ctx.close();
 });
 
-test('the runtime restores from the settings only with the shell\'s relaunch: it closes the database, restores, then relaunches once; without a relaunch the confirm is refused', async (t) => {
+/** A point with a supervisor and a backup of it; `request` confirms that backup's restore, `call` answers as the IPC does. */
+async function restoreWorld(t: { after(fn: () => void): void }) {
   const ctx = context();
   t.after(() => {
     if (ctx.sqlite.open) ctx.close();
@@ -175,7 +176,11 @@ test('the runtime restores from the settings only with the shell\'s relaunch: it
   const request = { supervisor: { code: 'GS01', pin: '246800' }, path: file, force: false, expect: previewRestore(ctx.dataDir, file).journalHead };
   const call = (runtime: { handlers: Parameters<typeof dispatch>[0] }, channel: string, payload: unknown) =>
     dispatch(runtime.handlers, channel, payload, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
+  return { ctx, dialogs, request, call };
+}
 
+test('the runtime restores from the settings only with the shell\'s relaunch: it closes the database, restores, then relaunches once; without a relaunch the confirm is refused', async (t) => {
+  const { ctx, dialogs, request, call } = await restoreWorld(t);
   const without = startRuntime(ctx, { dialogs, send: () => {}, log: () => {} });
   const refused = await call(without, 'restoreConfirm', request);
   assert.equal(refused.ok ? null : refused.error.code, 'RESTORE_UNAVAILABLE');
@@ -191,21 +196,12 @@ test('the runtime restores from the settings only with the shell\'s relaunch: it
 });
 
 test('quitting while a restore from the settings runs waits for it: the database is closed once, the restore finishes and relaunches, its outcome is kept', async (t) => {
-  const ctx = context();
-  t.after(() => {
-    if (ctx.sqlite.open) ctx.close();
-  });
-  initPoint(ctx, { pointCode: 'DT01', unitCode: 'PC12AA', pointName: 'Điểm thu Chợ Mới' });
-  addUser(ctx, { code: 'GS01', name: 'Giám Sát', role: 'supervisor', pin: '246800', approvedBy: [] });
-  const { file } = await backupNow(ctx, { outDir: join(tempDir(), 'usb') });
-  const dialogs = { chooseSnapshotFile: async () => null, chooseResultFile: async () => null, chooseFolder: async () => null, chooseBackupFile: async () => file };
+  const { ctx, dialogs, request, call } = await restoreWorld(t);
   const logged: string[] = [];
   let relaunched = 0;
   const runtime = startRuntime(ctx, { dialogs, send: () => {}, log: (message: string) => void logged.push(message), relaunch: () => void (relaunched += 1) });
   t.after(() => runtime.stop());
-  const request = { supervisor: { code: 'GS01', pin: '246800' }, path: file, force: false, expect: previewRestore(ctx.dataDir, file).journalHead };
-  const confirmed = await dispatch(runtime.handlers, 'restoreConfirm', request, { url: APP_ENTRY_URL, isMainFrame: true }, { trustedOrigins: [APP_ENTRY_URL], validateResponses: true });
-  assert.deepEqual(confirmed, { ok: true, value: { restarting: true } });
+  assert.deepEqual(await call(runtime, 'restoreConfirm', request), { ok: true, value: { restarting: true } });
   // The window is closed at once, before the restore has even begun (the quit handler calls shutdown()).
   await runtime.shutdown();
   assert.equal(relaunched, 1, 'the quit waited for the restore, which relaunched');
