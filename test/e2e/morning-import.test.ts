@@ -4,11 +4,18 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BROKEN_SNAPSHOT, GOOD_SNAPSHOT, SUPERVISOR, count, loginAndOpenShift, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+import { steppingClock } from '../../electron/core/clock.ts';
 
 after(stopSharedEnvironment);
 
 test('morning import: a broken file is refused with every error and its line, then the good one goes in', async () => {
-  const app = await startApp({ scenario: 'morning-import', chosenFile: BROKEN_SNAPSHOT });
+  // The good file is named as CMIS names it, for the day of the services' clock: its age is then 0 at any
+  // hour (a fixture's own time, its mtime, is a day old once midnight has passed in Việt Nam).
+  const usb = join(tempDir(), 'USB');
+  mkdirSync(usb);
+  const good = join(usb, 'NO_PC12AA_20261127.csv');
+  copyFileSync(GOOD_SNAPSHOT, good);
+  const app = await startApp({ scenario: 'morning-import', chosenFile: BROKEN_SNAPSHOT, clock: steppingClock(new Date('2026-11-27T02:05:00Z'), 1000) });
   try {
     const { page, ctx } = app;
     await loginAndOpenShift(app);
@@ -37,7 +44,7 @@ test('morning import: a broken file is refused with every error and its line, th
     assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM snapshots'), 0, 'the broken file changed nothing');
     assert.equal(count(ctx, 'SELECT COUNT(*) AS n FROM customers'), 0);
 
-    await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').fill(GOOD_SNAPSHOT);
+    await page.getByLabel('Đường dẫn tệp dữ liệu CMIS').fill(good);
     await page.keyboard.press('Enter');
     const preview = page.getByTestId('import-preview');
     await preview.getByText('Không có lỗi.').waitFor();
