@@ -9,6 +9,12 @@ import { officeAudience, pointAudience } from './feed.ts';
  * own) and the conflicts involving it, each in its current state, in commit-safe order: only rows of
  * transactions older than every transaction still running are returned, so a later pull never finds
  * a row behind its cursor.
+ *
+ * "Every transaction still running" leaves out those known to belong to another database of the
+ * cluster (transaction ids are cluster-wide, so a long transaction of another application on the same
+ * PostgreSQL would otherwise hold every pull back until it ends). Known means seen in pg_stat_activity
+ * after the snapshot was taken: a transaction that ended meanwhile, or whose database cannot be seen,
+ * still counts, so the horizon can only be too early, never too late.
  */
 export async function pull(db: ServerDb, point: Point, cursor: string | null, limit: number): Promise<PullResponse> {
   const [xid, id] = cursor === null ? ['0', '0'] : cursor.split(':');
@@ -17,7 +23,14 @@ export async function pull(db: ServerDb, point: Point, cursor: string | null, li
     SELECT id, xid::text AS xid, kind, ref FROM feed
      WHERE audience = ANY(${audiences}::text[])
        AND (xid, id) > (${xid}::xid8, ${id}::bigint)
-       AND xid < pg_snapshot_xmin(pg_current_snapshot())
+       AND xid < (
+         WITH s AS (SELECT pg_current_snapshot() AS snapshot)
+         SELECT coalesce(
+           (SELECT min(running) FROM s, pg_snapshot_xip(s.snapshot) AS running
+             WHERE (running::text::bigint % 4294967296) NOT IN (
+               SELECT backend_xid::text::bigint FROM pg_stat_activity
+                WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())),
+           (SELECT pg_snapshot_xmax(snapshot) FROM s)))
      ORDER BY xid, id LIMIT ${limit + 1}`.execute(db);
   const page = rows.rows.slice(0, limit);
   const items: PulledItem[] = [];

@@ -5,6 +5,7 @@ import { addPoint, type Point } from '../../server/points.ts';
 import { applyEvents } from '../../server/sync/apply.ts';
 import { pull } from '../../server/sync/pull.ts';
 import { payEvent, payment, serverDb } from './helpers.ts';
+import { testDatabase } from './pg.ts';
 
 const { db, url } = await serverDb();
 const pt1 = (await addPoint(db, { point: 'PT01', unit: 'PC12AA', office: 'PGD Phường 1' })).point;
@@ -74,4 +75,29 @@ test('a row committed late with a smaller id is not skipped: a pull waits for tr
   await slow.query('COMMIT');
   const afterCommit = await pull(db, pt2, start, 1000);
   assert.deepEqual(afterCommit.items.map((i) => i.receiptNo), ['PT01-26-000900', 'PT01-26-000901']);
+});
+
+test('a long transaction of another database on the same PostgreSQL does not hold pulls back; one of this database does', async () => {
+  const start = (await pull(db, pt2, cursors.get('PT02')!, 1000)).cursor;
+  // Another application's database in the same cluster, in the middle of a long write.
+  const elsewhere = new pg.Client({ connectionString: await testDatabase() });
+  await elsewhere.connect();
+  await elsewhere.query('BEGIN');
+  await elsewhere.query('CREATE TABLE other_app (n int)');
+  await elsewhere.query('INSERT INTO other_app VALUES (1)');
+  await push('PT01', [payEvent(60, payment({ point: 'PT01', seq: 60, bills: ['Q1'] }))]);
+  const meanwhile = await pull(db, pt2, start, 1000);
+  assert.deepEqual(meanwhile.items.map((i) => i.receiptNo), ['PT01-26-000060'], 'the other database\'s transaction is not waited for');
+  await elsewhere.query('COMMIT');
+  await elsewhere.end(); // before its database is dropped at the end of the file
+  // The same transaction in this database is waited for (as the test above shows for a late commit).
+  const here = new pg.Client({ connectionString: url });
+  await here.connect();
+  await here.query('BEGIN');
+  await here.query(`INSERT INTO voids (receipt_no, point_code, source) VALUES ('PT01-26-000950', 'PT01', 'push')`);
+  await push('PT01', [payEvent(61, payment({ point: 'PT01', seq: 61, bills: ['Q2'] }))]);
+  assert.deepEqual((await pull(db, pt2, meanwhile.cursor, 1000)).items, [], 'a running transaction of this database holds the pull back');
+  await here.query('ROLLBACK');
+  await here.end();
+  assert.deepEqual((await pull(db, pt2, meanwhile.cursor, 1000)).items.map((i) => i.receiptNo), ['PT01-26-000061']);
 });
