@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -9,6 +9,9 @@ import { seedSnapshot } from '../helpers/seed.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { count } from '../helpers/collect-fixture.ts';
+
+// The CLI opens its database on the machine's clock: a fixed one, so receipts are DT0001-26-… in any year.
+mock.timers.enable({ apis: ['Date'], now: new Date('2026-11-27T02:00:00Z') });
 
 function point(): string {
   const dir = tempDir();

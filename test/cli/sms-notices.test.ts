@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,9 @@ import { sendWindow } from '../../electron/sms/messages.ts';
 import { compactDate } from '../../electron/core/local-time.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
+
+// `sms notices` stamps its files with the machine's clock: a fixed one, so the day and GUI_TU read before the run are the run's.
+mock.timers.enable({ apis: ['Date'], now: new Date('2026-11-27T07:00:00Z') });
 
 const HEADER = 'MA_DVIQLY,MA_KHANG,TEN_KHANG,DCHI_KHANG,DTHOAI_SMS,TTHAI_CAT,ID_HDON,LOAI_HDON,KY,THANG,NAM,DIEN_TTHU,SO_TIEN,TIEN_GTGT,TONG_TIEN,HAN_TTOAN';
 const row = (unit: string, ma: string, phone: string, cut: 0 | 1, id: string, thang: number, due: string) =>

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
-import { COUNTER_VIEWPORT, SUPERVISOR, count, loginAndOpenShift, scanAndCollect, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
+import { COUNTER_VIEWPORT, SUPERVISOR, count, loginAndOpenShift, morningClock, scanAndCollect, startApp, stopSharedEnvironment, waitForValue } from './harness.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 after(stopSharedEnvironment);
@@ -18,8 +18,7 @@ const answerFile = (dir: string, lines: string[]) => {
 
 test('F8 Kết quả CMIS: a result file with rejected lines read from the picker, one refunded (slip printed) and one resent by a supervisor; the Z report, the next clearing file and the deposit slip made at the close of the day say so', async () => {
   // 27/11/2026 in Việt Nam all along: the result file's name is known before the export.
-  const t0 = Date.now();
-  const clock = () => new Date(Date.parse('2026-11-27T02:05:00Z') + Date.now() - t0);
+  const clock = morningClock();
   const answers = tempDir('kq-');
   const kq = join(answers, 'usb', 'KQGACHNO_DT01_20261127_01.csv');
   const app = await startApp({ scenario: 'cmis-results', imported: true, viewport: COUNTER_VIEWPORT, clock, chosenResultFile: kq });

@@ -5,7 +5,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { BILLS_SNAPSHOT, CASHIER, COUNTER_VIEWPORT, count, login, loginAndOpenShift, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
+import { BILLS_SNAPSHOT, CASHIER, COUNTER_VIEWPORT, count, login, loginAndOpenShift, morningClock, scannerKeys, sendKeys, startApp, stopSharedEnvironment, type AppUnderTest } from './harness.ts';
 import { exportClearing } from '../../electron/cmis/write-clearing.ts';
 import { setSettings } from '../../electron/store/settings.ts';
 
@@ -73,7 +73,7 @@ test('[#10] at 1366×768 and 1280×720 the pay panel stays on screen with 5 and 
 });
 
 test('[#10] blind count: while the shift is open the home chart and the status bar show receipts, not the money taken; after the count they show it', async () => {
-  const app = await startApp({ scenario: 'blind-count', imported: true, viewport: COUNTER_VIEWPORT });
+  const app = await startApp({ scenario: 'blind-count', imported: true, viewport: COUNTER_VIEWPORT, clock: morningClock() });
   try {
     const { page } = app;
     await loginAndOpenShift(app);

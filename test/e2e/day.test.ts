@@ -9,7 +9,7 @@ import { formatDate, isoDay } from '../../electron/core/local-time.ts';
 import { formatDong } from '../../electron/core/money.ts';
 import type { Locator } from 'playwright-core';
 import { nextDayFile } from '../helpers/next-day-file.ts';
-import { CASHIER, COUNTER_VIEWPORT, SUPERVISOR, count, login, startApp, stopSharedEnvironment, unlockAsSupervisor, type AppUnderTest } from './harness.ts';
+import { CASHIER, COUNTER_VIEWPORT, SUPERVISOR, count, login, morningClock, startApp, stopSharedEnvironment, unlockAsSupervisor, type AppUnderTest } from './harness.ts';
 
 after(stopSharedEnvironment);
 
@@ -34,7 +34,7 @@ function twoClosedShifts(app: AppUnderTest) {
 }
 
 test("F7 the supervisor's day without a shift: two cashiers' closed shifts, a past Z report reprinted as a copy, a shift's receipt list printed, the 'trùng thu' list; another day", async () => {
-  const app = await startApp({ scenario: 'day', imported: true, viewport: COUNTER_VIEWPORT });
+  const app = await startApp({ scenario: 'day', imported: true, viewport: COUNTER_VIEWPORT, clock: morningClock() });
   try {
     const { page, ctx } = app;
     const [first, second] = twoClosedShifts(app);

@@ -36,6 +36,16 @@ export const BROKEN_SNAPSHOT = join(FIXTURES, 'morning-broken.csv');
 export const BILLS_SNAPSHOT = join(FIXTURES, 'counter-bills.csv');
 /** The usual point PC's screen. */
 export const COUNTER_VIEWPORT = { width: 1366, height: 768 };
+
+/**
+ * A services' clock that starts at 09:05 on 27/11/2026 in Việt Nam and runs at real speed: a test
+ * that looks at "today" (the day's shifts, the home chart) then never crosses midnight in Việt Nam
+ * (17:00 UTC) or a new year halfway, whenever it runs.
+ */
+export function morningClock(): Clock {
+  const t0 = Date.now();
+  return () => new Date(Date.parse('2026-11-27T02:05:00Z') + Date.now() - t0);
+}
 export const CASHIER = { code: 'TN01', name: 'Nguyễn Thị Thu', pin: '123456' };
 /** Added, like the cashier, by the point's head: the supervisor who voids the cashier's receipts. */
 export const SUPERVISOR = { code: 'GS01', name: 'Trần Văn Giám', pin: '987654' };

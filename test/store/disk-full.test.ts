@@ -101,6 +101,6 @@ test('[#12] on a full disk (a real small tmpfs) opening, collecting, backing up,
   }
   const freed = steps.filter((s) => s.step === 'freed');
   assert.deepEqual(freed.map((s) => [s.args[0], s.exit, s.code]), [['collect', 0, undefined], ['export', 0, undefined], ['verify', 0, undefined]]);
-  assert.equal((freed[0]!.value as { receiptNo: string }).receiptNo, 'DT0001-26-000002', 'the refused collects used no receipt number');
+  assert.match((freed[0]!.value as { receiptNo: string }).receiptNo, /^DT0001-\d\d-000002$/, 'the refused collects used no receipt number (the worker runs on the real clock: any year)');
   assert.equal((freed[1]!.value as { manifest: { receiptCount: number } }).manifest.receiptCount, 2, 'both payments are in the clearing file');
 });

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +12,9 @@ import { seedSnapshot } from '../helpers/seed.ts';
 import { captureIo } from '../helpers/capture-io.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 import { listing } from '../helpers/files.ts';
+
+// The CLI's collect runs on the machine's clock: a fixed one, the day of collectWorld's (receipts DT0001-26-… in any year).
+mock.timers.enable({ apis: ['Date'], now: new Date('2026-11-27T03:00:00Z') });
 
 const CUSTOMERS = ['PC12AA0000001', 'PC12AA0000002'];
 
