@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode, type ErrorShape } from '../core/errors.ts';
+import { uncrossError, type CrossedError } from '../core/errors.ts';
 import type { RestorePreview } from './restore.ts';
 
 /** What the preview worker is given (plain data: it crosses to another thread). */
@@ -10,7 +10,7 @@ export interface PreviewWorkerInput {
   file: string;
 }
 
-export type PreviewWorkerMessage = { kind: 'done'; preview: RestorePreview } | { kind: 'error'; error: ErrorShape; internal: string | null };
+export type PreviewWorkerMessage = { kind: 'done'; preview: RestorePreview } | ({ kind: 'error' } & CrossedError);
 
 /** The worker module: the bundled one beside the Electron main bundle, else the source through tsx. */
 function defaultWorker(): { url: URL; execArgv: string[] } {
@@ -26,8 +26,7 @@ export function previewInWorker(dataDir: string, file: string, worker = defaultW
   return new Promise<RestorePreview>((resolve, reject) => {
     thread.on('message', (message: PreviewWorkerMessage) => {
       if (message.kind === 'done') resolve(message.preview);
-      else if (message.internal !== null) reject(new Error(message.internal));
-      else reject(new AppError(message.error.code as ErrorCode, message.error.message, message.error.details));
+      else reject(uncrossError(message));
     });
     thread.on('error', reject);
     // After an answer this settles nothing; without one, the preview ended with no answer.

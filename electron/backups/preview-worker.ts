@@ -2,7 +2,7 @@
 // integrity check, the journal chain: seconds for a large database) off the window's thread, which
 // keeps answering scans and collects meanwhile.
 import { parentPort, workerData } from 'node:worker_threads';
-import { toErrorShape } from '../core/errors.ts';
+import { crossError } from '../core/errors.ts';
 import { previewRestore } from './restore.ts';
 import type { PreviewWorkerInput, PreviewWorkerMessage } from './preview-job.ts';
 
@@ -11,6 +11,5 @@ const post = (message: PreviewWorkerMessage): void => parentPort?.postMessage(me
 try {
   post({ kind: 'done', preview: previewRestore(dataDir, file) });
 } catch (error) {
-  const shape = toErrorShape(error);
-  post({ kind: 'error', error: shape, internal: shape.code === 'INTERNAL' ? String(error) : null });
+  post({ kind: 'error', ...crossError(error) });
 }

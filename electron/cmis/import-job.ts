@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError, type ErrorCode, type ErrorShape } from '../core/errors.ts';
+import { AppError, uncrossError, type CrossedError } from '../core/errors.ts';
 import type { ScryptCost } from '../core/pin-hash.ts';
 import type { Sqlite } from '../store/open.ts';
 import { holdImportLock } from './import-lock.ts';
@@ -21,7 +21,7 @@ export type ImportWorkerMessage =
   | { kind: 'progress'; progress: ImportProgress }
   | { kind: 'staged' }
   | { kind: 'done'; result: ImportResult }
-  | { kind: 'error'; error: ErrorShape; internal: string | null };
+  | ({ kind: 'error' } & CrossedError);
 
 /** The worker module: the bundled one beside the Electron main bundle, else the source through tsx. */
 function defaultWorker(): { url: URL; execArgv: string[] } {
@@ -91,8 +91,7 @@ export function importJobs(deps: ImportJobsDeps): ImportJobs {
             r();
           }));
         } else if (message.kind === 'done') finish(() => resolve(message.result));
-        else if (message.internal !== null) finish(() => reject(new Error(message.internal ?? message.error.message)));
-        else finish(() => reject(new AppError(message.error.code as ErrorCode, message.error.message, message.error.details)));
+        else finish(() => reject(uncrossError(message)));
       });
       // Ended without an answer. Before its swap nothing can have been written; during it, the
       // transaction committed whole or not at all, and the database says which.

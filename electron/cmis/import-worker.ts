@@ -3,7 +3,7 @@
 // checked and staged. It posts progress, then 'staged' (the swap begins), then the result or the error.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openContext } from '../store/context.ts';
-import { toErrorShape } from '../core/errors.ts';
+import { crossError } from '../core/errors.ts';
 import { importSnapshot } from './import-snapshot.ts';
 import type { ImportWorkerInput, ImportWorkerMessage } from './import-job.ts';
 
@@ -23,6 +23,5 @@ try {
     ctx.sqlite.close();
   }
 } catch (error) {
-  const shape = toErrorShape(error);
-  post({ kind: 'error', error: shape, internal: shape.code === 'INTERNAL' ? String(error) : null });
+  post({ kind: 'error', ...crossError(error) });
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { AppError, toErrorShape, type ErrorCode, type ErrorShape } from '../core/errors.ts';
+import { AppError, crossError, uncrossError, type CrossedError } from '../core/errors.ts';
 import { fastFold } from './fast-fold.ts';
 import { readSnapshot, type BillFields, type CustomerFields, type ReadOptions, type SnapshotHeader, type SnapshotRow } from './read-snapshot.ts';
 
@@ -55,7 +55,7 @@ type ReaderMessage =
   /** `bytes`: how far into the file the reader was when it sent the batch. */
   | { kind: 'rows'; rows: unknown[]; bytes: number }
   | { kind: 'done'; header: SnapshotHeader }
-  | { kind: 'error'; error: ErrorShape & { internal?: string } }
+  | ({ kind: 'error' } & CrossedError)
   /** The worker could not load the reader: the caller reads on its own thread. */
   | { kind: 'unavailable' };
 
@@ -165,11 +165,7 @@ export function openSnapshotReader(path: string, workerModule?: URL, readerModul
         return readSnapshot(path, options, onRow, onBytes);
       }
       if (message.kind === 'done') return message.header;
-      if (message.kind === 'error') {
-        if (message.error.internal !== undefined) throw new Error(message.error.internal);
-        // an AppError of the reader, carried across the thread as plain data
-        throw new AppError(message.error.code as ErrorCode, message.error.message, message.error.details);
-      }
+      if (message.kind === 'error') throw uncrossError(message);
       decodeRows(message.rows, onRow);
       onBytes?.(message.bytes);
       Atomics.add(shared, CONSUMED, 1);
@@ -187,8 +183,7 @@ export function post(input: ReaderInput, message: ReaderMessage): void {
 }
 
 export function postError(input: ReaderInput, error: unknown): void {
-  const shape = toErrorShape(error);
-  post(input, { kind: 'error', error: shape.code === 'INTERNAL' ? { ...shape, internal: String(error) } : shape });
+  post(input, { kind: 'error', ...crossError(error) });
 }
 
 /** The worker's side: reads the file, posting batches and waiting while the reader is MAX_IN_FLIGHT behind. */

@@ -116,6 +116,25 @@ export function asAppError(error: unknown): AppError | null {
   return null;
 }
 
+/**
+ * An error as it crosses to another thread (a worker's answer): its shape, and for an internal error
+ * the original text, which the receiving thread logs.
+ */
+export interface CrossedError {
+  error: ErrorShape;
+  internal: string | null;
+}
+
+export function crossError(error: unknown): CrossedError {
+  const shape = toErrorShape(error);
+  return { error: shape, internal: shape.code === 'INTERNAL' ? String(error) : null };
+}
+
+/** The error again on the receiving thread: an AppError as it was thrown, an internal one as a plain Error with its text. */
+export function uncrossError({ error, internal }: CrossedError): Error {
+  return internal !== null ? new Error(internal) : new AppError(error.code, error.message, error.details);
+}
+
 /** What crosses a boundary (IPC, CLI --json): never a stack trace. */
 export function toErrorShape(error: unknown): ErrorShape {
   const known = asAppError(error);
