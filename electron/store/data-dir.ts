@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { AppError } from '../core/errors.ts';
 
 /**
@@ -71,8 +72,13 @@ export const BACKUP_FILE = /^diemthu-\d{8}-\d{6}(-\d+)?\.sqlite$/;
 export const PIN_KEY_FILE = 'pin.key';
 
 /** <dataDir>/restore-<pid>.sqlite: a backup copied in and checked by a restore or its preview (backups/restore.ts), removed when it ends. */
-export const stagedRestorePath = (dataDir: string, pid: number): string => join(dataDir, `restore-${pid}.sqlite`);
-const STAGED_RESTORE = /^restore-(\d+)\.sqlite(-wal|-shm|-journal)?$/;
+let staging = 0;
+/**
+ * A new staged copy's path: the process (whose end makes the copy stale), then the thread and a count,
+ * so that two previews at once in one process (the app's, each in its own worker) never share a copy.
+ */
+export const stagedRestorePath = (dataDir: string, pid: number): string => join(dataDir, `restore-${pid}-${threadId}-${++staging}.sqlite`);
+const STAGED_RESTORE = /^restore-(\d+)(?:-\d+-\d+)?\.sqlite(-wal|-shm|-journal)?$/;
 
 /**
  * Removes staged restore copies (each a full copy of a backup) whose process has ended: a restore or

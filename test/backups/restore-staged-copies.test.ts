@@ -32,7 +32,7 @@ test('a restore killed before it replaced the database leaves its staged copy; t
   ctx.close();
   const child = spawnSync(process.execPath, ['--import', 'tsx', new URL('./restore-kill-child.ts', import.meta.url).pathname, ctx.dataDir, file], { encoding: 'utf8' });
   assert.equal(child.signal, 'SIGKILL', child.stderr);
-  assert.deepEqual(staged(ctx.dataDir), [`restore-${child.pid}.sqlite`], 'the killed restore left its full copy');
+  assert.deepEqual(staged(ctx.dataDir), [`restore-${child.pid}-0-1.sqlite`], 'the killed restore left its full copy (process, main thread, first staging)');
   const next = openContext(ctx.dataDir); // the next start (app or CLI)
   t.after(() => next.close());
   assert.deepEqual(staged(ctx.dataDir), [], 'staged copies left behind');
@@ -49,8 +49,11 @@ test('staging removes the staged copies (and their -wal/-shm) of processes that 
   copyFileSync(file, join(ctx.dataDir, `restore-${dead}.sqlite`));
   writeFileSync(join(ctx.dataDir, `restore-${dead}.sqlite-wal`), 'wal');
   writeFileSync(join(ctx.dataDir, `restore-${dead}.sqlite-shm`), 'shm');
+  copyFileSync(file, join(ctx.dataDir, `restore-${dead}-3-7.sqlite`)); // a preview worker's copy
+  writeFileSync(join(ctx.dataDir, `restore-${dead}-3-7.sqlite-wal`), 'wal');
   copyFileSync(file, join(ctx.dataDir, `restore-${live.pid}.sqlite`));
+  copyFileSync(file, join(ctx.dataDir, `restore-${live.pid}-2-1.sqlite`));
   writeFileSync(join(ctx.dataDir, 'restore-notes.txt'), 'not ours'); // not a staged copy: left alone
   assert.equal(previewRestore(ctx.dataDir, file).older, false);
-  assert.deepEqual(staged(ctx.dataDir), [`restore-${live.pid}.sqlite`, 'restore-notes.txt']);
+  assert.deepEqual(staged(ctx.dataDir), [`restore-${live.pid}-2-1.sqlite`, `restore-${live.pid}.sqlite`, 'restore-notes.txt'].sort());
 });

@@ -32,3 +32,12 @@ test('the restore preview runs in a worker: the same answer and refusals as prev
   assert.deepEqual(await answer, previewRestore(ctx.dataDir, file));
   assert.equal(turned, true, 'the thread turned while the backup was checked');
 });
+
+test('two previews at once (a double click) both answer: the staged copy of one is never the other\'s', async (t) => {
+  const ctx = freshPoint();
+  t.after(() => ctx.close());
+  const { file } = await backupNow(ctx, { outDir: join(tempDir(), 'usb') });
+  const expected = previewRestore(ctx.dataDir, file);
+  const answers = await Promise.all([1, 2, 3].map(() => previewInWorker(ctx.dataDir, file)));
+  assert.deepEqual(answers, [expected, expected, expected]);
+});
