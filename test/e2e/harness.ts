@@ -346,6 +346,8 @@ export async function login(app: AppUnderTest, user = CASHIER): Promise<void> {
   await page.getByLabel('Mã thu ngân').fill(user.code);
   await page.getByLabel('Mã PIN').fill(user.pin);
   await page.getByRole('button', { name: /Đăng nhập/ }).click();
+  // Signed in once the form is gone: keys sent while the PIN is checked would go to the form, not to the counter.
+  await page.getByLabel('Mã thu ngân').waitFor({ state: 'detached' });
 }
 
 export async function loginAndOpenShift(app: AppUnderTest, openingFloat = '500.000'): Promise<void> {
