@@ -36,19 +36,19 @@ export function openRegularFile(path: string, maxBytes: number): { fd: number; s
 }
 
 /**
- * Streams a regular file in 1 MB chunks (the buffer is reused: copy what you keep). Stops with
- * `too-large` when the file grows past `maxBytes` while it is read.
+ * Streams a regular file in chunks of `chunkBytes` (1 MB unless told; the buffer is reused: copy what
+ * you keep). Stops with `too-large` when the file grows past `maxBytes` while it is read.
  */
-export function forEachChunk(path: string, maxBytes: number, onChunk: (bytes: Buffer) => void): FileRefusal | null {
+export function forEachChunk(path: string, maxBytes: number, onChunk: (bytes: Buffer) => void, chunkBytes = CHUNK): FileRefusal | null {
   const opened = openRegularFile(path, maxBytes);
   if ('refused' in opened) return opened;
   try {
-    const buf = Buffer.allocUnsafe(CHUNK);
+    const buf = Buffer.allocUnsafe(chunkBytes);
     let total = 0;
     for (;;) {
       let n: number;
       try {
-        n = readSync(opened.fd, buf, 0, CHUNK, null);
+        n = readSync(opened.fd, buf, 0, chunkBytes, null);
       } catch (error) {
         return { refused: 'unreadable', cause: String(error) };
       }

@@ -115,7 +115,7 @@ export class StagingLoader {
 
   /** The customer's staging number, or the problems when the row disagrees with an earlier row of the same MA_KHANG. */
   private customer(line: number, f: CustomerFields, nameFold: string, addrFold: string): number | Problem[] {
-    if (this.last !== null && this.last.fields.ma_khang === f.ma_khang) return this.compare(line, this.last, f);
+    if (this.last !== null && this.last.fields.ma_khang === f.ma_khang) return this.last.fields === f ? this.last.n : this.compare(line, this.last, f);
     const n = this.customerCount + 1;
     const { changes } = this.insertCustomer.run(
       n, f.ma_dviqly, f.ten_khang, f.dchi_khang, f.ma_the, f.dthoai_sms, f.ma_sogcs, f.stt, f.so_cto, f.tthai_cat, nameFold, addrFold, f.ma_khang,

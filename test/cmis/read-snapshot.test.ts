@@ -200,7 +200,7 @@ test('optional columns: MA_THE is normalised, TTHAI_CAT defaults to 0, HAN_TTOAN
   assert.equal(row.bill?.dien_tthu, 1200);
 });
 
-test('records straddle the 1 MB read chunks with any line ending; line numbers count breaks inside quotes', () => {
+test('records straddle the read chunks with any line ending; line numbers count breaks inside quotes', () => {
   const long = (i: number) => `Thôn ${i}, ` + 'x'.repeat(60_000);
   const endings = ['\r\n', '\n', '\r'];
   const rows = Array.from({ length: 40 }, (_, i) => `PC12AA,PC12AA${String(i).padStart(7, '0')},A,"${long(i)}",${i},1,11,2026,100,8,108`);
