@@ -1,5 +1,5 @@
-// Imports one snapshot in a process of its own and prints {ms, swapMs, maxRssMb, rows, bills} as JSON
-// (swapMs: the write transaction, from the end of staging to the commit), so the
+// Imports one snapshot in a process of its own and prints {ms, swapMs, maxRssMb, rows, bills, search} as JSON
+// (swapMs: the write transaction, from the end of staging to the commit; search: how the swap made the search index), so the
 // import's peak memory can be read apart from the caller's (bench/import.bench.ts, test/cmis/streaming.test.ts).
 //   node --import tsx bench/import-child.ts <dataDir> <file>
 import { readFileSync } from 'node:fs';
@@ -14,10 +14,11 @@ const ctx = openContext(dataDir);
 initPoint(ctx, { pointCode: 'DT0001', unitCode: 'PC12AA', unitCodes: [...GENERATED_UNITS], pointName: '' });
 const started = performance.now();
 let staged = NaN;
-const result = importSnapshot(ctx, { file }, { staged: () => (staged = performance.now()) });
+let search = '';
+const result = importSnapshot(ctx, { file }, { staged: () => (staged = performance.now()), searchUpkeep: (how) => (search = how) });
 const done = performance.now();
 ctx.close();
-const figures = { ms: Math.round(done - started), swapMs: Math.round(done - staged), maxRssMb: peakRssMb(), rows: result.rowCount, bills: result.billCount };
+const figures = { ms: Math.round(done - started), swapMs: Math.round(done - staged), maxRssMb: peakRssMb(), rows: result.rowCount, bills: result.billCount, search };
 process.stdout.write(JSON.stringify(figures) + '\n');
 
 /**

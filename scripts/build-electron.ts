@@ -55,6 +55,7 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
   const readWorker = join(outDir, 'read-worker.mjs');
   const importWorker = join(outDir, 'import-worker.mjs');
   const previewWorker = join(outDir, 'preview-worker.mjs');
+  const searchWorker = join(outDir, 'search-worker.mjs');
   const [mainResult, preloadResult] = await Promise.all([
     build({
       ...common,
@@ -77,12 +78,14 @@ export async function buildElectron(options: BuildElectronOptions = {}): Promise
       external: ['electron'],
     }),
     // The snapshot reader's worker thread (cmis/parallel-read.ts), the morning import's (cmis/import-job.ts,
-    // its own connection) and the restore preview's (backups/preview-job.ts) are found beside main.cjs. ESM for the reader's top-level await; bundled
+    // its own connection), the first import's search index builder (cmis/search-aside.ts) and the restore
+    // preview's (backups/preview-job.ts) are found beside main.cjs. ESM for the reader's top-level await; bundled
     // CommonJS dependencies get a real `require` for Node's built-ins.
     ...(
       [
         ['electron/cmis/read-worker.ts', readWorker],
         ['electron/cmis/import-worker.ts', importWorker],
+        ['electron/cmis/search-worker.ts', searchWorker],
         ['electron/backups/preview-worker.ts', previewWorker],
       ] as const
     ).map(([entry, outfile]) =>

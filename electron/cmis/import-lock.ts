@@ -5,7 +5,8 @@ import { AppError } from '../core/errors.ts';
 /** The file that says an import is running in this data folder: the process id holding it. */
 export const IMPORT_LOCK_FILE = 'import.lock';
 
-function alive(pid: number): boolean {
+/** Whether a process of this id runs (a lock or a scratch file left by one that does not is stale). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -31,7 +32,7 @@ export function holdImportLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as { code?: string }).code !== 'EEXIST' || attempt > 0) throw busyOr(error, path);
       const holder = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && alive(holder)) throw busy(holder);
+      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) throw busy(holder);
       unlinkSync(path);
     }
   }

@@ -1,4 +1,9 @@
+import { readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { Sqlite } from '../store/open.ts';
+import { processAlive } from './import-lock.ts';
 import { problemValue, type CustomerFields, type Problem, type SnapshotRow } from './read-snapshot.ts';
 
 /** Problems kept in memory and reported; all are counted. */
@@ -17,26 +22,71 @@ export interface CardConflicts {
 }
 
 /**
- * The staging tables of an import: TEMP tables of the importing connection, so loading them takes no
- * lock on the point's database (the counter keeps collecting), a crash leaves nothing behind (SQLite
- * deletes a connection's temp file), and only the short swap (snapshot-swap.ts) writes the real tables.
- * `n` is the file order of a customer, which the swap keeps for new customers' ids.
+ * The staging tables of an import, in a scratch database file of their own attached to the importing
+ * connection as `stage`: loading them takes no lock on the point's database (the counter keeps
+ * collecting), and only the short swap (snapshot-swap.ts) writes the real tables. A file rather than
+ * TEMP tables so that a second thread can read them (search-aside.ts). `n` is the file order of a
+ * customer, which the swap keeps for new customers' ids.
  */
 const STAGING_SCHEMA = `
-  DROP TABLE IF EXISTS temp.stage_bills;
-  DROP TABLE IF EXISTS temp.stage_customers;
-  CREATE TEMP TABLE stage_customers (
+  CREATE TABLE stage.stage_customers (
     n INTEGER PRIMARY KEY, ma_khang TEXT NOT NULL UNIQUE, ma_dviqly TEXT NOT NULL, ten_khang TEXT NOT NULL, dchi_khang TEXT NOT NULL,
     ma_the TEXT, dthoai_sms TEXT, ma_sogcs TEXT, stt TEXT, so_cto TEXT, tthai_cat INTEGER NOT NULL, name_fold TEXT NOT NULL, addr_fold TEXT NOT NULL
   );
-  CREATE TEMP TABLE stage_bills (
+  CREATE TABLE stage.stage_bills (
     id_hdon TEXT NOT NULL UNIQUE, customer_n INTEGER NOT NULL, loai_hdon TEXT NOT NULL, ky INTEGER NOT NULL, thang INTEGER NOT NULL, nam INTEGER NOT NULL,
     dien_tthu INTEGER, so_tien INTEGER NOT NULL, tien_gtgt INTEGER NOT NULL, tong_tien INTEGER NOT NULL, han_ttoan TEXT
   );`;
 
-/** Removes the staging tables (after the swap, or when the import stops). */
-export function dropStaging(sqlite: Sqlite): void {
-  sqlite.exec('DROP TABLE IF EXISTS temp.stage_bills; DROP TABLE IF EXISTS temp.stage_customers; DROP TABLE IF EXISTS temp.stage_renamed;');
+const STAGE_FILE = /^diemthu-stage-(\d+)-\d+-\d+\.sqlite(\.search)?$/;
+let opened = 0;
+
+export interface StagingFile {
+  path: string;
+  /** Detaches and removes the file (after the swap, or when the import stops). */
+  close(): void;
+}
+
+/**
+ * Attaches a new, empty staging file (in the OS temp folder, named for this process, thread and
+ * import). Files of processes that are gone (killed during an import) are removed first. The file
+ * is scratch: no journal, no fsync. Its cache (16 MB) is what the staging adds to the process's
+ * memory. Its pages are 64 KB: the staged tables are written once and read whole, in order, four
+ * times (card index, search upkeep, the swap's two inserts), and a province in 4 KB pages was some
+ * 180,000 reads and writes of the file, 12,000 in 64 KB pages.
+ */
+export function openStaging(sqlite: Sqlite): StagingFile {
+  const dir = tmpdir();
+  for (const name of readdirSync(dir)) {
+    const pid = STAGE_FILE.exec(name)?.[1];
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // another user's file in a shared temp folder: not ours to remove
+    }
+  }
+  const path = join(dir, `diemthu-stage-${process.pid}-${threadId}-${++opened}.sqlite`);
+  sqlite.prepare('ATTACH ? AS stage').run(path);
+  try {
+    sqlite.exec(`PRAGMA stage.page_size = 65536; PRAGMA stage.cache_size = -16384; PRAGMA stage.journal_mode = OFF; PRAGMA stage.synchronous = OFF; ${STAGING_SCHEMA}`);
+  } catch (error) {
+    sqlite.exec('DETACH stage');
+    rmSync(path, { force: true });
+    throw error;
+  }
+  return {
+    path,
+    close() {
+      sqlite.exec('DROP TABLE IF EXISTS temp.stage_renamed; DETACH stage');
+      // On Windows a file another thread still holds open cannot go: the next import's sweep takes it once this process is gone.
+      try {
+        rmSync(path, { force: true });
+      } catch {
+        // left for the sweep
+      }
+    },
+  };
 }
 
 /**
@@ -69,22 +119,15 @@ export class StagingLoader {
     units: readonly string[],
   ) {
     this.units = new Set(units);
-    // The temp database is private to this connection and thrown away: no journal, no fsync. Its cache
-    // (16 MB) is what the import adds to the process's memory; the operating system caches the file.
-    // Its pages are 64 KB: the staged tables are written once and read whole, in order, four times (card
-    // index, search upkeep, the swap's two inserts), and a province in 4 KB pages was some 180,000 reads and
-    // writes of the temp file, 12,000 in 64 KB pages. The size holds from the connection's first temp
-    // table on (an import's own connection: import-worker.ts, the command).
-    sqlite.exec(`PRAGMA temp_store = FILE; PRAGMA temp.page_size = 65536; PRAGMA temp.cache_size = -16384; PRAGMA temp.journal_mode = OFF; PRAGMA temp.synchronous = OFF; ${STAGING_SCHEMA}`);
     this.insertCustomer = sqlite.prepare(
-      `INSERT INTO temp.stage_customers (n, ma_dviqly, ten_khang, dchi_khang, ma_the, dthoai_sms, ma_sogcs, stt, so_cto, tthai_cat, name_fold, addr_fold, ma_khang)
+      `INSERT INTO stage.stage_customers (n, ma_dviqly, ten_khang, dchi_khang, ma_the, dthoai_sms, ma_sogcs, stt, so_cto, tthai_cat, name_fold, addr_fold, ma_khang)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (ma_khang) DO NOTHING`,
     );
     this.customerByCode = sqlite.prepare(
-      'SELECT n, ma_khang, ma_dviqly, ten_khang, dchi_khang, ma_the, dthoai_sms, ma_sogcs, stt, so_cto, tthai_cat FROM temp.stage_customers WHERE ma_khang = ?',
+      'SELECT n, ma_khang, ma_dviqly, ten_khang, dchi_khang, ma_the, dthoai_sms, ma_sogcs, stt, so_cto, tthai_cat FROM stage.stage_customers WHERE ma_khang = ?',
     );
     this.insertBill = sqlite.prepare(
-      `INSERT INTO temp.stage_bills (id_hdon, customer_n, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien, han_ttoan)
+      `INSERT INTO stage.stage_bills (id_hdon, customer_n, loai_hdon, ky, thang, nam, dien_tthu, so_tien, tien_gtgt, tong_tien, han_ttoan)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id_hdon) DO NOTHING`,
     );
   }
@@ -152,16 +195,16 @@ export class StagingLoader {
    * would find the other. The card index is built after the load (one sort instead of 490,000 inserts into a tree).
    */
   cardConflicts(): CardConflicts {
-    this.sqlite.exec('CREATE INDEX temp.stage_customers_ma_the ON stage_customers (ma_the) WHERE ma_the IS NOT NULL');
-    const shared = `SELECT ma_the, COUNT(*) AS k FROM temp.stage_customers WHERE ma_the IS NOT NULL GROUP BY ma_the HAVING k > 1`;
-    const codes = `FROM temp.stage_customers a JOIN temp.stage_customers b ON b.ma_khang = a.ma_the AND b.n <> a.n WHERE a.ma_the IS NOT NULL`;
+    this.sqlite.exec('CREATE INDEX stage.stage_customers_ma_the ON stage_customers (ma_the) WHERE ma_the IS NOT NULL');
+    const shared = `SELECT ma_the, COUNT(*) AS k FROM stage.stage_customers WHERE ma_the IS NOT NULL GROUP BY ma_the HAVING k > 1`;
+    const codes = `FROM stage.stage_customers a JOIN stage.stage_customers b ON b.ma_khang = a.ma_the AND b.n <> a.n WHERE a.ma_the IS NOT NULL`;
     const count = this.sqlite.prepare(`SELECT (SELECT COALESCE(SUM(k - 1), 0) FROM (${shared})) + (SELECT COUNT(*) ${codes})`).pluck().get() as number;
     if (count === 0) return { shared: [], codes: [], count };
     return {
       // Ordered by card, then by file order.
       shared: this.sqlite
         .prepare(
-          `SELECT c.ma_the AS card, c.ma_khang AS holder FROM (${shared}) d JOIN temp.stage_customers c ON c.ma_the = d.ma_the
+          `SELECT c.ma_the AS card, c.ma_khang AS holder FROM (${shared}) d JOIN stage.stage_customers c ON c.ma_the = d.ma_the
             ORDER BY c.ma_the, c.n LIMIT ?`,
         )
         .all(2 * MAX_PROBLEMS) as CardConflicts['shared'],

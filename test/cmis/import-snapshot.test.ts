@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { importSnapshot } from '../../electron/cmis/import-snapshot.ts';
@@ -61,11 +63,33 @@ test('a good snapshot fills customers, bills, the search index, the snapshot row
   ctx.close();
 });
 
-test('an import stages in its connection\'s temp database in 64 KB pages and leaves no staging table behind', () => {
+test('an import stages in a scratch file of its own in 64 KB pages, removed after it, committed or refused; files of dead processes are swept', () => {
   const ctx = freshPoint();
-  importSnapshot(ctx, { file: corpus('good-utf8.csv') });
-  assert.equal(ctx.sqlite.pragma('temp.page_size', { simple: true }), 65536);
+  const dead = spawnSync(process.execPath, ['-e', '']).pid as number; // an id no process holds any more
+  const stale = join(tmpdir(), `diemthu-stage-${dead}-0-1.sqlite`);
+  const live = join(tmpdir(), `diemthu-stage-${process.pid}-99-1.sqlite`); // this process: another import may be using it
+  writeFileSync(stale, '');
+  writeFileSync(live, '');
+  let during: { file: string; pageSize: unknown } | null = null;
+  importSnapshot(ctx, { file: corpus('good-utf8.csv') }, {
+    staged: () => {
+      const stage = (ctx.sqlite.pragma('database_list') as { name: string; file: string }[]).find((d) => d.name === 'stage');
+      during = { file: stage?.file ?? '', pageSize: ctx.sqlite.pragma('stage.page_size', { simple: true }) };
+    },
+  });
+  const seen = during as { file: string; pageSize: unknown } | null;
+  assert.equal(seen?.pageSize, 65536);
+  assert.match(seen?.file ?? '', new RegExp(`diemthu-stage-${process.pid}-\\d+-\\d+\\.sqlite$`));
+  assert.equal(existsSync(seen?.file ?? ''), false, 'the staging file is gone after the import');
+  assert.deepEqual((ctx.sqlite.pragma('database_list') as { name: string }[]).map((d) => d.name).sort(), ['main', 'temp']);
   assert.deepEqual(ctx.sqlite.prepare("SELECT name FROM temp.sqlite_master WHERE type = 'table'").all(), []);
+  assert.equal(existsSync(stale), false, 'a dead process\'s staging file is swept');
+  assert.equal(existsSync(live), true, 'a live process\'s is left alone');
+  rmSync(live);
+  const refused = snapshotFile([billLine('PC12AA0000001', 'Lê Văn A', '1', 10, 1000), billLine('PC12AA0000002', 'Lê Văn B', '1', 10, 1000)]);
+  assert.throws(() => importSnapshot(ctx, { file: refused }), (e: AppError) => e.code === 'SNAPSHOT_INVALID');
+  assert.deepEqual(readdirSync(tmpdir()).filter((name) => name.startsWith(`diemthu-stage-${process.pid}-`)), [], 'nor after a refused file');
+  assert.deepEqual((ctx.sqlite.pragma('database_list') as { name: string }[]).map((d) => d.name).sort(), ['main', 'temp']);
 });
 
 test('every encoding and delimiter variant leaves the same customers and bills', () => {
