@@ -30,6 +30,7 @@ interface Figures {
   maxRssMb: number;
   rows: number;
   bills: number;
+  search: string;
 }
 
 function importFigures(file: string): Figures {
@@ -113,7 +114,9 @@ export async function run(): Promise<void> {
   ensureSqlite3();
   const file = await provinceSnapshot();
   const load = loadavg()[0]?.toFixed(1);
-  const outDir = mkdtempSync(join(tmpdir(), 'diemthu-bench-bundle-'));
+  // Inside the checkout, as the installed bundle sits inside the app: its workers (ES modules, which
+  // NODE_PATH does not reach) find better-sqlite3 in the node_modules above them.
+  const outDir = mkdtempSync(join(here, '..', '.bench', 'bundle-'));
   const bundle = (await buildElectron({ outDir })).main;
   const settled = <T>(measure: () => T): T => {
     execFileSync('sync');
@@ -145,7 +148,7 @@ export async function run(): Promise<void> {
   console.log(`sqlite3 .import, then the MA_KHANG index:     ${spread(rounds.map((r) => r.realFloor))}  (the real floor)`);
   console.log(`import (in a child process):                  ${spread(rounds.map((r) => r.ours.ms))}  = ${verdict(ours / realFloor)} the real floor, ${(ours / indexFirst).toFixed(2)}x the index-first floor (budget <= ${RATIO_BUDGET}x the real floor)`);
   console.log(`  each round against its own floor:           ${rounds.map((r) => `${(r.ours.ms / r.realFloor).toFixed(2)}x`).join(', ')}`);
-  console.log(`  of which the swap (write lock held):        ${spread(rounds.map((r) => r.ours.swapMs))}`);
+  console.log(`  of which the swap (write lock held):        ${spread(rounds.map((r) => r.ours.swapMs))}; search index: ${[...new Set(rounds.map((r) => r.ours.search))].join(', ')}`);
   console.log(`diemthu import command, wall time:            ${spread(rounds.map((r) => r.command))}  = ${verdict(command / realFloor)} the real floor, ${(command / indexFirst).toFixed(2)}x the index-first floor`);
   console.log(`  as installed (built bundle, --cli):         ${spread(rounds.map((r) => r.installed))}  = ${verdict(installed / realFloor)} the real floor, ${(installed / indexFirst).toFixed(2)}x the index-first floor`);
   const rss = Math.max(...rounds.map((r) => r.ours.maxRssMb));

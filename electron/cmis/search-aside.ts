@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Sqlite } from '../store/open.ts';
+import { SEARCH_BUILT } from './search-outcome.ts';
 
 /**
  * The search index of a first import, built on the other core while the swap writes the tables.
@@ -20,14 +21,16 @@ export interface SearchAsideInput {
   indexPath: string;
   /** The CREATE VIRTUAL TABLE of the point's index, made contentless (see contentless()). */
   createSql: string;
-  /** Slot 0: 0 while building, DONE or FAILED after. */
+  /** Slot 0: the outcome (search-outcome.ts). */
   shared: Int32Array;
 }
 
-export const DONE = 1;
-export const FAILED = 2;
-/** A worker that neither finishes nor fails (its process would be gone first): the swap rebuilds after this long. */
-const WAIT_MS = 10 * 60_000;
+/**
+ * The worker says whether it built the index whatever happens in its code, loading included; a thread that ends
+ * without a word (killed from outside) is waited for this long, then the swap rebuilds. The largest
+ * file read (2 GB, some 8 million customers) builds its index in well under a minute here.
+ */
+const WAIT_MS = 120_000;
 
 /** FTS5's memory for new terms before it writes a segment; the same as the swap's rebuild (snapshot-swap.ts). */
 export const SEARCH_HASHSIZE = 16 * 1024 * 1024;
@@ -43,7 +46,7 @@ export function contentless(sqlite: Sqlite): string | null {
   return sql?.includes(external) === true ? sql.replace(external, "content = '',") : null;
 }
 
-function workerFile(): URL | null {
+function defaultWorker(): URL | null {
   const bundled = new URL('./search-worker.mjs', import.meta.url);
   if (bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled))) return bundled;
   // Node's type stripping runs the source; without it (an old Node), the swap rebuilds.
@@ -60,9 +63,9 @@ export interface SearchAside {
   close(): void;
 }
 
-/** Starts the build from the staged customers of `stagePath`; null when no worker can run here. */
-export function buildSearchAside(sqlite: Sqlite, stagePath: string): SearchAside | null {
-  const file = workerFile();
+/** Starts the build from the staged customers of `stagePath`; null when no worker can run here. `workerModule`: tests. */
+export function buildSearchAside(sqlite: Sqlite, stagePath: string, workerModule: URL | null = defaultWorker()): SearchAside | null {
+  const file = workerModule;
   const createSql = contentless(sqlite);
   if (file === null || createSql === null) return null;
   const indexPath = `${stagePath}.search`;
@@ -88,7 +91,7 @@ export function buildSearchAside(sqlite: Sqlite, stagePath: string): SearchAside
   return {
     copyInto(target) {
       Atomics.wait(shared, 0, 0, WAIT_MS);
-      if (Atomics.load(shared, 0) !== DONE) return false;
+      if (Atomics.load(shared, 0) !== SEARCH_BUILT) return false;
       const built = new Database(indexPath, { readonly: true, fileMustExist: true });
       try {
         copyShadowTables(built, target);

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { importSnapshot, ASIDE_FROM_CUSTOMERS } from '../../electron/cmis/import-snapshot.ts';
+import { buildSearchAside } from '../../electron/cmis/search-aside.ts';
 import type { SearchUpkeep } from '../../electron/cmis/snapshot-swap.ts';
 import { searchCustomers } from '../../electron/customers/find.ts';
 import { openContext, type Ctx } from '../../electron/store/context.ts';
@@ -81,6 +84,26 @@ test('a dry run of a first import leaves the index empty; a point that has custo
     importSnapshot(ctx, { file: next, confirm: undefined }, { searchUpkeep: (how) => upkeep.push(how) });
     assert.notDeepEqual(upkeep, ['aside']);
     ctx.sqlite.prepare("INSERT INTO customer_search (customer_search) VALUES ('integrity-check')").run();
+  } finally {
+    ctx.close();
+  }
+});
+
+test('a search index worker that cannot load its modules (better-sqlite3 not beside it, as in a bundle run from elsewhere) answers at once, and the swap rebuilds', () => {
+  const ctx = point();
+  try {
+    // The worker's own source, alone in a folder with no node_modules: its imports of better-sqlite3 and search-aside.ts fail.
+    const alone = tempDir();
+    for (const name of ['search-worker.ts', 'search-outcome.ts']) copyFileSync(new URL(`../../electron/cmis/${name}`, import.meta.url), join(alone, name));
+    const aside = buildSearchAside(ctx.sqlite, join(alone, 'stage.sqlite'), pathToFileURL(join(alone, 'search-worker.ts')));
+    assert.ok(aside !== null);
+    const started = performance.now();
+    try {
+      assert.equal(aside.copyInto(ctx.sqlite), false);
+    } finally {
+      aside.close();
+    }
+    assert.ok(performance.now() - started < 10_000, 'the answer came from the worker, not from the wait\'s last resort');
   } finally {
     ctx.close();
   }
