@@ -151,6 +151,7 @@ export async function run(): Promise<void> {
   console.log(`  of which the swap (write lock held):        ${spread(rounds.map((r) => r.ours.swapMs))}; search index: ${[...new Set(rounds.map((r) => r.ours.search))].join(', ')}`);
   console.log(`diemthu import command, wall time:            ${spread(rounds.map((r) => r.command))}  = ${verdict(command / realFloor)} the real floor, ${(command / indexFirst).toFixed(2)}x the index-first floor`);
   console.log(`  as installed (built bundle, --cli):         ${spread(rounds.map((r) => r.installed))}  = ${verdict(installed / realFloor)} the real floor, ${(installed / indexFirst).toFixed(2)}x the index-first floor`);
+  console.log(`  each round against its own floor:           ${rounds.map((r) => `${(r.installed / r.realFloor).toFixed(2)}x`).join(', ')}`);
   const rss = Math.max(...rounds.map((r) => r.ours.maxRssMb));
   console.log(`import peak RSS (highest round):              ${rss} MB (budget <= ${RSS_BUDGET_MB} MB) ${rss <= RSS_BUDGET_MB ? 'OK' : 'OVER'}`);
 }
