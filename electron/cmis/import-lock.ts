@@ -1,20 +1,10 @@
 import { openSync, closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../core/errors.ts';
+import { processAlive } from '../store/ended-processes.ts';
 
 /** The file that says an import is running in this data folder: the process id holding it. */
 export const IMPORT_LOCK_FILE = 'import.lock';
-
-/** Whether a process of this id runs (a lock or a scratch file left by one that does not is stale). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of another user holds that id: alive.
-    return (error as { code?: string }).code === 'EPERM';
-  }
-}
 
 /**
  * One import at a time per data folder, across processes (the window and `diemthu import`): a second
@@ -32,7 +22,7 @@ export function holdImportLock(dataDir: string): () => void {
     } catch (error) {
       if ((error as { code?: string }).code !== 'EEXIST' || attempt > 0) throw busyOr(error, path);
       const holder = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && processAlive(holder)) throw busy(holder);
+      if (processAlive(holder)) throw busy(holder);
       unlinkSync(path);
     }
   }

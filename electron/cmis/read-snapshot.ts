@@ -77,7 +77,8 @@ export const MAX_SNAPSHOT_BYTES = 2 * 1024 ** 3;
 /**
  * Bytes decoded to text at a time. V8 puts a string of more than 128 KB in its large-object space
  * (a mapping of its own per string): decoding a province in 1 MB pieces took 1.0-1.2 s, in 32 KB
- * pieces 0.26 s. 32 KB of UTF-8 is at most 64 KB of UTF-16, with room for a carried record.
+ * pieces 0.26 s. 32 KB of UTF-8 is at most 64 KB of UTF-16, with room for the usual carried record
+ * (a few hundred characters; only a record of tens of thousands takes the slow path).
  */
 const TEXT_CHUNK_BYTES = 32 * 1024;
 /** Longest record: a CMIS record is a few hundred characters; a longer one is a broken file (an unclosed quote, a runaway field). */
@@ -199,7 +200,7 @@ export interface ReadOptions {
   keepRaw?: boolean;
   /**
    * false: rows come without their search folds ('' in nameFold and addrFold). The reader's worker
-   * leaves them to the thread that stages the rows, which has time to spare (parallel-read.ts).
+   * makes them itself, once per customer rather than per row (parallel-read.ts).
    */
   folds?: boolean;
 }

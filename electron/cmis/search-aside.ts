@@ -37,8 +37,9 @@ export const SEARCH_HASHSIZE = 16 * 1024 * 1024;
 
 /**
  * The point's index definition as a contentless table: same columns, tokenizer, prefixes and detail,
- * hence the same shadow tables byte for byte, but fed rows directly instead of reading `customers`.
- * Null when the definition is not the one this was written for.
+ * hence the same terms for the same rows in the same shadow-table format (its segments may be cut
+ * elsewhere than a rebuild's), but fed rows directly instead of reading `customers`. Null when the
+ * definition is not the one this was written for.
  */
 export function contentless(sqlite: Sqlite): string | null {
   const sql = sqlite.prepare("SELECT sql FROM sqlite_schema WHERE name = 'customer_search'").pluck().get() as string | undefined;
@@ -63,9 +64,8 @@ export interface SearchAside {
   close(): void;
 }
 
-/** Starts the build from the staged customers of `stagePath`; null when no worker can run here. `workerModule`: tests. */
-export function buildSearchAside(sqlite: Sqlite, stagePath: string, workerModule: URL | null = defaultWorker()): SearchAside | null {
-  const file = workerModule;
+/** Starts the build from the staged customers of `stagePath`; null when no worker can run here. `file`: the worker module (tests). */
+export function buildSearchAside(sqlite: Sqlite, stagePath: string, file: URL | null = defaultWorker()): SearchAside | null {
   const createSql = contentless(sqlite);
   if (file === null || createSql === null) return null;
   const indexPath = `${stagePath}.search`;

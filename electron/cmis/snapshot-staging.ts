@@ -1,9 +1,9 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { Sqlite } from '../store/open.ts';
-import { processAlive } from './import-lock.ts';
+import { removeFilesOfEndedProcesses } from '../store/ended-processes.ts';
 import { problemValue, type CustomerFields, type Problem, type SnapshotRow } from './read-snapshot.ts';
 
 /** Problems kept in memory and reported; all are counted. */
@@ -57,15 +57,7 @@ export interface StagingFile {
  */
 export function openStaging(sqlite: Sqlite): StagingFile {
   const dir = tmpdir();
-  for (const name of readdirSync(dir)) {
-    const pid = STAGE_FILE.exec(name)?.[1];
-    if (pid === undefined || processAlive(Number(pid))) continue;
-    try {
-      rmSync(join(dir, name), { force: true });
-    } catch {
-      // another user's file in a shared temp folder: not ours to remove
-    }
-  }
+  removeFilesOfEndedProcesses(dir, STAGE_FILE);
   const path = join(dir, `diemthu-stage-${process.pid}-${threadId}-${++opened}.sqlite`);
   sqlite.prepare('ATTACH ? AS stage').run(path);
   try {

@@ -10,6 +10,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { processAlive } from '../store/ended-processes.ts';
 import type { Ctx } from '../store/context.ts';
 import { query, selectFirst } from '../store/typed-query.ts';
 import { AppError } from '../core/errors.ts';
@@ -32,15 +33,6 @@ function ownerOf(ctx: Ctx): string {
     owners.set(ctx, owner);
   }
   return owner;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // it exists, it just is not ours
-  }
 }
 
 function live(lease: Lease, now: Date): boolean {

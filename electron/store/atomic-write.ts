@@ -1,5 +1,6 @@
 import * as nodeFs from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from './ended-processes.ts';
 
 /**
  * The file-system calls an atomic write makes. Injected so tests can fail a write (ENOSPC) or
@@ -73,13 +74,7 @@ export function fsyncDir(fs: AtomicFs, dir: string, platform: NodeJS.Platform = 
 /** A temporary's tag is the pid of its writer: true while that process (not this one) is alive and may still be writing. */
 function writerAlive(tag: string): boolean {
   const pid = Number(tag);
-  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== process.pid && processAlive(pid);
 }
 
 /**

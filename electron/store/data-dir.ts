@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { AppError } from '../core/errors.ts';
+import { removeFilesOfEndedProcesses } from './ended-processes.ts';
 
 /**
  * The folder the app keeps its data in, shared by the window and the CLI. Order: --data-dir,
@@ -86,25 +87,5 @@ const STAGED_RESTORE = /^restore-(\d+)(?:-\d+-\d+)?\.sqlite(-wal|-shm|-journal)?
  * restore running elsewhere). Run wherever the folder is opened and wherever a restore stages.
  */
 export function removeStaleRestoreCopies(dataDir: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(dataDir);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
-    const pid = STAGED_RESTORE.exec(entry)?.[1];
-    if (pid !== undefined && !processAlive(Number(pid))) rmSync(join(dataDir, entry), { force: true });
-  }
-}
-
-/** Signal 0 checks without signalling: EPERM is a live process of another user. */
-function processAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  removeFilesOfEndedProcesses(dataDir, STAGED_RESTORE);
 }
